@@ -1,0 +1,36 @@
+"""Every locale carries every English key, with the same format fields."""
+
+import string
+
+import pytest
+
+from cards import i18n
+
+
+def _fields(text: object) -> set[str]:
+    texts = text.values() if isinstance(text, dict) else [text]
+    return {name for t in texts for _, name, _, _ in string.Formatter().parse(str(t)) if name}
+
+
+@pytest.mark.parametrize("locale", [loc for loc in i18n.SUPPORTED_LOCALES if loc != "en"])
+def test_every_locale_has_every_english_key_with_the_same_fields(locale: str) -> None:
+    english = i18n.catalog("en")
+    other = i18n.catalog(locale)
+    missing = sorted(set(english) - set(other))
+    assert not missing, f"{locale} lacks {missing}"
+    wrong = [key for key in english if _fields(english[key]) != _fields(other[key])]
+    assert not wrong, f"{locale} has other format fields in {wrong}"
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("fr-FR", "fr"), ("de-DE", "de"), ("ko-KR", "ko"), ("zh-TW", "zh-TW"), ("zh-Hant", "zh-TW"),
+     ("zh-CN", "en"), ("en-US", "en"), ("pt-BR", "en"), (None, "en"), ("", "en")],
+)
+def test_activity_locales_map_to_supported_ones(tag: str | None, expected: str) -> None:
+    assert i18n.normalize_locale(tag) == expected
+
+
+def test_missing_translation_falls_back_to_english_and_plural_forms_are_chosen_by_count() -> None:
+    assert i18n.t("ko-KR", "common.metric.deployments") == "배포"
+    assert i18n.t("pt-BR", "common.area.data_ai") == "Data & AI"
