@@ -1,0 +1,219 @@
+"""Reason codes and plan steps rendered as one localized sentence each.
+
+Pure: scoring models in, text out (via `cards.i18n.t`, keys in `locales/*/reasons.json`). Used by the
+question answers (bot/questions) and by the scorecard/explanation cards, so a reason reads the same
+everywhere. Person ids become names through `names` (see `names_of`); certification slugs become
+"Display Name (EXAM)" through the scoring catalog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from cards.i18n import has, t
+from scoring.ids import Metric, PlanAction, ReasonCode
+from scoring.results import PlanStep, Reason
+
+Names = Mapping[str, str]
+
+
+def names_of(profile: Any) -> dict[str, str]:
+    """Person id -> display name from a scoring Profile (or anything with `.people`); {} for None."""
+    people = getattr(profile, "people", None) or []
+    return {str(person.id): str(getattr(person, "name", None) or person.id) for person in people}
+
+
+# --- small formatting helpers (locale-aware, all patterns come from reasons.json) ----------------
+
+
+def number(locale: str, value: float | int | None, decimals: int = 0) -> str:
+    """Group thousands and use the locale's decimal separator; integers print without decimals."""
+    if value is None:
+        return "?"
+    if decimals == 0 or float(value).is_integer():
+        text = f"{round(value):,}"
+    else:
+        text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    thousands = t(locale, "reasons.fmt_thousands")
+    decimal = t(locale, "reasons.fmt_decimal")
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def money(locale: str, value: float | None) -> str:
+    return t(locale, "reasons.fmt_money", amount=number(locale, value))
+
+
+def percent(locale: str, value: float | None) -> str:
+    """Truncated, not rounded, to two decimals: 0.999 % must not read as "1 %" when it scores 0."""
+    shown = None if value is None else math.trunc(value * 100) / 100
+    return t(locale, "reasons.fmt_percent", value=number(locale, shown, decimals=2))
+
+
+def date_text(locale: str, value: dt.date | str | None) -> str:
+    if value is None:
+        return "?"
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return t(locale, "reasons.fmt_date", year=day.year, month=day.month, day=day.day)
+
+
+def join(locale: str, items: Iterable[str], conjunction: str = "and") -> str:
+    """"A, B and C" / "A, B ou C" / "A、B 和 C", with the locale's separators."""
+    parts = [item for item in items if item]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    sep = t(locale, "reasons.fmt_list_sep")
+    return t(locale, f"reasons.fmt_list_{conjunction}", head=sep.join(parts[:-1]), last=parts[-1])
+
+
+def person_names(locale: str, ids: Iterable[str] | None, names: Names | None) -> str:
+    names = names or {}
+    return join(locale, [names.get(pid, pid) for pid in ids or []])
+
+
+def _lookup_certification(slug: str) -> Any | None:
+    """The catalog entry for a slug/exam code, or None (unknown slug, or catalog not importable)."""
+    try:
+        from scoring.catalog import resolve_certification
+    except ImportError:  # the catalog is optional for rendering: fall back to the raw slug
+        return None
+    try:
+        return resolve_certification(slug)
+    except Exception:  # a lookup problem must never break an explanation
+        return None
+
+
+def certification_name(slug: str) -> str:
+    cert = _lookup_certification(slug)
+    return str(getattr(cert, "name", None) or slug) if cert is not None else slug
+
+
+def certification_exams(slug: str) -> list[str]:
+    cert = _lookup_certification(slug)
+    return [str(exam) for exam in (getattr(cert, "exams", None) or [])] if cert is not None else []
+
+
+def certification_label(locale: str, slug: str) -> str:
+    """"Azure Solutions Architect Expert (AZ-305)"; the exam part is left out when none is known."""
+    name = certification_name(slug)
+    exams = [exam for exam in certification_exams(slug) if exam.lower() != name.lower()]
+    if not exams:
+        return name
+    return t(locale, "reasons.fmt_certification", name=name, exams=join(locale, exams, "and"))
+
+
+def certifications_label(locale: str, slugs: Iterable[str] | None) -> str:
+    return join(locale, [certification_label(locale, slug) for slug in slugs or []], "or")
+
+
+def metric_name(locale: str, metric: Metric | str | None) -> str:
+    return t(locale, f"common.metric.{metric}") if metric else ""
+
+
+# --- reasons ------------------------------------------------------------------------------------
+
+
+def _num(value: float | None) -> int:
+    return round(value) if value is not None else 0
+
+
+def _prerequisite(locale: str, reason: Reason, names: Names | None) -> str:
+    required, have = _num(reason.required), _num(reason.have)
+    certs = certifications_label(locale, reason.certifications)
+    text = t(locale, "reasons.prerequisite_unmet", step=reason.step, certifications=certs,
+             required=required, have=have, count=have)
+    holders = list(reason.people or [])
+    if holders:
+        text += " " + t(locale, "reasons.prerequisite_unmet_holders",
+                        people=person_names(locale, holders, names), count=len(holders))
+    missing = max(1, required - have)
+    if holders:
+        text += " " + t(locale, "reasons.prerequisite_unmet_todo_not", count=missing,
+                        certifications=certs, people=person_names(locale, holders, names))
+    else:
+        text += " " + t(locale, "reasons.prerequisite_unmet_todo", count=missing, certifications=certs)
+    return text
+
+
+def reason_text(locale: str, reason: Reason, names: Names | None = None) -> str:
+    """One sentence explaining `reason` in `locale`."""
+    code = reason.code
+    if code == ReasonCode.PREREQUISITE_UNMET:
+        return _prerequisite(locale, reason, names)
+    key = f"reasons.{code}"
+    if not has(key):  # a code the engine added after this file: say something true, never crash
+        return t(locale, "reasons.unknown", code=str(code))
+    fields: dict[str, Any] = {
+        "step": reason.step if reason.step is not None else "?",
+        "certifications": certifications_label(locale, reason.certifications),
+        "required": number(locale, reason.required),
+        "have": number(locale, reason.have),
+        "people": person_names(locale, reason.people, names),
+        "points": reason.points if reason.points is not None else 0,
+        "points_each": reason.points_each if reason.points_each is not None else 0,
+        "value": number(locale, reason.value, decimals=2),
+        "max": reason.max if reason.max is not None else 0,
+        "metric": metric_name(locale, reason.metric),
+        "metrics": join(locale, [metric_name(locale, m) for m in reason.metrics or []]),
+        "person": (names or {}).get(reason.person or "", reason.person or "?"),
+        "certification": certification_label(locale, reason.certification) if reason.certification else "?",
+        "on": date_text(locale, reason.on),
+        "growth_pct": percent(locale, reason.growth_pct),
+        "services": join(locale, reason.services or []),
+        "excluded": join(locale, reason.excluded or []),
+        "market": t(locale, f"reasons.market_{reason.market}") if reason.market in ("developed", "developing")
+        else (reason.market or ""),
+        "count": _num(reason.have),
+    }
+    # Money-valued fields depend on the code: ACR and consumption are dollars, customers are counts.
+    if code in (ReasonCode.NO_GROWTH, ReasonCode.ZERO_BASELINE, ReasonCode.BELOW_MINIMUM_ACR,
+                ReasonCode.GROWTH):
+        fields["current"] = money(locale, reason.current)
+        fields["baseline"] = money(locale, reason.baseline)
+        fields["minimum"] = money(locale, reason.minimum)
+    else:
+        fields["current"] = number(locale, reason.current)
+        fields["baseline"] = number(locale, reason.baseline)
+        fields["minimum"] = number(locale, reason.minimum)
+    if code in (ReasonCode.CONSUMPTION_BELOW_THRESHOLD, ReasonCode.CONSUMPTION_MET):
+        fields["value"] = money(locale, reason.value)
+        fields["required"] = money(locale, reason.required)
+    if code == ReasonCode.SERVICES_COUNTED:
+        fields["count"] = len(reason.services or [])
+    if code == ReasonCode.PEOPLE_COUNTED:
+        fields["count"] = len(reason.people or []) or _num(reason.have)
+    if code == ReasonCode.BELOW_THRESHOLD:
+        fields["count"] = max(0, _num(reason.required) - _num(reason.value))
+    if code == ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION:
+        fields["count"] = len(reason.metrics or [])
+    if code == ReasonCode.NO_ELIGIBLE_SERVICES and reason.excluded:
+        key = "reasons.no_eligible_services_excluded"
+    if code == ReasonCode.BELOW_MINIMUM_ACR and reason.current is None and reason.baseline is not None:
+        fields["current"] = fields["baseline"]
+    if code == ReasonCode.NOT_ENOUGH_PEOPLE_PASSED and not reason.people:
+        key = "reasons.not_enough_people_passed_nobody"
+    return t(locale, key, **fields)
+
+
+def reasons_text(locale: str, reasons: Iterable[Reason], names: Names | None = None) -> list[str]:
+    return [reason_text(locale, reason, names) for reason in reasons]
+
+
+# --- plan steps ---------------------------------------------------------------------------------
+
+
+def plan_step_text(locale: str, step: PlanStep, names: Names | None = None) -> str:
+    """One line of the plan: what to add, for which metric, and the points it brings."""
+    common = {"count": step.count, "points": step.points_gained, "metric": metric_name(locale, step.metric)}
+    if step.action == PlanAction.CERTIFY:
+        text = t(locale, "reasons.plan_certify",
+                 certification=certification_label(locale, step.certification or "?"), **common)
+        if step.people:
+            who = person_names(locale, step.people, names)
+            text += " " + t(locale, "reasons.plan_candidates", people=who, count=len(step.people))
+        return text
+    return t(locale, f"reasons.plan_{step.action}", **common)

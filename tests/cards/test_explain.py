@@ -1,0 +1,154 @@
+"""Every reason code and plan action renders as a real sentence in every locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cards import explain
+from cards.i18n import SUPPORTED_LOCALES
+from scoring.ids import Metric, PlanAction, ReasonCode
+from scoring.results import PlanStep, Reason
+
+NAMES = {"p1": "Ada", "p2": "Grace", "p3": "Linus"}
+
+# One fully-populated example per code: the fields its comment in scoring/ids.py lists.
+EXAMPLES: dict[ReasonCode, Reason] = {
+    ReasonCode.PREREQUISITE_UNMET: Reason(code=ReasonCode.PREREQUISITE_UNMET, step=1,
+                                          certifications=["azure-solutions-architect"], required=2, have=1,
+                                          people=["p1"]),
+    ReasonCode.CAPPED: Reason(code=ReasonCode.CAPPED, value=44, max=40),
+    ReasonCode.NOT_APPLICABLE: Reason(code=ReasonCode.NOT_APPLICABLE, metric=Metric.ADVANCED_CERTIFICATIONS),
+    ReasonCode.NO_GROWTH: Reason(code=ReasonCode.NO_GROWTH, growth_pct=0.999, current=100999,
+                                 baseline=100000),
+    ReasonCode.ZERO_BASELINE: Reason(code=ReasonCode.ZERO_BASELINE, current=50000, baseline=0),
+    ReasonCode.BELOW_MINIMUM_ACR: Reason(code=ReasonCode.BELOW_MINIMUM_ACR, current=900, minimum=1000),
+    ReasonCode.NET_ADDS_NOT_POSITIVE: Reason(code=ReasonCode.NET_ADDS_NOT_POSITIVE, value=-2, current=2,
+                                             baseline=4),
+    ReasonCode.NO_SCORING_PEOPLE: Reason(code=ReasonCode.NO_SCORING_PEOPLE, step=3,
+                                         certifications=["azure-data-engineer"]),
+    ReasonCode.NO_ELIGIBLE_SERVICES: Reason(code=ReasonCode.NO_ELIGIBLE_SERVICES,
+                                            excluded=["Virtual Machines"]),
+    ReasonCode.CERTIFICATION_EXPIRED: Reason(code=ReasonCode.CERTIFICATION_EXPIRED, person="p2",
+                                             certification="azure-administrator", on=dt.date(2026, 3, 1)),
+    ReasonCode.CERTIFICATION_RETIRED: Reason(code=ReasonCode.CERTIFICATION_RETIRED, person="p3",
+                                             certification="azure-stack-hub-operator",
+                                             on=dt.date(2024, 7, 31)),
+    ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION: Reason(code=ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION,
+                                                        metrics=[Metric.USAGE_GROWTH]),
+    ReasonCode.BELOW_THRESHOLD: Reason(code=ReasonCode.BELOW_THRESHOLD, value=62, required=70),
+    ReasonCode.GATE_MET: Reason(code=ReasonCode.GATE_MET, step=2, certifications=["azure-administrator"],
+                                required=2, have=2, people=["p1", "p2"]),
+    ReasonCode.GATE_POINTS: Reason(code=ReasonCode.GATE_POINTS, step=1, points=4),
+    ReasonCode.PEOPLE_COUNTED: Reason(code=ReasonCode.PEOPLE_COUNTED, step=3,
+                                      certifications=["azure-data-engineer"], have=2, people=["p2", "p3"],
+                                      points_each=4),
+    ReasonCode.NET_ADDS: Reason(code=ReasonCode.NET_ADDS, value=2, current=5, baseline=3, points_each=10),
+    ReasonCode.GROWTH: Reason(code=ReasonCode.GROWTH, growth_pct=12.7, current=112700, baseline=100000),
+    ReasonCode.SERVICES_COUNTED: Reason(code=ReasonCode.SERVICES_COUNTED,
+                                        services=["Azure SQL Database", "Azure App Service"],
+                                        excluded=["Virtual Machines"], points_each=2),
+    ReasonCode.QUALIFIED: Reason(code=ReasonCode.QUALIFIED, value=73, required=70),
+    ReasonCode.CONSUMPTION_BELOW_THRESHOLD: Reason(code=ReasonCode.CONSUMPTION_BELOW_THRESHOLD, value=10000,
+                                                   required=15000, market="developed"),
+    ReasonCode.CONSUMPTION_MET: Reason(code=ReasonCode.CONSUMPTION_MET, value=20000, required=15000,
+                                       market="developed"),
+    ReasonCode.NOT_ENOUGH_PEOPLE_PASSED: Reason(code=ReasonCode.NOT_ENOUGH_PEOPLE_PASSED, required=2, have=1,
+                                                people=["p1"], certifications=["70-533"]),
+    ReasonCode.PEOPLE_PASSED: Reason(code=ReasonCode.PEOPLE_PASSED, required=1, have=1, people=["p1"],
+                                     certifications=["70-533"]),
+}
+
+
+def test_every_reason_code_has_an_example_here() -> None:
+    assert set(EXAMPLES) == set(ReasonCode), "a new reason code needs an example (and locale text)"
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("code", list(ReasonCode))
+def test_every_reason_code_renders_in_every_locale(locale: str, code: ReasonCode) -> None:
+    text = explain.reason_text(locale, EXAMPLES[code], NAMES)
+    assert text and "{" not in text and "}" not in text and "None" not in text
+    if "_" in code:
+        assert str(code) not in text, "the raw code must not leak into user text"
+    for pid in ("p1", "p2", "p3"):
+        assert pid not in text, "person ids are rendered as names"
+    reason = EXAMPLES[code]
+    for pid in (reason.people or []) + ([reason.person] if reason.person else []):
+        assert NAMES[pid] in text
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_unmet_prerequisite_names_step_certification_counts_holder_and_the_fix(locale: str) -> None:
+    text = explain.reason_text(locale, EXAMPLES[ReasonCode.PREREQUISITE_UNMET], NAMES)
+    assert "1" in text and "2" in text and "Ada" in text
+    assert "azure-solutions-architect" not in text or not explain.certification_exams(
+        "azure-solutions-architect"), "the slug is shown as its display name once the catalog knows it"
+
+
+def test_unmet_prerequisite_in_english_reads_like_the_issue() -> None:
+    text = explain.reason_text("en", EXAMPLES[ReasonCode.PREREQUISITE_UNMET], NAMES)
+    assert text.startswith("Step 1 is a prerequisite and it is not met: 2 people must hold ")
+    assert "you have 1." in text and "Holder: Ada." in text
+    assert text.endswith(", not Ada.") and "To do: one more person with " in text
+
+
+def test_unmet_prerequisite_with_nobody_asks_for_the_full_count() -> None:
+    reason = Reason(code=ReasonCode.PREREQUISITE_UNMET, step=2, certifications=["azure-administrator"],
+                    required=2, have=0, people=[])
+    text = explain.reason_text("en", reason, NAMES)
+    assert "you have 0." in text and "To do: 2 people with " in text and "not" not in text.split("To do")[1]
+
+
+def test_unknown_code_from_a_newer_engine_still_renders() -> None:
+    reason = Reason.model_construct(code="brand_new_code")
+    assert "brand_new_code" in explain.reason_text("fr", reason, NAMES)
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en", "$112,700"), ("fr", "112 700 $ US"), ("de", "112.700 USD"), ("ko", "$112,700"),
+     ("zh-TW", "US$112,700")],
+)
+def test_money_is_grouped_per_locale(locale: str, expected: str) -> None:
+    assert explain.money(locale, 112700.0) == expected
+
+
+def test_percent_keeps_two_decimals_at_most_and_uses_the_locale_separator() -> None:
+    assert explain.percent("en", 12.7) == "12.7%"
+    assert explain.percent("de", 0.999) == "0,99 %"  # truncated: "1 %" would contradict its 0 points
+    assert explain.percent("fr", 12.75) == "12,75 %"
+
+
+def test_lists_use_the_locale_conjunction() -> None:
+    assert explain.join("en", ["Ada", "Grace", "Linus"]) == "Ada, Grace and Linus"
+    assert explain.join("fr", ["Ada", "Grace"], "or") == "Ada ou Grace"
+    assert explain.join("zh-TW", ["Ada", "Grace", "Linus"]) == "Ada、Grace和Linus"
+    assert explain.join("de", []) == ""
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("action", list(PlanAction))
+@pytest.mark.parametrize("count", [1, 3])
+def test_every_plan_action_renders_in_every_locale(locale: str, action: PlanAction, count: int) -> None:
+    step = PlanStep(action=action, metric=Metric.INTERMEDIATE_CERTIFICATIONS, count=count, points_gained=12,
+                    certification="azure-solutions-architect" if action == PlanAction.CERTIFY else None,
+                    people=["p2"] if action == PlanAction.CERTIFY else None)
+    text = explain.plan_step_text(locale, step, NAMES)
+    assert "12" in text and "{" not in text and "None" not in text
+    if action == PlanAction.CERTIFY:
+        assert "Grace" in text
+
+
+def test_names_of_a_profile_like_object_maps_ids_to_names() -> None:
+    class Person:
+        def __init__(self, pid: str, name: str | None) -> None:
+            self.id, self.name = pid, name
+
+    class Profile:
+        def __init__(self) -> None:
+            self.people = [Person("p1", "Ada"), Person("p2", None)]
+
+    assert explain.names_of(Profile()) == {"p1": "Ada", "p2": "p2"}
+    assert explain.names_of(None) == {}
