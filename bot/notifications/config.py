@@ -1,0 +1,70 @@
+"""The notification settings, read from `bot.config.Settings` (H2) with the documented defaults.
+
+Kept in one small model so the job, the scheduler and the tests agree on one set of values even
+before (or without) the service settings: `NotifyConfig.from_services(services)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class NotifyConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    day: int = Field(21, ge=1, le=31)  # day of month; clamped to the month's last day
+    time: dt.time = dt.time(9, 0)
+    timezone: str = "UTC"
+    rate_per_second: float = Field(30.0, gt=0)  # per tenant
+    max_tries: int = Field(5, ge=1, le=20)  # per conversation and run, first try included
+    lease_seconds: float = Field(600.0, gt=0)  # a claim not completed by then is taken over
+    backoff_base_seconds: float = Field(1.0, gt=0)
+    backoff_max_seconds: float = Field(60.0, gt=0)
+    concurrency: int = Field(64, ge=1)  # sends in flight across tenants
+    app_id: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)"
+            ) from error
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> NotifyConfig:
+        """Pick the NOTIFY_* values (and the bot app id) from the service settings, if set."""
+        values: dict[str, Any] = {}
+        for field, names in {
+            "day": ("notify_day", "NOTIFY_DAY"),
+            "time": ("notify_time", "NOTIFY_TIME"),
+            "timezone": ("notify_timezone", "NOTIFY_TIMEZONE"),
+            "rate_per_second": ("notify_rate_per_second", "NOTIFY_RATE_PER_SECOND"),
+            "max_tries": ("notify_max_tries", "NOTIFY_MAX_TRIES"),
+            "lease_seconds": ("notify_lease_seconds", "NOTIFY_LEASE_SECONDS"),
+            "app_id": ("microsoft_app_id", "MicrosoftAppId", "app_id"),
+        }.items():
+            for name in names:
+                value = getattr(settings, name, None) if settings is not None else None
+                if value is not None:
+                    values[field] = str(value) if field == "timezone" else value
+                    break
+        return cls(**values)
+
+    @classmethod
+    def from_services(cls, services: Any) -> NotifyConfig:
+        override = getattr(services, "notify_config", None)
+        if isinstance(override, NotifyConfig):
+            return override
+        return cls.from_settings(getattr(services, "settings", None))

@@ -1,0 +1,192 @@
+"""What a month's notification says for one partner, computed from its profile and score history.
+
+Pure (no botbuilder): profile + this month's scorecard + last month's scorecard (from history) +
+the profile scored at a future date -> `NotificationContent`, which `card.py` renders per locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from scoring.ids import Area, CloudPlatformLevel, Metric
+from scoring.results import PlanStep, Scorecard
+
+EXPIRY_HORIZON_DAYS = 60
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class AreaLine(_Model):
+    area: Area
+    score: int
+    threshold: int
+    qualified: bool
+    previous_score: int | None = None  # None: no history for last month
+    previous_qualified: bool | None = None
+    blocking: list[Metric] = []
+    plan: list[PlanStep] = []
+
+    @property
+    def change(self) -> int | None:
+        return None if self.previous_score is None else self.score - self.previous_score
+
+
+class ExpiringCertification(_Model):
+    person: str  # display name
+    certification: str  # catalog slug
+    expires: dt.date
+
+
+class AreaCost(_Model):
+    area: Area
+    score_now: int
+    score_then: int
+    qualified_now: bool
+    qualified_then: bool
+
+
+class NotificationContent(_Model):
+    month: str
+    partner_name: str
+    as_of: dt.date
+    rules: str
+    areas: list[AreaLine]
+    has_previous: bool
+    gained: list[Area]
+    lost: list[Area]
+    expiring: list[ExpiringCertification]
+    horizon: dt.date
+    costs: list[AreaCost]
+    cloud_platform: CloudPlatformLevel | None = None
+    previous_cloud_platform: CloudPlatformLevel | None = None
+
+
+def _certification_entries(person: Any) -> list[tuple[str, dt.date | None]]:
+    """(certification id, expiry) of a person, whatever form the profile model keeps them in."""
+    entries: list[tuple[str, dt.date | None]] = []
+    for item in getattr(person, "certifications", None) or []:
+        if isinstance(item, str):
+            entries.append((item, None))
+            continue
+        if isinstance(item, dict):
+            ident = item.get("slug") or item.get("id") or item.get("certification")
+            expires = item.get("expires")
+        else:
+            ident = (
+                getattr(item, "slug", None)
+                or getattr(item, "id", None)
+                or getattr(item, "certification", None)
+            )
+            expires = getattr(item, "expires", None)
+        if isinstance(expires, str):
+            expires = dt.date.fromisoformat(expires)
+        if ident:
+            entries.append((str(ident), expires))
+    return entries
+
+
+def _slug(certification: str) -> str:
+    try:
+        from scoring.catalog import resolve_certification
+    except ImportError:  # catalog not available: keep what the profile says
+        return certification
+    found = resolve_certification(certification)
+    return found.slug if found is not None else certification
+
+
+def expiring_certifications(profile: Any, as_of: dt.date, horizon: dt.date) -> list[ExpiringCertification]:
+    found = []
+    for person in getattr(profile, "people", None) or []:
+        name = getattr(person, "name", None) or getattr(person, "id", "?")
+        for certification, expires in _certification_entries(person):
+            if expires is not None and as_of < expires <= horizon:
+                found.append(
+                    ExpiringCertification(person=name, certification=_slug(certification), expires=expires)
+                )
+    return sorted(found, key=lambda item: (item.expires, item.person, item.certification))
+
+
+def compose(
+    month: str,
+    profile: Any,
+    scorecard: Scorecard,
+    previous: Scorecard | None,
+    future: Scorecard | None,
+    expiring: list[ExpiringCertification],
+    horizon: dt.date,
+) -> NotificationContent:
+    """Assemble the content; `future` is the profile scored at `horizon` (None if nothing expires)."""
+    areas: list[AreaLine] = []
+    gained: list[Area] = []
+    lost: list[Area] = []
+    for result in scorecard.designations:
+        before = None
+        if previous is not None:
+            before = next((d for d in previous.designations if d.area == result.area), None)
+        areas.append(
+            AreaLine(
+                area=result.area,
+                score=result.score,
+                threshold=result.threshold,
+                qualified=result.qualified,
+                previous_score=before.score if before is not None else None,
+                previous_qualified=before.qualified if before is not None else None,
+                blocking=list(result.blocking_metrics),
+                plan=list(result.plan),
+            )
+        )
+        if before is not None and result.qualified and not before.qualified:
+            gained.append(result.area)
+        if before is not None and before.qualified and not result.qualified:
+            lost.append(result.area)
+    costs: list[AreaCost] = []
+    if future is not None:
+        for result in scorecard.designations:
+            then = next((d for d in future.designations if d.area == result.area), None)
+            if then is not None and (then.score < result.score or then.qualified != result.qualified):
+                costs.append(
+                    AreaCost(
+                        area=result.area,
+                        score_now=result.score,
+                        score_then=then.score,
+                        qualified_now=result.qualified,
+                        qualified_then=then.qualified,
+                    )
+                )
+    partner = getattr(profile, "partner", None)
+    name = getattr(partner, "name", None) or scorecard.partner_name or scorecard.partner_id
+    return NotificationContent(
+        month=month,
+        partner_name=name,
+        as_of=scorecard.as_of,
+        rules=scorecard.rules,
+        areas=areas,
+        has_previous=previous is not None,
+        gained=gained,
+        lost=lost,
+        expiring=expiring,
+        horizon=horizon,
+        costs=costs,
+        cloud_platform=scorecard.cloud_platform.level if scorecard.cloud_platform else None,
+        previous_cloud_platform=(
+            previous.cloud_platform.level if previous is not None and previous.cloud_platform else None
+        ),
+    )
+
+
+def score_month(
+    profile: Any, month: str, as_of: dt.date, previous: Scorecard | None, current: Scorecard | None
+):
+    """Score the profile for the month (unless history has it) and at the expiry horizon."""
+    from scoring import score_profile
+
+    scorecard = current if current is not None else score_profile(profile, as_of=as_of)
+    horizon = as_of + dt.timedelta(days=EXPIRY_HORIZON_DAYS)
+    expiring = expiring_certifications(profile, as_of, horizon)
+    future = score_profile(profile, rules=scorecard.rules, as_of=horizon) if expiring else None
+    return scorecard, compose(month, profile, scorecard, previous, future, expiring, horizon)

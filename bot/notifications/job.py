@@ -1,0 +1,344 @@
+"""The monthly notification job: every subscribed conversation gets its partner's card once a month.
+
+Per month and conversation, a claim in the conversation's record (compare-and-swap with eTags)
+makes the send happen once across runs, restarts and processes:
+1. skip what is sent, unsubscribed, removed or inactive;
+2. claim it (state `claimed`, a lease until now + `lease_seconds`);
+3. deliver (paced per tenant, retried per Teams' rules);
+4. record the outcome (`sent`, `failed`, `deactivated`).
+A live claim of another run is waited for; an expired one (its process died) is taken over. A run
+that was cut off leaves unclaimed or expired conversations, which the next run (the scheduler's
+catch-up at start, or `python -m bot notify`) delivers. Failed ones are retried by the next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
+
+from bot.notifications.card import CARD_CONTENT_TYPE, build_card, summary_text
+from bot.notifications.config import NotifyConfig
+from bot.notifications.content import NotificationContent, score_month
+from bot.notifications.delivery import DeliveryResult, Outcome, deliver
+from bot.notifications.models import ConversationRecord, Delivery, MonthEntry, NotifySummary, RunRecord
+from bot.notifications.pacing import Sleep, TokenBucket, utc_now
+from bot.notifications.schedule import as_of_for, local_month, parse_month, previous_month, scheduled_at
+from bot.notifications.store import NotifyStore
+
+log = logging.getLogger(__name__)
+
+# (services, tenant_id, month, as_of) -> content, or None when the tenant has no profile.
+Composer = Callable[[Any, str, str, dt.date], Awaitable[NotificationContent | None]]
+
+
+async def compose_for_tenant(
+    services: Any, tenant_id: str, month: str, as_of: dt.date
+) -> NotificationContent | None:
+    """Score the tenant's profile for `month`, keep it in the history, compare with last month."""
+    profile = await services.profiles.get(tenant_id)
+    if profile is None:
+        return None
+    current = await services.history.get(tenant_id, month)
+    previous = await services.history.get(tenant_id, previous_month(month))
+    # Scoring is CPU work (two engine runs): keep it off the event loop that serves Teams turns.
+    scorecard, content = await asyncio.to_thread(score_month, profile, month, as_of, previous, current)
+    if current is None:
+        await services.history.put(tenant_id, month, scorecard)
+    return content
+
+
+@dataclass
+class _Run:
+    services: Any
+    config: NotifyConfig
+    store: NotifyStore
+    month: str
+    as_of: dt.date
+    run_id: str
+    clock: Callable[[], dt.datetime]
+    sleep: Sleep
+    monotonic: Callable[[], float]
+    rng: random.Random
+    compose: Composer
+    summary: NotifySummary
+    in_flight: asyncio.Semaphore
+    waiting: list[tuple[str, str]] = field(default_factory=list)
+
+    # --- claims ---------------------------------------------------------------------------------
+    def _claimable(self, record: ConversationRecord | None) -> str | None:
+        """None if this run may claim the record now, else the skip reason ("wait" for a live claim)."""
+        if record is None or not record.installed or record.reference is None:
+            return "uninstalled"
+        if not record.subscribed:
+            return "unsubscribed"
+        if not record.active:
+            return "inactive"
+        entry = record.months.get(self.month)
+        if entry is None or entry.state == Delivery.FAILED:
+            return None
+        if entry.state == Delivery.CLAIMED:
+            if entry.owner == self.run_id:
+                return "claimed"  # our own claim: never twice in one run
+            if entry.lease_until is not None and entry.lease_until > self.clock():
+                return "wait"
+            return None  # expired: its run died; take it over
+        return "already_sent" if entry.state == Delivery.SENT else "inactive"
+
+    async def claim(
+        self, tenant_id: str, conversation_id: str
+    ) -> tuple[ConversationRecord | None, str | None]:
+        verdict: dict[str, str | None] = {"reason": None}
+        now = self.clock()
+
+        def change(record: ConversationRecord | None) -> ConversationRecord | None:
+            reason = self._claimable(record)
+            verdict["reason"] = reason
+            if reason is not None or record is None:
+                return None
+            previous = record.months.get(self.month)
+            entry = MonthEntry(
+                state=Delivery.CLAIMED,
+                owner=self.run_id,
+                lease_until=now + dt.timedelta(seconds=self.config.lease_seconds),
+                at=now,
+                tries=previous.tries if previous is not None else 0,
+            )
+            return record.model_copy(update={"months": {**record.months, self.month: entry}})
+
+        record = await self.store.update(tenant_id, conversation_id, change)
+        return record, verdict["reason"]
+
+    async def finish(self, tenant_id: str, conversation_id: str, result: DeliveryResult) -> None:
+        now = self.clock()
+        state = {
+            Outcome.SENT: Delivery.SENT,
+            Outcome.FAILED: Delivery.FAILED,
+            Outcome.DEACTIVATED: Delivery.DEACTIVATED,
+        }[result.outcome]
+
+        def change(record: ConversationRecord | None) -> ConversationRecord | None:
+            if record is None:
+                return None
+            previous = record.months.get(self.month)
+            entry = MonthEntry(
+                state=state,
+                at=now,
+                tries=(previous.tries if previous is not None else 0) + result.tries,
+                error=result.error,
+            )
+            update: dict[str, Any] = {"months": {**record.months, self.month: entry}}
+            if result.outcome == Outcome.DEACTIVATED:
+                update["active"] = False
+                update["inactive_reason"] = result.error
+            return record.model_copy(update=update)
+
+        await self.store.update(tenant_id, conversation_id, change)
+
+    # --- one conversation -----------------------------------------------------------------------
+    async def visit(
+        self, tenant_id: str, conversation_id: str, content: NotificationContent, bucket: TokenBucket
+    ) -> None:
+        record = await self.store.get(tenant_id, conversation_id)
+        reason = self._claimable(record)
+        if reason == "wait":
+            self.waiting.append((tenant_id, conversation_id))
+            return
+        if reason is not None:
+            self.summary.skip(reason)
+            return
+        await bucket.acquire()  # pace before claiming so the lease covers only the send itself
+        record, reason = await self.claim(tenant_id, conversation_id)
+        if reason == "wait":
+            self.waiting.append((tenant_id, conversation_id))
+            return
+        if reason is not None or record is None:
+            self.summary.skip(reason or "uninstalled")
+            return
+        await self.send(record, content, bucket)
+
+    async def send(
+        self, record: ConversationRecord, content: NotificationContent, bucket: TokenBucket
+    ) -> None:
+        assert record.reference is not None
+        reference = ConversationReference.deserialize(record.reference)
+        activity = Activity(
+            type=ActivityTypes.message,
+            text=summary_text(content, record.locale),
+            attachments=[
+                Attachment(content_type=CARD_CONTENT_TYPE, content=build_card(content, record.locale))
+            ],
+        )
+        first = True
+
+        async def before_try() -> None:
+            nonlocal first
+            if not first:
+                await bucket.acquire()  # a retry is a send too: it counts against the tenant's rate
+            first = False
+
+        async with self.in_flight:
+            result = await deliver(
+                self.services.adapter,
+                self.config.app_id,
+                reference,
+                activity,
+                max_tries=self.config.max_tries,
+                clock=self.clock,
+                sleep=self.sleep,
+                rng=self.rng,
+                backoff_base=self.config.backoff_base_seconds,
+                backoff_max=self.config.backoff_max_seconds,
+                before_try=before_try,
+            )
+        self.summary.retried += result.retries
+        await self.finish(record.tenant_id, record.conversation_id, result)
+        where = f"{record.tenant_id}/{record.conversation_id}"
+        if result.outcome == Outcome.SENT:
+            self.summary.sent += 1
+        elif result.outcome == Outcome.DEACTIVATED:
+            self.summary.deactivated += 1
+            log.info("notify: %s deactivated: %s", where, result.error)
+        else:
+            self.summary.failed += 1
+            self.summary.failures.append(f"{where}: {result.error}")
+            log.warning("notify: %s failed: %s", where, result.error)
+
+    # --- one tenant ----------------------------------------------------------------------------
+    async def tenant(self, tenant_id: str, conversations: list[str]) -> None:
+        try:
+            content = await self.compose(self.services, tenant_id, self.month, self.as_of)
+        except Exception as error:
+            log.exception("notify: could not score tenant %s", tenant_id)
+            self.summary.failed += len(conversations)
+            self.summary.failures.append(f"{tenant_id}: scoring failed: {type(error).__name__}: {error}")
+            return
+        if content is None:
+            for _ in conversations:
+                self.summary.skip("no_profile")
+            return
+        bucket = TokenBucket(self.config.rate_per_second, 1.0, monotonic=self.monotonic, sleep=self.sleep)
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        for conversation_id in conversations:
+            queue.put_nowait(conversation_id)
+
+        async def worker() -> None:
+            while not queue.empty():
+                conversation_id = queue.get_nowait()
+                try:
+                    await self.visit(tenant_id, conversation_id, content, bucket)
+                except Exception as error:  # storage trouble for one record must not stop the others
+                    log.exception("notify: %s/%s not delivered", tenant_id, conversation_id)
+                    self.summary.failed += 1
+                    self.summary.failures.append(
+                        f"{tenant_id}/{conversation_id}: {type(error).__name__}: {error}"
+                    )
+
+        # Enough workers to keep the tenant's rate busy while a few sends wait on backoff.
+        workers = max(1, min(len(conversations), int(self.config.rate_per_second // 3) + 2))
+        await asyncio.gather(*(worker() for _ in range(workers)))
+
+    async def wait_for_others(self) -> None:
+        """Conversations another run holds: wait until it finishes them, or take over when the lease ends."""
+        contents: dict[str, NotificationContent | None] = {}
+        buckets: dict[str, TokenBucket] = {}
+        while self.waiting:
+            pending, self.waiting = self.waiting, []
+            records = await self.store.read_many(pending)
+            leases = [
+                entry.lease_until
+                for record in records.values()
+                if (entry := record.months.get(self.month)) is not None and entry.lease_until is not None
+            ]
+            if leases:
+                delay = (min(leases) - self.clock()).total_seconds()
+                if delay > 0:
+                    await self.sleep(min(delay, self.config.lease_seconds) + 0.001)
+            for tenant_id, conversation_id in pending:
+                record = await self.store.get(tenant_id, conversation_id)
+                reason = self._claimable(record)
+                if reason == "wait":
+                    self.waiting.append((tenant_id, conversation_id))
+                    continue
+                if reason is not None:
+                    self.summary.skip("already_sent" if reason == "inactive" else reason)
+                    continue
+                if tenant_id not in contents:
+                    contents[tenant_id] = await self.compose(self.services, tenant_id, self.month, self.as_of)
+                content = contents[tenant_id]
+                if content is None:
+                    self.summary.skip("no_profile")
+                    continue
+                bucket = buckets.setdefault(
+                    tenant_id,
+                    TokenBucket(self.config.rate_per_second, 1.0, monotonic=self.monotonic, sleep=self.sleep),
+                )
+                await self.visit(tenant_id, conversation_id, content, bucket)
+
+
+async def run_notify(
+    services: Any,
+    month: str | None = None,
+    *,
+    sleep: Sleep | None = None,
+    monotonic: Callable[[], float] | None = None,
+    rng: random.Random | None = None,
+    compose: Composer | None = None,
+    run_id: str | None = None,
+) -> NotifySummary:
+    """Run the monthly job once, now, for `month` (default: the current month in NOTIFY_TIMEZONE)."""
+    config = NotifyConfig.from_services(services)
+    clock = getattr(services, "clock", None) or utc_now
+    now = clock()
+    if month is None:
+        month = local_month(now, config)
+    parse_month(month)
+    if month > local_month(now, config):
+        raise ValueError(
+            f"month {month} is in the future (it is {local_month(now, config)} in {config.timezone})"
+        )
+    run_id = run_id or uuid.uuid4().hex
+    store = NotifyStore(services.storage)
+    summary = NotifySummary(month=month, run_id=run_id)
+    run = _Run(
+        services=services,
+        config=config,
+        store=store,
+        month=month,
+        as_of=as_of_for(month, now, config),
+        run_id=run_id,
+        clock=clock,
+        sleep=sleep or asyncio.sleep,
+        monotonic=monotonic or time.monotonic,
+        rng=rng or random.Random(),
+        compose=compose or compose_for_tenant,
+        summary=summary,
+        in_flight=asyncio.Semaphore(config.concurrency),
+    )
+    started = time.perf_counter()
+    await store.put_run(RunRecord(month=month, started_at=now))
+    log.info(
+        "notify %s: run %s started (scheduled %s)", month, run_id, scheduled_at(month, config).isoformat()
+    )
+    by_tenant: dict[str, list[str]] = defaultdict(list)
+    for tenant_id, conversation_id in await store.index():
+        by_tenant[tenant_id].append(conversation_id)
+    await asyncio.gather(
+        *(run.tenant(tenant_id, conversations) for tenant_id, conversations in by_tenant.items())
+    )
+    await run.wait_for_others()
+    summary.elapsed_seconds = time.perf_counter() - started
+    await store.put_run(
+        RunRecord(month=month, started_at=now, completed_at=clock(), summary=summary.model_dump(mode="json"))
+    )
+    log.info("%s", summary)
+    return summary
