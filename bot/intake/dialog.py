@@ -1,0 +1,185 @@
+"""The intake as a botbuilder dialog, its state (plain JSON) in ConversationState.
+
+One `IntakeDialog` on a `DialogSet`: begin shows the first card; every later submit (an
+Action.Submit message or an Action.Execute invoke) continues it through `flow.handle`. The profile
+is written once, on confirm, after the scoring engine accepted it; cancel or failure leave the
+saved profile alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogSet, DialogTurnResult
+
+from bot.intake import flow
+from bot.intake.convert import profile_data
+from cards.catalog_view import known_services
+from cards.i18n import normalize_locale, t
+from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
+from cards.intake_state import AUTO_RULES, FieldError, IntakeState, Step
+from cards.scorecard import build_scorecard_card
+
+log = logging.getLogger(__name__)
+
+DIALOG_ID = "intake"
+STATE_PROPERTY = "IntakeDialogState"
+STATE_KEY = "intake"
+SUBMIT_KEY = "intake.submit"  # turn_state: the submit this turn carries
+INVOKE_KEY = "intake.invoke"  # turn_state: set when answering an Action.Execute invoke
+CARD_KEY = "intake.card"  # turn_state: the card to return from the invoke
+
+
+def locale_of(turn_context: TurnContext) -> str:
+    return normalize_locale(getattr(turn_context.activity, "locale", None))
+
+
+def tenant_of(turn_context: TurnContext) -> str | None:
+    activity = turn_context.activity
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
+    tenant_id = tenant.get("id") or getattr(activity.conversation, "tenant_id", None)
+    return str(tenant_id) if tenant_id else None
+
+
+def user_of(turn_context: TurnContext) -> str | None:
+    sender = turn_context.activity.from_property
+    return sender.id if sender and sender.id else None
+
+
+def rules_in_force(today: str) -> str:
+    from scoring.catalog import rules_in_force as in_force
+
+    return in_force(today)
+
+
+def make_view(turn_context: TurnContext, state: IntakeState) -> IntakeView:
+    view = IntakeView(
+        locale=locale_of(turn_context),
+        services=known_services(),
+        rules_in_force=rules_in_force(state.today),
+        user_id=user_of(turn_context),
+    )
+    if state.step == Step.REVIEW:
+        view.preview = _preview(state)
+    return view
+
+
+def _preview(state: IntakeState) -> list[tuple[str, int, int, bool]]:
+    """Scores of the draft as it stands, so the user sees what they are about to save."""
+    import datetime as dt
+
+    from scoring import ProfileError, load_profile, score_profile
+
+    try:
+        profile = load_profile(
+            profile_data(state.draft, dt.date.fromisoformat(state.today), with_areas=False)
+        )
+        scorecard = score_profile(profile)
+    except ProfileError:
+        return []
+    return [
+        (d.area.value, d.score, d.threshold, d.qualified)
+        for d in scorecard.designations
+        if d.area.value in state.draft.areas
+    ]
+
+
+async def reply(turn_context: TurnContext, card: dict[str, Any], text: str | None = None) -> None:
+    """Show `card`: in place for an Action.Execute invoke, else as a new message."""
+    if turn_context.turn_state.get(INVOKE_KEY):
+        turn_context.turn_state[CARD_KEY] = card
+        return
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    if text:
+        activity.text = text
+    await turn_context.send_activity(activity)
+
+
+class IntakeDialog(Dialog):
+    def __init__(self, services: Any) -> None:
+        super().__init__(DIALOG_ID)
+        self.services = services
+
+    async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
+        state = options if isinstance(options, IntakeState) else IntakeState.model_validate(options)
+        dialog_context.active_dialog.state[STATE_KEY] = state.model_dump(mode="json")
+        await reply(
+            dialog_context.context, build_intake_card(state, make_view(dialog_context.context, state))
+        )
+        return Dialog.end_of_turn
+
+    async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:
+        tc = dialog_context.context
+        try:
+            state = IntakeState.model_validate(dialog_context.active_dialog.state.get(STATE_KEY))
+        except ValueError:
+            # Stored state from an incompatible older version: drop the intake, keep the profile.
+            log.warning("intake state unreadable; ending the intake")
+            await reply(tc, build_closed_card(locale_of(tc), "closed.broken"))
+            return await dialog_context.end_dialog()
+        data = tc.turn_state.get(SUBMIT_KEY) or {}
+        outcome = flow.handle(state, data, known_services())
+        if outcome.kind == "cancelled":
+            await reply(tc, build_closed_card(locale_of(tc), "closed.cancelled"))
+            return await dialog_context.end_dialog()
+        if outcome.kind == "confirm":
+            return await self._confirm(dialog_context, outcome.state)
+        await self._show(dialog_context, outcome.state)
+        return Dialog.end_of_turn
+
+    async def _show(self, dialog_context: DialogContext, state: IntakeState) -> None:
+        dialog_context.active_dialog.state[STATE_KEY] = state.model_dump(mode="json")
+        await reply(
+            dialog_context.context, build_intake_card(state, make_view(dialog_context.context, state))
+        )
+
+    async def _confirm(self, dialog_context: DialogContext, state: IntakeState) -> DialogTurnResult:
+        import datetime as dt
+
+        from scoring import ProfileError, load_profile, score_profile
+
+        tc = dialog_context.context
+        tenant_id = tenant_of(tc)
+        today = self.services.clock().date()
+        try:
+            profile = load_profile(profile_data(state.draft, today, with_areas=_profile_has_areas()))
+        except ProfileError as error:
+            state.notice = FieldError(key="notice.profile_rejected", params={"details": str(error)[:1500]})
+            await self._show(dialog_context, state)
+            return Dialog.end_of_turn
+        if not tenant_id:
+            state.notice = FieldError(key="notice.no_tenant")
+            await self._show(dialog_context, state)
+            return Dialog.end_of_turn
+        await self.services.profiles.put(tenant_id, profile)
+        scorecard = score_profile(profile)
+        card = build_scorecard_card(scorecard, profile, locale_of(tc))
+        del dt
+        await reply(tc, card, t(locale_of(tc), "intake.closed.saved"))
+        return await dialog_context.end_dialog()
+
+    async def end_dialog(self, context: TurnContext, instance: Any, reason: DialogReason) -> None:
+        return None
+
+
+def _profile_has_areas() -> bool:
+    from scoring import Profile
+
+    return "areas" in Profile.model_fields
+
+
+def dialog_set(services: Any) -> DialogSet:
+    accessor = services.conversation_state.create_property(STATE_PROPERTY)
+    dialogs = DialogSet(accessor)
+    dialogs.add(IntakeDialog(services))
+    return dialogs
+
+
+def new_state(today: str, *, session: str) -> IntakeState:
+    return IntakeState(session=session, today=today, draft=IntakeState(session=session).draft)
+
+
+__all__ = ["AUTO_RULES", "DIALOG_ID", "IntakeDialog", "dialog_set", "reply"]

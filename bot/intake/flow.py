@@ -1,0 +1,211 @@
+"""The intake's state machine: (state, submit) -> outcome. Pure: no I/O, no botbuilder.
+
+A submit carries `{"intake": {"session", "step", "nav", "arg"}}` plus the card's input values.
+Anything that does not fit (forged session or step, unknown nav, wrong types) leaves the state as
+it was and asks the card to show a notice: the user never loses what they typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.intake import validate
+from cards.intake_state import PEOPLE_PER_PAGE, SECTIONS, FieldError, IntakeState, Step
+
+Kind = Literal["show", "cancelled", "confirm"]
+NAVS = frozenset(
+    {
+        "next",
+        "back",
+        "cancel",
+        "confirm",
+        "refresh",
+        "goto",
+        "save_person",
+        "edit_person",
+        "remove_person",
+        "new_person",
+        "bulk",
+        "page",
+    }
+)
+
+
+@dataclass
+class Outcome:
+    state: IntakeState
+    kind: Kind = "show"
+
+
+def meta_of(data: Any) -> dict[str, Any] | None:
+    meta = data.get("intake") if isinstance(data, dict) else None
+    return meta if isinstance(meta, dict) else None
+
+
+def _notice(state: IntakeState, key: str, **params: Any) -> Outcome:
+    state.notice = FieldError(key=key, params=params)
+    return Outcome(state)
+
+
+def _int_arg(meta: dict[str, Any]) -> int | None:
+    arg = meta.get("arg")
+    if isinstance(arg, bool):
+        return None
+    if isinstance(arg, int):
+        return arg
+    if isinstance(arg, str) and arg.isdigit() and len(arg) < 7:
+        return int(arg)
+    return None
+
+
+def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) -> Outcome:
+    state = state.model_copy(deep=True)
+    state.notice = None
+    meta = meta_of(data) or {}
+    nav, session, step = meta.get("nav"), meta.get("session"), meta.get("step")
+    if nav not in NAVS:
+        return _notice(state, "notice.unknown_action")
+    if nav == "refresh":
+        return Outcome(state)
+    if session != state.session:
+        return _notice(state, "notice.stale_card")
+    if nav == "cancel":
+        return Outcome(state, "cancelled")
+    if step != state.step:
+        return _notice(state, "notice.stale_card")
+    if nav == "back":
+        return Outcome(_go(state, _previous(state)))
+    if nav == "goto":
+        target = meta.get("arg")
+        if state.step != Step.REVIEW or target not in {s.value for s in SECTIONS}:
+            return _notice(state, "notice.unknown_action")
+        return Outcome(_go(state, Step(target)))
+    if nav == "confirm":
+        if state.step != Step.REVIEW:
+            return _notice(state, "notice.unknown_action")
+        return Outcome(state, "confirm")
+    if state.step == Step.PEOPLE and nav in {
+        "save_person",
+        "edit_person",
+        "remove_person",
+        "new_person",
+        "bulk",
+        "page",
+    }:
+        return _people_action(state, nav, meta, data)
+    if nav != "next" or state.step == Step.REVIEW:
+        return _notice(state, "notice.unknown_action")
+    checked = _read_step(state, data, known_services)
+    if checked is None:
+        return _notice(state, "notice.unknown_action")
+    if not checked.ok:
+        state.values, state.errors = checked.values, checked.errors
+        return _notice(state, "notice.fix_errors", count=len(checked.errors))
+    state.draft = checked.draft
+    return Outcome(_go(state, _following(state)))
+
+
+def _read_step(
+    state: IntakeState, data: dict[str, Any], known_services: list[str]
+) -> validate.Checked | None:
+    draft = state.draft
+    if state.step == Step.ORGANISATION:
+        return validate.read_organisation(data, draft)
+    if state.step == Step.AREAS:
+        return validate.read_areas(data, draft)
+    if state.step == Step.PEOPLE:
+        # Whatever is still typed in the person form or the paste box is taken in before moving on.
+        checked = validate.Checked(draft=draft)
+        if _pending_person(data):
+            checked = validate.read_person(data, draft, state.editing)
+            if not checked.ok:
+                return checked
+        bulk = validate.read_bulk(data, checked.draft)
+        bulk.values.update({k: v for k, v in checked.values.items() if k not in bulk.values})
+        if bulk.ok:
+            state.editing = None
+        return bulk
+    if state.step == Step.USAGE:
+        return validate.read_usage(data, draft)
+    if state.step == Step.SERVICES:
+        return validate.read_services(data, draft, known_services)
+    return None
+
+
+def _pending_person(data: dict[str, Any]) -> bool:
+    return any(not validate._blank(data.get(name)) for name in ("person_name", "person_certs"))
+
+
+def _people_action(state: IntakeState, nav: str, meta: dict[str, Any], data: dict[str, Any]) -> Outcome:
+    people = state.draft.people
+    if nav in {"edit_person", "remove_person"}:
+        index = _int_arg(meta)
+        if index is None or not 0 <= index < len(people):
+            return _notice(state, "notice.stale_card")
+        state.values, state.errors = {}, {}
+        if nav == "remove_person":
+            removed = people.pop(index)
+            state.editing = None
+            state.page = min(state.page, max(0, (len(people) - 1) // PEOPLE_PER_PAGE))
+            return _notice(state, "notice.person_removed", name=removed.name)
+        state.editing = index
+        state.values = {"person_name": people[index].name, "person_certs": people[index].slugs()}
+        return Outcome(state)
+    if nav == "new_person":
+        state.editing, state.values, state.errors = None, {}, {}
+        return Outcome(state)
+    if nav == "page":
+        page = _int_arg(meta)
+        pages = max(1, -(-len(people) // PEOPLE_PER_PAGE))
+        if page is None or not 0 <= page < pages:
+            return _notice(state, "notice.stale_card")
+        state.page = page
+        return Outcome(state)
+    if state.editing is not None and not 0 <= state.editing < len(people):
+        state.editing = None
+    if nav == "save_person":
+        checked = validate.read_person(data, state.draft, state.editing)
+        if not checked.ok:
+            state.values, state.errors = checked.values, checked.errors
+            return _notice(state, "notice.fix_errors", count=len(checked.errors))
+        name = checked.values.get("person_name", "")
+        state.draft, state.values, state.errors = checked.draft, {}, {}
+        key = "notice.person_added" if state.editing is None else "notice.person_saved"
+        state.editing = None
+        state.page = (
+            (len(state.draft.people) - 1) // PEOPLE_PER_PAGE if key == "notice.person_added" else state.page
+        )
+        return _notice(state, key, name=name)
+    # bulk
+    before = len(state.draft.people)
+    checked = validate.read_bulk(data, state.draft)
+    if not checked.ok:
+        state.values = {**state.values, **checked.values}
+        state.errors = checked.errors
+        return _notice(state, "notice.fix_errors", count=len(checked.errors))
+    state.draft, state.values, state.errors = checked.draft, {}, {}
+    return _notice(state, "notice.bulk_added", count=len(state.draft.people) - before)
+
+
+def _go(state: IntakeState, step: Step) -> IntakeState:
+    state.step = step
+    state.values, state.errors, state.editing = {}, {}, None
+    if step == Step.REVIEW:
+        state.reviewed = True
+    return state
+
+
+def _following(state: IntakeState) -> Step:
+    if state.mode == "section" or state.reviewed or state.step == Step.SERVICES:
+        return Step.REVIEW
+    return SECTIONS[SECTIONS.index(state.step) + 1]
+
+
+def _previous(state: IntakeState) -> Step:
+    if state.step == Step.REVIEW:
+        return state.section if state.mode == "section" and state.section else SECTIONS[-1]
+    if state.mode == "section":
+        return Step.REVIEW if state.reviewed else state.step
+    index = SECTIONS.index(state.step)
+    return SECTIONS[max(0, index - 1)]

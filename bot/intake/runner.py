@@ -1,0 +1,159 @@
+"""The three entry points the handler calls (see the team brief, "bot wiring")."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import ActivityTypes
+
+from bot.intake import flow
+from bot.intake.convert import draft_from_profile
+from bot.intake.dialog import (
+    CARD_KEY,
+    DIALOG_ID,
+    INVOKE_KEY,
+    STATE_KEY,
+    SUBMIT_KEY,
+    dialog_set,
+    locale_of,
+    make_view,
+    reply,
+    tenant_of,
+)
+from cards.i18n import t
+from cards.intake_cards import build_closed_card, build_intake_card
+from cards.intake_state import SECTIONS, FieldError, IntakeState, Step
+
+log = logging.getLogger(__name__)
+
+# Section names other parts may pass (H3's START_INTAKE section), mapped to our steps.
+SECTION_ALIASES: dict[str, Step] = {
+    "organisation": Step.ORGANISATION,
+    "organization": Step.ORGANISATION,
+    "org": Step.ORGANISATION,
+    "partner": Step.ORGANISATION,
+    "areas": Step.AREAS,
+    "area": Step.AREAS,
+    "people": Step.PEOPLE,
+    "certifications": Step.PEOPLE,
+    "skilling": Step.PEOPLE,
+    "usage": Step.USAGE,
+    "customers": Step.USAGE,
+    "acr": Step.USAGE,
+    "performance": Step.USAGE,
+    "services": Step.SERVICES,
+    "deployments": Step.SERVICES,
+}
+
+
+def section_step(section: str | None) -> Step | None:
+    if not isinstance(section, str):
+        return None
+    return SECTION_ALIASES.get(section.strip().lower())
+
+
+def _words(locale: str, key: str) -> set[str]:
+    return {w.strip().casefold() for w in t(locale, key).split("|") if w.strip()}
+
+
+async def _save(turn_context: TurnContext, services: Any) -> None:
+    await services.conversation_state.save_changes(turn_context)
+
+
+async def start_intake(turn_context: TurnContext, services: Any, section: str | None = None) -> None:
+    """Start (or resume) the intake; with `section`, edit that section of the saved profile."""
+    dialogs = dialog_set(services)
+    dc = await dialogs.create_context(turn_context)
+    target = section_step(section)
+    if dc.active_dialog is not None and dc.active_dialog.id == DIALOG_ID:
+        # Resume the intake in progress rather than throwing away what was typed.
+        try:
+            state = IntakeState.model_validate(dc.active_dialog.state.get(STATE_KEY))
+        except ValueError:
+            await dc.cancel_all_dialogs()
+        else:
+            state.notice = FieldError(key="notice.resumed")
+            state.values, state.errors = {}, {}
+            if target is not None:
+                state.step, state.editing = target, None
+            dc.active_dialog.state[STATE_KEY] = state.model_dump(mode="json")
+            await reply(turn_context, build_intake_card(state, make_view(turn_context, state)))
+            await _save(turn_context, services)
+            return
+    tenant_id = tenant_of(turn_context)
+    saved = await services.profiles.get(tenant_id) if tenant_id else None
+    today = services.clock().date().isoformat()
+    state = IntakeState(session=secrets.token_hex(8), today=today)
+    if saved is not None:
+        state.draft = draft_from_profile(saved.model_dump(mode="json", exclude_none=True))
+        state.has_saved_profile = True
+        if target is not None:
+            state.mode, state.section, state.step = "section", target, target
+    elif target is not None and target != Step.ORGANISATION:
+        state.notice = FieldError(key="notice.no_profile_full_intake")
+    await dc.begin_dialog(DIALOG_ID, state)
+    await _save(turn_context, services)
+
+
+async def run_intake_turn(turn_context: TurnContext, services: Any) -> bool:
+    """Handle a message turn if it belongs to the intake; True when consumed.
+
+    Consumed: a card submit carrying `{"intake": ...}` (always, even a stale one), and the text
+    commands "cancel"/"back" while an intake is active. Other text passes through to the question
+    answering, so a user can ask about their score in the middle of an intake.
+    """
+    activity = turn_context.activity
+    if activity.type != ActivityTypes.message:
+        return False
+    value = activity.value
+    submit = value if isinstance(value, dict) and flow.meta_of(value) is not None else None
+    text = (activity.text or "").strip().casefold() if isinstance(activity.text, str) else ""
+    dialogs = dialog_set(services)
+    dc = await dialogs.create_context(turn_context)
+    active = dc.active_dialog is not None and dc.active_dialog.id == DIALOG_ID
+    locale = locale_of(turn_context)
+    if submit is None and isinstance(value, dict) and "intake" in value:
+        submit = {"intake": {}}  # a forged/broken intake payload: treated as an unknown action
+    if submit is None:
+        if not active or not text or len(text) > 40:
+            return False
+        if text in _words(locale, "intake.cmd_cancel") | _words("en", "intake.cmd_cancel"):
+            nav = "cancel"
+        elif text in _words(locale, "intake.cmd_back") | _words("en", "intake.cmd_back"):
+            nav = "back"
+        else:
+            return False
+        stored = dc.active_dialog.state.get(STATE_KEY) or {}
+        submit = {"intake": {"session": stored.get("session"), "step": stored.get("step"), "nav": nav}}
+    if not active:
+        await reply(turn_context, build_closed_card(locale, "closed.stale"))
+        return True
+    turn_context.turn_state[SUBMIT_KEY] = submit
+    await dc.continue_dialog()
+    await _save(turn_context, services)
+    return True
+
+
+async def on_card_action(turn_context: TurnContext, services: Any, verb: str, data: dict) -> dict | None:
+    """An Action.Execute invoke: returns the card to show in place, or None if not ours."""
+    is_ours = (isinstance(verb, str) and verb.startswith("intake")) or flow.meta_of(data) is not None
+    if not is_ours:
+        return None
+    submit = data if isinstance(data, dict) and flow.meta_of(data) is not None else {"intake": {}}
+    dialogs = dialog_set(services)
+    dc = await dialogs.create_context(turn_context)
+    locale = locale_of(turn_context)
+    if dc.active_dialog is None or dc.active_dialog.id != DIALOG_ID:
+        return build_closed_card(locale, "closed.stale")
+    turn_context.turn_state[INVOKE_KEY] = True
+    turn_context.turn_state[SUBMIT_KEY] = submit
+    await dc.continue_dialog()
+    await _save(turn_context, services)
+    card = turn_context.turn_state.get(CARD_KEY)
+    return card if isinstance(card, dict) else build_closed_card(locale, "closed.stale")
+
+
+__all__ = ["SECTIONS", "on_card_action", "run_intake_turn", "section_step", "start_intake"]

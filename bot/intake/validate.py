@@ -1,0 +1,423 @@
+"""Server-side checks of every intake submit (Teams clients skip client-side validation).
+
+Each `read_*` function takes the raw submit (any JSON: hostile clients send anything) and the
+draft, and returns the updated draft or the errors; raw values are kept for the card to echo back.
+Nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from cards.intake_state import AUTO_RULES, Draft, DraftPerson, FieldError
+from scoring.ids import Area, Market, Track
+
+# Sensible maximums: far above any real partner, low enough to keep cards and storage small.
+MAX_NAME = 100
+MAX_PARTNER_NAME = 200
+MAX_PEOPLE = 300
+MAX_CERTS_PER_PERSON = 40
+MAX_BULK_CHARS = 30_000
+MAX_BULK_LINES = MAX_PEOPLE
+MAX_SERVICES = 150
+MAX_SERVICE_NAME = 100
+MAX_CUSTOMERS = 100_000
+MAX_ACR_MONTH = 1_000_000_000.0  # USD per month
+MAX_CONSUMPTION_12M = 12 * MAX_ACR_MONTH
+MAX_ECHO = 2_000  # longest raw text echoed back into a card (the field error says it was too long)
+MAX_BULK_ECHO = MAX_BULK_CHARS
+RULE_VERSIONS = ("2023-H2", "2026")
+PARTNER_ID = re.compile(r"^\d{4,10}$")
+
+
+@dataclass
+class Checked:
+    """The outcome of reading one step's inputs."""
+
+    draft: Draft
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, FieldError] = field(default_factory=dict)
+
+    def fail(self, name: str, key: str, **params: Any) -> None:
+        self.errors.setdefault(name, FieldError(key=key, params=params))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _raw(data: dict[str, Any], name: str) -> Any:
+    return data.get(name) if isinstance(data, dict) else None
+
+
+def read_text(
+    data: dict[str, Any], name: str, out: Checked, *, limit: int, echo: int = MAX_ECHO
+) -> str | None:
+    """A trimmed string, or None (with an error) when the value is of the wrong type or too long."""
+    raw = _raw(data, name)
+    if raw is None:
+        out.values[name] = ""
+        return ""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        out.values[name] = ""
+        out.fail(name, "error.invalid")
+        return None
+    value = str(raw).replace("\x00", "").strip()
+    out.values[name] = value[: max(limit, echo)]
+    if len(value) > limit:
+        out.fail(name, "error.too_long", max=limit)
+        return None
+    return value
+
+
+def read_choices(data: dict[str, Any], name: str, out: Checked, *, limit: int = 4_000) -> list[str] | None:
+    """A multi-select value: Teams sends "a,b,c"; a list is accepted too."""
+    raw = _raw(data, name)
+    if raw is None or raw == "":
+        out.values[name] = []
+        return []
+    if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        items = raw
+    elif isinstance(raw, str):
+        items = raw.split(",")
+    else:
+        out.values[name] = []
+        out.fail(name, "error.invalid")
+        return None
+    if sum(len(item) for item in items) > limit:
+        out.values[name] = []
+        out.fail(name, "error.too_long", max=limit)
+        return None
+    cleaned = list(dict.fromkeys(item.strip() for item in items if item.strip()))
+    out.values[name] = cleaned
+    return cleaned
+
+
+_GROUP = re.compile(r"^\d{1,3}(?:[,.' ]\d{3})+$")
+
+
+def parse_number(raw: Any) -> float | None:
+    """A number from an Input.Number or a typed figure ("112,700", "112 700.50", "$1,000")."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        value = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().replace("\u00a0", " ").replace("\u202f", " ")
+        text = re.sub(r"(?i)^(us)?\$|\s*(usd|\$)$", "", text).strip().replace("_", "")
+        if not text:
+            return None
+        sign = ""
+        if text[0] in "+-":
+            sign, text = text[0], text[1:].strip()
+        integer, _, fraction = text, "", ""
+        match = re.match(r"^(.*?)([.,])(\d{1,2})$", text)
+        if match and not _GROUP.match(text):
+            integer, fraction = match.group(1), match.group(3)
+        if _GROUP.match(integer):
+            integer = re.sub(r"[,.' ]", "", integer)
+        if not integer.isdigit():
+            return None
+        value = float(f"{sign}{integer}.{fraction or '0'}")
+    else:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def read_number(
+    data: dict[str, Any], name: str, out: Checked, *, maximum: float, whole: bool, required: bool
+) -> float | None:
+    raw = _raw(data, name)
+    text = "" if raw is None else (str(raw) if isinstance(raw, str | int | float) else "")
+    out.values[name] = text.strip()[:40]
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            out.fail(name, "error.required")
+        return None
+    value = parse_number(raw)
+    if value is None:
+        out.fail(name, "error.not_a_number")
+        return None
+    if value < 0:
+        out.fail(name, "error.negative")
+        return None
+    if whole and not value.is_integer():
+        out.fail(name, "error.whole_number")
+        return None
+    if value > maximum:
+        out.fail(name, "error.too_large", max=f"{maximum:,.0f}")
+        return None
+    return value
+
+
+# --- organisation ---------------------------------------------------------------------------------
+
+
+def read_organisation(data: dict[str, Any], draft: Draft) -> Checked:
+    out = Checked(draft=draft.model_copy(deep=True))
+    partner_id = read_text(data, "partner_id", out, limit=40)
+    name = read_text(data, "partner_name", out, limit=MAX_PARTNER_NAME)
+    market = read_text(data, "market", out, limit=40)
+    track = read_text(data, "track", out, limit=40)
+    rules = read_text(data, "rules", out, limit=40)
+    if partner_id == "":
+        out.fail("partner_id", "error.required")
+    elif partner_id is not None and not PARTNER_ID.match(partner_id):
+        out.fail("partner_id", "error.partner_id")
+    if name == "":
+        out.fail("partner_name", "error.required")
+    if market is not None and market not in {m.value for m in Market}:
+        out.fail("market", "error.choose_one")
+    if track is not None and track not in {t.value for t in Track}:
+        out.fail("track", "error.choose_one")
+    if rules is not None and rules not in (AUTO_RULES, *RULE_VERSIONS):
+        out.fail("rules", "error.choose_one")
+    if out.ok:
+        out.draft.partner_id, out.draft.partner_name = partner_id or "", name or ""
+        out.draft.market, out.draft.track, out.draft.rules = market or "", track or "", rules or ""
+    return out
+
+
+# --- areas ----------------------------------------------------------------------------------------
+
+
+def read_areas(data: dict[str, Any], draft: Draft) -> Checked:
+    out = Checked(draft=draft.model_copy(deep=True))
+    areas = read_choices(data, "areas", out)
+    if areas is None:
+        return out
+    known = [a.value for a in Area]
+    if any(a not in known for a in areas):
+        out.fail("areas", "error.choose_from_list")
+    elif not areas:
+        out.fail("areas", "error.areas_none")
+    else:
+        out.draft.areas = [a for a in known if a in areas]
+    return out
+
+
+# --- people ---------------------------------------------------------------------------------------
+
+
+def _resolve(code: str) -> Any:
+    from scoring.catalog import resolve_certification
+
+    return resolve_certification(code)
+
+
+def _suggest(code: str) -> str:
+    from scoring.catalog import suggest_certifications
+
+    try:
+        found = suggest_certifications(code)
+    except Exception:  # a suggestion helper failing must not turn a typo into a crash
+        return ""
+    names = []
+    for item in list(found)[:3]:
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            exams = "/".join(getattr(item, "exams", []) or [])
+            label = getattr(item, "name", None) or getattr(item, "slug", "")
+            names.append(f"{label} ({exams})" if exams else label)
+    return ", ".join(names)
+
+
+def _unknown(out: Checked, name: str, code: str) -> None:
+    suggestions = _suggest(code)
+    if suggestions:
+        out.fail(name, "error.unknown_certification_suggest", code=code[:60], suggestions=suggestions)
+    else:
+        out.fail(name, "error.unknown_certification", code=code[:60])
+
+
+def read_person(data: dict[str, Any], draft: Draft, editing: int | None) -> Checked:
+    """The add/edit-person form: a name and certifications chosen from the catalog."""
+    out = Checked(draft=draft.model_copy(deep=True))
+    name = read_text(data, "person_name", out, limit=MAX_NAME)
+    certs = read_choices(data, "person_certs", out)
+    if name is None or certs is None:
+        return out
+    if not name:
+        out.fail("person_name", "error.person_without_name")
+        return out
+    if len(certs) > MAX_CERTS_PER_PERSON:
+        out.fail("person_certs", "error.too_many", max=MAX_CERTS_PER_PERSON)
+        return out
+    slugs: list[str] = []
+    for code in certs:
+        found = _resolve(code)
+        if found is None:
+            _unknown(out, "person_certs", code)
+            return out
+        slugs.append(found.slug)
+    people = out.draft.people
+    clash = next(
+        (i for i, p in enumerate(people) if p.name.casefold() == name.casefold() and i != editing), None
+    )
+    if clash is not None:
+        out.fail("person_name", "error.duplicate_person", name=name)
+        return out
+    if editing is None:
+        if len(people) >= MAX_PEOPLE:
+            out.fail("person_name", "error.too_many_people", max=MAX_PEOPLE)
+            return out
+        people.append(
+            DraftPerson(id=out.draft.next_person_id(), name=name, certifications=list(dict.fromkeys(slugs)))
+        )
+    else:
+        person = people[editing]
+        kept = {c.get("id"): c for c in person.certifications if isinstance(c, dict)}
+        # A certification kept from the saved profile keeps its expiry date.
+        person.certifications = [kept.get(s, s) for s in dict.fromkeys(slugs)]
+        person.name = name
+    return out
+
+
+_LINE = re.compile(r"^\s*(?P<name>[^:\t]*?)\s*(?:[:\t]\s*(?P<certs>.*))?$")
+
+
+def read_bulk(data: dict[str, Any], draft: Draft) -> Checked:
+    """`Ada: AZ-305, AZ-104` one person per line (a tab works too, for a spreadsheet paste).
+
+    All or nothing: one bad line and no line is applied, each bad line gets its own message.
+    A name already in the list adds the certifications to that person.
+    """
+    out = Checked(draft=draft.model_copy(deep=True))
+    text = read_text(data, "bulk", out, limit=MAX_BULK_CHARS, echo=MAX_BULK_ECHO)
+    if not text:
+        return out
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_BULK_LINES:
+        out.fail("bulk", "error.too_many_lines", max=MAX_BULK_LINES)
+        return out
+    parsed: list[tuple[str, list[str]]] = []
+    for number, line in enumerate(lines, start=1):
+        line_errors = Checked(draft=out.draft)
+        match = _LINE.match(line)
+        name = (match.group("name") if match else "").strip()
+        codes = [
+            c.strip() for c in re.split(r"[,;/|]", (match.group("certs") or "") if match else "") if c.strip()
+        ]
+        if not name:
+            line_errors.fail("line", "error.bulk_no_name", line=number)
+        elif len(name) > MAX_NAME:
+            line_errors.fail("line", "error.bulk_name_too_long", line=number, max=MAX_NAME)
+        elif not codes:
+            line_errors.fail("line", "error.bulk_no_certifications", line=number, name=name[:60])
+        elif len(codes) > MAX_CERTS_PER_PERSON:
+            line_errors.fail("line", "error.too_many", max=MAX_CERTS_PER_PERSON)
+        slugs = []
+        for code in codes if line_errors.ok else []:
+            found = _resolve(code)
+            if found is None:
+                suggestions = _suggest(code)
+                key = "error.bulk_unknown_suggest" if suggestions else "error.bulk_unknown"
+                line_errors.fail(
+                    "line", key, line=number, name=name[:60], code=code[:60], suggestions=suggestions
+                )
+                break
+            slugs.append(found.slug)
+        if not line_errors.ok:
+            out.errors[f"bulk#{number}"] = line_errors.errors["line"]
+            continue
+        parsed.append((name, slugs))
+    if not out.ok:
+        return out
+    people = out.draft.people
+    by_name = {p.name.casefold(): p for p in people}
+    for name, slugs in parsed:
+        person = by_name.get(name.casefold())
+        if person is None:
+            if len(people) >= MAX_PEOPLE:
+                out.fail("bulk", "error.too_many_people", max=MAX_PEOPLE)
+                return out
+            person = DraftPerson(id=out.draft.next_person_id(), name=name, certifications=[])
+            people.append(person)
+            by_name[name.casefold()] = person
+        have = set(person.slugs())
+        person.certifications.extend(s for s in dict.fromkeys(slugs) if s not in have)
+    out.values["bulk"] = ""
+    return out
+
+
+# --- usage ----------------------------------------------------------------------------------------
+
+USAGE_FIELDS = ("customers_last_month", "customers_year_ago", "acr_last_month", "acr_year_ago")
+
+
+def read_usage(data: dict[str, Any], draft: Draft) -> Checked:
+    out = Checked(draft=draft.model_copy(deep=True))
+    raw_empty = all(_blank(_raw(data, name)) for name in USAGE_FIELDS)
+    if raw_empty and draft.acr_records:
+        # The saved profile has detailed records; empty figures keep them.
+        for name in USAGE_FIELDS:
+            out.values[name] = ""
+        read_number(data, "consumption_12m", out, maximum=MAX_CONSUMPTION_12M, whole=False, required=False)
+        if out.ok:
+            out.draft.consumption_12m = _number_or_none(data, "consumption_12m")
+        return out
+    customers_now = read_number(
+        data, "customers_last_month", out, maximum=MAX_CUSTOMERS, whole=True, required=True
+    )
+    customers_then = read_number(
+        data, "customers_year_ago", out, maximum=MAX_CUSTOMERS, whole=True, required=False
+    )
+    acr_now = read_number(data, "acr_last_month", out, maximum=MAX_ACR_MONTH, whole=False, required=True)
+    acr_then = read_number(data, "acr_year_ago", out, maximum=MAX_ACR_MONTH, whole=False, required=False)
+    consumption = read_number(
+        data, "consumption_12m", out, maximum=MAX_CONSUMPTION_12M, whole=False, required=False
+    )
+    for now_name, then_name in (
+        ("customers_last_month", "customers_year_ago"),
+        ("acr_last_month", "acr_year_ago"),
+    ):
+        if _blank(_raw(data, then_name)) and then_name not in out.errors:
+            out.fail(then_name, "error.year_ago_missing")
+        del now_name
+    if out.ok:
+        d = out.draft
+        d.customers_last_month = int(customers_now) if customers_now is not None else None
+        d.customers_year_ago = int(customers_then) if customers_then is not None else None
+        d.acr_last_month, d.acr_year_ago, d.consumption_12m = acr_now, acr_then, consumption
+        d.acr_records = None  # typed figures replace detailed records
+    return out
+
+
+def _blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _number_or_none(data: dict[str, Any], name: str) -> float | None:
+    raw = _raw(data, name)
+    return None if _blank(raw) else parse_number(raw)
+
+
+# --- services -------------------------------------------------------------------------------------
+
+
+def read_services(data: dict[str, Any], draft: Draft, known: list[str]) -> Checked:
+    out = Checked(draft=draft.model_copy(deep=True))
+    chosen = read_choices(data, "services", out, limit=20_000)
+    other = read_text(data, "services_other", out, limit=MAX_SERVICES * (MAX_SERVICE_NAME + 2))
+    if chosen is None or other is None:
+        return out
+    by_key = {name.casefold(): name for name in known}
+    unknown = [c for c in chosen if c.casefold() not in by_key]
+    if unknown:
+        out.fail("services", "error.choose_from_list")
+        return out
+    extra = [s.strip() for s in re.split(r"[,;\n]", other) if s.strip()]
+    if any(len(s) > MAX_SERVICE_NAME for s in extra):
+        out.fail("services_other", "error.service_name_too_long", max=MAX_SERVICE_NAME)
+        return out
+    names = [by_key[c.casefold()] for c in chosen] + [by_key.get(s.casefold(), s) for s in extra]
+    unique = list({n.casefold(): n for n in names}.values())
+    if len(unique) > MAX_SERVICES:
+        out.fail("services_other", "error.too_many", max=MAX_SERVICES)
+        return out
+    out.draft.services = unique
+    return out

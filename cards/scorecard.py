@@ -1,0 +1,286 @@
+"""The scorecard card and the "why" explanation card, from a `Scorecard` (and the profile for names).
+
+Section builders (`header_section`, `area_section`, `metric_row`, `cloud_platform_section`) are
+public so other cards (the monthly notification) can reuse them. Reason and plan sentences come
+from `cards.explain`, so a reason reads the same in answers and cards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards import adaptive as ac
+from cards.explain import date_text, money, names_of, plan_step_text, reason_text
+from cards.i18n import normalize_locale, t
+from scoring.ids import Area, ReasonCode
+from scoring.results import CloudPlatformResult, DesignationResult, MetricResult, Reason, Scorecard
+
+# Reasons that say what is missing, shown before those saying what earned points.
+_PROBLEMS = frozenset(
+    {
+        ReasonCode.PREREQUISITE_UNMET,
+        ReasonCode.NO_GROWTH,
+        ReasonCode.ZERO_BASELINE,
+        ReasonCode.BELOW_MINIMUM_ACR,
+        ReasonCode.NET_ADDS_NOT_POSITIVE,
+        ReasonCode.NO_SCORING_PEOPLE,
+        ReasonCode.NO_ELIGIBLE_SERVICES,
+        ReasonCode.CERTIFICATION_EXPIRED,
+        ReasonCode.CERTIFICATION_RETIRED,
+        ReasonCode.CAPPED,
+        ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION,
+        ReasonCode.BELOW_THRESHOLD,
+        ReasonCode.CONSUMPTION_BELOW_THRESHOLD,
+        ReasonCode.NOT_ENOUGH_PEOPLE_PASSED,
+    }
+)
+TOP_REASONS = 3
+MAX_PLAN_LINES = 8
+
+
+def _t(locale: str, key: str, **params: Any) -> str:
+    return t(locale, f"cards.{key}", **params)
+
+
+def bar(points: int, maximum: int, *, good: bool) -> dict[str, Any]:
+    """A progress bar: two weighted columns, coloured filled part and grey rest."""
+    share = 0 if maximum <= 0 else max(0, min(100, round(100 * points / maximum)))
+    cols = []
+    if share > 0:
+        cols.append(ac.column([], width=share, style="good" if good else "warning", min_height="10px"))
+    if share < 100:
+        cols.append(ac.column([], width=100 - share, style="emphasis", min_height="10px"))
+    return ac.columns(cols, spacing="Small")
+
+
+def metric_row(locale: str, result: MetricResult, *, blocking: bool) -> dict[str, Any]:
+    name = t(locale, f"common.metric.{result.metric}")
+    label = _t(locale, "points_of", points=result.points, max=result.max)
+    full = result.points >= result.max
+    return ac.columns(
+        [
+            ac.column(
+                [
+                    ac.text(
+                        name + (" ⚠" if blocking else ""),
+                        color="Attention" if blocking else None,
+                        weight="Bolder" if blocking else None,
+                    )
+                ],
+                width=40,
+                vertical="Center",
+            ),
+            ac.column(
+                [bar(result.points, result.max, good=full or (result.points > 0 and not blocking))],
+                width=40,
+                vertical="Center",
+            ),
+            ac.column([ac.text(label, weight="Bolder")], width=20, vertical="Center"),
+        ],
+        spacing="Small",
+    )
+
+
+def top_reasons(result: DesignationResult, limit: int = TOP_REASONS) -> list[Reason]:
+    """The reasons that best explain the score: blocking metrics first, then metrics below max."""
+    ordered: list[Reason] = []
+    metrics = sorted(
+        result.metrics, key=lambda m: (m.metric not in result.blocking_metrics, m.points >= m.max)
+    )
+    for metric in metrics:
+        if metric.points >= metric.max:
+            continue
+        problems = [r for r in metric.reasons if r.code in _PROBLEMS]
+        ordered.extend(problems[:1] or metric.reasons[:1])
+    if not ordered:
+        ordered = [r for r in result.reasons if r.code != ReasonCode.NOT_APPLICABLE]
+    return ordered[:limit]
+
+
+def _verdict(locale: str, result: DesignationResult) -> tuple[str, str]:
+    if result.qualified:
+        return _t(locale, "qualified"), "Good"
+    return _t(locale, "not_qualified", threshold=result.threshold), "Attention"
+
+
+def area_section(
+    locale: str,
+    result: DesignationResult,
+    names: dict[str, str] | None = None,
+    *,
+    with_reasons: bool = True,
+    with_plan: bool = True,
+    with_buttons: bool = True,
+) -> dict[str, Any]:
+    loc = normalize_locale(locale)
+    verdict, color = _verdict(loc, result)
+    items: list[dict[str, Any]] = [
+        ac.columns(
+            [
+                ac.column([ac.text(t(loc, f"common.area.{result.area}"), size="Medium", weight="Bolder")]),
+                ac.column(
+                    [ac.text(_t(loc, "score_of", score=result.score), size="Medium", weight="Bolder")],
+                    width="auto",
+                ),
+            ]
+        ),
+        ac.text(verdict, color=color, weight="Bolder", spacing="None"),
+    ]
+    for metric in result.metrics:
+        items.append(metric_row(loc, metric, blocking=metric.metric in result.blocking_metrics))
+    for reason in result.reasons:
+        if reason.code == ReasonCode.NOT_APPLICABLE:
+            items.append(ac.text(reason_text(loc, reason, names), size="Small", subtle=True))
+    if result.blocking_metrics:
+        blocking = ", ".join(t(loc, f"common.metric.{m}") for m in result.blocking_metrics)
+        items.append(ac.text(_t(loc, "blocking", metrics=blocking), color="Attention", size="Small"))
+    if with_reasons:
+        reasons = top_reasons(result)
+        if reasons:
+            items.append(ac.text(_t(loc, "top_reasons"), weight="Bolder", size="Small", spacing="Medium"))
+            items.extend(
+                ac.text(f"• {reason_text(loc, r, names)}", size="Small", spacing="None") for r in reasons
+            )
+    if with_plan and result.plan:
+        items.append(ac.text(_t(loc, "plan_title"), weight="Bolder", size="Small", spacing="Medium"))
+        items.extend(
+            ac.text(f"{i}. {plan_step_text(loc, step, names)}", size="Small", spacing="None")
+            for i, step in enumerate(result.plan[:MAX_PLAN_LINES], start=1)
+        )
+        if len(result.plan) > MAX_PLAN_LINES:
+            items.append(ac.text(_t(loc, "plan_more", count=len(result.plan) - MAX_PLAN_LINES), size="Small"))
+    if with_buttons:
+        items.append(
+            ac.action_set(
+                [
+                    ac.submit(_t(loc, "button_why"), {"action": "why", "area": result.area.value}),
+                    ac.submit(_t(loc, "button_plan"), {"action": "plan", "area": result.area.value}),
+                ]
+            )
+        )
+    return ac.container(
+        items, style="good" if result.qualified else "default", separator=True, spacing="Medium"
+    )
+
+
+def cloud_platform_section(
+    locale: str, result: CloudPlatformResult, names: dict[str, str] | None = None
+) -> dict:
+    loc = normalize_locale(locale)
+    level = _t(loc, f"cp_level.{result.level}")
+    items: list[dict[str, Any]] = [
+        ac.text(t(loc, "common.area.cloud_platform"), size="Medium", weight="Bolder"),
+        ac.text(
+            _t(loc, "cp_level", level=level),
+            weight="Bolder",
+            color="Good" if result.level != "none" else "Attention",
+            spacing="None",
+        ),
+    ]
+    if result.consumption_usd_12m is not None:
+        items.append(
+            ac.text(_t(loc, "cp_consumption", amount=money(loc, result.consumption_usd_12m)), size="Small")
+        )
+    for key, level_result in result.levels.items():
+        if level_result.met:
+            continue
+        problems = [r for r in level_result.reasons if r.code in _PROBLEMS][:2]
+        for reason in problems:
+            items.append(
+                ac.text(
+                    f"• {_t(loc, f'cp_level.{key}')}: {reason_text(loc, reason, names)}",
+                    size="Small",
+                    spacing="None",
+                )
+            )
+    return ac.container(items, separator=True, spacing="Medium")
+
+
+def header_section(locale: str, scorecard: Scorecard, profile: Any = None) -> list[dict[str, Any]]:
+    loc = normalize_locale(locale)
+    name = (
+        scorecard.partner_name
+        or getattr(getattr(profile, "partner", None), "name", None)
+        or scorecard.partner_id
+    )
+    return [
+        ac.heading(_t(loc, "title")),
+        ac.text(_t(loc, "partner", name=name, id=scorecard.partner_id), weight="Bolder", spacing="None"),
+        ac.text(
+            _t(
+                loc,
+                "subtitle",
+                as_of=date_text(loc, scorecard.as_of),
+                rules=scorecard.rules,
+                track=t(loc, f"intake.track.{scorecard.track}"),
+            ),
+            subtle=True,
+            size="Small",
+            spacing="None",
+        ),
+    ]
+
+
+def _areas_of(scorecard: Scorecard, profile: Any) -> list[DesignationResult]:
+    wanted = [str(a) for a in (getattr(profile, "areas", None) or [])]
+    if not wanted:
+        return list(scorecard.designations)
+    # The areas the partner cares about first; the others still shown (they are scored anyway).
+    return sorted(
+        scorecard.designations, key=lambda d: (d.area.value not in wanted, list(Area).index(d.area))
+    )
+
+
+def build_scorecard_card(
+    scorecard: Scorecard,
+    profile: Any = None,
+    locale: str | None = None,
+    *,
+    intro: str | None = None,
+    with_update: bool = True,
+) -> dict[str, Any]:
+    loc = normalize_locale(locale)
+    names = names_of(profile)
+    body = header_section(loc, scorecard, profile)
+    if intro:
+        body.append(ac.text(intro))
+    body.extend(area_section(loc, d, names) for d in _areas_of(scorecard, profile))
+    if scorecard.cloud_platform is not None:
+        body.append(cloud_platform_section(loc, scorecard.cloud_platform, names))
+    actions = [ac.submit(_t(loc, "button_update"), {"action": "update"})] if with_update else []
+    return ac.card(body, actions, lang=loc, fallback_text=_t(loc, "fallback_text"))
+
+
+def build_explanation_card(
+    scorecard: Scorecard, area: Area | str, profile: Any = None, locale: str | None = None
+) -> dict[str, Any]:
+    """Every reason of one area, metric by metric: the card for "why?" answers."""
+    loc = normalize_locale(locale)
+    names = names_of(profile)
+    result = scorecard.designation(area)
+    verdict, color = _verdict(loc, result)
+    body: list[dict[str, Any]] = [
+        ac.heading(_t(loc, "why_title", area=t(loc, f"common.area.{result.area}"))),
+        ac.text(_t(loc, "score_of", score=result.score) + " · " + verdict, color=color, weight="Bolder"),
+    ]
+    for reason in result.reasons:
+        body.append(ac.text(reason_text(loc, reason, names)))
+    for metric in result.metrics:
+        body.append(metric_row(loc, metric, blocking=metric.metric in result.blocking_metrics))
+        body.extend(
+            ac.text(f"• {reason_text(loc, r, names)}", size="Small", spacing="None")
+            for r in metric.reasons[:12]
+        )
+        if len(metric.reasons) > 12:
+            body.append(ac.text(_t(loc, "reasons_more", count=len(metric.reasons) - 12), size="Small"))
+    if result.plan:
+        body.append(ac.text(_t(loc, "plan_title"), weight="Bolder", separator=True))
+        body.extend(
+            ac.text(f"{i}. {plan_step_text(loc, step, names)}", size="Small", spacing="None")
+            for i, step in enumerate(result.plan[:MAX_PLAN_LINES], start=1)
+        )
+    actions = [
+        ac.submit(_t(loc, "button_plan"), {"action": "plan", "area": result.area.value}),
+        ac.submit(_t(loc, "button_score"), {"action": "score", "area": result.area.value}),
+    ]
+    return ac.card(body, actions, lang=loc, fallback_text=_t(loc, "fallback_text"))
