@@ -1,0 +1,259 @@
+"""The Teams handler: one turn, in the order the team brief fixes.
+
+tenant check (ALLOWED_TENANTS) -> notifications.on_activity -> message/submit: intake.run_intake_turn;
+if not consumed and the submit value has "action" -> questions.answer_action; else
+questions.answer(text). Intents START_INTAKE -> intake.start_intake, STOP/START_NOTIFICATIONS ->
+notifications.set_subscription, anything else -> send the answer (text, card, suggestions).
+Install -> welcome + intake when the tenant has no profile. `adaptiveCard/action` -> intake.
+
+The parts (questions, intake, notifications) come through `Parts`, a small seam that tests fill with
+fakes; by default it imports the real packages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    CardAction,
+    SuggestedActions,
+)
+
+from bot.services import Services
+from cards.i18n import normalize_locale, t
+from scoring.ids import Area
+
+log = logging.getLogger(__name__)
+
+LOCAL_TENANT = "local"  # tenant used in local mode when the client sends none (emulator, curl)
+TENANT_KEY = "bot.tenant_id"  # turn_state: the tenant of this turn, after the checks
+LOCALE_KEY = "bot.locale"
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+_INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
+_INVOKE_CARD = "application/vnd.microsoft.card.adaptive"
+
+
+@dataclass
+class Parts:
+    """The entry points of the other parts (see the team brief, "bot wiring")."""
+
+    answer: Callable[..., Any]
+    answer_action: Callable[..., Any]
+    answer_context: Callable[..., Any]
+    run_intake_turn: Callable[..., Awaitable[bool]]
+    start_intake: Callable[..., Awaitable[None]]
+    on_card_action: Callable[..., Awaitable[dict | None]]
+    on_activity: Callable[..., Awaitable[None]]
+    set_subscription: Callable[..., Awaitable[str]]
+
+    @classmethod
+    def real(cls) -> Parts:
+        questions = importlib.import_module("bot.questions")
+        intake = importlib.import_module("bot.intake")
+        notifications = importlib.import_module("bot.notifications")
+        return cls(
+            answer=questions.answer,
+            answer_action=questions.answer_action,
+            answer_context=questions.AnswerContext,
+            run_intake_turn=intake.run_intake_turn,
+            start_intake=intake.start_intake,
+            on_card_action=intake.on_card_action,
+            on_activity=notifications.on_activity,
+            set_subscription=notifications.set_subscription,
+        )
+
+
+def tenant_of(activity: Activity) -> str | None:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
+    if not tenant_id and activity.conversation is not None:
+        tenant_id = activity.conversation.tenant_id
+    return str(tenant_id).strip() if isinstance(tenant_id, str) and tenant_id.strip() else None
+
+
+def locale_of(turn_context: TurnContext) -> str:
+    return normalize_locale(turn_context.activity.locale)
+
+
+def _intent_name(intent: Any) -> str:
+    return str(getattr(intent, "value", intent))
+
+
+class ScoreBot(TeamsActivityHandler):
+    def __init__(self, services: Services, parts: Parts | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self._parts = parts
+        self.last_area = services.conversation_state.create_property("last_area")
+
+    @property
+    def parts(self) -> Parts:
+        if self._parts is None:
+            self._parts = Parts.real()
+        return self._parts
+
+    # --- every turn ---------------------------------------------------------------------------------
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        locale = locale_of(turn_context)
+        turn_context.turn_state[LOCALE_KEY] = locale
+        tenant_id = tenant_of(activity)
+        if tenant_id is None and self.services.settings.local_mode:
+            tenant_id = LOCAL_TENANT
+            # Give every part the same tenant: they read it from channelData like Teams sends it.
+            data = dict(activity.channel_data) if isinstance(activity.channel_data, dict) else {}
+            data["tenant"] = {"id": LOCAL_TENANT}
+            activity.channel_data = data
+        if tenant_id is None or not self.services.settings.tenant_allowed(tenant_id):
+            await self._refuse(turn_context, tenant_id)
+            return
+        turn_context.turn_state[TENANT_KEY] = tenant_id
+        await self.parts.on_activity(turn_context, self.services)
+        await super().on_turn(turn_context)
+        await self.services.conversation_state.save_changes(turn_context)
+        await self.services.user_state.save_changes(turn_context)
+
+    async def _refuse(self, turn_context: TurnContext, tenant_id: str | None) -> None:
+        activity = turn_context.activity
+        log.warning("refused a %s from tenant %r (not in ALLOWED_TENANTS or missing)", activity.type,
+                    tenant_id, extra={"tenant_id": tenant_id, "conversation_id": activity.conversation.id})
+        key = "service.tenant_missing" if tenant_id is None else "service.tenant_refused"
+        text = t(turn_context.turn_state[LOCALE_KEY], key)
+        if activity.type == ActivityTypes.message:
+            await turn_context.send_activity(text)
+        elif activity.type == ActivityTypes.invoke:
+            await _send_invoke(turn_context, {"statusCode": 200, "type": _INVOKE_MESSAGE, "value": text})
+
+    # --- messages and card submits ------------------------------------------------------------------
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        services, parts = self.services, self.parts
+        if await parts.run_intake_turn(turn_context, services):
+            return
+        activity = turn_context.activity
+        context = await self._answer_context(turn_context)
+        value = activity.value if isinstance(activity.value, dict) else None
+        if value is not None and isinstance(value.get("action"), str):
+            area = value.get("area") if isinstance(value.get("area"), str) else None
+            answer = parts.answer_action(value["action"], _area(area), context)
+        else:
+            text = TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text
+            answer = parts.answer((text or "").strip(), context)
+        await self._deliver(turn_context, answer)
+
+    async def _answer_context(self, turn_context: TurnContext) -> Any:
+        tenant_id = turn_context.turn_state[TENANT_KEY]
+        profile = await self.services.profiles.get(tenant_id)
+        last = _area(await self.last_area.get(turn_context, None))
+        return self.parts.answer_context(locale=turn_context.turn_state[LOCALE_KEY], profile=profile,
+                                         scorecard=None, last_area=last)
+
+    async def _deliver(self, turn_context: TurnContext, answer: Any) -> None:
+        intent = _intent_name(answer.intent)
+        if getattr(answer, "area", None) is not None:
+            await self.last_area.set(turn_context, str(answer.area))
+        if intent == "start_intake":
+            await self.parts.start_intake(turn_context, self.services, getattr(answer, "section", None))
+            return
+        if intent in ("stop_notifications", "start_notifications"):
+            on = intent == "start_notifications"
+            text = await self.parts.set_subscription(turn_context, self.services, on)
+            await turn_context.send_activity(text)
+            return
+        await turn_context.send_activity(answer_activity(answer))
+
+    # --- Action.Execute -----------------------------------------------------------------------------
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        verb = action.get("verb") if isinstance(action.get("verb"), str) else ""
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        card = await self.parts.on_card_action(turn_context, self.services, verb, data)
+        if card is not None:
+            return _invoke({"statusCode": 200, "type": _INVOKE_CARD, "value": card})
+        # Not an intake verb: a questions button ("why", "plan", "score", "help") sent as Execute.
+        context = await self._answer_context(turn_context)
+        area = data.get("area") if isinstance(data.get("area"), str) else None
+        answer = self.parts.answer_action(verb or str(data.get("action", "")), _area(area), context)
+        await self._deliver(turn_context, answer)
+        return _invoke({"statusCode": 200, "type": _INVOKE_MESSAGE, "value": answer.text})
+
+    # --- install / uninstall ------------------------------------------------------------------------
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        # Handled here rather than in TeamsActivityHandler, which looks every added user up over
+        # the network (TeamsInfo.get_member) although only the bot's own arrival matters.
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(member.id == bot_id for member in activity.members_added or []):
+            await self._welcome(turn_context)
+        elif any(member.id == bot_id for member in activity.members_removed or []):
+            await self.services.conversation_state.delete(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self.services.conversation_state.delete(turn_context)
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        locale = turn_context.turn_state[LOCALE_KEY]
+        await turn_context.send_activity(t(locale, "service.welcome"))
+        if await self.services.profiles.get(turn_context.turn_state[TENANT_KEY]) is None:
+            await self.parts.start_intake(turn_context, self.services, None)
+
+
+def answer_activity(answer: Any) -> Activity:
+    reply = MessageFactory.text(answer.text)
+    if getattr(answer, "card", None):
+        reply.attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=answer.card)]
+    suggestions = [s for s in getattr(answer, "suggestions", None) or [] if isinstance(s, str) and s]
+    if suggestions:
+        reply.suggested_actions = SuggestedActions(
+            actions=[CardAction(type="imBack", title=s, value=s) for s in suggestions[:5]])
+    return reply
+
+
+def _area(value: Any) -> Area | None:
+    try:
+        return Area(value) if value else None
+    except ValueError:
+        return None
+
+
+def _invoke(body: dict[str, Any]) -> InvokeResponse:
+    return InvokeResponse(status=int(HTTPStatus.OK), body=body)
+
+
+async def _send_invoke(turn_context: TurnContext, body: dict[str, Any]) -> None:
+    await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=_invoke(body)))
+
+
+async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+    """Log with context; the user gets a short, polite, localized message (never a stack trace)."""
+    activity = turn_context.activity
+    log.error("turn failed: %s: %s", type(error).__name__, error, exc_info=error, extra={
+        "activity_type": activity.type, "activity_id": activity.id, "activity_name": activity.name,
+        "conversation_id": activity.conversation.id if activity.conversation else None,
+        "tenant_id": tenant_of(activity), "channel_id": activity.channel_id})
+    locale = normalize_locale(activity.locale)
+    from bot.storage.tinydb_storage import ETagConflictError
+
+    key = "service.error_busy" if isinstance(error, ETagConflictError) else "service.error_generic"
+    text = t(locale, key)
+    try:
+        if activity.type == ActivityTypes.invoke:
+            await _send_invoke(turn_context, {"statusCode": 200, "type": _INVOKE_MESSAGE, "value": text})
+        elif activity.type == ActivityTypes.message:
+            await turn_context.send_activity(text)
+    except Exception as send_error:  # the connector may be what failed; nothing more to do
+        log.error("could not tell the user about the failed turn: %s", send_error)

@@ -1,0 +1,391 @@
+"""Fixes for botbuilder 4.17.1 (archived upstream, no more releases). Each has a test that fails
+without it (tests/bot/core/test_sdk_fixes.py). All SDK-specific workarounds live here.
+
+(a) `CloudAdapter.process` passes every invoke/expectReplies body to `serializer_helper`, which only
+    takes msrest models: a dict body (what `Action.Execute` and `ExpectedReplies.serialize()` give)
+    ends in HTTP 500 (`'dict' object has no attribute 'is_xml_model'`). `FixedCloudAdapter.process`
+    serialises models and passes plain JSON through; it also turns malformed requests into 4xx and
+    authentication failures into 401 instead of 500.
+(b) msrest's `ClientRetryPolicy()` rebuilds its retry-status list with a quadratic scan (999 x 500
+    list lookups) every time a client configuration is made, twice per turn. The list never
+    changes: `freeze_retry_policy()` computes it once.
+(c) `CloudAdapter` makes a new `ConnectorClient` (new `requests.Session`, new TCP+TLS connection) per
+    turn and never closes it, and msrest sends through `run_in_executor(None, ...)` (6 threads on 2
+    cores caps in-flight replies). `PooledBotFrameworkAuthentication` hands out one client per
+    (app id, serviceUrl, audience) whose pipeline sends with a shared `aiohttp.ClientSession`
+    (keep-alive pool, no threads), with the same retry rules as msrest's default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from botbuilder.core import Bot, InvokeResponse
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
+)
+from msrest.pipeline import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline, Request, Response
+from msrest.pipeline.universal import RawDeserializer
+from msrest.serialization import Model
+from msrest.universal_http import ClientRequest
+from msrest.universal_http.async_abc import AsyncClientResponse
+from msrest.universal_http.requests import ClientRetryPolicy
+
+log = logging.getLogger(__name__)
+
+# --- (b) retry policy -------------------------------------------------------------------------------
+_ORIGINAL_RETRY_INIT = ClientRetryPolicy.__init__
+_SAFE_CODES = frozenset(ClientRetryPolicy.safe_codes)
+RETRY_STATUS_CODES: tuple[int, ...] = tuple(code for code in range(999) if code not in _SAFE_CODES)
+
+
+def _frozen_retry_init(self: ClientRetryPolicy) -> None:
+    # Same policy as msrest's __init__, without re-deriving the code list each time.
+    from urllib3 import Retry
+
+    self.policy = Retry()
+    self.policy.total = 3
+    self.policy.connect = 3
+    self.policy.read = 3
+    self.policy.backoff_factor = 0.8
+    self.policy.BACKOFF_MAX = 90
+    self.policy.status_forcelist = list(RETRY_STATUS_CODES)
+    self.policy.method_whitelist = ["HEAD", "TRACE", "GET", "PUT", "OPTIONS", "DELETE", "POST", "PATCH"]
+
+
+def freeze_retry_policy() -> None:
+    ClientRetryPolicy.__init__ = _frozen_retry_init  # type: ignore[method-assign]
+
+
+def apply_sdk_fixes() -> None:
+    """Process-wide patches (idempotent). The adapter/auth fixes are classes used by bot.app."""
+    freeze_retry_policy()
+
+
+# --- (c) aiohttp sender, bearer policy, pooled connector factory -------------------------------------
+_RETRYABLE = frozenset(RETRY_STATUS_CODES)
+_MAX_TRIES = 4  # msrest default: 3 retries
+_BACKOFF_S = 0.8
+
+
+class _BufferedResponse(AsyncClientResponse):
+    """An msrest response over a fully read aiohttp response (empty bodies allowed)."""
+
+    def __init__(self, request: ClientRequest, response: aiohttp.ClientResponse, body: bytes) -> None:
+        super().__init__(request, response)
+        self.status_code = response.status
+        self.headers = dict(response.headers)
+        self.reason = response.reason
+        self._body = body
+
+    def body(self) -> bytes:
+        return self._body
+
+    def raise_for_status(self) -> None:
+        if self.status_code is not None and self.status_code >= 400:
+            raise aiohttp.ClientResponseError(self.internal_response.request_info, (),
+                                              status=self.status_code, message=self.reason or "")
+
+    def stream_download(self, chunk_size: int | None = None, callback: Any = None) -> Any:
+        raise NotImplementedError("bodies are buffered")
+
+
+class SharedHttp:
+    """One aiohttp ClientSession (connection pool) for every connector client of the app."""
+
+    def __init__(self, limit: int = 100, timeout_s: float = 30.0) -> None:
+        self._limit = limit
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._session: aiohttp.ClientSession | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+
+class AiohttpSender(AsyncHTTPSender):
+    """msrest pipeline sender over the shared aiohttp session, retrying like msrest's default policy
+    (408 and 5xx except 501/505, connection errors; backoff 0.8 s doubling, Retry-After honoured)."""
+
+    def __init__(self, http: SharedHttp, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self._http = http
+        self._sleep = sleep
+
+    async def __aenter__(self) -> AiohttpSender:
+        return self
+
+    async def __aexit__(self, *exc_details: Any) -> None:
+        return None
+
+    def build_context(self) -> dict[str, Any]:
+        return {}
+
+    async def send(self, request: Request, **config: Any) -> Response:
+        http_request: ClientRequest = request.http_request
+        data = http_request.data
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        headers = dict(http_request.headers)
+        for attempt in range(1, _MAX_TRIES + 1):
+            try:
+                async with self._http.session().request(http_request.method, http_request.url,
+                                                        headers=headers, data=data) as raw:
+                    body = await raw.read()
+            except (TimeoutError, aiohttp.ClientConnectionError):
+                if attempt == _MAX_TRIES:
+                    raise
+                await self._sleep(_BACKOFF_S * 2 ** (attempt - 1))
+                continue
+            if raw.status in _RETRYABLE and attempt < _MAX_TRIES:
+                await self._sleep(_retry_after(raw) or _BACKOFF_S * 2 ** (attempt - 1))
+                continue
+            return Response(request, _BufferedResponse(http_request, raw, body))
+        raise AssertionError("unreachable")
+
+
+def _retry_after(raw: aiohttp.ClientResponse) -> float | None:
+    value = raw.headers.get("Retry-After")
+    try:
+        return min(float(value), 90.0) if value else None
+    except ValueError:
+        return None
+
+
+class BearerTokenPolicy(AsyncHTTPPolicy):
+    """Adds the bot's Bearer token. The token comes from the SDK credentials (msal), fetched in a
+    thread (it may call AAD) and reused for a few minutes; msal refreshes well before expiry."""
+
+    _REUSE_S = 300.0
+
+    def __init__(self, credentials: Any) -> None:
+        super().__init__()
+        self._credentials = credentials
+        self._token: str | None = None
+        self._fetched = 0.0
+        self._lock = asyncio.Lock()
+
+    def _needs_token(self) -> bool:
+        app_id = getattr(self._credentials, "microsoft_app_id", None)
+        return bool(app_id) and app_id != AuthenticationConstants.ANONYMOUS_SKILL_APP_ID
+
+    async def _get(self, force: bool = False) -> str:
+        async with self._lock:
+            if force or self._token is None or time.monotonic() - self._fetched > self._REUSE_S:
+                self._token = await asyncio.to_thread(self._credentials.get_access_token, force)
+                self._fetched = time.monotonic()
+            return self._token
+
+    async def send(self, request: Request, **kwargs: Any) -> Response:
+        if not self._needs_token():
+            return await self.next.send(request, **kwargs)
+        request.http_request.headers["Authorization"] = f"Bearer {await self._get()}"
+        response = await self.next.send(request, **kwargs)
+        if response.http_response.status_code == HTTPStatus.UNAUTHORIZED:
+            request.http_request.headers["Authorization"] = f"Bearer {await self._get(force=True)}"
+            response = await self.next.send(request, **kwargs)
+        return response
+
+
+def use_shared_http(client: Any, http: SharedHttp) -> Any:
+    """Give an msrest client (ConnectorClient) a pipeline that sends over `http`, no threads."""
+    config = client.config
+    policies: list[Any] = [config.user_agent_policy, RawDeserializer(), config.http_logger_policy]
+    if config.credentials is not None:
+        policies.insert(1, BearerTokenPolicy(config.credentials))
+    pipeline = AsyncPipeline(policies, AiohttpSender(http))
+    config.pipeline = pipeline
+    client._client.config.pipeline = pipeline
+    return client
+
+
+class _PooledConnectorFactory(ConnectorFactory):
+    def __init__(self, inner: ConnectorFactory, pool: ConnectorPool, app_id: str | None) -> None:
+        self._inner = inner
+        self._pool = pool
+        self._app_id = app_id
+
+    async def create(self, service_url: str, audience: str | None = None) -> Any:
+        return await self._pool.get(self._app_id, service_url, audience, self._inner)
+
+
+class ConnectorPool:
+    """Connector clients kept per (app id, serviceUrl, audience) and sharing one HTTP pool."""
+
+    def __init__(self, http: SharedHttp | None = None, max_clients: int = 1024) -> None:
+        self.http = http or SharedHttp()
+        self._clients: dict[tuple[str | None, str, str | None], Any] = {}
+        self._max = max_clients
+        self.created = 0
+
+    async def get(self, app_id: str | None, service_url: str, audience: str | None,
+                  inner: ConnectorFactory) -> Any:
+        key = (app_id, service_url, audience)
+        client = self._clients.get(key)
+        if client is None:
+            client = use_shared_http(await inner.create(service_url, audience), self.http)
+            self.created += 1
+            if len(self._clients) >= self._max:  # bounded: drop the oldest
+                self._clients.pop(next(iter(self._clients)))
+            self._clients[key] = client
+        return client
+
+    async def close(self) -> None:
+        self._clients.clear()
+        await self.http.close()
+
+
+class PooledBotFrameworkAuthentication(BotFrameworkAuthentication):
+    """Wraps a BotFrameworkAuthentication so every connector (reactive and proactive) is pooled and
+    the user token client is made once per app id instead of once per turn."""
+
+    def __init__(self, inner: BotFrameworkAuthentication, pool: ConnectorPool) -> None:
+        self._inner = inner
+        self.pool = pool
+        self._token_clients: dict[str | None, UserTokenClient] = {}
+
+    @staticmethod
+    def _app_id(claims: ClaimsIdentity | None) -> str | None:
+        if claims is None:
+            return None
+        return (claims.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM)
+                or claims.get_claim_value(AuthenticationConstants.APP_ID_CLAIM))
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        result = await self._inner.authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _PooledConnectorFactory(
+                result.connector_factory, self.pool, self._app_id(result.claims_identity))
+        return result
+
+    async def authenticate_streaming_request(self, auth_header: str,
+                                             channel_id_header: str) -> AuthenticateRequestResult:
+        return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return _PooledConnectorFactory(self._inner.create_connector_factory(claims_identity), self.pool,
+                                       self._app_id(claims_identity))
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        app_id = self._app_id(claims_identity)
+        client = self._token_clients.get(app_id)
+        if client is None:
+            client = self._token_clients[app_id] = await self._inner.create_user_token_client(claims_identity)
+        return client
+
+    def create_bot_framework_client(self) -> Any:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return self._inner.get_originating_audience()
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self._inner.authenticate_channel_request(auth_header)
+
+
+# --- (a) adapter ---------------------------------------------------------------------------------------
+class RequestRejected(Exception):
+    """A request refused before any turn runs: status and a short reason for the caller/logs."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def invoke_body(body: Any) -> Any:
+    """JSON for an InvokeResponse body: msrest models serialised, plain JSON passed through."""
+    if isinstance(body, Model):
+        from botbuilder.core import serializer_helper
+
+        return serializer_helper(body)
+    if isinstance(body, list):
+        return [invoke_body(item) for item in body]
+    return body
+
+
+def parse_activity(payload: Any) -> Activity:
+    """A validated Activity from a parsed JSON body, or RequestRejected(400)."""
+    if not isinstance(payload, dict):
+        raise RequestRejected(400, "the body must be a JSON object (a Bot Framework activity)")
+    try:
+        activity = Activity().deserialize(payload)
+    except Exception as error:  # msrest raises DeserializationError and friends for wrong types
+        raise RequestRejected(400, f"not a valid activity: {error}") from error
+    if not activity.type or not isinstance(activity.type, str):
+        raise RequestRejected(400, "the activity has no 'type'")
+    if not activity.service_url or not str(activity.service_url).startswith(("http://", "https://")):
+        raise RequestRejected(400, "the activity has no valid 'serviceUrl'")
+    if activity.conversation is None or not activity.conversation.id:
+        raise RequestRejected(400, "the activity has no 'conversation.id'")
+    if not activity.channel_id:
+        raise RequestRejected(400, "the activity has no 'channelId'")
+    return activity
+
+
+class FixedCloudAdapter(CloudAdapter):
+    """CloudAdapter whose HTTP entry point returns invoke bodies correctly and never answers a
+    client mistake with 500."""
+
+    async def process(self, request: web.Request, bot: Bot, ws_response: Any = None) -> web.Response:
+        if request.method != "POST":
+            return _error(405, "POST an activity to this endpoint")
+        content_type = request.headers.get("Content-Type", "")
+        if "application/json" not in content_type.lower():
+            return _error(415, "the body must be application/json")
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _error(413, "the request body is too large")
+        try:
+            payload = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "the body is not valid JSON")
+        try:
+            activity = parse_activity(payload)
+        except RequestRejected as rejected:
+            return _error(rejected.status, rejected.reason)
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            auth = await self.bot_framework_authentication.authenticate_request(activity, auth_header)
+        except Exception as error:  # jwt, PermissionError, unknown key id: all mean "not authenticated"
+            log.warning("refused unauthenticated request: %s: %s", type(error).__name__, error,
+                        extra={"activity_type": activity.type, "service_url": activity.service_url})
+            return _error(401, "unauthorized")
+        invoke_response = await self.process_activity(auth, activity, bot.on_turn)
+        return self.http_response(invoke_response)
+
+    @staticmethod
+    def http_response(invoke_response: InvokeResponse | None) -> web.Response:
+        if invoke_response is None:
+            return web.Response(status=201)
+        body = invoke_body(invoke_response.body)
+        status = int(invoke_response.status or 200)
+        if body is None:
+            return web.Response(status=status)
+        return web.json_response(body, status=status)
+
+
+def _error(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
