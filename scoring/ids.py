@@ -34,9 +34,9 @@ class CloudPlatformLevel(StrEnum):
 
 
 class PlanAction(StrEnum):
-    CERTIFY = "certify"                # `count` more people holding `certification`
-    ADD_CUSTOMERS = "add_customers"    # `count` more net new eligible customers
-    GROW_USAGE = "grow_usage"          # `count` more whole percentage points of usage growth
+    CERTIFY = "certify"  # `count` more people holding `certification`
+    ADD_CUSTOMERS = "add_customers"  # `count` more net new eligible customers
+    GROW_USAGE = "grow_usage"  # `count` more whole percentage points of usage growth
     DEPLOY_SERVICES = "deploy_services"  # `count` more distinct eligible Azure services
 
 
@@ -73,3 +73,6 @@ class ReasonCode(StrEnum):
     CONSUMPTION_MET = "consumption_met"  # value, required, market
     NOT_ENOUGH_PEOPLE_PASSED = "not_enough_people_passed"  # required, have, people, certifications
     PEOPLE_PASSED = "people_passed"  # required, have, people, certifications
+    CONSUMPTION_UNKNOWN = "consumption_unknown"  # required, market (no consumption figure and no records)
+    # --- plan -----------------------------------------------------------------------------------
+    NO_PLAN = "no_plan"  # metrics (no addition can make them score: e.g. a zero usage baseline, E-3)

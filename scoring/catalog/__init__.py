@@ -1,0 +1,226 @@
+"""The rules catalog: versioned TOML data files, validated when loaded.
+
+Every rule version is one `<version>.toml` in a catalog directory, beside `certifications.toml` (the
+certification registry). Adding next year's rules is a data change: drop a file in the directory.
+A broken file raises `CatalogError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from scoring.catalog.models import (
+    Certification,
+    CertificationRegistry,
+    CloudPlatformRules,
+    RuleSet,
+)
+
+CATALOG_DIR = Path(__file__).resolve().parent
+REGISTRY_FILE = "certifications.toml"
+CLOUD_PLATFORM_VERSION = "2017-07"
+
+__all__ = [
+    "CATALOG_DIR",
+    "CLOUD_PLATFORM_VERSION",
+    "Catalog",
+    "CatalogError",
+    "Certification",
+    "CloudPlatformRules",
+    "RuleSet",
+    "certifications",
+    "default_catalog",
+    "get_catalog",
+    "load_catalog",
+    "resolve_certification",
+    "suggest_certifications",
+    "version_in_force",
+    "versions",
+]
+
+
+class CatalogError(Exception):
+    """A catalog data file is missing, unreadable or invalid."""
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+_PREFIXES = ("microsoft certified:", "exam ", "certification ")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All rule versions and the certification registry of one catalog directory."""
+
+    directory: Path
+    registry: dict[str, Certification]  # slug -> certification, in file order
+    rule_sets: dict[str, RuleSet]
+    cloud_platform: dict[str, CloudPlatformRules]
+    _names: dict[str, str] = field(repr=False)  # normalized name/alias/exam code -> slug
+
+    # --- rule versions ---------------------------------------------------------------------------
+    def get(self, version: str) -> RuleSet | CloudPlatformRules:
+        if version in self.rule_sets:
+            return self.rule_sets[version]
+        if version in self.cloud_platform:
+            return self.cloud_platform[version]
+        known = ", ".join([*self.rule_sets, *self.cloud_platform])
+        raise KeyError(f"unknown rule version {version!r}; known versions: {known}")
+
+    def rule_set(self, version: str) -> RuleSet:
+        if version not in self.rule_sets:
+            known = ", ".join(self.rule_sets)
+            raise KeyError(f"unknown rule version {version!r}; known versions: {known}")
+        return self.rule_sets[version]
+
+    def in_force(self, on: dt.date) -> RuleSet:
+        """The Solutions Partner version in force on a date (the earliest one before any took effect)."""
+        ordered = sorted(self.rule_sets.values(), key=lambda r: r.effective_from)
+        current = ordered[0]
+        for rules in ordered:
+            if rules.effective_from <= on:
+                current = rules
+        return current
+
+    def cloud_platform_rules(self, version: str = CLOUD_PLATFORM_VERSION) -> CloudPlatformRules:
+        return self.cloud_platform[version]
+
+    # --- certifications --------------------------------------------------------------------------
+    def resolve(self, text: str) -> Certification | None:
+        key = _normalize(text)
+        slug = self._names.get(key)
+        if slug is None:
+            for prefix in _PREFIXES:
+                if key.startswith(prefix):
+                    slug = self._names.get(key[len(prefix) :].strip())
+                    if slug:
+                        break
+        return self.registry[slug] if slug else None
+
+    def suggest(self, text: str, limit: int = 3) -> list[Certification]:
+        key = _normalize(text)
+        found: list[Certification] = []
+        for cutoff in (0.75, 0.5, 0.3):
+            for name in difflib.get_close_matches(key, list(self._names), n=20, cutoff=cutoff):
+                cert = self.registry[self._names[name]]
+                if cert not in found:
+                    found.append(cert)
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _validation_message(path: Path, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(file)"
+        lines.append(f"{path}: {where}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
+    """Load and validate every data file of a catalog directory."""
+    directory = Path(directory)
+    registry_path = directory / REGISTRY_FILE
+    try:
+        registry = CertificationRegistry.model_validate(_read_toml(registry_path))
+    except ValidationError as exc:
+        raise CatalogError(_validation_message(registry_path, exc)) from exc
+    certs = {c.slug: c for c in registry.certification}
+    names: dict[str, str] = {}
+    for cert in registry.certification:
+        keys = [cert.slug, cert.name, *cert.aliases]
+        if not cert.all_exams:
+            keys.extend(cert.exams)
+        for key in keys:
+            names[_normalize(key)] = cert.slug
+
+    rule_sets: dict[str, RuleSet] = {}
+    cloud: dict[str, CloudPlatformRules] = {}
+    files = sorted(p for p in directory.glob("*.toml") if p.name != REGISTRY_FILE)
+    for path in files:
+        data = _read_toml(path)
+        model = CloudPlatformRules if data.get("kind") == "cloud_platform" else RuleSet
+        try:
+            rules = model.model_validate(data)
+        except ValidationError as exc:
+            raise CatalogError(_validation_message(path, exc)) from exc
+        if rules.version != path.stem:
+            raise CatalogError(
+                f"{path}: version: {rules.version!r} does not match the file name {path.stem!r}"
+            )
+        for slug in rules.certification_slugs():
+            if slug not in certs:
+                raise CatalogError(f"{path}: certifications: {slug!r} is not in {registry_path.name}")
+        if isinstance(rules, CloudPlatformRules):
+            cloud[rules.version] = rules
+        else:
+            rule_sets[rules.version] = rules
+    if not rule_sets:
+        raise CatalogError(f"{directory}: no Solutions Partner rule version found")
+    if CLOUD_PLATFORM_VERSION not in cloud:
+        raise CatalogError(f"{directory}: the Cloud Platform version {CLOUD_PLATFORM_VERSION} is missing")
+    return Catalog(directory, certs, rule_sets, cloud, names)
+
+
+@lru_cache(maxsize=8)
+def _cached(directory: str) -> Catalog:
+    return load_catalog(Path(directory))
+
+
+def default_catalog(directory: Path | str | None = None) -> Catalog:
+    """The catalog of a directory (the package's own by default), loaded once."""
+    return _cached(str(Path(directory or CATALOG_DIR).resolve()))
+
+
+# --- the module-level API of ARCHITECTURE/BRIEF -------------------------------------------------------
+def get_catalog(version: str) -> RuleSet | CloudPlatformRules:
+    """The rule set of a version: areas -> metrics -> parameters, tracks, effective date."""
+    return default_catalog().get(version)
+
+
+def versions() -> list[str]:
+    """Solutions Partner rule versions, oldest first."""
+    cat = default_catalog()
+    return [r.version for r in sorted(cat.rule_sets.values(), key=lambda r: r.effective_from)]
+
+
+def version_in_force(on: dt.date) -> str:
+    return default_catalog().in_force(on).version
+
+
+def certifications(version: str | None = None) -> list[Certification]:
+    """Every known certification, or those a version's rules name (in the order they appear)."""
+    cat = default_catalog()
+    if version is None:
+        return list(cat.registry.values())
+    return [cat.registry[s] for s in cat.get(version).certification_slugs()]
+
+
+def resolve_certification(text: str) -> Certification | None:
+    """A certification by slug, exam code, display name or alias (case-insensitive), else None."""
+    return default_catalog().resolve(text)
+
+
+def suggest_certifications(text: str, limit: int = 3) -> list[Certification]:
+    """The closest known certifications to a name that did not resolve."""
+    return default_catalog().suggest(text, limit)

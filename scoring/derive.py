@@ -1,0 +1,145 @@
+"""From ACR records (or the aggregate `usage`) to the measures the metrics score (RULES.md §2.3-2.8).
+
+Month arithmetic (E-2): the scoring month M is as_of's month; "last month" is M-1 (the latest
+complete month), "same month last year" M-13. A customer is eligible at month m when its eligible
+ACR reaches the track's threshold in m or m-1 ("one of the last two months"). Qualifying ACR is the
+trailing-12-month total ending at that month (E-4 "ttm"), or the month alone ("month").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from scoring.catalog.models import CloudPlatformRules, RuleSet, TrackRules
+from scoring.models import Usage
+from scoring.records import PUBLIC_CLOUDS, AcrRecords
+from scoring.settings import Settings
+
+
+@dataclass(frozen=True)
+class Measures:
+    """What the ACR-based metrics score, whichever form the usage came in."""
+
+    customers_current: int
+    customers_baseline: int
+    acr_current: Decimal
+    acr_baseline: Decimal
+    services: list[str]  # eligible deployed services
+    excluded: list[str] = field(default_factory=list)  # services seen but excluded (VM, VM Licenses)
+
+
+def month_of(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def cents(value: float) -> Decimal:
+    """Money as an exact decimal of cents: float sums are rounded before any threshold test."""
+    return Decimal(str(round(float(value), 2)))
+
+
+def _excluded(name: str, rules: RuleSet) -> bool:
+    folded = " ".join(name.split()).casefold()
+    return any(folded == x.casefold() for x in rules.filters.excluded_deployment_services)
+
+
+def from_usage(usage: Usage, rules: RuleSet) -> Measures:
+    services: list[str] = []
+    excluded: list[str] = []
+    seen: set[str] = set()
+    for name in usage.deployed_services:
+        key = " ".join(name.split()).casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        (excluded if _excluded(name, rules) else services).append(name)
+    return Measures(
+        customers_current=usage.eligible_customers_last_month,
+        customers_baseline=usage.eligible_customers_same_month_last_year,
+        acr_current=cents(usage.acr_last_month),
+        acr_baseline=cents(usage.acr_same_month_last_year),
+        services=services,
+        excluded=excluded,
+    )
+
+
+def _meets(values: np.ndarray, threshold: float, settings: Settings) -> np.ndarray:
+    rounded = np.round(values, 2)
+    return rounded >= threshold if settings.thresholds_inclusive else rounded > threshold
+
+
+def from_records(
+    records: AcrRecords, as_of: dt.date, rules: RuleSet, track: TrackRules, settings: Settings
+) -> Measures:
+    scoring_month = month_of(as_of)
+    last = scoring_month - settings.last_month_offset
+    last_year = scoring_month - settings.last_year_offset
+    excluded_offers = {o.casefold() for o in rules.filters.excluded_offers}
+    offer_ok = np.array(
+        [" ".join(o.split()).casefold() not in excluded_offers for o in records.offers] or [False]
+    )
+    assoc_ok = np.array([a in rules.filters.eligible_associations for a in records.associations] or [False])
+    cloud_ok = np.array(
+        [not settings.exclude_sovereign_clouds or c in PUBLIC_CLOUDS for c in records.clouds] or [True]
+    )
+    eligible = offer_ok[records.offer] & assoc_ok[records.association] & cloud_ok[records.cloud]
+    month = records.month
+    usd = records.usd
+    n_customers = len(records.customers)
+
+    def tenant_totals(m: int) -> np.ndarray:
+        sel = eligible & (month == m)
+        if settings.combine_tenant_associations:  # E-10: sum a tenant's ACR across association types
+            return np.bincount(records.customer[sel], weights=usd[sel], minlength=n_customers)
+        n_assoc = max(1, len(records.associations))
+        keys = records.customer[sel].astype(np.int64) * n_assoc + records.association[sel]
+        sums = np.bincount(keys, weights=usd[sel], minlength=n_customers * n_assoc)
+        return sums.reshape(n_customers, n_assoc).max(axis=1)
+
+    def eligible_customers(m: int) -> int:
+        ok = _meets(tenant_totals(m), track.customer_min_acr, settings)
+        ok |= _meets(tenant_totals(m - 1), track.customer_min_acr, settings)
+        return int(ok.sum())
+
+    def qualifying_acr(end: int) -> Decimal:
+        start = end - 11 if settings.usage_growth_window == "ttm" else end
+        sel = eligible & (month >= start) & (month <= end)
+        return cents(usd[sel].sum())
+
+    ttm = eligible & (month >= last - 11) & (month <= last)
+    per_service = np.bincount(records.service[ttm], weights=usd[ttm], minlength=len(records.services))
+    if settings.deployment_net_of_credits:  # E-9: the service's net ACR over the TTM must be > 0
+        used = np.round(per_service, 2) > 0
+    else:
+        positive = ttm & (usd > 0)
+        used = np.bincount(records.service[positive], minlength=len(records.services)) > 0
+    services: list[str] = []
+    excluded: list[str] = []
+    for code in np.flatnonzero(used).tolist():
+        name = records.services[code]
+        (excluded if _excluded(name, rules) else services).append(name)
+    return Measures(
+        customers_current=eligible_customers(last),
+        customers_baseline=eligible_customers(last_year),
+        acr_current=qualifying_acr(last),
+        acr_baseline=qualifying_acr(last_year),
+        services=sorted(services, key=str.casefold),
+        excluded=sorted(excluded, key=str.casefold),
+    )
+
+
+def cloud_platform_consumption(
+    records: AcrRecords, as_of: dt.date, rules: CloudPlatformRules, settings: Settings
+) -> Decimal:
+    """DPOR/TPOR-associated consumption over the trailing complete months (E-27)."""
+    last = month_of(as_of) - 1
+    assoc_ok = np.array([a in rules.associations for a in records.associations] or [False])
+    sel = (
+        assoc_ok[records.association]
+        & (records.month >= last - settings.cp_window_months + 1)
+        & (records.month <= last)
+    )
+    return cents(records.usd[sel].sum())

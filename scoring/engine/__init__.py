@@ -1,0 +1,55 @@
+"""score_profile: profile + rules catalog -> Scorecard with reasons and a plan per area."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scoring.catalog import CLOUD_PLATFORM_VERSION, default_catalog
+from scoring.engine.cloud_platform import score_cloud_platform
+from scoring.engine.context import Context
+from scoring.engine.designation import score_designation
+from scoring.ids import Area, ReasonCode
+from scoring.models import Profile
+from scoring.results import Reason, Scorecard
+from scoring.settings import Settings
+
+
+def score_profile(
+    profile: Profile,
+    rules: str | None = None,
+    as_of: dt.date | str | None = None,
+    settings: Settings | None = None,
+) -> Scorecard:
+    """Score a profile. `rules`/`as_of` override the profile's; the rules default to the version in
+    force on the scoring date. Raises KeyError for an unknown rule version."""
+    from scoring.planner import plan_designation  # the planner builds on the engine
+
+    settings = settings or Settings()
+    catalog = default_catalog(settings.catalog_dir)
+    day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or profile.as_of)
+    version = rules or profile.rules
+    rule_set = catalog.rule_set(version) if version else catalog.in_force(day)
+    track, track_rules = rule_set.track_rules(profile.track)
+    ctx = Context(profile, day, rule_set, track, track_rules, settings, catalog)
+    designations = []
+    for area in Area:
+        result, scored = score_designation(area, ctx)
+        if not result.qualified:
+            plan, unfixable = plan_designation(area, scored, ctx)
+            update: dict = {"plan": plan}
+            if unfixable:
+                update["reasons"] = [*result.reasons, Reason(code=ReasonCode.NO_PLAN, metrics=unfixable)]
+            result = result.model_copy(update=update)
+        designations.append(result)
+    cloud = score_cloud_platform(
+        profile, day, catalog.cloud_platform_rules(CLOUD_PLATFORM_VERSION), settings, catalog
+    )
+    return Scorecard(
+        partner_id=profile.partner.id,
+        partner_name=profile.partner.name,
+        as_of=day,
+        rules=rule_set.version,
+        track=track.value,
+        designations=designations,
+        cloud_platform=cloud,
+    )

@@ -1,0 +1,90 @@
+"""The legacy Cloud Platform competency (RULES.md §4): Silver/Gold from consumption and people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from scoring.catalog import Catalog, CloudPlatformRules
+from scoring.derive import cents, cloud_platform_consumption
+from scoring.engine.context import people_index
+from scoring.engine.points import meets
+from scoring.holdings import Holders, Ignored
+from scoring.ids import CloudPlatformLevel, ReasonCode
+from scoring.models import Profile
+from scoring.results import CloudPlatformResult, LevelResult, Reason
+from scoring.settings import Settings
+
+
+def consumption(
+    profile: Profile, as_of: dt.date, rules: CloudPlatformRules, settings: Settings
+) -> Decimal | None:
+    given = profile.cloud_platform.consumption_usd_12m if profile.cloud_platform else None
+    if given is not None:
+        return cents(given)
+    if profile.acr_records is not None:
+        return cloud_platform_consumption(profile.acr_records, as_of, rules, settings)
+    return None
+
+
+def score_cloud_platform(
+    profile: Profile, as_of: dt.date, rules: CloudPlatformRules, settings: Settings, catalog: Catalog
+) -> CloudPlatformResult:
+    amended = settings.cp_apply_2017_11_amendment
+    # Without the 11/03/2017 update 70-534 never stops counting and 70-535 is not listed (E-28).
+    ignore_retirement = frozenset() if amended else frozenset(rules.evidence.exams)
+    holders = Holders(people_index(profile), as_of, settings, ignore_retirement)
+    exams = [*rules.evidence.exams, *(rules.evidence.amended_exams if amended else ())]
+    lists = {"assessments": list(rules.evidence.assessments), "exams": exams}
+    passed: dict[str, dict[str, list[str]]] = {}  # list name -> person -> slugs
+    ignored: list[Ignored] = []
+    for name, slugs in lists.items():
+        by_person: dict[str, list[str]] = {}
+        for slug in slugs:
+            people, lapsed = holders.of(catalog.registry[slug])
+            ignored.extend(lapsed)
+            for person in people:
+                by_person.setdefault(person, []).append(slug)
+        passed[name] = by_person
+    everyone = list(dict.fromkeys([*passed["assessments"], *passed["exams"]]))
+    value = consumption(profile, as_of, rules, settings)
+    market = profile.partner.market
+    levels: dict[CloudPlatformLevel, LevelResult] = {}
+    for level_name, level in rules.levels.items():
+        required = level.min_consumption_usd[market]
+        reasons: list[Reason] = []
+        if value is None:
+            money_ok = False
+            reasons.append(Reason(code=ReasonCode.CONSUMPTION_UNKNOWN, required=required, market=market))
+        else:
+            money_ok = meets(value, required, settings)
+            code = ReasonCode.CONSUMPTION_MET if money_ok else ReasonCode.CONSUMPTION_BELOW_THRESHOLD
+            reasons.append(Reason(code=code, value=float(value), required=required, market=market))
+        if settings.cp_mixed_evidence == "any":  # E-26: any mix of assessments and exams
+            people = everyone
+        else:
+            people = max(passed["assessments"], passed["exams"], key=len) and list(
+                max(passed["assessments"], passed["exams"], key=len)
+            )
+        certs = sorted({s for p in people for group in passed.values() for s in group.get(p, [])})
+        people_ok = len(people) >= level.people
+        code = ReasonCode.PEOPLE_PASSED if people_ok else ReasonCode.NOT_ENOUGH_PEOPLE_PASSED
+        reasons.append(
+            Reason(code=code, required=level.people, have=len(people), people=people, certifications=certs)
+        )
+        if not people_ok:
+            reasons += [
+                Reason(code=i.code, person=i.person, certification=i.certification, on=i.on) for i in ignored
+            ]
+        levels[CloudPlatformLevel(level_name)] = LevelResult(met=money_ok and people_ok, reasons=reasons)
+    level = CloudPlatformLevel.NONE
+    if levels[CloudPlatformLevel.SILVER].met:
+        level = CloudPlatformLevel.SILVER
+    if levels[CloudPlatformLevel.GOLD].met:
+        level = CloudPlatformLevel.GOLD
+    return CloudPlatformResult(
+        rules=rules.version,
+        level=level,
+        levels=levels,
+        consumption_usd_12m=None if value is None else float(value),
+    )

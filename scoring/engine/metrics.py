@@ -1,0 +1,162 @@
+"""One scorer per metric kind: the MetricResult (with reasons) and the state the planner needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scoring.catalog.models import MetricRules, Step
+from scoring.derive import Measures
+from scoring.engine.context import Context
+from scoring.engine.points import (
+    deployments_points,
+    growth_pct,
+    growth_points,
+    net_adds_points,
+    skilling_points,
+)
+from scoring.holdings import Ignored
+from scoring.ids import Metric, ReasonCode
+from scoring.results import MetricResult, Reason
+
+
+@dataclass(frozen=True)
+class StepState:
+    step: Step
+    people: list[str]  # distinct valid holders, deterministic order
+    have: int  # people counted (holdings when count_distinct_people is off)
+
+
+@dataclass(frozen=True)
+class SkillingState:
+    gates: list[StepState]
+    scoring: StepState
+
+
+@dataclass(frozen=True)
+class Scored:
+    result: MetricResult
+    rules: MetricRules
+    state: object = field(default=None)  # SkillingState | Measures, for the planner
+
+
+def _capped(uncapped: int, rules: MetricRules) -> list[Reason]:
+    return [Reason(code=ReasonCode.CAPPED, value=uncapped, max=rules.max)] if uncapped > rules.max else []
+
+
+def score_net_adds(rules: MetricRules, measures: Measures) -> Scored:
+    net = measures.customers_current - measures.customers_baseline
+    points = net_adds_points(net, rules)
+    common = {"value": net, "current": measures.customers_current, "baseline": measures.customers_baseline}
+    if net <= 0:
+        reasons = [Reason(code=ReasonCode.NET_ADDS_NOT_POSITIVE, **common)]
+    else:
+        reasons = [
+            Reason(code=ReasonCode.NET_ADDS, points_each=rules.points_each, **common),
+            *_capped(rules.points_each * net, rules),
+        ]
+    result = MetricResult(
+        metric=Metric.NET_CUSTOMER_ADDS, points=points, max=rules.max, value=net, reasons=reasons
+    )
+    return Scored(result, rules, measures)
+
+
+def score_usage_growth(rules: MetricRules, measures: Measures, ctx: Context) -> Scored:
+    current, baseline = measures.acr_current, measures.acr_baseline
+    points, code = growth_points(current, baseline, rules, ctx.settings)
+    pct = growth_pct(current, baseline)
+    pct_value = None if pct is None else round(float(pct), 4)
+    money = {"current": float(current), "baseline": float(baseline)}
+    if code == ReasonCode.BELOW_MINIMUM_ACR:
+        reasons = [Reason(code=code, minimum=rules.min_acr, **money)]
+    elif code == ReasonCode.ZERO_BASELINE:
+        reasons = [Reason(code=code, **money)]
+    else:
+        reasons = [Reason(code=code, growth_pct=pct_value, **money)]
+        if code == ReasonCode.GROWTH and pct is not None:
+            reasons += _capped(int(pct) * rules.points_each, rules)
+    result = MetricResult(
+        metric=Metric.USAGE_GROWTH, points=points, max=rules.max, value=pct_value, reasons=reasons
+    )
+    return Scored(result, rules, measures)
+
+
+def score_deployments(rules: MetricRules, measures: Measures) -> Scored:
+    count = len(measures.services)
+    points = deployments_points(count, rules)
+    if count == 0:
+        reasons = [Reason(code=ReasonCode.NO_ELIGIBLE_SERVICES, excluded=measures.excluded)]
+    else:
+        reasons = [
+            Reason(
+                code=ReasonCode.SERVICES_COUNTED,
+                services=measures.services,
+                excluded=measures.excluded or None,
+                points_each=rules.points_each,
+            ),
+            *_capped(rules.points_each * count, rules),
+        ]
+    result = MetricResult(
+        metric=Metric.DEPLOYMENTS, points=points, max=rules.max, value=count, reasons=reasons
+    )
+    return Scored(result, rules, measures)
+
+
+def step_state(step: Step, ctx: Context, ignored: dict[tuple[str, str], Ignored]) -> StepState:
+    lists = []
+    for slug in step.certifications:
+        holders, lapsed = ctx.holders.of(ctx.catalog.registry[slug])
+        lists.append(holders)
+        for item in lapsed:
+            ignored.setdefault((item.person, item.certification), item)
+    people = list(dict.fromkeys(p for holders in lists for p in holders))
+    have = len(people) if ctx.settings.count_distinct_people else sum(len(h) for h in lists)
+    return StepState(step, people, have)
+
+
+def score_skilling(metric: Metric, rules: MetricRules, ctx: Context) -> Scored:
+    ignored: dict[tuple[str, str], Ignored] = {}
+    gates = [step_state(s, ctx, ignored) for s in rules.gates]
+    scoring = step_state(rules.scoring_step, ctx, ignored)
+    track = ctx.track_rules
+    points = skilling_points([g.have for g in gates], scoring.have, rules, track, ctx.settings)
+    reasons: list[Reason] = []
+    all_met = True
+    for gate in gates:
+        fields = {
+            "step": gate.step.step,
+            "certifications": list(gate.step.certifications),
+            "required": track.gate_min_people,
+            "have": gate.have,
+            "people": gate.people,
+        }
+        if gate.have >= track.gate_min_people:
+            reasons.append(Reason(code=ReasonCode.GATE_MET, **fields))
+            if track.gate_points:
+                reasons.append(
+                    Reason(code=ReasonCode.GATE_POINTS, step=gate.step.step, points=track.gate_points)
+                )
+        else:
+            all_met = False
+            reasons.append(Reason(code=ReasonCode.PREREQUISITE_UNMET, **fields))
+    step_fields = {"step": scoring.step.step, "certifications": list(scoring.step.certifications)}
+    if all_met:
+        if scoring.have:
+            reasons.append(
+                Reason(
+                    code=ReasonCode.PEOPLE_COUNTED,
+                    have=scoring.have,
+                    people=scoring.people,
+                    points_each=rules.points_each,
+                    **step_fields,
+                )
+            )
+        else:
+            reasons.append(Reason(code=ReasonCode.NO_SCORING_PEOPLE, have=0, people=[], **step_fields))
+        uncapped = sum(track.gate_points for _ in gates) + rules.points_each * scoring.have
+        reasons += _capped(uncapped, rules)
+    for item in ignored.values():
+        reasons.append(
+            Reason(code=item.code, person=item.person, certification=item.certification, on=item.on)
+        )
+    result = MetricResult(metric=metric, points=points, max=rules.max, value=scoring.have, reasons=reasons)
+    return Scored(result, rules, SkillingState(gates, scoring))

@@ -1,0 +1,141 @@
+"""load_profile: dict | JSON text | Path -> Profile, or ProfileError naming every bad field."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from scoring.catalog import Catalog, default_catalog
+from scoring.errors import FieldError, ProfileError, field_path
+from scoring.models import Profile
+from scoring.records import AcrRecords
+
+_TOP_FIELDS = list(Profile.model_fields)
+MAX_ERRORS = 50
+
+
+def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog | None = None) -> Profile:
+    """Validate a profile. `data` is a dict, JSON text, or a Path to a JSON file.
+
+    In a file, `acr_records` may also name a CSV file (relative to the profile) with the same columns.
+    """
+    catalog = catalog or default_catalog()
+    base_dir: Path | None = None
+    if isinstance(data, Path):
+        base_dir = data.parent
+        try:
+            data = data.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError([FieldError("(file)", str(data), f"cannot read the profile: {exc}")]) from exc
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise ProfileError(
+                [
+                    FieldError(
+                        "(profile)",
+                        exc.doc[max(0, exc.pos - 20) : exc.pos + 20],
+                        f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                    )
+                ]
+            ) from None
+        except UnicodeDecodeError:
+            raise ProfileError([FieldError("(profile)", "(bytes)", "not UTF-8 text")]) from None
+    if not isinstance(data, dict):
+        raise ProfileError([FieldError("(profile)", type(data).__name__, "a profile must be a JSON object")])
+
+    errors: list[FieldError] = []
+    data = dict(data)
+    records = data.get("acr_records")
+    if (isinstance(records, str) and base_dir is not None) or isinstance(records, Path):
+        csv_path = Path(records)
+        if not csv_path.is_absolute() and base_dir is not None:
+            csv_path = base_dir / csv_path
+        records = _records(lambda: AcrRecords.from_csv(csv_path), errors)
+    elif isinstance(records, list):
+        records = _records(lambda: AcrRecords.from_rows(records), errors)
+    if records is not None:
+        data["acr_records"] = records
+    elif "acr_records" in data and errors:
+        data.pop("acr_records")
+        data.setdefault("usage", None)
+    try:
+        profile = Profile.model_validate(data, context={"catalog": catalog})
+    except ValidationError as exc:
+        errors.extend(_field_errors(exc))
+        # The records were already reported; don't also complain they are "neither" given.
+        if any(e.field.startswith("acr_records") for e in errors):
+            errors = [e for e in errors if "not neither" not in e.message]
+        raise ProfileError(errors[:MAX_ERRORS]) from None
+    if errors:
+        raise ProfileError(errors[:MAX_ERRORS])
+    return profile
+
+
+def _records(make: Any, errors: list[FieldError]) -> AcrRecords | None:
+    try:
+        return make()
+    except ProfileError as exc:
+        errors.extend(exc.errors)
+        return None
+
+
+def _field_errors(exc: ValidationError) -> list[FieldError]:
+    out: list[FieldError] = []
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        ctx = err.get("ctx") or {}
+        kind = err["type"]
+        value = err.get("input")
+        suggestions: list[str] = list(ctx.get("suggestions", []))
+        if kind == "unknown_certification":
+            if (
+                loc
+                and loc[-1] == "id"
+                and isinstance(value, str)
+                and len(loc) >= 2
+                and isinstance(loc[-2], int)
+            ):
+                loc = loc[:-1]  # "people[0].certifications[1]" whether written as text or {"id": ...}
+            message = err["msg"]
+        elif kind == "duplicate_person":
+            loc = ["people", ctx["i"], "id"]
+            value = ctx["id"]
+            message = f"duplicate person id '{ctx['id']}' (also people[{ctx['j']}])"
+        elif kind == "usage_or_records":
+            loc = ["usage"]
+            value = None
+            message = err["msg"]
+        elif kind == "missing":
+            message = "is required"
+            value = None
+        elif kind == "extra_forbidden":
+            near = difflib.get_close_matches(str(loc[-1]), _TOP_FIELDS if len(loc) == 1 else [], n=1)
+            message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{near[0]}'?" if near else "")
+            suggestions = near
+        elif kind in ("greater_than_equal", "greater_than"):
+            limit = ctx.get("ge", ctx.get("gt"))
+            message = (
+                f"cannot be negative (got {value})"
+                if limit == 0
+                else f"must be at least {limit} (got {value})"
+            )
+        elif kind.startswith("date") or kind == "date_type":
+            message = f"'{value}' is not a date: expected YYYY-MM-DD, e.g. 2026-10-31"
+        elif kind == "enum":
+            message = f"'{value}' is not allowed: expected {ctx.get('expected')}"
+        elif kind in ("finite_number",):
+            message = f"must be a finite amount (got {value})"
+        else:
+            message = err["msg"][0].lower() + err["msg"][1:]
+            if value is not None and not isinstance(value, (dict, list)):
+                message += f" (got {value!r})"
+        if isinstance(value, (dict, list)):
+            value = json.dumps(value)[:80]
+        out.append(FieldError(field_path(loc), value, message, suggestions))
+    return out

@@ -1,0 +1,187 @@
+"""The profile (input) of ARCHITECTURE.md as pydantic models.
+
+Models are immutable: change a profile with `model_copy(update=...)` or `scoring.planner.apply_plan`.
+Certification names are resolved to catalog slugs when loaded, so a dumped profile names every
+certification by slug and loads back unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from scoring.catalog import Catalog, default_catalog
+from scoring.ids import Market, Track
+from scoring.records import AcrRecords
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def _catalog(info: ValidationInfo) -> Catalog:
+    context = info.context or {}
+    return context.get("catalog") or default_catalog()
+
+
+class Partner(_Model):
+    id: str = Field(min_length=1, max_length=100)
+    name: str | None = Field(default=None, max_length=200)
+    market: Market = Market.DEVELOPED  # Cloud Platform thresholds (E-25: an input, not a country table)
+
+
+class HeldCertification(_Model):
+    """One certification a person holds: written as a name/code/slug, or {"id", "earned", "expires"}."""
+
+    id: str = Field(min_length=1)
+    earned: dt.date | None = None
+    expires: dt.date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"id": value} if isinstance(value, str) else value
+
+    @field_validator("id")
+    @classmethod
+    def _resolve(cls, value: str, info: ValidationInfo) -> str:
+        catalog = _catalog(info)
+        cert = catalog.resolve(value)
+        if cert is None:
+            near = catalog.suggest(value)
+            hint = ", ".join(f"{c.exam_label or c.slug} ({c.name})" for c in near)
+            raise PydanticCustomError(
+                "unknown_certification",
+                "unknown certification '{value}'" + ("; did you mean {hint}?" if near else ""),
+                {"value": value, "hint": hint, "suggestions": [c.slug for c in near]},
+            )
+        return cert.slug
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> HeldCertification:
+        if self.earned and self.expires and self.expires <= self.earned:
+            raise PydanticCustomError(
+                "date_order",
+                "expires ({expires}) must be after earned ({earned})",
+                {"expires": str(self.expires), "earned": str(self.earned)},
+            )
+        return self
+
+    @model_serializer(mode="plain")
+    def _dump(self) -> str | dict[str, Any]:
+        if self.earned is None and self.expires is None:
+            return self.id
+        out: dict[str, Any] = {"id": self.id}
+        if self.earned:
+            out["earned"] = self.earned.isoformat()
+        if self.expires:
+            out["expires"] = self.expires.isoformat()
+        return out
+
+
+class Person(_Model):
+    id: str = Field(min_length=1, max_length=100)
+    name: str | None = Field(default=None, max_length=200)
+    certifications: list[HeldCertification] = Field(default_factory=list)
+
+    def label(self) -> str:
+        return self.name or self.id
+
+
+NonNegativeMoney = Annotated[float, Field(ge=0, allow_inf_nan=False, le=1e13)]
+
+
+class Usage(_Model):
+    """The aggregate form the chat intake collects (RULES.md §2.4, §2.7, §2.8)."""
+
+    eligible_customers_last_month: int = Field(ge=0, le=10_000_000)
+    eligible_customers_same_month_last_year: int = Field(ge=0, le=10_000_000)
+    # The qualifying ACR figures of the growth formula (TTM totals by default, E-4).
+    acr_last_month: NonNegativeMoney
+    acr_same_month_last_year: NonNegativeMoney
+    deployed_services: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+
+
+class CloudPlatformInput(_Model):
+    consumption_usd_12m: NonNegativeMoney | None = None
+
+
+def _validate_records(value: Any) -> AcrRecords:
+    if isinstance(value, AcrRecords):
+        return value
+    return AcrRecords.from_rows(value)  # ProfileError is a ValueError: pydantic reports it
+
+
+Records = Annotated[
+    AcrRecords,
+    PlainValidator(_validate_records),
+    PlainSerializer(lambda records: records.to_rows(), return_type=list),
+]
+
+
+class Profile(_Model):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, arbitrary_types_allowed=True
+    )
+
+    partner: Partner
+    as_of: dt.date = Field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+    rules: str | None = None  # None: the version in force on as_of
+    track: Track = Track.ENTERPRISE
+    people: list[Person] = Field(default_factory=list)
+    usage: Usage | None = None
+    acr_records: Records | None = None
+    cloud_platform: CloudPlatformInput | None = None
+
+    _index: Any = PrivateAttr(default=None)
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        catalog = _catalog(info)
+        if value not in catalog.rule_sets:
+            raise PydanticCustomError(
+                "unknown_rules",
+                "unknown rule version '{value}'; known: {known}",
+                {"value": value, "known": ", ".join(catalog.rule_sets)},
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Profile:
+        seen: dict[str, int] = {}
+        for i, person in enumerate(self.people):
+            if person.id in seen:
+                raise PydanticCustomError(
+                    "duplicate_person",
+                    "people[{i}].id: duplicate person id '{id}' (also people[{j}])",
+                    {"i": i, "j": seen[person.id], "id": person.id},
+                )
+            seen[person.id] = i
+        if (self.usage is None) == (self.acr_records is None):
+            which = "both" if self.usage is not None else "neither"
+            raise PydanticCustomError(
+                "usage_or_records",
+                "give either `usage` (aggregates) or `acr_records` (detailed), not {which}",
+                {"which": which},
+            )
+        return self
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)

@@ -1,0 +1,393 @@
+"""The plan to qualify: the fewest additions that make an area qualify, and `apply_plan` to try it.
+
+An addition is one unit of something a partner can add: one certification for one person, one net
+new eligible customer, one whole percentage point of usage growth, one deployed service. For each
+metric the planner lists what every number of additions would score (with the same formulas the
+engine scores with), then picks, across the area's metrics, the cheapest combination that leaves
+every metric above 0 and the total at the threshold or more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from scoring.catalog import Catalog, default_catalog
+from scoring.catalog.models import Certification, MetricRules
+from scoring.derive import Measures, from_records, from_usage, month_of
+from scoring.engine.context import Context
+from scoring.engine.metrics import Scored, SkillingState
+from scoring.engine.points import (
+    deployments_points,
+    growth_pct,
+    growth_points,
+    net_adds_points,
+    skilling_points,
+)
+from scoring.ids import Area, Metric, PlanAction
+from scoring.models import HeldCertification, Person, Profile
+from scoring.records import month_text
+from scoring.results import PlanStep, Scorecard
+from scoring.settings import Settings
+
+# Services the planner names when it suggests deploying more (any not already used).
+SUGGESTED_SERVICES = (
+    "Azure App Service",
+    "Azure SQL Database",
+    "Storage",
+    "Azure Functions",
+    "Azure Kubernetes Service",
+    "Azure Cosmos DB",
+    "Azure Monitor",
+    "Key Vault",
+    "Azure Cache for Redis",
+    "Azure Data Factory",
+    "Azure AI Search",
+    "Azure Container Apps",
+)
+_PLAN_OFFER = "Azure plan"
+_PLAN_ASSOCIATION = "CSP_T1"
+
+
+@dataclass(frozen=True)
+class _Move:
+    action: PlanAction
+    count: int
+    certification: str | None = None
+    people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Option:
+    cost: int
+    points: int
+    moves: tuple[_Move, ...] = ()
+
+
+def growth_increase(baseline: Decimal, count: int) -> Decimal:
+    """The ACR to add for `count` more percentage points of growth, rounded up to the cent."""
+    return (baseline * count / 100).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+
+
+# --- per-metric option curves ----------------------------------------------------------------------
+def _net_adds_options(rules: MetricRules, m: Measures) -> list[_Option]:
+    net = m.customers_current - m.customers_baseline
+    top = max(0, math.ceil(rules.max / rules.points_each) - net)
+    return [
+        _Option(k, net_adds_points(net + k, rules), (_Move(PlanAction.ADD_CUSTOMERS, k),) if k else ())
+        for k in range(top + 1)
+    ]
+
+
+def _deployment_options(rules: MetricRules, m: Measures) -> list[_Option]:
+    n = len(m.services)
+    top = max(0, math.ceil(rules.max / rules.points_each) - n)
+    return [
+        _Option(k, deployments_points(n + k, rules), (_Move(PlanAction.DEPLOY_SERVICES, k),) if k else ())
+        for k in range(top + 1)
+    ]
+
+
+def _growth_options(rules: MetricRules, m: Measures, settings: Settings) -> list[_Option]:
+    current, baseline = m.acr_current, m.acr_baseline
+    options = [_Option(0, growth_points(current, baseline, rules, settings)[0])]
+    pct = growth_pct(current, baseline)
+    if pct is None:  # E-3: no baseline, no growth to add (only time fixes it)
+        return options
+    minimum = Decimal(str(rules.min_acr or 0))
+    for target in range(options[0].points + 1, rules.max + 1):
+        k = max(0, math.ceil(target / rules.points_each - pct))
+        if settings.min_acr_applies_to != "baseline" and current < minimum:
+            k = max(k, math.ceil((minimum - current) * 100 / baseline))
+        for _ in range(4):  # exactness guard (cent rounding, strict thresholds)
+            if growth_points(current + growth_increase(baseline, k), baseline, rules, settings)[0] >= target:
+                break
+            k += 1
+        else:
+            return options  # cannot be reached by growth (e.g. the baseline is under the minimum)
+        points = growth_points(current + growth_increase(baseline, k), baseline, rules, settings)[0]
+        options.append(_Option(k, points, (_Move(PlanAction.GROW_USAGE, k),)))
+    return options
+
+
+def _pick_certification(slugs: tuple[str, ...], catalog: Catalog, as_of: dt.date) -> str:
+    """The certification to suggest for a step: one still obtainable and counting (not retired)."""
+
+    def rank(cert: Certification) -> tuple[int, dt.date]:
+        if cert.retired is None:
+            return (0, dt.date.max)
+        return (1 if cert.retired > as_of else 2, -cert.retired.toordinal() and cert.retired)
+
+    certs = [catalog.registry[s] for s in slugs]
+    return min(certs, key=rank).slug
+
+
+def _candidates(state: SkillingState, step_people: list[str], count: int) -> tuple[str, ...]:
+    """People already active in the metric's other steps who could take this step's certification."""
+    taken = set(step_people)
+    out: list[str] = []
+    for other in [*state.gates, state.scoring]:
+        for person in other.people:
+            if person not in taken:
+                taken.add(person)
+                out.append(person)
+                if len(out) >= count:
+                    return tuple(out)
+    return tuple(out)
+
+
+def _skilling_options(rules: MetricRules, state: SkillingState, ctx: Context) -> list[_Option]:
+    track = ctx.track_rules
+    gates = state.gates
+    options: list[_Option] = []
+    top = math.ceil(rules.max / rules.points_each)
+    for mask in range(1 << len(gates)):
+        haves = [g.have for g in gates]
+        moves: list[_Move] = []
+        cost = 0
+        for i, gate in enumerate(gates):
+            if mask >> i & 1:
+                deficit = track.gate_min_people - gate.have
+                if deficit <= 0:
+                    break  # meeting an already-met gate: the mask without it covers this
+                haves[i] += deficit
+                cost += deficit
+                slug = _pick_certification(gate.step.certifications, ctx.catalog, ctx.as_of)
+                moves.append(
+                    _Move(PlanAction.CERTIFY, deficit, slug, _candidates(state, gate.people, deficit))
+                )
+        else:
+            slug = _pick_certification(state.scoring.step.certifications, ctx.catalog, ctx.as_of)
+            for j in range(top + 1):
+                extra = (
+                    (_Move(PlanAction.CERTIFY, j, slug, _candidates(state, state.scoring.people, j)),)
+                    if j
+                    else ()
+                )
+                points = skilling_points(haves, state.scoring.have + j, rules, track, ctx.settings)
+                options.append(_Option(cost + j, points, (*moves, *extra)))
+    return options
+
+
+def _options(scored: Scored, ctx: Context) -> list[_Option]:
+    metric = scored.result.metric
+    if metric == Metric.NET_CUSTOMER_ADDS:
+        return _net_adds_options(scored.rules, ctx.measures)
+    if metric == Metric.USAGE_GROWTH:
+        return _growth_options(scored.rules, ctx.measures, ctx.settings)
+    if metric == Metric.DEPLOYMENTS:
+        return _deployment_options(scored.rules, ctx.measures)
+    assert isinstance(scored.state, SkillingState)
+    return _skilling_options(scored.rules, scored.state, ctx)
+
+
+# --- choosing across metrics ---------------------------------------------------------------------------
+def plan_designation(area: Area, scored: list[Scored], ctx: Context) -> tuple[list[PlanStep], list[Metric]]:
+    """The plan for one area, and the metrics no addition can make score (then the plan is empty)."""
+    threshold = ctx.rules.threshold
+    if area == Area.DATA_AI and not ctx.settings.data_ai_without_advanced:
+        return [], [Metric.ADVANCED_CERTIFICATIONS]
+    curves: list[tuple[Scored, list[_Option]]] = []
+    unfixable: list[Metric] = []
+    for item in scored:
+        options = [o for o in _options(item, ctx) if o.points > 0]
+        if not options:
+            unfixable.append(item.result.metric)
+        curves.append((item, options))
+    if unfixable:
+        return [], unfixable
+    # best[total points, capped at threshold] = (cost, moves, chosen options)
+    best: dict[int, tuple[int, int, list[_Option]]] = {0: (0, 0, [])}
+    for _, options in curves:
+        nxt: dict[int, tuple[int, int, list[_Option]]] = {}
+        for total, (cost, nmoves, chosen) in best.items():
+            for option in options:
+                key = min(threshold, total + option.points)
+                cand = (cost + option.cost, nmoves + len(option.moves), [*chosen, option])
+                if key not in nxt or cand[:2] < nxt[key][:2]:
+                    nxt[key] = cand
+        best = nxt
+    if threshold not in best:
+        return [], [s.result.metric for s in scored if s.result.points < s.rules.max]
+    _, _, chosen = best[threshold]
+    return _steps(curves, chosen, ctx), []
+
+
+def _steps(curves: list[tuple[Scored, list[_Option]]], chosen: list[_Option], ctx: Context) -> list[PlanStep]:
+    steps: list[PlanStep] = []
+    for (item, _), option in zip(curves, chosen, strict=True):
+        before = item.result.points
+        if isinstance(item.state, SkillingState):
+            state = item.state
+            haves = [g.have for g in state.gates]
+            scoring = state.scoring.have
+            for move in option.moves:
+                gate_index = next(
+                    (
+                        i
+                        for i, g in enumerate(state.gates)
+                        if move.certification in g.step.certifications
+                        and move.certification not in state.scoring.step.certifications
+                    ),
+                    None,
+                )
+                if gate_index is None:
+                    scoring += move.count
+                else:
+                    haves[gate_index] += move.count
+                after = skilling_points(haves, scoring, item.rules, ctx.track_rules, ctx.settings)
+                steps.append(
+                    PlanStep(
+                        action=move.action,
+                        metric=item.result.metric,
+                        count=move.count,
+                        points_gained=after - before,
+                        certification=move.certification,
+                        people=list(move.people) or None,
+                    )
+                )
+                before = after
+        else:
+            for move in option.moves:
+                steps.append(
+                    PlanStep(
+                        action=move.action,
+                        metric=item.result.metric,
+                        count=move.count,
+                        points_gained=option.points - before,
+                    )
+                )
+    return steps
+
+
+# --- applying a plan -----------------------------------------------------------------------------
+def apply_plan(
+    profile: Profile,
+    plan: list[PlanStep] | Scorecard,
+    *,
+    rules: str | None = None,
+    settings: Settings | None = None,
+) -> Profile:
+    """The profile as it would be after doing the plan (a Scorecard applies every area's plan).
+
+    Certifications go to the people the plan names when they hold nothing in that step yet, else to
+    new people (`plan-1`, ...). Customers, growth and services are added to the aggregates, or as
+    synthetic ACR records in the latest complete month when the profile has records.
+    """
+    steps = [s for d in plan.designations for s in d.plan] if isinstance(plan, Scorecard) else list(plan)
+    settings = settings or Settings()
+    catalog = default_catalog(settings.catalog_dir)
+    version = rules or profile.rules
+    rule_set = catalog.rule_set(version) if version else catalog.in_force(profile.as_of)
+    _, track = rule_set.track_rules(profile.track)
+    people = list(profile.people)
+    by_id = {p.id: i for i, p in enumerate(people)}
+    new_rows: list[dict[str, Any]] = []
+    last = month_text(month_of(profile.as_of) - settings.last_month_offset)
+    usage = profile.usage
+    if profile.acr_records is not None:
+        measures = from_records(profile.acr_records, profile.as_of, rule_set, track, settings)
+        known_services = {s.casefold() for s in profile.acr_records.services}
+    else:
+        assert usage is not None
+        measures = from_usage(usage, rule_set)
+        known_services = {" ".join(s.split()).casefold() for s in usage.deployed_services}
+    serial = 0
+
+    def new_id(prefix: str) -> str:
+        nonlocal serial
+        while True:
+            serial += 1
+            candidate = f"{prefix}-{serial}"
+            if candidate not in by_id:
+                return candidate
+
+    for step in steps:
+        if step.action == PlanAction.CERTIFY and step.certification:
+            conflict = _step_mates(step.metric, step.certification, rule_set)
+            given = 0
+            for person_id in step.people or []:
+                if given >= step.count or person_id not in by_id:
+                    continue
+                person = people[by_id[person_id]]
+                if any(h.id in conflict for h in person.certifications):
+                    continue
+                held = [*person.certifications, HeldCertification(id=step.certification)]
+                people[by_id[person_id]] = person.model_copy(update={"certifications": held})
+                given += 1
+            for _ in range(step.count - given):
+                pid = new_id("plan")
+                by_id[pid] = len(people)
+                people.append(Person(id=pid, certifications=[HeldCertification(id=step.certification)]))
+        elif step.action == PlanAction.ADD_CUSTOMERS:
+            if usage is not None:
+                usage = usage.model_copy(
+                    update={"eligible_customers_last_month": usage.eligible_customers_last_month + step.count}
+                )
+            else:
+                service = _any_service(measures)
+                new_rows += [
+                    _row(new_id("plan-customer"), last, service, float(track.customer_min_acr))
+                    for _ in range(step.count)
+                ]
+        elif step.action == PlanAction.GROW_USAGE:
+            increase = growth_increase(measures.acr_baseline, step.count)
+            if usage is not None:
+                usage = usage.model_copy(
+                    update={"acr_last_month": float(Decimal(str(usage.acr_last_month)) + increase)}
+                )
+            else:
+                new_rows.append(_row(new_id("plan-growth"), last, _any_service(measures), float(increase)))
+        elif step.action == PlanAction.DEPLOY_SERVICES:
+            names = _new_services(known_services, step.count)
+            known_services.update(n.casefold() for n in names)
+            if usage is not None:
+                usage = usage.model_copy(update={"deployed_services": [*usage.deployed_services, *names]})
+            else:
+                new_rows += [_row(new_id("plan-deploy"), last, name, 1.0) for name in names]
+    update: dict[str, Any] = {"people": people}
+    if usage is not None:
+        update["usage"] = usage
+    if new_rows and profile.acr_records is not None:
+        update["acr_records"] = profile.acr_records.extended(new_rows)
+    return profile.model_copy(update=update)
+
+
+def _step_mates(metric: Metric, slug: str, rule_set: Any) -> set[str]:
+    """Every certification sharing a step with `slug` in this metric, in any area."""
+    mates = {slug}
+    for area in rule_set.areas.values():
+        rules = area.metrics.get(metric)
+        for step in rules.steps if rules else ():
+            if slug in step.certifications:
+                mates.update(step.certifications)
+    return mates
+
+
+def _any_service(measures: Measures) -> str:
+    return measures.services[0] if measures.services else SUGGESTED_SERVICES[0]
+
+
+def _new_services(known: set[str], count: int) -> list[str]:
+    names = [s for s in SUGGESTED_SERVICES if s.casefold() not in known][:count]
+    n = 0
+    while len(names) < count:
+        n += 1
+        name = f"Azure service {n}"
+        if name.casefold() not in known:
+            names.append(name)
+    return names
+
+
+def _row(customer: str, month: str, service: str, usd: float) -> dict[str, Any]:
+    return {
+        "customer": customer,
+        "month": month,
+        "service": service,
+        "offer": _PLAN_OFFER,
+        "association": _PLAN_ASSOCIATION,
+        "usd": usd,
+    }

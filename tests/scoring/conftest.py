@@ -1,0 +1,72 @@
+"""Fixtures and builders for the scoring tests: profiles written the way the rules' examples read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from scoring import Profile, load_profile
+
+AS_OF = "2026-10-31"  # a 2026 date: `rules` is always given explicitly unless a test says otherwise
+
+# RULES.md §5 abbreviations -> exam codes / names the profile accepts.
+ABBR = {
+    "SAE": "AZ-305",
+    "ADM": "AZ-104",
+    "DBA": "DP-300",
+    "AIE": "AI-102",
+    "DS": "DP-100",
+    "DE": "DP-203",
+    "DEV": "AZ-204",
+    "NET": "AZ-700",
+    "AVD": "AZ-140",
+    "DEVOPS": "AZ-400",
+}
+
+
+def usage(
+    current: int = 0,
+    baseline: int = 0,
+    acr: float = 0.0,
+    acr_base: float = 0.0,
+    services: list[str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "eligible_customers_last_month": current,
+        "eligible_customers_same_month_last_year": baseline,
+        "acr_last_month": acr,
+        "acr_same_month_last_year": acr_base,
+        "deployed_services": services or [],
+    }
+
+
+def make_profile(
+    people: dict[str, list[str]] | None = None,
+    *,
+    rules: str | None = "2023-H2",
+    as_of: str = AS_OF,
+    track: str = "enterprise",
+    **extra: Any,
+) -> Profile:
+    """people: {"A": ["SAE", "DBA"], ...} with RULES.md abbreviations or any certification name."""
+    data: dict[str, Any] = {
+        "partner": {"id": "4412345", "name": "Contoso Ltd", "market": extra.pop("market", "developed")},
+        "as_of": as_of,
+        "track": track,
+        "people": [
+            {"id": pid, "certifications": [ABBR.get(c, c) for c in certs]}
+            for pid, certs in (people or {}).items()
+        ],
+    }
+    if rules:
+        data["rules"] = rules
+    if "acr_records" not in extra and "usage" not in extra:
+        data["usage"] = usage()
+    data.update(extra)
+    return load_profile(data)
+
+
+@pytest.fixture
+def profile_builder():
+    return make_profile
