@@ -55,7 +55,7 @@ def make_profile(
         "as_of": as_of,
         "track": track,
         "people": [
-            {"id": pid, "certifications": [ABBR.get(c, c) for c in certs]}
+            {"id": pid, "certifications": [ABBR.get(c, c) if isinstance(c, str) else c for c in certs]}
             for pid, certs in (people or {}).items()
         ],
     }
@@ -70,3 +70,50 @@ def make_profile(
 @pytest.fixture
 def profile_builder():
     return make_profile
+
+
+def metric_result(card, area: str, metric: str):
+    for result in card.designation(area).metrics:
+        if result.metric == metric:
+            return result
+    raise KeyError(metric)
+
+
+def points(profile: Profile, area: str, metric: str, **kwargs: Any) -> int:
+    from scoring import score_profile
+
+    return metric_result(score_profile(profile, **kwargs), area, metric).points
+
+
+def area_profile(
+    area: str,
+    *,
+    net: int = 0,
+    intermediate: int = 0,
+    advanced: int = 0,
+    growth: float = 0.0,
+    services: int = 0,
+    rules: str = "2023-H2",
+) -> Profile:
+    """A profile whose metric points in `area` are chosen directly (in people, customers, % and services)."""
+    gates = {"data_ai": ["SAE", "ADM"], "infrastructure": ["ADM"], "digital_app_innovation": ["ADM"]}[area]
+    scoring_cert = {"data_ai": "DBA", "infrastructure": "NET", "digital_app_innovation": "DEV"}[area]
+    adv_cert = {"infrastructure": "AVD", "digital_app_innovation": "DEVOPS"}.get(area)
+    people: dict[str, list[str]] = {"g1": [*gates, "SAE"], "g2": [*gates, "SAE"]}
+    for i in range(intermediate):
+        people[f"i{i}"] = [scoring_cert]
+    for i in range(advanced):
+        people[f"a{i}"] = [adv_cert] if adv_cert else []
+    names = [
+        "Azure SQL Database",
+        "Azure App Service",
+        "Storage",
+        "Azure Functions",
+        "Key Vault",
+        "Azure Monitor",
+    ]
+    return make_profile(
+        people,
+        rules=rules,
+        usage=usage(net, 0, 100_000 * (1 + growth / 100), 100_000, names[:services]),
+    )
