@@ -329,6 +329,17 @@ def parse_activity(payload: Any) -> Activity:
     """A validated Activity from a parsed JSON body, or RequestRejected(400)."""
     if not isinstance(payload, dict):
         raise RequestRejected(400, "the body must be a JSON object (a Bot Framework activity)")
+    # Checked on the raw JSON: msrest would quietly coerce 42 into "42".
+    for name in ("type", "serviceUrl", "channelId"):
+        if not isinstance(payload.get(name), str) or not payload[name].strip():
+            raise RequestRejected(400, f"the activity has no '{name}' string")
+    conversation = payload.get("conversation")
+    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
+        raise RequestRejected(400, "the activity has no 'conversation.id'")
+    for name in ("from", "recipient", "channelData", "value"):
+        if name in payload and payload[name] is not None and name != "value" \
+                and not isinstance(payload[name], dict):
+            raise RequestRejected(400, f"the activity's '{name}' must be an object")
     try:
         activity = Activity().deserialize(payload)
     except Exception as error:  # msrest raises DeserializationError and friends for wrong types

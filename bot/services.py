@@ -9,6 +9,7 @@ from typing import Any
 
 from botbuilder.core import ConversationState, Storage, UserState
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.config import Settings
 from bot.sdk_fixes import ConnectorPool, FixedCloudAdapter, PooledBotFrameworkAuthentication, apply_sdk_fixes
@@ -41,16 +42,19 @@ class Services:
             close()
 
 
-def build_adapter(settings: Settings, pool: ConnectorPool, **auth_overrides: Any) -> FixedCloudAdapter:
-    """The patched CloudAdapter. `auth_overrides` set botbuilder configuration attributes (tests
-    point TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL at a local key server)."""
+def build_adapter(settings: Settings, pool: ConnectorPool,
+                  credentials_factory: ServiceClientCredentialsFactory | None = None) -> FixedCloudAdapter:
+    """The patched CloudAdapter over the standard configuration-based authentication.
+    `credentials_factory` replaces how outbound tokens are obtained (tests: no AAD)."""
     apply_sdk_fixes()
-    inner = ConfigurationBotFrameworkAuthentication(settings.bot_framework_config(**auth_overrides))
+    inner = ConfigurationBotFrameworkAuthentication(settings.bot_framework_config(),
+                                                    credentials_factory=credentials_factory)
     return FixedCloudAdapter(PooledBotFrameworkAuthentication(inner, pool))
 
 
 def build_services(settings: Settings, storage: Storage | None = None,
-                   clock: Callable[[], dt.datetime] = utc_now, **auth_overrides: Any) -> Services:
+                   clock: Callable[[], dt.datetime] = utc_now,
+                   credentials_factory: ServiceClientCredentialsFactory | None = None) -> Services:
     storage = storage if storage is not None else TinyDBStorage(settings.data_dir)
     pool = ConnectorPool()
     return Services(
@@ -60,7 +64,7 @@ def build_services(settings: Settings, storage: Storage | None = None,
         user_state=UserState(storage),
         profiles=ProfileStore(storage, clock),
         history=HistoryStore(storage),
-        adapter=build_adapter(settings, pool, **auth_overrides),
+        adapter=build_adapter(settings, pool, credentials_factory),
         clock=clock,
         pool=pool,
     )

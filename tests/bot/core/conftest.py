@@ -1,0 +1,51 @@
+"""Fixtures for the bot core tests (helpers live in botcore_helpers.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from botcore_helpers import FakeParts, MockConnector
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.services import Services, build_services
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[MockConnector]:
+    mock = MockConnector()
+    await mock.start()
+    yield mock
+    await mock.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", port=3978)
+
+
+@pytest.fixture
+def clock() -> Any:
+    return lambda: dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def services(settings: Settings, clock: Any) -> Services:
+    return build_services(settings, clock=clock)
+
+
+@pytest.fixture
+def fake_parts() -> FakeParts:
+    return FakeParts()
+
+
+@pytest.fixture
+async def client(services: Services, fake_parts: FakeParts) -> AsyncIterator[TestClient]:
+    app = create_app(services, fake_parts.parts(), scheduler=False)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
+        yield test_client

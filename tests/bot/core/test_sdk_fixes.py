@@ -1,0 +1,168 @@
+"""Each botbuilder 4.17.1 fix in bot/sdk_fixes.py, with a test that fails without it."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botcore_helpers import MockConnector, activity
+from msrest.universal_http.requests import ClientRetryPolicy
+
+from bot import sdk_fixes
+from bot.config import Settings
+from bot.sdk_fixes import ConnectorPool, FixedCloudAdapter
+from bot.services import build_adapter
+
+
+class CardBot(ActivityHandler):
+    """Answers an Action.Execute invoke with a card body (a dict), like the intake does."""
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        card = {"type": "AdaptiveCard", "version": "1.5"}
+        return InvokeResponse(status=200, body={"statusCode": 200, "value": card,
+                                                "type": "application/vnd.microsoft.card.adaptive"})
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await turn_context.send_activity(f"echo {turn_context.activity.text}")
+
+
+async def _serve(adapter: CloudAdapter, bot: ActivityHandler) -> TestClient:
+    async def messages(request: web.Request) -> web.StreamResponse:
+        return await adapter.process(request, bot)
+
+    app = web.Application()
+    app.router.add_post("/api/messages", messages)
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    return client
+
+
+def _invoke(url: str) -> dict[str, Any]:
+    return activity(url, None, type="invoke", name="adaptiveCard/action",
+                    value={"action": {"type": "Action.Execute", "verb": "go", "data": {}}})
+
+
+# --- (a) invoke bodies and expectReplies -------------------------------------------------------------
+async def test_stock_cloud_adapter_answers_an_invoke_body_with_500(connector: MockConnector) -> None:
+    """The SDK bug this fix exists for (if this starts failing, the SDK fixed it upstream)."""
+    stock = CloudAdapter(ConfigurationBotFrameworkAuthentication(Settings().bot_framework_config()))
+    client = await _serve(stock, CardBot())
+    try:
+        assert (await client.post("/api/messages", json=_invoke(connector.url))).status == 500
+        expect = activity(connector.url, "hi", deliveryMode="expectReplies")
+        assert (await client.post("/api/messages", json=expect)).status == 500
+    finally:
+        await client.close()
+
+
+async def test_fixed_adapter_returns_the_invoke_body_and_expected_replies(connector: MockConnector) -> None:
+    pool = ConnectorPool()
+    client = await _serve(build_adapter(Settings(), pool), CardBot())
+    try:
+        response = await client.post("/api/messages", json=_invoke(connector.url))
+        assert response.status == 200
+        assert (await response.json())["value"] == {"type": "AdaptiveCard", "version": "1.5"}
+        expect = activity(connector.url, "hi", deliveryMode="expectReplies")
+        replies = await client.post("/api/messages", json=expect)
+        assert replies.status == 200
+        assert [a["text"] for a in (await replies.json())["activities"]] == ["echo hi"]
+    finally:
+        await client.close()
+        await pool.close()
+
+
+def test_invoke_body_serialises_models_and_passes_json_through() -> None:
+    from botbuilder.schema import ChannelAccount
+
+    assert sdk_fixes.invoke_body({"a": [1]}) == {"a": [1]}
+    assert sdk_fixes.invoke_body(ChannelAccount(id="x", name="y")) == {"id": "x", "name": "y"}
+    assert sdk_fixes.invoke_body(None) is None
+
+
+# --- (b) retry policy ----------------------------------------------------------------------------------
+class CountingList(list):
+    lookups = 0
+
+    def __contains__(self, item: object) -> bool:
+        CountingList.lookups += 1
+        return super().__contains__(item)
+
+
+def test_retry_policy_no_longer_rescans_its_code_list_per_client(monkeypatch) -> None:
+    sdk_fixes.apply_sdk_fixes()
+    monkeypatch.setattr(ClientRetryPolicy, "safe_codes", CountingList(ClientRetryPolicy.safe_codes))
+    CountingList.lookups = 0
+    ClientRetryPolicy()
+    assert CountingList.lookups == 0  # msrest's own __init__ does 999 list scans here
+
+
+def test_frozen_retry_policy_is_the_same_policy_as_msrest() -> None:
+    sdk_fixes.apply_sdk_fixes()
+    fixed = ClientRetryPolicy()
+    original = ClientRetryPolicy.__new__(ClientRetryPolicy)
+    sdk_fixes._ORIGINAL_RETRY_INIT(original)
+    for name in ("total", "connect", "read", "backoff_factor", "BACKOFF_MAX", "method_whitelist"):
+        assert getattr(fixed.policy, name) == getattr(original.policy, name), name
+    assert list(fixed.policy.status_forcelist) == list(original.policy.status_forcelist)
+    assert 503 in fixed.policy.status_forcelist and 404 not in fixed.policy.status_forcelist
+    assert fixed.policy.status_forcelist is not ClientRetryPolicy().policy.status_forcelist  # no sharing
+
+
+# --- (c) one pooled connector, no thread pool ------------------------------------------------------------
+class NoThreads(concurrent.futures.ThreadPoolExecutor):
+    def submit(self, *args: Any, **kwargs: Any) -> concurrent.futures.Future:
+        raise AssertionError("a reply went through the default thread pool")
+
+
+async def test_replies_reuse_one_client_and_one_connection_without_threads(connector: MockConnector) -> None:
+    pool = ConnectorPool()
+    client = await _serve(build_adapter(Settings(), pool), CardBot())
+    asyncio.get_running_loop().set_default_executor(NoThreads())
+    try:
+        for n in range(6):
+            assert (await client.post("/api/messages", json=activity(connector.url, f"m{n}"))).status == 201
+        await asyncio.gather(*(client.post("/api/messages", json=activity(connector.url, f"c{n}",
+                                                                           conversation=f"conv-{n}"))
+                               for n in range(8)))
+    finally:
+        await client.close()
+        await pool.close()
+    assert len(connector.activities) == 14
+    assert pool.created == 1  # stock CloudAdapter: one new ConnectorClient per turn
+    sequential_ports = {call.peer for call in connector.calls[:6]}
+    assert len(sequential_ports) == 1  # one keep-alive TCP connection, not one per turn
+
+
+async def test_transient_connector_errors_are_retried(connector: MockConnector) -> None:
+    sleeps: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    pool = ConnectorPool()
+    adapter = build_adapter(Settings(), pool)
+    client = await _serve(adapter, CardBot())
+    connector.fail_next = [503, 502]
+    original = sdk_fixes.AiohttpSender.__init__
+
+    def patched(self: Any, http: Any, sleep: Any = no_wait) -> None:
+        original(self, http, no_wait)
+
+    sdk_fixes.AiohttpSender.__init__ = patched  # type: ignore[method-assign]
+    try:
+        assert (await client.post("/api/messages", json=activity(connector.url, "hi"))).status == 201
+    finally:
+        sdk_fixes.AiohttpSender.__init__ = original  # type: ignore[method-assign]
+        await client.close()
+        await pool.close()
+    assert [c.body["text"] for c in connector.calls] == ["echo hi"] * 3
+    assert sleeps == [0.8, 1.6]
+
+
+def test_adapter_is_the_fixed_one() -> None:
+    assert isinstance(build_adapter(Settings(), ConnectorPool()), FixedCloudAdapter)
