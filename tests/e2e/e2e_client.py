@@ -1,0 +1,131 @@
+"""Drives the Agents Playground web UI (Playwright, sync API) the way a user does: type, choose, click.
+
+Selectors are what the pinned playground (0.2.28) renders: bot messages are Fluent `fai-OutputCard`
+bubbles, Adaptive Cards are rendered by the Adaptive Cards JS renderer (`ac-adaptiveCard`), the composer is
+a rich-text box (role textbox). Waits are explicit (a reply appears, a text shows up), never fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page
+
+BOT_MESSAGE = ".fai-OutputCard"
+CARD = ".ac-adaptiveCard"
+REPLY_TIMEOUT_MS = 45_000
+
+# Index of the first bot message at or after `start` whose text (or whose `inner` element's text) matches;
+# false while none does (an object, because wait_for_function treats a returned 0 as "not yet").
+_FIND_JS = """([selector, inner, start, pattern, flags]) => {
+  const nodes = document.querySelectorAll(selector);
+  const re = pattern === null ? null : new RegExp(pattern, flags);
+  for (let i = start; i < nodes.length; i++) {
+    const node = inner === null ? nodes[i] : nodes[i].querySelector(inner);
+    if (node === null) continue;
+    const text = node.innerText || "";
+    if (re === null ? text.trim().length > 0 : re.test(text)) return {index: i};
+  }
+  return false;
+}"""
+
+
+class PlaygroundChat:
+    """The personal chat with the bot in the playground, plus numbered screenshots of each step."""
+
+    def __init__(self, page: Page, url: str, screenshots: Path) -> None:
+        self.page = page
+        self.url = url
+        self.screenshots = screenshots
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+
+    # --- navigation -----------------------------------------------------------------------------------
+    def open(self) -> None:
+        """Loads the client; the playground sends installationUpdate + conversationUpdate on each load."""
+        self.page.goto(self.url, wait_until="domcontentloaded")
+        self.composer.wait_for(state="visible", timeout=60_000)
+
+    @property
+    def composer(self) -> Locator:
+        return self.page.get_by_role("textbox").first
+
+    @property
+    def bot_messages(self) -> Locator:
+        return self.page.locator(BOT_MESSAGE)
+
+    def bot_message_count(self) -> int:
+        return self.bot_messages.count()
+
+    # --- sending --------------------------------------------------------------------------------------
+    def send(self, text: str) -> int:
+        """Types `text` into the composer and sends it; returns the bot message count before sending."""
+        before = self.bot_message_count()
+        self.composer.click()
+        self.page.keyboard.type(text)
+        self.page.keyboard.press("Enter")
+        self.page.get_by_text(text, exact=True).last.wait_for(timeout=10_000)
+        return before
+
+    # --- waiting for replies ---------------------------------------------------------------------------
+    def _find(self, inner: str | None, after: int, pattern: str | re.Pattern[str] | None,
+              timeout_ms: int) -> Locator:
+        if isinstance(pattern, re.Pattern):
+            source, flags = pattern.pattern, "i" if pattern.flags & re.IGNORECASE else ""
+        elif pattern is None:
+            source, flags = None, ""
+        else:
+            source, flags = re.escape(pattern), "i"
+        handle = self.page.wait_for_function(_FIND_JS, arg=[BOT_MESSAGE, inner, after, source, flags],
+                                             timeout=timeout_ms, polling=100)
+        message = self.bot_messages.nth(int(handle.json_value()["index"]))
+        message.scroll_into_view_if_needed()
+        return message
+
+    def wait_reply(self, after: int, pattern: str | re.Pattern[str] | None = None,
+                   timeout_ms: int = REPLY_TIMEOUT_MS) -> Locator:
+        """The first bot message with index >= `after` whose text matches `pattern` (any text if None);
+        a plain string matches case-insensitively as a substring."""
+        return self._find(None, after, pattern, timeout_ms)
+
+    def wait_card(self, after: int, pattern: str | re.Pattern[str] | None = None,
+                  timeout_ms: int = REPLY_TIMEOUT_MS) -> Locator:
+        """The first Adaptive Card, in a bot message with index >= `after`, whose text matches."""
+        return self._find(CARD, after, pattern, timeout_ms).locator(CARD).first
+
+    def last_card(self) -> Locator:
+        return self.page.locator(CARD).last
+
+    # --- cards ----------------------------------------------------------------------------------------
+    @staticmethod
+    def fill(card: Locator, label: str | re.Pattern[str], value: str) -> None:
+        """Types into the text/number input whose label matches."""
+        field = card.get_by_label(label).first
+        field.click()
+        field.fill("")
+        field.press_sequentially(value)
+
+    def choose(self, card: Locator, label: str | re.Pattern[str], option: str | re.Pattern[str]) -> None:
+        """Opens a compact choice set (combobox) and clicks the option."""
+        card.get_by_role("combobox", name=label).first.click()
+        self.page.get_by_role("option", name=option).first.click()
+
+    @staticmethod
+    def tick(card: Locator, option: str | re.Pattern[str], on: bool = True) -> None:
+        """Checks or unchecks an expanded multi-select choice or a toggle."""
+        box = card.get_by_role("checkbox", name=option).first
+        box.set_checked(on)
+
+    @staticmethod
+    def click(card: Locator, button: str | re.Pattern[str]) -> None:
+        card.get_by_role("button", name=button).first.click()
+
+    # --- evidence -------------------------------------------------------------------------------------
+    def screenshot(self, name: str, element: Locator | None = None) -> Path:
+        """Saves `NN-name.png` (the viewport, with `element` scrolled into view) under the screenshots dir."""
+        number = len(list(self.screenshots.glob("*.png"))) + 1
+        path = self.screenshots / f"{number:02d}-{name}.png"
+        if element is not None:
+            element.scroll_into_view_if_needed()
+        self.page.screenshot(path=str(path))
+        return path
