@@ -18,6 +18,7 @@ from cards.intake_state import AUTO_RULES, PEOPLE_PER_PAGE, SECTIONS, Draft, Fie
 from scoring.ids import Area, Market, Track
 
 VERB = "intake"
+MAX_BULK_MESSAGES = 5  # line messages shown under the paste box; the rest are counted
 
 
 @dataclass
@@ -295,16 +296,9 @@ def _people(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
                         [
                             ac.action_set(
                                 [
+                                    # One button per row keeps long lists small; Remove is in the edit form.
                                     button(
                                         view, state, "button.edit", "edit_person", index, with_inputs=False
-                                    ),
-                                    button(
-                                        view,
-                                        state,
-                                        "button.remove",
-                                        "remove_person",
-                                        index,
-                                        with_inputs=False,
                                     ),
                                 ]
                             )
@@ -373,6 +367,17 @@ def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
         )
     ]
     if editing:
+        actions.append(
+            button(
+                view,
+                state,
+                "button.remove",
+                "remove_person",
+                state.editing,
+                style="destructive",
+                with_inputs=False,
+            )
+        )
         actions.append(button(view, state, "button.cancel_edit", "new_person", with_inputs=False))
     items.append(ac.action_set(actions))
     return ac.container(items, style="emphasis", separator=True, spacing="Large")
@@ -390,10 +395,13 @@ def _bulk_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
             max_length=30_000,
         ),
     ]
-    for name in sorted((n for n in state.errors if n == "bulk" or n.startswith("bulk#")), key=_bulk_order):
+    names = sorted((n for n in state.errors if n == "bulk" or n.startswith("bulk#")), key=_bulk_order)
+    for name in names[:MAX_BULK_MESSAGES]:
         message = error_for(view, state.errors[name])
         if message:
             items.append(message)
+    if len(names) > MAX_BULK_MESSAGES:
+        items.append(ac.error_text(_t(view, "error.bulk_more", count=len(names) - MAX_BULK_MESSAGES)))
     items.append(ac.action_set([button(view, state, "button.bulk", "bulk")]))
     return ac.container(items, separator=True, spacing="Large")
 

@@ -26,7 +26,7 @@ class Step(StrEnum):
 # The sections a user fills in, in order; review closes every path.
 SECTIONS: tuple[Step, ...] = (Step.ORGANISATION, Step.AREAS, Step.PEOPLE, Step.USAGE, Step.SERVICES)
 AUTO_RULES = "auto"
-PEOPLE_PER_PAGE = 12
+PEOPLE_PER_PAGE = 8
 
 
 class _Model(BaseModel):

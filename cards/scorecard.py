@@ -36,6 +36,12 @@ _PROBLEMS = frozenset(
 )
 TOP_REASONS = 3
 MAX_PLAN_LINES = 8
+MAX_REASONS_PER_METRIC = 6  # on the explanation card; the rest are counted
+MAX_LINE = 320  # characters of one reason or plan line (a reason may name hundreds of people)
+
+
+def clip(text: str, limit: int = MAX_LINE) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _t(locale: str, key: str, **params: Any) -> str:
@@ -130,7 +136,7 @@ def area_section(
         items.append(metric_row(loc, metric, blocking=metric.metric in result.blocking_metrics))
     for reason in result.reasons:
         if reason.code == ReasonCode.NOT_APPLICABLE:
-            items.append(ac.text(reason_text(loc, reason, names), size="Small", subtle=True))
+            items.append(ac.text(clip(reason_text(loc, reason, names)), size="Small", subtle=True))
     if result.blocking_metrics:
         blocking = ", ".join(t(loc, f"common.metric.{m}") for m in result.blocking_metrics)
         items.append(ac.text(_t(loc, "blocking", metrics=blocking), color="Attention", size="Small"))
@@ -139,12 +145,13 @@ def area_section(
         if reasons:
             items.append(ac.text(_t(loc, "top_reasons"), weight="Bolder", size="Small", spacing="Medium"))
             items.extend(
-                ac.text(f"• {reason_text(loc, r, names)}", size="Small", spacing="None") for r in reasons
+                ac.text(clip(f"• {reason_text(loc, r, names)}"), size="Small", spacing="None")
+                for r in reasons
             )
     if with_plan and result.plan:
         items.append(ac.text(_t(loc, "plan_title"), weight="Bolder", size="Small", spacing="Medium"))
         items.extend(
-            ac.text(f"{i}. {plan_step_text(loc, step, names)}", size="Small", spacing="None")
+            ac.text(clip(f"{i}. {plan_step_text(loc, step, names)}"), size="Small", spacing="None")
             for i, step in enumerate(result.plan[:MAX_PLAN_LINES], start=1)
         )
         if len(result.plan) > MAX_PLAN_LINES:
@@ -188,7 +195,7 @@ def cloud_platform_section(
         for reason in problems:
             items.append(
                 ac.text(
-                    f"• {_t(loc, f'cp_level.{key}')}: {reason_text(loc, reason, names)}",
+                    clip(f"• {_t(loc, f'cp_level.{key}')}: {reason_text(loc, reason, names)}"),
                     size="Small",
                     spacing="None",
                 )
@@ -221,8 +228,8 @@ def header_section(locale: str, scorecard: Scorecard, profile: Any = None) -> li
     ]
 
 
-def _areas_of(scorecard: Scorecard, profile: Any) -> list[DesignationResult]:
-    wanted = [str(a) for a in (getattr(profile, "areas", None) or [])]
+def _areas_of(scorecard: Scorecard, areas: list[str] | None) -> list[DesignationResult]:
+    wanted = [str(a) for a in areas or []]
     if not wanted:
         return list(scorecard.designations)
     # The areas the partner cares about first; the others still shown (they are scored anyway).
@@ -238,13 +245,15 @@ def build_scorecard_card(
     *,
     intro: str | None = None,
     with_update: bool = True,
+    areas: list[str] | None = None,
 ) -> dict[str, Any]:
+    """The scorecard: every area (those in `areas`, the partner's interests, first) and Cloud Platform."""
     loc = normalize_locale(locale)
     names = names_of(profile)
     body = header_section(loc, scorecard, profile)
     if intro:
         body.append(ac.text(intro))
-    body.extend(area_section(loc, d, names) for d in _areas_of(scorecard, profile))
+    body.extend(area_section(loc, d, names) for d in _areas_of(scorecard, areas))
     if scorecard.cloud_platform is not None:
         body.append(cloud_platform_section(loc, scorecard.cloud_platform, names))
     actions = [ac.submit(_t(loc, "button_update"), {"action": "update"})] if with_update else []
@@ -264,19 +273,23 @@ def build_explanation_card(
         ac.text(_t(loc, "score_of", score=result.score) + " · " + verdict, color=color, weight="Bolder"),
     ]
     for reason in result.reasons:
-        body.append(ac.text(reason_text(loc, reason, names)))
+        body.append(ac.text(clip(reason_text(loc, reason, names))))
     for metric in result.metrics:
         body.append(metric_row(loc, metric, blocking=metric.metric in result.blocking_metrics))
         body.extend(
-            ac.text(f"• {reason_text(loc, r, names)}", size="Small", spacing="None")
-            for r in metric.reasons[:12]
+            ac.text(clip(f"• {reason_text(loc, r, names)}"), size="Small", spacing="None")
+            for r in metric.reasons[:MAX_REASONS_PER_METRIC]
         )
-        if len(metric.reasons) > 12:
-            body.append(ac.text(_t(loc, "reasons_more", count=len(metric.reasons) - 12), size="Small"))
+        if len(metric.reasons) > MAX_REASONS_PER_METRIC:
+            body.append(
+                ac.text(
+                    _t(loc, "reasons_more", count=len(metric.reasons) - MAX_REASONS_PER_METRIC), size="Small"
+                )
+            )
     if result.plan:
         body.append(ac.text(_t(loc, "plan_title"), weight="Bolder", separator=True))
         body.extend(
-            ac.text(f"{i}. {plan_step_text(loc, step, names)}", size="Small", spacing="None")
+            ac.text(clip(f"{i}. {plan_step_text(loc, step, names)}"), size="Small", spacing="None")
             for i, step in enumerate(result.plan[:MAX_PLAN_LINES], start=1)
         )
     actions = [

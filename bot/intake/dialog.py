@@ -8,6 +8,7 @@ saved profile alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -16,6 +17,7 @@ from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogSet, D
 
 from bot.intake import flow
 from bot.intake.convert import profile_data
+from bot.intake.prefs import put_areas
 from cards.catalog_view import known_services
 from cards.i18n import normalize_locale, t
 from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
@@ -50,9 +52,13 @@ def user_of(turn_context: TurnContext) -> str | None:
 
 
 def rules_in_force(today: str) -> str:
-    from scoring.catalog import rules_in_force as in_force
+    from scoring.catalog import version_in_force
 
-    return in_force(today)
+    try:
+        day = dt.date.fromisoformat(today)
+    except ValueError:
+        day = dt.datetime.now(dt.UTC).date()
+    return version_in_force(day)
 
 
 def make_view(turn_context: TurnContext, state: IntakeState) -> IntakeView:
@@ -69,8 +75,6 @@ def make_view(turn_context: TurnContext, state: IntakeState) -> IntakeView:
 
 def _preview(state: IntakeState) -> list[tuple[str, int, int, bool]]:
     """Scores of the draft as it stands, so the user sees what they are about to save."""
-    import datetime as dt
-
     from scoring import ProfileError, load_profile, score_profile
 
     try:
@@ -137,15 +141,13 @@ class IntakeDialog(Dialog):
         )
 
     async def _confirm(self, dialog_context: DialogContext, state: IntakeState) -> DialogTurnResult:
-        import datetime as dt
-
         from scoring import ProfileError, load_profile, score_profile
 
         tc = dialog_context.context
         tenant_id = tenant_of(tc)
         today = self.services.clock().date()
         try:
-            profile = load_profile(profile_data(state.draft, today, with_areas=_profile_has_areas()))
+            profile = load_profile(profile_data(state.draft, today, with_areas=False))
         except ProfileError as error:
             state.notice = FieldError(key="notice.profile_rejected", params={"details": str(error)[:1500]})
             await self._show(dialog_context, state)
@@ -155,20 +157,14 @@ class IntakeDialog(Dialog):
             await self._show(dialog_context, state)
             return Dialog.end_of_turn
         await self.services.profiles.put(tenant_id, profile)
+        await put_areas(self.services.storage, tenant_id, state.draft.areas)
         scorecard = score_profile(profile)
-        card = build_scorecard_card(scorecard, profile, locale_of(tc))
-        del dt
+        card = build_scorecard_card(scorecard, profile, locale_of(tc), areas=state.draft.areas)
         await reply(tc, card, t(locale_of(tc), "intake.closed.saved"))
         return await dialog_context.end_dialog()
 
     async def end_dialog(self, context: TurnContext, instance: Any, reason: DialogReason) -> None:
         return None
-
-
-def _profile_has_areas() -> bool:
-    from scoring import Profile
-
-    return "areas" in Profile.model_fields
 
 
 def dialog_set(services: Any) -> DialogSet:

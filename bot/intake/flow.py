@@ -99,6 +99,11 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
     checked = _read_step(state, data, known_services)
     if checked is None:
         return _notice(state, "notice.unknown_action")
+    if state.step == Step.PEOPLE:
+        # What was good (the person form, good pasted lines) is taken even when other lines are not.
+        state.draft = checked.draft
+        if "person_name" not in checked.values:
+            state.editing = None
     if not checked.ok:
         state.values, state.errors = checked.values, checked.errors
         return _notice(state, "notice.fix_errors", count=len(checked.errors))
@@ -116,16 +121,14 @@ def _read_step(
         return validate.read_areas(data, draft)
     if state.step == Step.PEOPLE:
         # Whatever is still typed in the person form or the paste box is taken in before moving on.
-        checked = validate.Checked(draft=draft)
+        person = validate.Checked(draft=draft)
         if _pending_person(data):
-            checked = validate.read_person(data, draft, state.editing)
-            if not checked.ok:
-                return checked
-        bulk = validate.read_bulk(data, checked.draft)
-        bulk.values.update({k: v for k, v in checked.values.items() if k not in bulk.values})
-        if bulk.ok:
-            state.editing = None
-        return bulk
+            person = validate.read_person(data, draft, state.editing)
+            if not person.ok:
+                bulk = data.get("bulk")
+                person.values["bulk"] = bulk[: validate.MAX_BULK_ECHO] if isinstance(bulk, str) else ""
+                return person
+        return validate.read_bulk(data, person.draft)
     if state.step == Step.USAGE:
         return validate.read_usage(data, draft)
     if state.step == Step.SERVICES:
@@ -178,14 +181,15 @@ def _people_action(state: IntakeState, nav: str, meta: dict[str, Any], data: dic
         )
         return _notice(state, key, name=name)
     # bulk
-    before = len(state.draft.people)
     checked = validate.read_bulk(data, state.draft)
-    if not checked.ok:
-        state.values = {**state.values, **checked.values}
-        state.errors = checked.errors
-        return _notice(state, "notice.fix_errors", count=len(checked.errors))
-    state.draft, state.values, state.errors = checked.draft, {}, {}
-    return _notice(state, "notice.bulk_added", count=len(state.draft.people) - before)
+    state.draft = checked.draft
+    state.values = {"bulk": checked.values.get("bulk", "")} if not checked.ok else {}
+    state.errors = checked.errors
+    if checked.ok:
+        return _notice(state, "notice.bulk_added", count=checked.added)
+    if checked.added:
+        return _notice(state, "notice.bulk_partial", added=checked.added, count=len(checked.errors))
+    return _notice(state, "notice.fix_errors", count=len(checked.errors))
 
 
 def _go(state: IntakeState, step: Step) -> IntakeState:

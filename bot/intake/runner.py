@@ -23,6 +23,7 @@ from bot.intake.dialog import (
     reply,
     tenant_of,
 )
+from bot.intake.prefs import get_areas
 from cards.i18n import t
 from cards.intake_cards import build_closed_card, build_intake_card
 from cards.intake_state import SECTIONS, FieldError, IntakeState, Step
@@ -63,6 +64,17 @@ async def _save(turn_context: TurnContext, services: Any) -> None:
     await services.conversation_state.save_changes(turn_context)
 
 
+async def _saved_profile(services: Any, tenant_id: str | None) -> Any:
+    """The tenant's saved profile, or None; a profile that no longer loads starts a fresh intake."""
+    if not tenant_id:
+        return None
+    try:
+        return await services.profiles.get(tenant_id)
+    except ValueError as error:  # ProfileError: e.g. a catalog change made a stored name unknown
+        log.warning("saved profile of tenant %s does not load (%s); starting a full intake", tenant_id, error)
+        return None
+
+
 async def start_intake(turn_context: TurnContext, services: Any, section: str | None = None) -> None:
     """Start (or resume) the intake; with `section`, edit that section of the saved profile."""
     dialogs = dialog_set(services)
@@ -84,12 +96,15 @@ async def start_intake(turn_context: TurnContext, services: Any, section: str | 
             await _save(turn_context, services)
             return
     tenant_id = tenant_of(turn_context)
-    saved = await services.profiles.get(tenant_id) if tenant_id else None
+    saved = await _saved_profile(services, tenant_id)
     today = services.clock().date().isoformat()
     state = IntakeState(session=secrets.token_hex(8), today=today)
     if saved is not None:
         state.draft = draft_from_profile(saved.model_dump(mode="json", exclude_none=True))
         state.has_saved_profile = True
+        areas = await get_areas(services.storage, tenant_id) if tenant_id else None
+        if areas:
+            state.draft.areas = areas
         if target is not None:
             state.mode, state.section, state.step = "section", target, target
     elif target is not None and target != Step.ORGANISATION:

@@ -20,15 +20,18 @@ MAX_NAME = 100
 MAX_PARTNER_NAME = 200
 MAX_PEOPLE = 300
 MAX_CERTS_PER_PERSON = 40
-MAX_BULK_CHARS = 30_000
+MAX_BULK_CHARS = 20_000
 MAX_BULK_LINES = MAX_PEOPLE
 MAX_SERVICES = 150
 MAX_SERVICE_NAME = 100
+MAX_SERVICES_TEXT = 6_000
 MAX_CUSTOMERS = 100_000
 MAX_ACR_MONTH = 1_000_000_000.0  # USD per month
 MAX_CONSUMPTION_12M = 12 * MAX_ACR_MONTH
-MAX_ECHO = 2_000  # longest raw text echoed back into a card (the field error says it was too long)
-MAX_BULK_ECHO = MAX_BULK_CHARS
+# Longest raw text echoed back into a card (a too-long value is cut there; its message says so).
+# Small enough that every card stays under Teams' message size limit.
+MAX_ECHO = 200
+MAX_BULK_ECHO = 3_000
 RULE_VERSIONS = ("2023-H2", "2026")
 PARTNER_ID = re.compile(r"^\d{4,10}$")
 
@@ -40,6 +43,7 @@ class Checked:
     draft: Draft
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, FieldError] = field(default_factory=dict)
+    added: int = 0  # people the bulk paste added
 
     def fail(self, name: str, key: str, **params: Any) -> None:
         self.errors.setdefault(name, FieldError(key=key, params=params))
@@ -66,7 +70,7 @@ def read_text(
         out.fail(name, "error.invalid")
         return None
     value = str(raw).replace("\x00", "").strip()
-    out.values[name] = value[: max(limit, echo)]
+    out.values[name] = value[: min(max(limit, MAX_ECHO), echo)]
     if len(value) > limit:
         out.fail(name, "error.too_long", max=limit)
         return None
@@ -280,68 +284,83 @@ def read_person(data: dict[str, Any], draft: Draft, editing: int | None) -> Chec
 _LINE = re.compile(r"^\s*(?P<name>[^:\t]*?)\s*(?:[:\t]\s*(?P<certs>.*))?$")
 
 
+def _bulk_line(line: str, number: int, out: Checked) -> tuple[str, list[str]] | None:
+    """One pasted line -> (name, slugs), or None with the problem recorded as `bulk#<number>`."""
+    field_name = f"bulk#{number}"
+    match = _LINE.match(line)
+    name = (match.group("name") if match else "").strip()
+    raw_codes = (match.group("certs") or "") if match else ""
+    codes = [c.strip() for c in re.split(r"[,;/|]", raw_codes) if c.strip()]
+    if not name:
+        out.fail(field_name, "error.bulk_no_name", line=number)
+    elif len(name) > MAX_NAME:
+        out.fail(field_name, "error.bulk_name_too_long", line=number, max=MAX_NAME)
+    elif not codes:
+        out.fail(field_name, "error.bulk_no_certifications", line=number, name=name[:60])
+    elif len(codes) > MAX_CERTS_PER_PERSON:
+        out.fail(field_name, "error.bulk_too_many", line=number, name=name[:60], max=MAX_CERTS_PER_PERSON)
+    if field_name in out.errors:
+        return None
+    slugs = []
+    for code in codes:
+        found = _resolve(code)
+        if found is None:
+            suggestions = _suggest(code)
+            key = "error.bulk_unknown_suggest" if suggestions else "error.bulk_unknown"
+            out.fail(field_name, key, line=number, name=name[:60], code=code[:60], suggestions=suggestions)
+            return None
+        slugs.append(found.slug)
+    return name, slugs
+
+
 def read_bulk(data: dict[str, Any], draft: Draft) -> Checked:
     """`Ada: AZ-305, AZ-104` one person per line (a tab works too, for a spreadsheet paste).
 
-    All or nothing: one bad line and no line is applied, each bad line gets its own message.
-    A name already in the list adds the certifications to that person.
+    Good lines are taken; bad lines come back in the box (renumbered from 1 as the user now sees
+    them), each with its own message. A name already in the list gets the certifications added.
     """
     out = Checked(draft=draft.model_copy(deep=True))
     text = read_text(data, "bulk", out, limit=MAX_BULK_CHARS, echo=MAX_BULK_ECHO)
     if not text:
         return out
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > MAX_BULK_LINES:
+        out.values["bulk"] = text[:MAX_BULK_ECHO]
         out.fail("bulk", "error.too_many_lines", max=MAX_BULK_LINES)
-        return out
-    parsed: list[tuple[str, list[str]]] = []
-    for number, line in enumerate(lines, start=1):
-        line_errors = Checked(draft=out.draft)
-        match = _LINE.match(line)
-        name = (match.group("name") if match else "").strip()
-        codes = [
-            c.strip() for c in re.split(r"[,;/|]", (match.group("certs") or "") if match else "") if c.strip()
-        ]
-        if not name:
-            line_errors.fail("line", "error.bulk_no_name", line=number)
-        elif len(name) > MAX_NAME:
-            line_errors.fail("line", "error.bulk_name_too_long", line=number, max=MAX_NAME)
-        elif not codes:
-            line_errors.fail("line", "error.bulk_no_certifications", line=number, name=name[:60])
-        elif len(codes) > MAX_CERTS_PER_PERSON:
-            line_errors.fail("line", "error.too_many", max=MAX_CERTS_PER_PERSON)
-        slugs = []
-        for code in codes if line_errors.ok else []:
-            found = _resolve(code)
-            if found is None:
-                suggestions = _suggest(code)
-                key = "error.bulk_unknown_suggest" if suggestions else "error.bulk_unknown"
-                line_errors.fail(
-                    "line", key, line=number, name=name[:60], code=code[:60], suggestions=suggestions
-                )
-                break
-            slugs.append(found.slug)
-        if not line_errors.ok:
-            out.errors[f"bulk#{number}"] = line_errors.errors["line"]
-            continue
-        parsed.append((name, slugs))
-    if not out.ok:
         return out
     people = out.draft.people
     by_name = {p.name.casefold(): p for p in people}
-    for name, slugs in parsed:
+    bad: list[str] = []
+    out.added = 0
+    for line in lines:
+        parsed = _bulk_line(line, len(bad) + 1, out)
+        if parsed is not None and parsed[0].casefold() not in by_name and len(people) >= MAX_PEOPLE:
+            out.fail(f"bulk#{len(bad) + 1}", "error.too_many_people", max=MAX_PEOPLE)
+            parsed = None
+        if parsed is None:
+            bad.append(line)
+            continue
+        name, slugs = parsed
         person = by_name.get(name.casefold())
         if person is None:
-            if len(people) >= MAX_PEOPLE:
-                out.fail("bulk", "error.too_many_people", max=MAX_PEOPLE)
-                return out
             person = DraftPerson(id=out.draft.next_person_id(), name=name, certifications=[])
             people.append(person)
             by_name[name.casefold()] = person
+            out.added += 1
         have = set(person.slugs())
         person.certifications.extend(s for s in dict.fromkeys(slugs) if s not in have)
-    out.values["bulk"] = ""
+    out.values["bulk"] = _keep_lines(bad, MAX_BULK_ECHO)
     return out
+
+
+def _keep_lines(lines: list[str], budget: int) -> str:
+    kept: list[str] = []
+    for line in lines:
+        budget -= len(line) + 1
+        if budget < 0:
+            break
+        kept.append(line)
+    return "\n".join(kept)
 
 
 # --- usage ----------------------------------------------------------------------------------------
@@ -402,7 +421,7 @@ def _number_or_none(data: dict[str, Any], name: str) -> float | None:
 def read_services(data: dict[str, Any], draft: Draft, known: list[str]) -> Checked:
     out = Checked(draft=draft.model_copy(deep=True))
     chosen = read_choices(data, "services", out, limit=20_000)
-    other = read_text(data, "services_other", out, limit=MAX_SERVICES * (MAX_SERVICE_NAME + 2))
+    other = read_text(data, "services_other", out, limit=MAX_SERVICES_TEXT, echo=MAX_SERVICES_TEXT)
     if chosen is None or other is None:
         return out
     by_key = {name.casefold(): name for name in known}
