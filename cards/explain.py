@@ -60,7 +60,7 @@ def date_text(locale: str, value: dt.date | str | None) -> str:
 
 
 def join(locale: str, items: Iterable[str], conjunction: str = "and") -> str:
-    """"A, B and C" / "A, B ou C" / "A、B 和 C", with the locale's separators."""
+    """ "A, B and C" / "A, B ou C" / "A、B 和 C", with the locale's separators."""
     parts = [item for item in items if item]
     if not parts:
         return ""
@@ -98,7 +98,7 @@ def certification_exams(slug: str) -> list[str]:
 
 
 def certification_label(locale: str, slug: str) -> str:
-    """"Azure Solutions Architect Expert (AZ-305)"; the exam part is left out when none is known."""
+    """ "Azure Solutions Architect Expert (AZ-305)"; the exam part is left out when none is known."""
     name = certification_name(slug)
     exams = [exam for exam in certification_exams(slug) if exam.lower() != name.lower()]
     if not exams:
@@ -124,16 +124,32 @@ def _num(value: float | None) -> int:
 def _prerequisite(locale: str, reason: Reason, names: Names | None) -> str:
     required, have = _num(reason.required), _num(reason.have)
     certs = certifications_label(locale, reason.certifications)
-    text = t(locale, "reasons.prerequisite_unmet", step=reason.step, certifications=certs,
-             required=required, have=have, count=have)
+    text = t(
+        locale,
+        "reasons.prerequisite_unmet",
+        step=reason.step,
+        certifications=certs,
+        required=required,
+        have=have,
+        count=have,
+    )
     holders = list(reason.people or [])
     if holders:
-        text += " " + t(locale, "reasons.prerequisite_unmet_holders",
-                        people=person_names(locale, holders, names), count=len(holders))
+        text += " " + t(
+            locale,
+            "reasons.prerequisite_unmet_holders",
+            people=person_names(locale, holders, names),
+            count=len(holders),
+        )
     missing = max(1, required - have)
     if holders:
-        text += " " + t(locale, "reasons.prerequisite_unmet_todo_not", count=missing,
-                        certifications=certs, people=person_names(locale, holders, names))
+        text += " " + t(
+            locale,
+            "reasons.prerequisite_unmet_todo_not",
+            count=missing,
+            certifications=certs,
+            people=person_names(locale, holders, names),
+        )
     else:
         text += " " + t(locale, "reasons.prerequisite_unmet_todo", count=missing, certifications=certs)
     return text
@@ -165,13 +181,18 @@ def reason_text(locale: str, reason: Reason, names: Names | None = None) -> str:
         "growth_pct": percent(locale, reason.growth_pct),
         "services": join(locale, reason.services or []),
         "excluded": join(locale, reason.excluded or []),
-        "market": t(locale, f"reasons.market_{reason.market}") if reason.market in ("developed", "developing")
+        "market": t(locale, f"reasons.market_{reason.market}")
+        if reason.market in ("developed", "developing")
         else (reason.market or ""),
         "count": _num(reason.have),
     }
     # Money-valued fields depend on the code: ACR and consumption are dollars, customers are counts.
-    if code in (ReasonCode.NO_GROWTH, ReasonCode.ZERO_BASELINE, ReasonCode.BELOW_MINIMUM_ACR,
-                ReasonCode.GROWTH):
+    if code in (
+        ReasonCode.NO_GROWTH,
+        ReasonCode.ZERO_BASELINE,
+        ReasonCode.BELOW_MINIMUM_ACR,
+        ReasonCode.GROWTH,
+    ):
         fields["current"] = money(locale, reason.current)
         fields["baseline"] = money(locale, reason.baseline)
         fields["minimum"] = money(locale, reason.minimum)
@@ -179,7 +200,11 @@ def reason_text(locale: str, reason: Reason, names: Names | None = None) -> str:
         fields["current"] = number(locale, reason.current)
         fields["baseline"] = number(locale, reason.baseline)
         fields["minimum"] = number(locale, reason.minimum)
-    if code in (ReasonCode.CONSUMPTION_BELOW_THRESHOLD, ReasonCode.CONSUMPTION_MET):
+    if code in (
+        ReasonCode.CONSUMPTION_BELOW_THRESHOLD,
+        ReasonCode.CONSUMPTION_MET,
+        ReasonCode.CONSUMPTION_UNKNOWN,
+    ):
         fields["value"] = money(locale, reason.value)
         fields["required"] = money(locale, reason.required)
     if code == ReasonCode.SERVICES_COUNTED:
@@ -188,14 +213,18 @@ def reason_text(locale: str, reason: Reason, names: Names | None = None) -> str:
         fields["count"] = len(reason.people or []) or _num(reason.have)
     if code == ReasonCode.BELOW_THRESHOLD:
         fields["count"] = max(0, _num(reason.required) - _num(reason.value))
-    if code == ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION:
+    if code in (ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION, ReasonCode.NO_PLAN):
         fields["count"] = len(reason.metrics or [])
     if code == ReasonCode.NO_ELIGIBLE_SERVICES and reason.excluded:
         key = "reasons.no_eligible_services_excluded"
     if code == ReasonCode.BELOW_MINIMUM_ACR and reason.current is None and reason.baseline is not None:
         fields["current"] = fields["baseline"]
-    if code == ReasonCode.NOT_ENOUGH_PEOPLE_PASSED and not reason.people:
-        key = "reasons.not_enough_people_passed_nobody"
+    if code in (ReasonCode.NOT_ENOUGH_PEOPLE_PASSED, ReasonCode.PEOPLE_PASSED):
+        fields["count"] = _num(reason.required)
+        if not reason.certifications:
+            fields["certifications"] = t(locale, "reasons.fmt_listed_exams")
+        if code == ReasonCode.NOT_ENOUGH_PEOPLE_PASSED and not reason.people:
+            key = "reasons.not_enough_people_passed_nobody"
     return t(locale, key, **fields)
 
 
@@ -210,8 +239,13 @@ def plan_step_text(locale: str, step: PlanStep, names: Names | None = None) -> s
     """One line of the plan: what to add, for which metric, and the points it brings."""
     common = {"count": step.count, "points": step.points_gained, "metric": metric_name(locale, step.metric)}
     if step.action == PlanAction.CERTIFY:
-        text = t(locale, "reasons.plan_certify",
-                 certification=certification_label(locale, step.certification or "?"), **common)
+        # A gate certification earns nothing by itself: say so rather than "+0 points".
+        text = t(
+            locale,
+            "reasons.plan_certify" if step.points_gained else "reasons.plan_certify_gate",
+            certification=certification_label(locale, step.certification or "?"),
+            **common,
+        )
         if step.people:
             who = person_names(locale, step.people, names)
             text += " " + t(locale, "reasons.plan_candidates", people=who, count=len(step.people))

@@ -15,49 +15,88 @@ NAMES = {"p1": "Ada", "p2": "Grace", "p3": "Linus"}
 
 # One fully-populated example per code: the fields its comment in scoring/ids.py lists.
 EXAMPLES: dict[ReasonCode, Reason] = {
-    ReasonCode.PREREQUISITE_UNMET: Reason(code=ReasonCode.PREREQUISITE_UNMET, step=1,
-                                          certifications=["azure-solutions-architect"], required=2, have=1,
-                                          people=["p1"]),
+    ReasonCode.PREREQUISITE_UNMET: Reason(
+        code=ReasonCode.PREREQUISITE_UNMET,
+        step=1,
+        certifications=["azure-solutions-architect"],
+        required=2,
+        have=1,
+        people=["p1"],
+    ),
     ReasonCode.CAPPED: Reason(code=ReasonCode.CAPPED, value=44, max=40),
     ReasonCode.NOT_APPLICABLE: Reason(code=ReasonCode.NOT_APPLICABLE, metric=Metric.ADVANCED_CERTIFICATIONS),
-    ReasonCode.NO_GROWTH: Reason(code=ReasonCode.NO_GROWTH, growth_pct=0.999, current=100999,
-                                 baseline=100000),
+    ReasonCode.NO_GROWTH: Reason(
+        code=ReasonCode.NO_GROWTH, growth_pct=0.999, current=100999, baseline=100000
+    ),
     ReasonCode.ZERO_BASELINE: Reason(code=ReasonCode.ZERO_BASELINE, current=50000, baseline=0),
     ReasonCode.BELOW_MINIMUM_ACR: Reason(code=ReasonCode.BELOW_MINIMUM_ACR, current=900, minimum=1000),
-    ReasonCode.NET_ADDS_NOT_POSITIVE: Reason(code=ReasonCode.NET_ADDS_NOT_POSITIVE, value=-2, current=2,
-                                             baseline=4),
-    ReasonCode.NO_SCORING_PEOPLE: Reason(code=ReasonCode.NO_SCORING_PEOPLE, step=3,
-                                         certifications=["azure-data-engineer"]),
-    ReasonCode.NO_ELIGIBLE_SERVICES: Reason(code=ReasonCode.NO_ELIGIBLE_SERVICES,
-                                            excluded=["Virtual Machines"]),
-    ReasonCode.CERTIFICATION_EXPIRED: Reason(code=ReasonCode.CERTIFICATION_EXPIRED, person="p2",
-                                             certification="azure-administrator", on=dt.date(2026, 3, 1)),
-    ReasonCode.CERTIFICATION_RETIRED: Reason(code=ReasonCode.CERTIFICATION_RETIRED, person="p3",
-                                             certification="azure-stack-hub-operator",
-                                             on=dt.date(2024, 7, 31)),
-    ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION: Reason(code=ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION,
-                                                        metrics=[Metric.USAGE_GROWTH]),
+    ReasonCode.NET_ADDS_NOT_POSITIVE: Reason(
+        code=ReasonCode.NET_ADDS_NOT_POSITIVE, value=-2, current=2, baseline=4
+    ),
+    ReasonCode.NO_SCORING_PEOPLE: Reason(
+        code=ReasonCode.NO_SCORING_PEOPLE, step=3, certifications=["azure-data-engineer"]
+    ),
+    ReasonCode.NO_ELIGIBLE_SERVICES: Reason(
+        code=ReasonCode.NO_ELIGIBLE_SERVICES, excluded=["Virtual Machines"]
+    ),
+    ReasonCode.CERTIFICATION_EXPIRED: Reason(
+        code=ReasonCode.CERTIFICATION_EXPIRED,
+        person="p2",
+        certification="azure-administrator",
+        on=dt.date(2026, 3, 1),
+    ),
+    ReasonCode.CERTIFICATION_RETIRED: Reason(
+        code=ReasonCode.CERTIFICATION_RETIRED,
+        person="p3",
+        certification="azure-stack-hub-operator",
+        on=dt.date(2024, 7, 31),
+    ),
+    ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION: Reason(
+        code=ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION, metrics=[Metric.USAGE_GROWTH]
+    ),
     ReasonCode.BELOW_THRESHOLD: Reason(code=ReasonCode.BELOW_THRESHOLD, value=62, required=70),
-    ReasonCode.GATE_MET: Reason(code=ReasonCode.GATE_MET, step=2, certifications=["azure-administrator"],
-                                required=2, have=2, people=["p1", "p2"]),
+    ReasonCode.GATE_MET: Reason(
+        code=ReasonCode.GATE_MET,
+        step=2,
+        certifications=["azure-administrator"],
+        required=2,
+        have=2,
+        people=["p1", "p2"],
+    ),
     ReasonCode.GATE_POINTS: Reason(code=ReasonCode.GATE_POINTS, step=1, points=4),
-    ReasonCode.PEOPLE_COUNTED: Reason(code=ReasonCode.PEOPLE_COUNTED, step=3,
-                                      certifications=["azure-data-engineer"], have=2, people=["p2", "p3"],
-                                      points_each=4),
+    ReasonCode.PEOPLE_COUNTED: Reason(
+        code=ReasonCode.PEOPLE_COUNTED,
+        step=3,
+        certifications=["azure-data-engineer"],
+        have=2,
+        people=["p2", "p3"],
+        points_each=4,
+    ),
     ReasonCode.NET_ADDS: Reason(code=ReasonCode.NET_ADDS, value=2, current=5, baseline=3, points_each=10),
     ReasonCode.GROWTH: Reason(code=ReasonCode.GROWTH, growth_pct=12.7, current=112700, baseline=100000),
-    ReasonCode.SERVICES_COUNTED: Reason(code=ReasonCode.SERVICES_COUNTED,
-                                        services=["Azure SQL Database", "Azure App Service"],
-                                        excluded=["Virtual Machines"], points_each=2),
+    ReasonCode.SERVICES_COUNTED: Reason(
+        code=ReasonCode.SERVICES_COUNTED,
+        services=["Azure SQL Database", "Azure App Service"],
+        excluded=["Virtual Machines"],
+        points_each=2,
+    ),
     ReasonCode.QUALIFIED: Reason(code=ReasonCode.QUALIFIED, value=73, required=70),
-    ReasonCode.CONSUMPTION_BELOW_THRESHOLD: Reason(code=ReasonCode.CONSUMPTION_BELOW_THRESHOLD, value=10000,
-                                                   required=15000, market="developed"),
-    ReasonCode.CONSUMPTION_MET: Reason(code=ReasonCode.CONSUMPTION_MET, value=20000, required=15000,
-                                       market="developed"),
-    ReasonCode.NOT_ENOUGH_PEOPLE_PASSED: Reason(code=ReasonCode.NOT_ENOUGH_PEOPLE_PASSED, required=2, have=1,
-                                                people=["p1"], certifications=["70-533"]),
-    ReasonCode.PEOPLE_PASSED: Reason(code=ReasonCode.PEOPLE_PASSED, required=1, have=1, people=["p1"],
-                                     certifications=["70-533"]),
+    ReasonCode.CONSUMPTION_BELOW_THRESHOLD: Reason(
+        code=ReasonCode.CONSUMPTION_BELOW_THRESHOLD, value=10000, required=15000, market="developed"
+    ),
+    ReasonCode.CONSUMPTION_MET: Reason(
+        code=ReasonCode.CONSUMPTION_MET, value=20000, required=15000, market="developed"
+    ),
+    ReasonCode.NOT_ENOUGH_PEOPLE_PASSED: Reason(
+        code=ReasonCode.NOT_ENOUGH_PEOPLE_PASSED, required=2, have=1, people=["p1"], certifications=["70-533"]
+    ),
+    ReasonCode.PEOPLE_PASSED: Reason(
+        code=ReasonCode.PEOPLE_PASSED, required=1, have=1, people=["p1"], certifications=["70-533"]
+    ),
+    ReasonCode.CONSUMPTION_UNKNOWN: Reason(
+        code=ReasonCode.CONSUMPTION_UNKNOWN, required=15000, market="developed"
+    ),
+    ReasonCode.NO_PLAN: Reason(code=ReasonCode.NO_PLAN, metrics=[Metric.USAGE_GROWTH]),
 }
 
 
@@ -84,7 +123,8 @@ def test_unmet_prerequisite_names_step_certification_counts_holder_and_the_fix(l
     text = explain.reason_text(locale, EXAMPLES[ReasonCode.PREREQUISITE_UNMET], NAMES)
     assert "1" in text and "2" in text and "Ada" in text
     assert "azure-solutions-architect" not in text or not explain.certification_exams(
-        "azure-solutions-architect"), "the slug is shown as its display name once the catalog knows it"
+        "azure-solutions-architect"
+    ), "the slug is shown as its display name once the catalog knows it"
 
 
 def test_unmet_prerequisite_in_english_reads_like_the_issue() -> None:
@@ -95,8 +135,14 @@ def test_unmet_prerequisite_in_english_reads_like_the_issue() -> None:
 
 
 def test_unmet_prerequisite_with_nobody_asks_for_the_full_count() -> None:
-    reason = Reason(code=ReasonCode.PREREQUISITE_UNMET, step=2, certifications=["azure-administrator"],
-                    required=2, have=0, people=[])
+    reason = Reason(
+        code=ReasonCode.PREREQUISITE_UNMET,
+        step=2,
+        certifications=["azure-administrator"],
+        required=2,
+        have=0,
+        people=[],
+    )
     text = explain.reason_text("en", reason, NAMES)
     assert "you have 0." in text and "To do: 2 people with " in text and "not" not in text.split("To do")[1]
 
@@ -108,8 +154,13 @@ def test_unknown_code_from_a_newer_engine_still_renders() -> None:
 
 @pytest.mark.parametrize(
     ("locale", "expected"),
-    [("en", "$112,700"), ("fr", "112 700 $ US"), ("de", "112.700 USD"), ("ko", "$112,700"),
-     ("zh-TW", "US$112,700")],
+    [
+        ("en", "$112,700"),
+        ("fr", "112 700 $ US"),
+        ("de", "112.700 USD"),
+        ("ko", "$112,700"),
+        ("zh-TW", "US$112,700"),
+    ],
 )
 def test_money_is_grouped_per_locale(locale: str, expected: str) -> None:
     assert explain.money(locale, 112700.0) == expected
@@ -132,9 +183,14 @@ def test_lists_use_the_locale_conjunction() -> None:
 @pytest.mark.parametrize("action", list(PlanAction))
 @pytest.mark.parametrize("count", [1, 3])
 def test_every_plan_action_renders_in_every_locale(locale: str, action: PlanAction, count: int) -> None:
-    step = PlanStep(action=action, metric=Metric.INTERMEDIATE_CERTIFICATIONS, count=count, points_gained=12,
-                    certification="azure-solutions-architect" if action == PlanAction.CERTIFY else None,
-                    people=["p2"] if action == PlanAction.CERTIFY else None)
+    step = PlanStep(
+        action=action,
+        metric=Metric.INTERMEDIATE_CERTIFICATIONS,
+        count=count,
+        points_gained=12,
+        certification="azure-solutions-architect" if action == PlanAction.CERTIFY else None,
+        people=["p2"] if action == PlanAction.CERTIFY else None,
+    )
     text = explain.plan_step_text(locale, step, NAMES)
     assert "12" in text and "{" not in text and "None" not in text
     if action == PlanAction.CERTIFY:
