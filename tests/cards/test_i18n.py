@@ -24,13 +24,34 @@ def test_every_locale_has_every_english_key_with_the_same_fields(locale: str) ->
 
 @pytest.mark.parametrize(
     ("tag", "expected"),
-    [("fr-FR", "fr"), ("de-DE", "de"), ("ko-KR", "ko"), ("zh-TW", "zh-TW"), ("zh-Hant", "zh-TW"),
-     ("zh-CN", "en"), ("en-US", "en"), ("pt-BR", "en"), (None, "en"), ("", "en")],
+    [
+        ("fr-FR", "fr"),
+        ("de-DE", "de"),
+        ("ko-KR", "ko"),
+        ("zh-TW", "zh-TW"),
+        ("zh-Hant", "zh-TW"),
+        ("zh-CN", "en"),
+        ("en-US", "en"),
+        ("pt-BR", "en"),
+        (None, "en"),
+        ("", "en"),
+    ],
 )
 def test_activity_locales_map_to_supported_ones(tag: str | None, expected: str) -> None:
     assert i18n.normalize_locale(tag) == expected
 
 
-def test_missing_translation_falls_back_to_english_and_plural_forms_are_chosen_by_count() -> None:
+def test_unsupported_locales_fall_back_to_english() -> None:
     assert i18n.t("ko-KR", "common.metric.deployments") == "배포"
     assert i18n.t("pt-BR", "common.area.data_ai") == "Data & AI"
+
+
+def test_plural_forms_are_chosen_by_count() -> None:
+    assert i18n.t("en", "intake.people.count", count=1) == "1 person so far"
+    assert i18n.t("en", "intake.people.count", count=3) == "3 people so far"
+    assert i18n.t("fr-FR", "intake.people.count", count=0) == "0 personnes pour l’instant"
+
+
+def test_a_key_missing_in_english_is_a_bug_not_a_silent_blank() -> None:
+    with pytest.raises(KeyError):
+        i18n.t("en", "common.no_such_key")
