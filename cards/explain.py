@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from cards.i18n import has, t
@@ -75,6 +76,7 @@ def person_names(locale: str, ids: Iterable[str] | None, names: Names | None) ->
     return join(locale, [names.get(pid, pid) for pid in ids or []])
 
 
+@lru_cache(maxsize=1024)
 def _lookup_certification(slug: str) -> Any | None:
     """The catalog entry for a slug/exam code, or None (unknown slug, or catalog not importable)."""
     try:
@@ -135,7 +137,7 @@ def _prerequisite(locale: str, reason: Reason, names: Names | None) -> str:
     )
     holders = list(reason.people or [])
     if holders:
-        text += " " + t(
+        text += t(locale, "reasons.fmt_sentence_sep") + t(
             locale,
             "reasons.prerequisite_unmet_holders",
             people=person_names(locale, holders, names),
@@ -143,7 +145,7 @@ def _prerequisite(locale: str, reason: Reason, names: Names | None) -> str:
         )
     missing = max(1, required - have)
     if holders:
-        text += " " + t(
+        text += t(locale, "reasons.fmt_sentence_sep") + t(
             locale,
             "reasons.prerequisite_unmet_todo_not",
             count=missing,
@@ -151,7 +153,9 @@ def _prerequisite(locale: str, reason: Reason, names: Names | None) -> str:
             people=person_names(locale, holders, names),
         )
     else:
-        text += " " + t(locale, "reasons.prerequisite_unmet_todo", count=missing, certifications=certs)
+        text += t(locale, "reasons.fmt_sentence_sep") + t(
+            locale, "reasons.prerequisite_unmet_todo", count=missing, certifications=certs
+        )
     return text
 
 
@@ -248,6 +252,8 @@ def plan_step_text(locale: str, step: PlanStep, names: Names | None = None) -> s
         )
         if step.people:
             who = person_names(locale, step.people, names)
-            text += " " + t(locale, "reasons.plan_candidates", people=who, count=len(step.people))
+            text += t(locale, "reasons.fmt_sentence_sep") + t(
+                locale, "reasons.plan_candidates", people=who, count=len(step.people)
+            )
         return text
     return t(locale, f"reasons.plan_{step.action}", **common)

@@ -29,10 +29,13 @@ def ask_area_card(locale: str, action: str) -> tuple[str, dict[str, Any]]:
 
 
 def follow_up_card(locale: str, area: Area) -> dict[str, Any]:
-    return submit_card(t(locale, f"common.area.{area}"), [
-        (t(locale, "answers.button_why"), {"action": "why", "area": str(area)}),
-        (t(locale, "answers.button_plan"), {"action": "plan", "area": str(area)}),
-    ])
+    return submit_card(
+        t(locale, f"common.area.{area}"),
+        [
+            (t(locale, "answers.button_why"), {"action": "why", "area": str(area)}),
+            (t(locale, "answers.button_plan"), {"action": "plan", "area": str(area)}),
+        ],
+    )
 
 
 def start_intake_card(locale: str, text: str) -> dict[str, Any]:

@@ -74,20 +74,52 @@ def _skilling_lines(locale: str, rules: RuleSet, track: Track, area: Area, metri
     lines: list[str] = []
     params = area_rules.metrics.get(metric)
     if params is None:
-        return [t(locale, "rules.not_applicable", area=t(locale, f"common.area.{area}"),
-                  metric=explain.metric_name(locale, metric))]
+        return [
+            t(
+                locale,
+                "rules.not_applicable",
+                area=t(locale, f"common.area.{area}"),
+                metric=explain.metric_name(locale, metric),
+            )
+        ]
     _, track_rules = rules.track_rules(track)
-    lines.append(t(locale, "rules.skilling_header", metric=explain.metric_name(locale, metric),
-                   area=t(locale, f"common.area.{area}"), max=params.max))
+    lines.append(
+        t(
+            locale,
+            "rules.skilling_header",
+            metric=explain.metric_name(locale, metric),
+            area=t(locale, f"common.area.{area}"),
+            max=params.max,
+        )
+    )
     for step in params.steps:
         certs = explain.certifications_label(locale, step.certifications)
         if step.role == "gate":
             key = "rules.skilling_gate_flat" if track_rules.gate_points else "rules.skilling_gate"
-            _reply(lines, locale, t(locale, key, step=step.step, required=track_rules.gate_min_people,
-                                    certifications=certs, points=track_rules.gate_points))
+            _reply(
+                lines,
+                locale,
+                t(
+                    locale,
+                    key,
+                    step=step.step,
+                    required=track_rules.gate_min_people,
+                    certifications=certs,
+                    points=track_rules.gate_points,
+                ),
+            )
         else:
-            _reply(lines, locale, t(locale, "rules.skilling_scoring", step=step.step, certifications=certs,
-                                    points_each=params.points_each))
+            _reply(
+                lines,
+                locale,
+                t(
+                    locale,
+                    "rules.skilling_scoring",
+                    step=step.step,
+                    certifications=certs,
+                    points_each=params.points_each,
+                ),
+            )
     lines.append(t(locale, "rules.skilling_valid"))
     return lines
 
@@ -99,8 +131,9 @@ def _metric_params(rules: RuleSet, area: Area | None, metric: Metric) -> MetricR
     raise KeyError(metric)
 
 
-def _performance_lines(locale: str, rules: RuleSet, track: Track, area: Area | None,
-                       metric: Metric) -> list[str]:
+def _performance_lines(
+    locale: str, rules: RuleSet, track: Track, area: Area | None, metric: Metric
+) -> list[str]:
     params = _metric_params(rules, area, metric)
     _, track_rules = rules.track_rules(track)
     filters = rules.filters
@@ -114,18 +147,28 @@ def _performance_lines(locale: str, rules: RuleSet, track: Track, area: Area | N
         excluded = explain.join(locale, filters.excluded_deployment_services)
         text = t(locale, "rules.deployments", excluded=excluded, **fields)
     associations = explain.join(locale, [_association(a) for a in filters.eligible_associations])
-    filters_text = t(locale, "rules.filters", associations=associations,
-                     offers=explain.join(locale, filters.excluded_offers, "or"))
+    filters_text = t(
+        locale,
+        "rules.filters",
+        associations=associations,
+        offers=explain.join(locale, filters.excluded_offers, "or"),
+    )
     return [text, filters_text]
 
 
 def _qualification_lines(locale: str, rules: RuleSet, area: Area | None) -> list[str]:
     lines = [t(locale, "rules.qualification", threshold=rules.threshold)]
     for candidate in [area] if area else list(Area):
-        caps = [t(locale, "rules.cap_item", metric=explain.metric_name(locale, metric), max=params.max)
-                for metric, params in rules.areas[candidate].ordered()]
-        _reply(lines, locale, f"{t(locale, f'common.area.{candidate}')}: "
-               + t(locale, "rules.metric_caps", caps=explain.join(locale, caps)))
+        caps = [
+            t(locale, "rules.cap_item", metric=explain.metric_name(locale, metric), max=params.max)
+            for metric, params in rules.areas[candidate].ordered()
+        ]
+        caps_text = t(locale, "rules.metric_caps", caps=explain.join(locale, caps))
+        _reply(
+            lines,
+            locale,
+            t(locale, "answers.labelled", label=t(locale, f"common.area.{candidate}"), text=caps_text),
+        )
     return lines
 
 
@@ -135,14 +178,29 @@ def _cloud_platform_lines(locale: str) -> list[str]:
     for level, params in rules.levels.items():
         amounts = params.min_consumption_usd
         developed, developing = amounts["developed"], amounts["developing"]
-        consumption = explain.money(locale, developed) if developed == developing else t(
-            locale, "rules.cloud_platform_markets", developed=explain.money(locale, developed),
-            developing=explain.money(locale, developing))
-        _reply(lines, locale, t(
-            locale, "rules.cloud_platform_level", level=t(locale, f"answers.cp_level_{level}"),
-            consumption=consumption, months=rules.window_months,
-            associations=explain.join(locale, list(rules.associations), "or"),
-            people=t(locale, "rules.cloud_platform_people", count=params.people)))
+        consumption = (
+            explain.money(locale, developed)
+            if developed == developing
+            else t(
+                locale,
+                "rules.cloud_platform_markets",
+                developed=explain.money(locale, developed),
+                developing=explain.money(locale, developing),
+            )
+        )
+        _reply(
+            lines,
+            locale,
+            t(
+                locale,
+                "rules.cloud_platform_level",
+                level=t(locale, f"answers.cp_level_{level}"),
+                consumption=consumption,
+                months=rules.window_months,
+                associations=explain.join(locale, list(rules.associations), "or"),
+                people=t(locale, "rules.cloud_platform_people", count=params.people),
+            ),
+        )
     return lines
 
 
@@ -186,8 +244,12 @@ def _holders(ctx: AnswerContext, slug: str) -> list[tuple[str, dt.date | None]]:
     """(person id, expiry) of everyone in the profile who holds `slug`."""
     if ctx.profile is None:
         return []
-    return [(person.id, held.expires) for person in ctx.profile.people for held in person.certifications
-            if held.id == slug]
+    return [
+        (person.id, held.expires)
+        for person in ctx.profile.people
+        for held in person.certifications
+        if held.id == slug
+    ]
 
 
 def _engine_reasons(scorecard: Scorecard | None, slug: str) -> list[Reason]:
@@ -203,8 +265,9 @@ def _engine_reasons(scorecard: Scorecard | None, slug: str) -> list[Reason]:
     return seen
 
 
-def _blocking_gates(scorecard: Scorecard | None, rules: RuleSet,
-                    slug: str) -> list[tuple[Area, Metric, Reason]]:
+def _blocking_gates(
+    scorecard: Scorecard | None, rules: RuleSet, slug: str
+) -> list[tuple[Area, Metric, Reason]]:
     """Unmet prerequisites of every metric this certification is part of (why it earns nothing there)."""
     if scorecard is None:
         return []
@@ -217,13 +280,15 @@ def _blocking_gates(scorecard: Scorecard | None, rules: RuleSet,
         for metric_result in designation.metrics:
             if metric_result.metric != metric:
                 continue
-            found.extend((area, metric, r) for r in metric_result.reasons
-                         if r.code == ReasonCode.PREREQUISITE_UNMET)
+            found.extend(
+                (area, metric, r) for r in metric_result.reasons if r.code == ReasonCode.PREREQUISITE_UNMET
+            )
     return found
 
 
-def _certification_lines(cert: Certification, ctx: AnswerContext, locale: str, names: dict[str, str],
-                         why: bool) -> list[str]:
+def _certification_lines(
+    cert: Certification, ctx: AnswerContext, locale: str, names: dict[str, str], why: bool
+) -> list[str]:
     rules, _ = rule_version(ctx)
     as_of = _as_of(ctx)
     label = explain.certification_label(locale, cert.slug)
@@ -233,11 +298,19 @@ def _certification_lines(cert: Certification, ctx: AnswerContext, locale: str, n
         lines.append(t(locale, "answers.cert_counts_header", rules=rules.version))
         _, track_rules = rules.track_rules(rule_version(ctx)[1])
         for area, metric, params, step, role in places:
-            fields = {"area": t(locale, f"common.area.{area}"), "metric": explain.metric_name(locale, metric),
-                      "step": step, "max": params.max, "points_each": params.points_each,
-                      "required": track_rules.gate_min_people}
-            _reply(lines, locale, t(locale, f"answers.cert_counts_{'gate' if role == 'gate' else 'scoring'}",
-                                    **fields))
+            fields = {
+                "area": t(locale, f"common.area.{area}"),
+                "metric": explain.metric_name(locale, metric),
+                "step": step,
+                "max": params.max,
+                "points_each": params.points_each,
+                "required": track_rules.gate_min_people,
+            }
+            _reply(
+                lines,
+                locale,
+                t(locale, f"answers.cert_counts_{'gate' if role == 'gate' else 'scoring'}", **fields),
+            )
     if cert.slug in _cloud_rules().certification_slugs():
         lines.append(t(locale, "answers.cert_counts_cloud_platform"))
     if not places and cert.slug not in _cloud_rules().certification_slugs():
@@ -246,15 +319,27 @@ def _certification_lines(cert: Certification, ctx: AnswerContext, locale: str, n
         until = explain.date_text(locale, cert.count_until)
         lines.append(t(locale, "answers.cert_no_longer_counts", until=until))
     elif cert.retired is not None:
-        lines.append(t(locale, "answers.cert_retired", retired=explain.date_text(locale, cert.retired),
-                       until=explain.date_text(locale, cert.count_until)))
+        lines.append(
+            t(
+                locale,
+                "answers.cert_retired",
+                retired=explain.date_text(locale, cert.retired),
+                until=explain.date_text(locale, cert.count_until),
+            )
+        )
     if ctx.profile is not None:
         holders = _holders(ctx, cert.slug)
         lapsed = {pid for pid, expires in holders if expires is not None and expires < as_of}
         valid = sorted({pid for pid, _ in holders} - lapsed, key=lambda pid: names.get(pid, pid))
         if valid:
-            lines.append(t(locale, "answers.cert_holders", count=len(valid),
-                           people=explain.person_names(locale, valid, names)))
+            lines.append(
+                t(
+                    locale,
+                    "answers.cert_holders",
+                    count=len(valid),
+                    people=explain.person_names(locale, valid, names),
+                )
+            )
         else:
             lines.append(t(locale, "answers.cert_holders_none"))
         reasons = _engine_reasons(ctx.scorecard, cert.slug)
@@ -263,17 +348,34 @@ def _certification_lines(cert: Certification, ctx: AnswerContext, locale: str, n
             _reply(lines, locale, explain.reason_text(locale, reason, names))
         for pid, expires in holders:
             if pid in lapsed and pid not in flagged and expires is not None:
-                _reply(lines, locale, t(locale, "answers.cert_expired_holder", person=names.get(pid, pid),
-                                        on=explain.date_text(locale, expires)))
+                _reply(
+                    lines,
+                    locale,
+                    t(
+                        locale,
+                        "answers.cert_expired_holder",
+                        person=names.get(pid, pid),
+                        on=explain.date_text(locale, expires),
+                    ),
+                )
         if why:
             for area, metric, reason in _blocking_gates(ctx.scorecard, rules, cert.slug):
-                prefix = f"{t(locale, f'common.area.{area}')}, {explain.metric_name(locale, metric)}: "
-                _reply(lines, locale, prefix + explain.reason_text(locale, reason, names))
+                scope = t(
+                    locale,
+                    "answers.area_metric",
+                    area=t(locale, f"common.area.{area}"),
+                    metric=explain.metric_name(locale, metric),
+                )
+                text = t(
+                    locale, "answers.labelled", label=scope, text=explain.reason_text(locale, reason, names)
+                )
+                _reply(lines, locale, text)
     return lines
 
 
-def _area_list_lines(locale: str, rules: RuleSet, track: Track, area: Area,
-                     metric: Metric | None) -> list[str]:
+def _area_list_lines(
+    locale: str, rules: RuleSet, track: Track, area: Area, metric: Metric | None
+) -> list[str]:
     name = t(locale, f"common.area.{area}")
     lines = [t(locale, "answers.certs_area_header", area=name, rules=rules.version)]
     for candidate in SKILLING_METRICS:
@@ -284,23 +386,40 @@ def _area_list_lines(locale: str, rules: RuleSet, track: Track, area: Area,
             missing = explain.metric_name(locale, candidate)
             lines.append(t(locale, "answers.certs_not_applicable", metric=missing))
             continue
-        lines.append(t(locale, "answers.certs_metric_line", metric=explain.metric_name(locale, candidate),
-                       max=params.max))
+        lines.append(
+            t(
+                locale,
+                "answers.certs_metric_line",
+                metric=explain.metric_name(locale, candidate),
+                max=params.max,
+            )
+        )
         for step in params.steps:
             certs = explain.certifications_label(locale, step.certifications)
             if step.role == "gate":
                 _, track_rules = rules.track_rules(track)
-                text = t(locale, "answers.certs_step_gate", step=step.step, certifications=certs,
-                         required=track_rules.gate_min_people)
+                text = t(
+                    locale,
+                    "answers.certs_step_gate",
+                    step=step.step,
+                    certifications=certs,
+                    required=track_rules.gate_min_people,
+                )
             else:
-                text = t(locale, "answers.certs_step_scoring", step=step.step, certifications=certs,
-                         points_each=params.points_each)
+                text = t(
+                    locale,
+                    "answers.certs_step_scoring",
+                    step=step.step,
+                    certifications=certs,
+                    points_each=params.points_each,
+                )
             _reply(lines, locale, text)
     return lines
 
 
-def certification_answer(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str],
-                         why: bool) -> Answer:
+def certification_answer(
+    query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], why: bool
+) -> Answer:
     intent = Intent.WHY if why else Intent.CERTIFICATIONS
     if query.certification:
         cert = resolve_certification(query.certification)

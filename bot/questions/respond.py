@@ -6,6 +6,7 @@ plan steps), so no user text is written here.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 
 from cards import explain
@@ -20,12 +21,26 @@ from .understand import Query
 
 # Reasons that explain a shortfall (shown in "why" answers); the others say what earned points.
 SHORTFALL_CODES = {
-    ReasonCode.PREREQUISITE_UNMET, ReasonCode.CAPPED, ReasonCode.NO_GROWTH, ReasonCode.ZERO_BASELINE,
-    ReasonCode.BELOW_MINIMUM_ACR, ReasonCode.NET_ADDS_NOT_POSITIVE, ReasonCode.NO_SCORING_PEOPLE,
-    ReasonCode.NO_ELIGIBLE_SERVICES, ReasonCode.CERTIFICATION_EXPIRED, ReasonCode.CERTIFICATION_RETIRED,
+    ReasonCode.PREREQUISITE_UNMET,
+    ReasonCode.CAPPED,
+    ReasonCode.NO_GROWTH,
+    ReasonCode.ZERO_BASELINE,
+    ReasonCode.BELOW_MINIMUM_ACR,
+    ReasonCode.NET_ADDS_NOT_POSITIVE,
+    ReasonCode.NO_SCORING_PEOPLE,
+    ReasonCode.NO_ELIGIBLE_SERVICES,
+    ReasonCode.CERTIFICATION_EXPIRED,
+    ReasonCode.CERTIFICATION_RETIRED,
 }
-ACTION_INTENTS = {"why": Intent.WHY, "plan": Intent.PLAN, "score": Intent.SCORE, "help": Intent.HELP,
-                  "update": Intent.START_INTAKE, "certifications": Intent.CERTIFICATIONS, "rule": Intent.RULE}
+ACTION_INTENTS = {
+    "why": Intent.WHY,
+    "plan": Intent.PLAN,
+    "score": Intent.SCORE,
+    "help": Intent.HELP,
+    "update": Intent.START_INTAKE,
+    "certifications": Intent.CERTIFICATIONS,
+    "rule": Intent.RULE,
+}
 NEEDS_PROFILE = {Intent.SCORE, Intent.WHY, Intent.PLAN}
 
 
@@ -54,14 +69,28 @@ def area_name(locale: str, area: Area | str) -> str:
     return t(locale, f"common.area.{area}")
 
 
+_SCORED: OrderedDict[int, tuple[object, Scorecard]] = OrderedDict()
+_SCORED_MAX = 64
+
+
 def _scorecard(ctx: AnswerContext) -> Scorecard | None:
+    """The context's scorecard, or the profile scored now (memoised per profile object: the store
+    hands out the same frozen Profile until it changes, and the memo holds it so ids stay unique)."""
     if ctx.scorecard is not None:
         return ctx.scorecard
     if ctx.profile is None:
         return None
     from scoring import score_profile
 
-    return score_profile(ctx.profile)
+    memo = _SCORED.get(id(ctx.profile))
+    if memo is not None and memo[0] is ctx.profile:
+        _SCORED.move_to_end(id(ctx.profile))
+        return memo[1]
+    card = score_profile(ctx.profile)
+    _SCORED[id(ctx.profile)] = (ctx.profile, card)
+    while len(_SCORED) > _SCORED_MAX:
+        _SCORED.popitem(last=False)
+    return card
 
 
 # --- entry points --------------------------------------------------------------------------------
@@ -100,8 +129,9 @@ def _unknown(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str
     return Answer(reply.text(), None, Intent.UNKNOWN, ctx.last_area, suggestions=_examples(locale)[:4])
 
 
-def _no_profile(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str],
-                original: str) -> Answer:
+def _no_profile(
+    query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str
+) -> Answer:
     text = t(locale, "answers.no_profile")
     return Answer(text, start_intake_card(locale, text), Intent.NO_PROFILE, query.area or ctx.last_area)
 
@@ -115,8 +145,9 @@ def _intake(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str]
     return Answer(text, None, Intent.START_INTAKE, ctx.last_area, section=query.section)
 
 
-def _notifications(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str],
-                   original: str) -> Answer:
+def _notifications(
+    query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str
+) -> Answer:
     key = "stop" if query.intent == Intent.STOP_NOTIFICATIONS else "start"
     return Answer(t(locale, f"answers.notifications_{key}"), None, query.intent, ctx.last_area)
 
@@ -130,8 +161,13 @@ def _ask_area(locale: str, intent: Intent, action: str, ctx: AnswerContext) -> A
 
 
 def _metric_line(locale: str, result: MetricResult) -> str:
-    return t(locale, "answers.score_metric_line", metric=explain.metric_name(locale, result.metric),
-             points=result.points, max=result.max)
+    return t(
+        locale,
+        "answers.score_metric_line",
+        metric=explain.metric_name(locale, result.metric),
+        points=result.points,
+        max=result.max,
+    )
 
 
 def _area_lines(reply: _Reply, result: DesignationResult) -> None:
@@ -164,29 +200,53 @@ def _score(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str],
         if query.metric is not None:
             found = next((m for m in result.metrics if m.metric == query.metric), None)
             if found is None:
-                reply.say("answers.why_metric_na", area=area_name(locale, query.area),
-                          metric=explain.metric_name(locale, query.metric))
+                reply.say(
+                    "answers.why_metric_na",
+                    area=area_name(locale, query.area),
+                    metric=explain.metric_name(locale, query.metric),
+                )
             else:
-                reply.say("answers.score_metric_one", metric=explain.metric_name(locale, found.metric),
-                          area=area_name(locale, query.area), points=found.points, max=found.max)
+                reply.say(
+                    "answers.score_metric_one",
+                    metric=explain.metric_name(locale, found.metric),
+                    area=area_name(locale, query.area),
+                    points=found.points,
+                    max=found.max,
+                )
                 for reason in found.reasons:
                     reply.bullet(explain.reason_text(locale, reason, names))
         else:
             _area_lines(reply, result)
         return Answer(reply.text(), follow_up_card(locale, query.area), Intent.SCORE, query.area)
-    partner = card_data.partner_name or (ctx.profile.partner.name if ctx.profile is not None else None) \
+    partner = (
+        card_data.partner_name
+        or (ctx.profile.partner.name if ctx.profile is not None else None)
         or card_data.partner_id
-    reply.say("answers.score_header", partner=partner, date=explain.date_text(locale, card_data.as_of),
-              rules=card_data.rules)
+    )
+    reply.say(
+        "answers.score_header",
+        partner=partner,
+        date=explain.date_text(locale, card_data.as_of),
+        rules=card_data.rules,
+    )
     for result in card_data.designations:
         if query.metric is not None:
             found = next((m for m in result.metrics if m.metric == query.metric), None)
             if found is None:
                 metric = explain.metric_name(locale, query.metric)
                 missing = t(locale, "answers.score_metric_na", metric=metric)
-                reply.bullet(f"{area_name(locale, result.area)}: {missing}")
+                reply.bullet(
+                    t(locale, "answers.labelled", label=area_name(locale, result.area), text=missing)
+                )
             else:
-                reply.bullet(f"{area_name(locale, result.area)}: {_metric_line(locale, found)}")
+                reply.bullet(
+                    t(
+                        locale,
+                        "answers.labelled",
+                        label=area_name(locale, result.area),
+                        text=_metric_line(locale, found),
+                    )
+                )
             continue
         key = "answers.score_line_qualified" if result.qualified else "answers.score_line_not_qualified"
         reply.bullet(t(locale, key, area=area_name(locale, result.area), score=result.score))
@@ -240,8 +300,12 @@ def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], o
         _why_metric(reply, result, query.metric)
         return Answer(reply.text(), follow_up_card(locale, area), Intent.WHY, area)
     if result.qualified:
-        reply.say("answers.why_qualified", area=area_name(locale, area), score=result.score,
-                  threshold=result.threshold)
+        reply.say(
+            "answers.why_qualified",
+            area=area_name(locale, area),
+            score=result.score,
+            threshold=result.threshold,
+        )
     else:
         reply.say("answers.why_not_qualified", area=area_name(locale, area), score=result.score)
         for reason in result.reasons:
@@ -254,8 +318,12 @@ def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], o
             continue
         if not shortfalls and blocking:
             shortfalls = list(metric_result.reasons)
-        reply.say("answers.why_metric_blocks", metric=explain.metric_name(locale, metric_result.metric),
-                  points=metric_result.points, max=metric_result.max)
+        reply.say(
+            "answers.why_metric_blocks",
+            metric=explain.metric_name(locale, metric_result.metric),
+            points=metric_result.points,
+            max=metric_result.max,
+        )
         for reason in shortfalls:
             reply.bullet(explain.reason_text(locale, reason, names))
     if not result.qualified and result.plan:
@@ -269,11 +337,19 @@ def _why_metric(reply: _Reply, result: DesignationResult, metric: Metric) -> Non
     locale, names = reply.locale, reply.names
     found = next((m for m in result.metrics if m.metric == metric), None)
     if found is None:
-        reply.say("answers.why_metric_na", area=area_name(locale, result.area),
-                  metric=explain.metric_name(locale, metric))
+        reply.say(
+            "answers.why_metric_na",
+            area=area_name(locale, result.area),
+            metric=explain.metric_name(locale, metric),
+        )
         return
-    reply.say("answers.why_metric_header", metric=explain.metric_name(locale, metric),
-              area=area_name(locale, result.area), points=found.points, max=found.max)
+    reply.say(
+        "answers.why_metric_header",
+        metric=explain.metric_name(locale, metric),
+        area=area_name(locale, result.area),
+        points=found.points,
+        max=found.max,
+    )
     # Shortfalls first: they answer "why only/zero"; then what did earn points.
     ordered = _shortfalls(found) + [r for r in found.reasons if r.code not in SHORTFALL_CODES]
     for reason in ordered:
@@ -334,8 +410,11 @@ def _plan(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], 
         found = next((m for m in result.metrics if m.metric == query.metric), None)
         steps = [s for s in result.plan if s.metric == query.metric]
         if found is not None and steps:
-            reply.say("answers.plan_metric_header", metric=explain.metric_name(locale, query.metric),
-                      area=area_name(locale, area))
+            reply.say(
+                "answers.plan_metric_header",
+                metric=explain.metric_name(locale, query.metric),
+                area=area_name(locale, area),
+            )
             for step in steps:
                 reply.bullet(explain.plan_step_text(locale, step, names))
             return Answer(reply.text(), follow_up_card(locale, area), Intent.PLAN, area)
@@ -347,8 +426,9 @@ def _rule(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], 
     return knowledge.rule_answer(query, ctx, locale)
 
 
-def _certifications(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str],
-                    original: str) -> Answer:
+def _certifications(
+    query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str
+) -> Answer:
     return knowledge.certification_answer(query, ctx, locale, names, why=False)
 
 
@@ -377,6 +457,4 @@ def query_for_action(action: str, area: str | None, section: str | None = None) 
         parsed_section = Section(section) if section else None
     except ValueError:
         parsed_section = None
-    return Query(intent, parsed_area, section=parsed_section,
-                 areas=[parsed_area] if parsed_area else [])
-
+    return Query(intent, parsed_area, section=parsed_section, areas=(parsed_area,) if parsed_area else ())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from scoring.catalog import Certification, default_catalog, resolve_certification
@@ -20,13 +20,14 @@ from . import lexicon
 from .model import Intent, Section
 
 _CJK = re.compile(r"[\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_EXAM = re.compile(r"\b([a-z]{2,3})\s?-?\s?(\d{3})\b|\b(70)\s?-?\s?(\d{3})\b")
+# Exam codes, also glued to Korean/Chinese particles ("AZ-305는", "AZ-104가"), hence no \b at the end.
+_EXAM = re.compile(r"(?<![a-z0-9])([a-z]{2,3})\s?-?\s?(\d{3})(?!\d)|(?<![a-z0-9])(70)\s?-?\s?(\d{3})(?!\d)")
 _WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9]+)*|[^\sa-z0-9_]+")
 # Tokens that look like an exam code but are not meant as one ("top 100", "le 100"...).
 _MAX_TEXT = 500  # longer messages are cut: nobody asks a 2-page question, and matching stays fast
 
 
-@dataclass
+@dataclass(frozen=True)
 class Query:
     intent: Intent
     area: Area | None = None
@@ -35,31 +36,60 @@ class Query:
     unknown_exam: str | None = None  # something that looks like an exam code but is not known
     cloud_platform: bool = False
     section: Section | None = None
-    areas: list[Area] = field(default_factory=list)  # every area named (first = `area`)
+    areas: tuple[Area, ...] = ()  # every area named (first = `area`)
+
+
+class _Phrases:
+    """One phrase list split for fast matching: single words (a set), word sequences, CJK substrings."""
+
+    __slots__ = ("cjk", "sequences", "singles")
+
+    def __init__(self, phrases: list[str]) -> None:
+        self.singles = frozenset(p for p in phrases if " " not in p and not _CJK.search(p))
+        self.sequences = [tuple(p.split()) for p in phrases if " " in p and not _CJK.search(p)]
+        self.cjk = [p.replace(" ", "") for p in phrases if _CJK.search(p)]
+
+
+_COMPILED: dict[int, _Phrases] = {}
+
+
+def _compiled(phrases: list[str]) -> _Phrases:
+    found = _COMPILED.get(id(phrases))
+    if found is None:  # lexicon lists are module constants: compiled once, keyed by identity
+        found = _COMPILED[id(phrases)] = _Phrases(phrases)
+    return found
 
 
 @dataclass
 class _Text:
-    """A normalized message: Latin words (accents removed) and a space-free copy for CJK phrases."""
+    """A normalized message: Latin words (typos corrected) and a space-free copy for CJK phrases."""
 
     words: list[str]
     compact: str
 
+    def __post_init__(self) -> None:
+        self.wordset = frozenset(self.words)
+        self.has_cjk = bool(_CJK.search(self.compact))
+
+    def _sequence(self, parts: tuple[str, ...]) -> bool:
+        if parts[0] not in self.wordset:
+            return False
+        n = len(parts)
+        return any(tuple(self.words[i : i + n]) == parts for i in range(len(self.words) - n + 1))
+
     def has(self, phrase: str) -> bool:
         if _CJK.search(phrase):
             return phrase.replace(" ", "") in self.compact
-        parts = phrase.split()
-        n = len(parts)
-        for i in range(len(self.words) - n + 1):
-            if all(self.words[i + k] == parts[k] for k in range(n)):
-                return True
-        return False
+        parts = tuple(phrase.split())
+        return parts[0] in self.wordset if len(parts) == 1 else self._sequence(parts)
 
     def any(self, phrases: list[str]) -> bool:
-        return any(self.has(p) for p in phrases)
-
-    def count(self, phrases: list[str]) -> int:
-        return sum(1 for p in phrases if self.has(p))
+        compiled = _compiled(phrases)
+        if not self.wordset.isdisjoint(compiled.singles):
+            return True
+        if any(self._sequence(parts) for parts in compiled.sequences):
+            return True
+        return self.has_cjk and any(p in self.compact for p in compiled.cjk)
 
 
 def _strip_accents(text: str) -> str:
@@ -155,13 +185,12 @@ def _find_certification(norm: str, text: _Text) -> tuple[str | None, str | None,
             return None, code.upper(), norm.replace(match.group(0), " ")
     # Display names: every significant word of the name present (any order, typos allowed).
     best: tuple[int, Certification] | None = None
-    for cert in _NAMEABLE:
-        words = [w for w in _WORD.findall(_plain(cert.name)) if w not in _GENERIC_NAME_WORDS]
+    for cert, words in _NAME_WORDS:
         distinctive = len(words) >= 2 or (len(words) == 1 and len(words[0]) >= 8)
         if distinctive and all(text.has(w) for w in words) and (best is None or len(words) > best[0]):
             best = (len(words), cert)
     if best is not None:
-        cert_words = set(_WORD.findall(_plain(best[1].name)))
+        cert_words = _ALL_NAME_WORDS[best[1].slug]
         rest = " ".join(w for w in norm.split() if correct(w) not in cert_words)
         return best[1].slug, None, rest
     return None, None, norm
@@ -169,8 +198,26 @@ def _find_certification(norm: str, text: _Text) -> tuple[str | None, str | None,
 
 # Exam code prefixes Microsoft uses; "AB-123" with another prefix is not read as an exam code.
 _EXAM_PREFIXES = {"az", "dp", "ai", "pl", "mb", "ms", "md", "sc", "gh", "mo", "ab", "70"}
-_GENERIC_NAME_WORDS = {"azure", "microsoft", "certified", "associate", "specialty", "expert", "&", "and",
-                       "for", "on", "the", "of"}
+_GENERIC_NAME_WORDS = {
+    "azure",
+    "microsoft",
+    "certified",
+    "associate",
+    "specialty",
+    "expert",
+    "&",
+    "and",
+    "for",
+    "on",
+    "the",
+    "of",
+}
+# Each nameable certification with the words that identify it, and all the words of its name.
+_NAME_WORDS = [
+    (cert, [w for w in _WORD.findall(_plain(cert.name)) if w not in _GENERIC_NAME_WORDS])
+    for cert in _NAMEABLE
+]
+_ALL_NAME_WORDS = {cert.slug: frozenset(_WORD.findall(_plain(cert.name))) for cert in _NAMEABLE}
 
 
 def _areas(text: _Text) -> list[Area]:
@@ -204,7 +251,12 @@ def _text(norm: str) -> _Text:
 
 
 def understand(message: str) -> Query:
-    norm = normalize(message)
+    return _understand(normalize(message))
+
+
+@lru_cache(maxsize=4096)
+def _understand(norm: str) -> Query:
+    """Pure in the normalized text, so cached: people ask the same few questions over and over."""
     if not norm.strip():
         return Query(Intent.HELP)
     full = _text(norm)
@@ -216,7 +268,9 @@ def understand(message: str) -> Query:
     cues = {intent: text.any(words) for intent, words in lexicon.INTENT_WORDS.items()}
 
     def query(intent: Intent, section: Section | None = None) -> Query:
-        return Query(intent, areas[0] if areas else None, metric, slug, unknown_exam, cloud, section, areas)
+        return Query(
+            intent, areas[0] if areas else None, metric, slug, unknown_exam, cloud, section, tuple(areas)
+        )
 
     # 1. Notifications: "stop notifications", "unsubscribe", "Benachrichtigungen aus", "알림 끄기"...
     if full.any(lexicon.STOP_ALONE):
@@ -230,15 +284,19 @@ def understand(message: str) -> Query:
             return query(Intent.START_NOTIFICATIONS)
         return query(Intent.HELP)
     # 2. Start or update the data ("update my customers", "commencer", "데이터 업데이트").
-    if full.any(lexicon.START_INTAKE_WORDS) and not cues[Intent.WHY] and not cues[Intent.RULE]:
+    questions = (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.PLAN)
+    if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions):
         section = _section(full)
         if section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2 or not (areas or metric or slug):
             return query(Intent.START_INTAKE, section)
-    # 3. Questions, most specific first.
-    if cues[Intent.WHY]:
+    # 3. Questions, most specific first. "Explain how growth is calculated" is a rule question, but
+    # "why is growth calculated like that" is a why question: a real "why" beats rule cues.
+    if text.any(lexicon.WHY_STRONG):
         return query(Intent.WHY)
     if cues[Intent.RULE]:
         return query(Intent.RULE)
+    if cues[Intent.WHY]:
+        return query(Intent.WHY)
     names_cert = full.any(lexicon.CERTIFICATION_NOUNS)
     if (slug or unknown_exam) and (full.any(lexicon.WHO_CUES) or not cues[Intent.PLAN]):
         return query(Intent.CERTIFICATIONS)

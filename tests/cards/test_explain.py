@@ -175,7 +175,7 @@ def test_percent_keeps_two_decimals_at_most_and_uses_the_locale_separator() -> N
 def test_lists_use_the_locale_conjunction() -> None:
     assert explain.join("en", ["Ada", "Grace", "Linus"]) == "Ada, Grace and Linus"
     assert explain.join("fr", ["Ada", "Grace"], "or") == "Ada ou Grace"
-    assert explain.join("zh-TW", ["Ada", "Grace", "Linus"]) == "Ada、Grace和Linus"
+    assert explain.join("zh-TW", ["Ada", "Grace", "Linus"]) == "Ada、Grace 和 Linus"
     assert explain.join("de", []) == ""
 
 
