@@ -153,10 +153,11 @@ class ScoreBot(TeamsActivityHandler):
 
     async def _answer_context(self, turn_context: TurnContext) -> Any:
         tenant_id = turn_context.turn_state[TENANT_KEY]
-        profile = await self.services.profiles.get(tenant_id)
+        scored = await self.services.profiles.get_scored(tenant_id)
+        profile, scorecard = scored if scored else (None, None)
         last = _area(await self.last_area.get(turn_context, None))
         return self.parts.answer_context(locale=turn_context.turn_state[LOCALE_KEY], profile=profile,
-                                         scorecard=None, last_area=last)
+                                         scorecard=scorecard, last_area=last)
 
     async def _deliver(self, turn_context: TurnContext, answer: Any) -> None:
         intent = _intent_name(answer.intent)
@@ -200,10 +201,15 @@ class ScoreBot(TeamsActivityHandler):
         if any(member.id == bot_id for member in activity.members_added or []):
             await self._welcome(turn_context)
         elif any(member.id == bot_id for member in activity.members_removed or []):
-            await self.services.conversation_state.delete(turn_context)
+            await self._forget_conversation(turn_context)
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
-        await self.services.conversation_state.delete(turn_context)
+        await self._forget_conversation(turn_context)
+
+    async def _forget_conversation(self, turn_context: TurnContext) -> None:
+        state = self.services.conversation_state
+        await state.load(turn_context)  # BotState.delete fails on a turn that never loaded state
+        await state.delete(turn_context)
 
     async def _welcome(self, turn_context: TurnContext) -> None:
         locale = turn_context.turn_state[LOCALE_KEY]

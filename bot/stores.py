@@ -44,24 +44,61 @@ def _now() -> dt.datetime:
 
 
 class ProfileStore:
-    """The partner profile of each Teams tenant."""
+    """The partner profile of each Teams tenant.
+
+    Parsed profiles and their scorecards are memoised per stored version (eTag): a question costs
+    one storage read, not a validation and a scoring run. Another process's update changes the eTag,
+    so the memo never serves a stale profile.
+    """
+
+    _MEMO = 256  # tenants kept parsed
 
     def __init__(self, storage: Storage, clock: Callable[[], dt.datetime] = _now) -> None:
         self._storage = storage
         self._clock = clock
+        self._parsed: dict[str, tuple[str, Profile]] = {}
+        self._scored: dict[str, tuple[str, Scorecard]] = {}
 
     @staticmethod
     def key(tenant_id: str) -> str:
         return f"profiles/{tenant_key(tenant_id)}"
 
-    async def get(self, tenant_id: str) -> Profile | None:
+    async def _load(self, tenant_id: str) -> tuple[str, Profile] | None:
         from scoring import load_profile  # scoring is pure; imported late to keep start-up light
 
         key = self.key(tenant_id)
         item = (await self._storage.read([key])).get(key)
         if not item or "profile" not in item:
             return None
-        return load_profile(item["profile"])
+        etag = str(item.get("e_tag") or "")
+        memo = self._parsed.get(key)
+        if memo is not None and etag and memo[0] == etag:
+            return memo
+        loaded = (etag, load_profile(item["profile"]))
+        if etag:
+            _remember(self._parsed, key, loaded, self._MEMO)
+        return loaded
+
+    async def get(self, tenant_id: str) -> Profile | None:
+        loaded = await self._load(tenant_id)
+        return loaded[1] if loaded else None
+
+    async def get_scored(self, tenant_id: str) -> tuple[Profile, Scorecard] | None:
+        """The profile and its scorecard (scored as of the profile's own date)."""
+        from scoring import score_profile
+
+        loaded = await self._load(tenant_id)
+        if loaded is None:
+            return None
+        etag, profile = loaded
+        key = self.key(tenant_id)
+        memo = self._scored.get(key)
+        if memo is not None and etag and memo[0] == etag:
+            return profile, memo[1]
+        scorecard = score_profile(profile)
+        if etag:
+            _remember(self._scored, key, (etag, scorecard), self._MEMO)
+        return profile, scorecard
 
     async def put(self, tenant_id: str, profile: Profile) -> None:
         """Store (replace) the tenant's profile. Last writer wins: a profile is saved whole."""
@@ -72,6 +109,13 @@ class ProfileStore:
 
     async def delete(self, tenant_id: str) -> None:
         await self._storage.delete([self.key(tenant_id)])
+
+
+def _remember(memo: dict[str, Any], key: str, value: Any, limit: int) -> None:
+    memo.pop(key, None)
+    if len(memo) >= limit:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
 
 
 class HistoryStore:

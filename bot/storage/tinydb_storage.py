@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import copy
 import hashlib
+import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -78,19 +79,40 @@ def _set_etag(item: Any, etag: str) -> None:
             item.e_tag = etag
 
 
-def _encode(item: Any) -> Any:
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _is_plain(value: Any) -> bool:
+    """Only JSON types (str-keyed dicts, lists): stored as is, no jsonpickle markers needed."""
+    if isinstance(value, _PLAIN):
+        return True
+    if type(value) is dict:
+        return all(isinstance(k, str) and not k.startswith("py/") and _is_plain(v) for k, v in value.items())
+    if type(value) is list:
+        return all(_is_plain(v) for v in value)
+    return False
+
+
+def _encode(item: Any) -> tuple[str, Any]:
+    """(codec, JSON value): "json" for plain data, "jsonpickle" for objects (dialog state, StoreItem)."""
     value = copy.copy(item) if isinstance(item, dict) else item
     if isinstance(value, dict):
         value.pop("e_tag", None)
+    if _is_plain(value):
+        return "json", json.loads(json.dumps(value))  # a private copy, checked serialisable
     encoded = jsonpickle.Pickler(unpicklable=True, make_refs=False, keys=True).flatten(value)
     if not isinstance(item, dict) and isinstance(encoded, dict):
         encoded.pop("e_tag", None)
-    return encoded
+    return "jsonpickle", encoded
 
 
-def _decode(stored: Any, etag: str) -> Any:
-    value = jsonpickle.Unpickler(keys=True).restore(copy.deepcopy(stored))
-    _set_etag(value, etag)
+def _decode(document: dict[str, Any]) -> Any:
+    stored = document["value"]
+    if document.get("codec") == "json":
+        value = json.loads(json.dumps(stored))  # the caller gets its own copy
+    else:
+        value = jsonpickle.Unpickler(keys=True).restore(copy.deepcopy(stored))
+    _set_etag(value, document["e_tag"])
     return value
 
 
@@ -145,7 +167,7 @@ class TinyDBStorage(Storage):
                 await asyncio.get_running_loop().run_in_executor(None, collection.files.snapshot)
             found = collection.lookup().get(key)
             if found is not None:
-                result[key] = _decode(found[1]["value"], found[1]["e_tag"])
+                result[key] = _decode(found[1])
         return result
 
     async def write(self, changes: Mapping[str, Any]) -> None:
@@ -195,9 +217,9 @@ class TinyDBStorage(Storage):
                     if stored_etag != etag:
                         raise ETagConflictError(key, etag, stored_etag)
             next_id = max((doc_id for doc_id, _ in current.values()), default=0) + 1
-            for key, (_etag, value) in items.items():
+            for key, (_etag, (codec, value)) in items.items():
                 etags[key] = uuid.uuid4().hex
-                document = {"key": key, "e_tag": etags[key], "value": value}
+                document = {"key": key, "e_tag": etags[key], "codec": codec, "value": value}
                 if key in current:
                     doc_id = current[key][0]
                     table.remove(doc_ids=[doc_id])

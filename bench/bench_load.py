@@ -1,0 +1,292 @@
+"""Load test: turns per second and first-reply latency (p50/p99) at 1, 8 and 32 concurrent
+conversations, for this bot answering "what is my score?" against an imported profile and for a
+stock botbuilder echo bot (unpatched CloudAdapter), both in their own process over real HTTP on
+127.0.0.1, with a mock Bot Connector in the load generator that captures the replies.
+
+    .venv/bin/python bench/bench_load.py [--seconds 6] [--levels 1,8,32]
+
+First-reply latency = from sending the activity to the mock connector receiving the bot's first
+reply for it. On a multi-core machine the bot under test is pinned to one core and the load
+generator to another, so neither steals the other's CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+LAST_TEXTS: dict[str, str] = {}
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+PROFILE = {
+    "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
+    "as_of": "2026-10-31",
+    "rules": "2023-H2",
+    "people": [
+        {"id": "p1", "name": "Ada", "certifications": ["AZ-305", "AZ-104", "DP-300"]},
+        {"id": "p2", "name": "Grace", "certifications": ["AZ-305", "AZ-204", "AI-102"]},
+        {"id": "p3", "name": "Linus", "certifications": ["AZ-104", "AZ-700", "DP-203"]},
+    ],
+    "usage": {
+        "eligible_customers_last_month": 12, "eligible_customers_same_month_last_year": 8,
+        "acr_last_month": 152000.0, "acr_same_month_last_year": 100000.0,
+        "deployed_services": ["Azure SQL Database", "Azure App Service", "Azure Kubernetes Service"],
+    },
+}
+
+
+# --- the stock echo bot (run in its own process) ----------------------------------------------------
+def serve_echo(port: int) -> None:
+    from botbuilder.core import ActivityHandler, TurnContext
+    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+    class Config:
+        APP_ID = ""
+        APP_PASSWORD = ""
+
+    class EchoBot(ActivityHandler):
+        async def on_message_activity(self, turn_context: TurnContext) -> None:
+            await turn_context.send_activity(f"Echo: {turn_context.activity.text}")
+
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Config()))
+    bot = EchoBot()
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        return await adapter.process(request, bot)
+
+    app = web.Application()
+    app.router.add_post("/api/messages", messages)
+    web.run_app(app, host="127.0.0.1", port=port, print=None)
+
+
+# --- load generator ---------------------------------------------------------------------------------
+@dataclass
+class Result:
+    bot: str
+    concurrency: int
+    turns: int
+    seconds: float
+    latencies_ms: list[float]
+    errors: int
+    cpu_ms_per_turn: float = float("nan")
+
+    @property
+    def rate(self) -> float:
+        return self.turns / self.seconds
+
+    def pct(self, p: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class Connector:
+    """Mock Bot Connector: resolves the waiter of the conversation when its first reply arrives."""
+
+    def __init__(self) -> None:
+        self.waiters: dict[str, asyncio.Future[float]] = {}
+        self.replies = 0
+        self.last_text: dict[str, str] = {}  # bot name -> the last reply text (shown as a sanity check)
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.replies += 1
+        conversation = request.match_info["conversation"]
+        self.last_text[conversation.split("-c", 1)[0]] = str(body.get("text", ""))
+        waiter = self.waiters.get(conversation)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(time.perf_counter())
+        return web.json_response({"id": uuid.uuid4().hex})
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation}/activities", self.handle)
+        app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self.handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}/"
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+def message(service_url: str, conversation: str, text: str) -> dict[str, Any]:
+    return {
+        "type": "message", "id": uuid.uuid4().hex, "timestamp": "2026-11-03T10:00:00.000Z",
+        "serviceUrl": service_url, "channelId": "msteams", "text": text, "locale": "en-US",
+        "from": {"id": f"29:{conversation}", "name": "Ada"}, "recipient": {"id": "28:bot", "name": "bot"},
+        "conversation": {"id": conversation, "conversationType": "personal", "tenantId": TENANT},
+        "channelData": {"tenant": {"id": TENANT}},
+    }
+
+
+async def run_level(bot: str, bot_url: str, connector: Connector, session: aiohttp.ClientSession,
+                    concurrency: int, seconds: float, text: str, warmup: float = 1.0) -> Result:
+    latencies: list[float] = []
+    errors = 0
+    turns = 0
+    start = time.perf_counter()
+    measure_from = start + warmup
+    stop = measure_from + seconds
+
+    async def conversation(index: int) -> None:
+        nonlocal errors, turns
+        conv = f"{bot}-c{concurrency}-{index}-{uuid.uuid4().hex[:6]}"
+        while time.perf_counter() < stop:
+            waiter: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+            connector.waiters[conv] = waiter
+            sent = time.perf_counter()
+            try:
+                body = message(connector.url, conv, text)
+                async with session.post(f"{bot_url}/api/messages", json=body) as r:
+                    await r.read()
+                    ok = r.status in (200, 201)
+                replied = await asyncio.wait_for(waiter, 10) if ok else None
+            except (aiohttp.ClientError, TimeoutError):
+                ok, replied = False, None
+            if sent >= measure_from and time.perf_counter() <= stop:
+                if ok and replied is not None:
+                    turns += 1
+                    latencies.append((replied - sent) * 1000)
+                else:
+                    errors += 1
+
+    await asyncio.gather(*(conversation(i) for i in range(concurrency)))
+    return Result(bot, concurrency, turns, seconds, latencies, errors)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU time of a process (Linux /proc), all threads included."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pin(pid: int, cpu: int) -> None:
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(pid, {cpu})
+
+
+async def wait_ready(url: str, path: str = "/api/messages") -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(200):
+            try:
+                async with session.post(url + path, data=b"{}", headers={"Content-Type": "application/json"}):
+                    return
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.05)
+    raise RuntimeError(f"{url} did not start")
+
+
+def start_ours(data_dir: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1",
+           "LOG_LEVEL": "WARNING", "MicrosoftAppId": "", "MicrosoftAppPassword": ""}
+    profile = data_dir.parent / "profile.json"
+    profile.write_text(json.dumps(PROFILE), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "bot", "import-profile", str(profile), "--tenant", TENANT],
+                   env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=ROOT)
+
+
+def start_echo(port: int) -> subprocess.Popen:
+    script = str(Path(__file__).resolve())
+    return subprocess.Popen([sys.executable, script, "--serve-echo", str(port)], cwd=ROOT)
+
+
+async def bench(levels: list[int], seconds: float) -> list[Result]:
+    pin(0, 0)
+    connector = Connector()
+    await connector.start()
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        echo_port, ours_port = free_port(), free_port()
+        # Both processes start now; an idle one costs nothing. The levels interleave the two bots so a
+        # change in background load on a shared machine hits both alike.
+        bots = [("stock-echo", start_echo(echo_port), echo_port, "hello"),
+                ("score-bot", start_ours(Path(tmp) / "data", ours_port), ours_port, "what is my score?")]
+        try:
+            for _, proc, port, _ in bots:
+                pin(proc.pid, 1)
+                await wait_ready(f"http://127.0.0.1:{port}")
+            async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+                for level in levels:
+                    for name, proc, port, text in bots:
+                        before = cpu_seconds(proc.pid)
+                        result = await run_level(name, f"http://127.0.0.1:{port}", connector, session, level,
+                                                 seconds, text)
+                        # CPU over warm-up + measured window, divided by the turns of both.
+                        total_turns = result.turns * (seconds + 1.0) / seconds
+                        result.cpu_ms_per_turn = (cpu_seconds(proc.pid) - before) * 1000 / max(total_turns, 1)
+                        results.append(result)
+                        LAST_TEXTS.update(connector.last_text)
+                        print(f"  {name:11s} c={level:<3d} {result.rate:8.1f} turns/s"
+                              f"  p50 {result.pct(50):7.1f} ms  p99 {result.pct(99):7.1f} ms"
+                              f"  cpu {result.cpu_ms_per_turn:5.1f} ms/turn"
+                              f"  errors {result.errors}", flush=True)
+        finally:
+            for _, proc, _, _ in bots:
+                proc.terminate()
+                proc.wait(timeout=10)
+    await connector.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds per level")
+    parser.add_argument("--levels", default="1,8,32", help="concurrent conversations, comma-separated")
+    parser.add_argument("--serve-echo", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_echo:
+        serve_echo(args.serve_echo)
+        return
+    levels = [int(level) for level in args.levels.split(",")]
+    print(f"bench_load: {args.seconds:.0f} s per level, cpus={os.cpu_count()}, "
+          f"python {sys.version.split()[0]}")
+    results = asyncio.run(bench(levels, args.seconds))
+    by = {(r.bot, r.concurrency): r for r in results}
+    for bot, text in LAST_TEXTS.items():
+        print(f"\nlast reply of {bot}: {text[:160]!r}")
+    print("\n| bot | conversations | turns/s | first reply p50 (ms) | p99 (ms) | bot CPU ms/turn | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r.bot} | {r.concurrency} | {r.rate:.1f} | {r.pct(50):.1f} | {r.pct(99):.1f} "
+              f"| {r.cpu_ms_per_turn:.1f} | {r.errors} |")
+    top = max(levels)
+    ours, stock = by.get(("score-bot", top)), by.get(("stock-echo", top))
+    if ours and stock and stock.rate:
+        print(f"\nat {top} conversations: score bot {ours.rate / stock.rate:.2f}x the stock echo bot's "
+              f"throughput, p99 {ours.pct(99):.1f} ms vs {stock.pct(99):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
