@@ -1,0 +1,1 @@
+"""Deployment: container image, Teams app package (manifest + icons), Azure resources (Bicep)."""
