@@ -104,6 +104,7 @@ def _skilling_lines(locale: str, rules: RuleSet, track: Track, area: Area, metri
                     key,
                     step=step.step,
                     required=track_rules.gate_min_people,
+                    count=track_rules.gate_min_people,
                     certifications=certs,
                     points=track_rules.gate_points,
                 ),
@@ -305,6 +306,7 @@ def _certification_lines(
                 "max": params.max,
                 "points_each": params.points_each,
                 "required": track_rules.gate_min_people,
+                "count": track_rules.gate_min_people,
             }
             _reply(
                 lines,
@@ -404,6 +406,7 @@ def _area_list_lines(
                     step=step.step,
                     certifications=certs,
                     required=track_rules.gate_min_people,
+                    count=track_rules.gate_min_people,
                 )
             else:
                 text = t(

@@ -6,6 +6,7 @@ plan steps), so no user text is written here.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from .buttons import ask_area_card, follow_up_card, start_intake_card
 from .model import Answer, AnswerContext, Intent, Section
 from .understand import Query
 
+_MARKUP = re.compile(r"[<>\[\]()*_`#|\\~]|[\x00-\x1f\x7f]")
 # Reasons that explain a shortfall (shown in "why" answers); the others say what earned points.
 SHORTFALL_CODES = {
     ReasonCode.PREREQUISITE_UNMET,
@@ -32,6 +34,8 @@ SHORTFALL_CODES = {
     ReasonCode.CERTIFICATION_EXPIRED,
     ReasonCode.CERTIFICATION_RETIRED,
 }
+# Metrics measured on the partner as a whole (same value in every area), unlike the certification ones.
+SHARED_METRICS = {Metric.NET_CUSTOMER_ADDS, Metric.USAGE_GROWTH, Metric.DEPLOYMENTS}
 ACTION_INTENTS = {
     "why": Intent.WHY,
     "plan": Intent.PLAN,
@@ -122,7 +126,8 @@ def _help(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], 
 
 def _unknown(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
     reply = _Reply(locale, names)
-    shown = " ".join(original.split())[:80] or "…"
+    # The user's own words come back quoted: without markup characters, so they cannot format the reply.
+    shown = " ".join(_MARKUP.sub(" ", original).split())[:80] or "…"
     reply.say("answers.unknown", text=shown)
     for example in _examples(locale):
         reply.bullet(example)
@@ -293,6 +298,11 @@ def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], o
         _cloud_platform(reply, card_data, detailed=True)
         return Answer(reply.text(), None, Intent.WHY, ctx.last_area)
     area = query.area or ctx.last_area
+    if area is None and query.metric in SHARED_METRICS:
+        # Customers, usage and services are the partner's, not an area's: one answer fits all three.
+        result = next(r for r in card_data.designations if any(m.metric == query.metric for m in r.metrics))
+        _why_metric(reply, result, query.metric, shared=True)
+        return Answer(reply.text(), None, Intent.WHY, None)
     if area is None:
         return _ask_area(locale, Intent.WHY, "why", ctx)
     result = card_data.designation(area)
@@ -333,7 +343,7 @@ def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], o
     return Answer(reply.text(), follow_up_card(locale, area), Intent.WHY, area)
 
 
-def _why_metric(reply: _Reply, result: DesignationResult, metric: Metric) -> None:
+def _why_metric(reply: _Reply, result: DesignationResult, metric: Metric, shared: bool = False) -> None:
     locale, names = reply.locale, reply.names
     found = next((m for m in result.metrics if m.metric == metric), None)
     if found is None:
@@ -344,7 +354,7 @@ def _why_metric(reply: _Reply, result: DesignationResult, metric: Metric) -> Non
         )
         return
     reply.say(
-        "answers.why_metric_header",
+        "answers.why_metric_header_shared" if shared else "answers.why_metric_header",
         metric=explain.metric_name(locale, metric),
         area=area_name(locale, result.area),
         points=found.points,
@@ -360,7 +370,7 @@ def _why_metric(reply: _Reply, result: DesignationResult, metric: Metric) -> Non
         reply.say("answers.why_metric_full")
         return
     steps = [step for step in result.plan if step.metric == metric]
-    if steps:
+    if steps and not shared:
         reply.say("answers.why_plan_header")
         for step in steps:
             reply.bullet(explain.plan_step_text(locale, step, names))

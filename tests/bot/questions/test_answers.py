@@ -1,0 +1,282 @@
+"""Answers computed by the real engine: the exact cause, who, when, and what to do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from qa_profiles import ADA_ONLY_ARCHITECT, context, make_profile
+
+from bot.questions import AnswerContext, Intent, answer, answer_action
+from cards import explain
+from cards.i18n import SUPPORTED_LOCALES
+from scoring.catalog import get_catalog
+from scoring.ids import Area
+
+# RULES.md DA-4a: A:{SAE}, B:{ADM, DBA}, C:{ADM, AIE}: only one Solutions Architect Expert.
+DA_4A = [
+    {"id": "a", "name": "Ada", "certifications": ["AZ-305"]},
+    {"id": "b", "name": "Bob", "certifications": ["AZ-104", "DP-300"]},
+    {"id": "c", "name": "Chen", "certifications": ["AZ-104", "AI-102"]},
+]
+
+
+def _why(people: list[dict[str, Any]], question: str, locale: str = "en", **overrides: Any) -> str:
+    return answer(question, context(make_profile(people, **overrides), locale)).text
+
+
+def test_da_4a_one_solutions_architect_names_the_step_1_gate_the_certification_the_counts_and_ada() -> None:
+    text = _why(DA_4A, "why zero intermediate points for D&AI?")
+    assert "Intermediate certifications in Data & AI: 0/40 points." in text
+    assert (
+        "Step 1 is a prerequisite and it is not met: 2 people must hold Azure Solutions Architect Expert "
+        "(AZ-305), and you have 1. Holder: Ada. To do: one more person with Azure Solutions Architect "
+        "Expert (AZ-305), not Ada." in text
+    )
+    assert (
+        "Step 2 prerequisite met: 2 of 2 people hold Azure Administrator Associate (AZ-104) (Bob and Chen)"
+        in text
+    )
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_da_4a_in_every_language_names_the_exam_the_counts_and_the_person(locale: str) -> None:
+    text = _why(DA_4A, "D&AI why zero intermediate? 왜 為什麼", locale)
+    assert "AZ-305" in text and "Ada" in text and "0/40" in text
+    assert "2" in text and "1" in text
+
+
+def test_da_4b_gate_met_answer_counts_the_scoring_people() -> None:
+    people = [dict(p) for p in DA_4A]
+    people[1] = {"id": "b", "name": "Bob", "certifications": ["AZ-104", "DP-300", "AZ-305"]}
+    text = _why(people, "why only 8 intermediate points in data & ai")
+    assert "Intermediate certifications in Data & AI: 8/40 points." in text
+    assert "2 people hold a step 3 certification (Bob and Chen): 4 points each." in text
+    assert "prerequisite and it is not met" not in text
+
+
+def test_not_qualified_names_blocking_metric_points_missing_and_plan(ctx: AnswerContext) -> None:
+    text = answer("why am I not qualified for infrastructure", ctx).text
+    assert "Infrastructure is not qualified: 40/100." in text
+    assert "Score 40 is below the 70 needed to qualify (30 points short)." in text
+    assert "every metric needs at least 1 point, and Advanced certifications has 0" in text
+    assert "Advanced certifications (0/20):" in text
+    assert "To qualify:" in text and "Azure Virtual Desktop Specialty (AZ-140)" in text
+
+
+def test_expired_certification_says_who_and_when(ctx: AnswerContext) -> None:
+    text = answer("why doesn't AZ-104 count?", ctx).text
+    assert "Ada’s Azure Administrator Associate (AZ-104) expired on 2026-03-01 and no longer counts." in text
+    assert "2 valid holders: Grace and Linus." in text
+
+
+def test_zero_usage_baseline_is_explained() -> None:
+    usage = {
+        "eligible_customers_last_month": 5,
+        "eligible_customers_same_month_last_year": 3,
+        "acr_last_month": 50000.0,
+        "acr_same_month_last_year": 0.0,
+        "deployed_services": ["Azure SQL Database"],
+    }
+    text = _why(ADA_ONLY_ARCHITECT, "why zero usage growth", usage=usage)
+    assert "Usage growth: 0/20 points" in text
+    assert "no qualifying usage a year earlier ($0)" in text
+
+
+def test_qualified_area_says_so_and_the_plan_is_empty() -> None:
+    people = [
+        {"id": f"p{i}", "name": f"P{i}", "certifications": ["AZ-305", "AZ-104", "DP-300"]} for i in range(10)
+    ]
+    usage = {
+        "eligible_customers_last_month": 9,
+        "eligible_customers_same_month_last_year": 2,
+        "acr_last_month": 150000.0,
+        "acr_same_month_last_year": 100000.0,
+        "deployed_services": [
+            "Azure SQL Database",
+            "Azure App Service",
+            "Azure Storage",
+            "Azure Functions",
+            "Azure Cosmos DB",
+        ],
+    }
+    ctx = context(make_profile(people, usage=usage))
+    assert answer("why data & ai", ctx).text.startswith("Data & AI is qualified: 100/100")
+    assert (
+        answer("what do I need for D&AI", ctx).text
+        == "Data & AI is already qualified (100/100): nothing to add."
+    )
+
+
+def test_plan_for_all_areas_lists_each_unqualified_one_with_its_points(ctx: AnswerContext) -> None:
+    reply = answer("what do I need to qualify?", ctx)
+    assert reply.intent == Intent.PLAN
+    for area in ("Data & AI (36/100", "Infrastructure (40/100", "Digital & App Innovation (40/100"):
+        assert f"To qualify for {area} now, 70 needed):" in reply.text
+    assert (
+        "Certify one more person in Azure Solutions Architect Expert (AZ-305) (Intermediate certifications, "
+        "+8 points). Candidate: Grace." in reply.text
+    )
+    assert "completes the prerequisite, no points by itself" in reply.text
+
+
+def test_the_plan_applied_qualifies_so_the_answer_quotes_a_real_plan(ctx: AnswerContext) -> None:
+    from scoring import score_profile
+    from scoring.planner import apply_plan
+
+    assert ctx.profile is not None and ctx.scorecard is not None
+    plan = ctx.scorecard.designation(Area.DATA_AI).plan
+    text = answer("plan for data and ai", ctx).text
+    for step in plan:
+        assert explain.plan_step_text("en", step, explain.names_of(ctx.profile)) in text
+    assert score_profile(apply_plan(ctx.profile, plan)).designation(Area.DATA_AI).qualified
+
+
+def test_cloud_platform_level_with_its_reasons(ctx: AnswerContext) -> None:
+    text = answer("what's my cloud platform level", ctx).text
+    assert "Cloud Platform competency: not earned" in text
+    assert "meeting the $15,000 required (developed market)" in text
+    assert "1 person must pass a listed Cloud Platform exam or assessment; nobody has yet." in text
+
+
+def test_retired_certification_says_until_when() -> None:
+    text = answer("who has AZ-600", context(make_profile(ADA_ONLY_ARCHITECT))).text
+    assert "Azure Stack Hub Operator Associate (AZ-600)" in text
+    assert "It was retired and stopped counting on 2024-07-31." in text
+
+
+def test_unknown_exam_code_suggests_close_ones(ctx: AnswerContext) -> None:
+    text = answer("who has AZ-306", ctx).text
+    assert text.startswith("I do not know the exam AZ-306.")
+    assert "Did you mean" in text
+
+
+# --- rules come from the catalog, not from this code ----------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["2023-H2", "2026"])
+def test_rule_answers_quote_the_catalog_parameters(version: str) -> None:
+    ctx = context(make_profile(ADA_ONLY_ARCHITECT, rules=version))
+    rules = get_catalog(version)
+    growth = rules.areas[Area.DATA_AI].metrics["usage_growth"]
+    text = answer("how is usage growth calculated", ctx).text
+    assert f"under the {version} rules" in text
+    assert f"up to {growth.max}." in text and explain.money("en", growth.min_acr) in text
+    adds = answer("how are net customer adds calculated", ctx).text
+    customer_min = rules.tracks["enterprise"].customer_min_acr
+    assert explain.money("en", customer_min) in adds
+
+
+def test_smb_track_rule_mentions_flat_gate_points_and_one_person() -> None:
+    ctx = context(make_profile(ADA_ONLY_ARCHITECT, rules="2026", track="smb"))
+    text = answer("how are intermediate certifications scored for data & ai", ctx).text
+    assert "(SMB track)" in text
+    assert (
+        "at least 1 person must hold Azure Administrator Associate (AZ-104); once met it gives 4 points."
+        in text
+    )
+
+
+def test_2026_data_ai_gates_are_swapped_in_the_certification_list() -> None:
+    ctx = context(make_profile(ADA_ONLY_ARCHITECT, rules="2026"))
+    text = answer("which certifications count for data & ai", ctx).text
+    first, second = text.index("Step 1"), text.index("Step 2")
+    assert text.index("AZ-104") < second < text.index("AZ-305") and first < second
+
+
+# --- context, asking back, no profile, unknown ----------------------------------------------------
+
+
+def test_area_left_out_comes_from_the_last_area() -> None:
+    ctx = context(make_profile(ADA_ONLY_ARCHITECT), last_area=Area.INFRASTRUCTURE)
+    for question, intent in (
+        ("why?", Intent.WHY),
+        ("what do I need?", Intent.PLAN),
+        ("which certifications count", Intent.CERTIFICATIONS),
+    ):
+        reply = answer(question, ctx)
+        assert (reply.intent, reply.area) == (intent, Area.INFRASTRUCTURE), question
+        assert "Infrastructure" in reply.text
+
+
+def test_area_left_out_without_context_is_asked_with_three_buttons(ctx: AnswerContext) -> None:
+    reply = answer("why?", ctx)
+    assert reply.intent == Intent.WHY and reply.area is None
+    assert reply.text == "Which area do you mean: Data & AI, Infrastructure or Digital & App Innovation?"
+    assert reply.card is not None
+    assert [a["data"] for a in reply.card["actions"]] == [{"action": "why", "area": str(a)} for a in Area]
+
+
+def test_shared_metric_without_area_needs_no_area(ctx: AnswerContext) -> None:
+    reply = answer("why only 20 customer points", ctx)
+    assert reply.intent == Intent.WHY and "Net customer adds: 20/30 points" in reply.text
+    assert "Net customer adds: 2 (5 eligible customers last month against 3 a year earlier)" in reply.text
+
+
+def test_answers_that_are_not_about_an_area_keep_the_conversation_area() -> None:
+    ctx = context(make_profile(ADA_ONLY_ARCHITECT), last_area=Area.DATA_AI)
+    for question in ("help", "what is my score", "blah blah", "how is usage growth calculated"):
+        assert answer(question, ctx).area == Area.DATA_AI, question
+
+
+@pytest.mark.parametrize(
+    "question", ["what is my score", "why zero intermediate points for infra", "plan", "why?"]
+)
+def test_no_profile_offers_the_intake(question: str) -> None:
+    reply = answer(question, AnswerContext(locale="fr-FR"))
+    assert reply.intent == Intent.NO_PROFILE
+    assert "commencer" in reply.text and reply.card is not None
+    assert reply.card["actions"][0]["data"] == {"action": "update"}
+
+
+def test_rules_and_certifications_need_no_profile() -> None:
+    empty = AnswerContext(locale="en")
+    assert "1 point per whole 1%" in answer("how is usage growth calculated", empty).text
+    text = answer("who has AZ-305", empty).text
+    assert "Where it counts (2026 rules):" in text or "Where it counts (2023-H2 rules):" in text
+    assert "holder" not in text
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_unknown_question_gets_examples_never_silence(locale: str, ctx: AnswerContext) -> None:
+    reply = answer("qwertz uiop", AnswerContext(locale=locale, profile=ctx.profile, scorecard=ctx.scorecard))
+    assert reply.intent == Intent.UNKNOWN
+    assert "qwertz uiop" in reply.text and reply.text.count("•") >= 8
+    assert reply.suggestions
+
+
+def test_the_echoed_question_cannot_carry_markup(ctx: AnswerContext) -> None:
+    text = answer("zzz [click](http://evil.example) <b>x</b> **y**", ctx).text
+    for char in "[]()<>*":
+        assert char not in text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("action", "area", "intent", "expected_area"),
+    [
+        ("why", "infrastructure", Intent.WHY, Area.INFRASTRUCTURE),
+        ("plan", "data_ai", Intent.PLAN, Area.DATA_AI),
+        ("score", "digital_app_innovation", Intent.SCORE, Area.DIGITAL_APP_INNOVATION),
+        ("help", None, Intent.HELP, None),
+        ("update", None, Intent.START_INTAKE, None),
+        ("why", "not-an-area", Intent.WHY, None),  # a forged area: asked again, never a crash
+        ("drop table", None, Intent.HELP, None),
+    ],
+)
+def test_card_buttons(
+    action: str, area: str | None, intent: Intent, expected_area: Area | None, ctx: AnswerContext
+) -> None:
+    reply = answer_action(action, area, ctx)
+    assert (reply.intent, reply.area) == (intent, expected_area)
+    assert reply.text
+
+
+def test_locale_tags_from_teams_are_normalised(ctx: AnswerContext) -> None:
+    for tag, word in (
+        ("de-DE", "Punktzahlen"),
+        ("zh-Hant-TW", "分數"),
+        ("ko-KR", "점수"),
+        ("pt-BR", "Scores"),
+    ):
+        localized = AnswerContext(locale=tag, profile=ctx.profile, scorecard=ctx.scorecard)
+        assert word in answer("score", localized).text
