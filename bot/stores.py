@@ -7,8 +7,9 @@ Tenant ids are normalised (trimmed, lower-case) and quoted so no id can escape i
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import datetime as dt
+import random
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -16,14 +17,13 @@ from urllib.parse import quote
 
 from botbuilder.core import Storage
 
-from bot.storage.tinydb_storage import ETagConflictError
 from scoring.results import Scorecard
 
 if TYPE_CHECKING:
     from scoring import Profile
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_RETRIES = 8
+_RETRIES = 64  # optimistic retries; each round lets at least one writer through
 
 
 def tenant_key(tenant_id: str) -> str:
@@ -153,12 +153,14 @@ class HistoryStore:
         # Optimistic read-modify-write, then read again to verify: the first write of a new index
         # cannot carry an eTag, so two creators race and the loser sees its month missing and retries.
         key = self.index_key(tenant_id)
-        for _ in range(_RETRIES):
+        for attempt in range(_RETRIES):
             item: dict[str, Any] = (await self._storage.read([key])).get(key) or {"e_tag": "*"}
             months = set(item.get("months", []))
             if month in months:
                 return
             item["months"] = sorted(months | {month})
-            with contextlib.suppress(ETagConflictError):
+            try:
                 await self._storage.write({key: item})
+            except KeyError:  # ETagConflictError; MemoryStorage raises a bare KeyError
+                await asyncio.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
         raise RuntimeError(f"could not update the month index of tenant {tenant_id!r}: too much contention")

@@ -248,3 +248,22 @@ async def test_an_unknown_invoke_gets_501_not_500(client, connector) -> None:
     response = await post(client, activity(connector.url, None, type="invoke", name="composeExtension/query",
                                            value={"x": 1}))
     assert response.status == 501
+
+
+async def test_a_score_question_over_http_with_the_real_parts(services, connector) -> None:
+    from aiohttp.test_utils import TestServer
+    from test_domain_stores import PROFILE
+
+    from bot.app import create_app
+    from scoring import load_profile
+
+    await services.profiles.put(TENANT, load_profile(PROFILE))
+    async with TestClient(TestServer(create_app(services, scheduler=False), host="127.0.0.1")) as real:
+        response = await post(real, activity(connector.url, "what is my score?"))
+        assert response.status == 201
+        other = await post(real, activity(connector.url, "what is my score?", tenant=OTHER_TENANT,
+                                          conversation="conv-other"))
+        assert other.status == 201
+    mine, theirs = connector.texts()
+    assert "Contoso Ltd" in mine and "/100" in mine
+    assert "Contoso" not in theirs

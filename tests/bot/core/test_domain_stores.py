@@ -1,0 +1,92 @@
+"""ProfileStore and HistoryStore over any botbuilder Storage: tenant isolation, memo freshness,
+month index under concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from botbuilder.core import MemoryStorage
+from botcore_helpers import OTHER_TENANT, TENANT
+
+from bot.storage.tinydb_storage import TinyDBStorage
+from bot.stores import HistoryStore, ProfileStore
+from scoring import load_profile, score_profile
+
+PROFILE = {
+    "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
+    "as_of": "2026-10-31",
+    "rules": "2023-H2",
+    "people": [{"id": "p1", "name": "Ada", "certifications": ["AZ-305", "AZ-104"]}],
+    "usage": {"eligible_customers_last_month": 5, "eligible_customers_same_month_last_year": 3,
+              "acr_last_month": 112700.0, "acr_same_month_last_year": 100000.0,
+              "deployed_services": ["Azure SQL Database"]},
+}
+
+
+@pytest.fixture(params=["tinydb", "memory"])
+def storage(request, tmp_path: Path):
+    if request.param == "memory":
+        yield MemoryStorage()
+        return
+    store = TinyDBStorage(tmp_path)
+    yield store
+    store.close()
+
+
+async def test_a_profile_round_trips_and_stays_in_its_tenant(storage) -> None:
+    profiles = ProfileStore(storage)
+    profile = load_profile(PROFILE)
+    await profiles.put(TENANT, profile)
+    assert await profiles.get(TENANT) == profile
+    assert await profiles.get(TENANT.upper()) == profile  # tenant ids are case-insensitive GUIDs
+    assert await profiles.get(OTHER_TENANT) is None
+    assert await profiles.get(TENANT + "/../" + OTHER_TENANT) is None
+
+
+async def test_tenant_ids_cannot_escape_their_key() -> None:
+    assert ProfileStore.key("a/b") == "profiles/a%2Fb"
+    with pytest.raises(ValueError, match="tenant id is required"):
+        ProfileStore.key("  ")
+
+
+async def test_the_scorecard_memo_follows_profile_updates(tmp_path: Path) -> None:
+    first, second = TinyDBStorage(tmp_path), TinyDBStorage(tmp_path)  # two processes' views
+    reader, writer = ProfileStore(first), ProfileStore(second)
+    await writer.put(TENANT, load_profile(PROFILE))
+    profile, card = await reader.get_scored(TENANT)
+    assert card == score_profile(profile)
+    assert (await reader.get_scored(TENANT))[1] is card  # memoised: same stored version
+    grace = {"id": "p2", "name": "Grace", "certifications": ["AZ-305"]}
+    more = dict(PROFILE, people=[*PROFILE["people"], grace])
+    await writer.put(TENANT, load_profile(more))
+    updated, updated_card = await reader.get_scored(TENANT)
+    assert len(updated.people) == 2 and updated_card == score_profile(updated)
+    first.close()
+    second.close()
+
+
+async def test_history_keeps_scorecards_per_month(storage) -> None:
+    history = HistoryStore(storage)
+    card = score_profile(load_profile(PROFILE))
+    await history.put(TENANT, "2026-09", card)
+    await history.put(TENANT, "2026-10", card)
+    await history.put(TENANT, "2026-10", card)  # same month twice: listed once
+    assert await history.get(TENANT, "2026-10") == card
+    assert await history.get(TENANT, "2026-08") is None
+    assert await history.months(TENANT) == ["2026-09", "2026-10"]
+    assert await history.months(OTHER_TENANT) == []
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        await history.get(TENANT, "2026-13")
+
+
+async def test_months_added_concurrently_are_all_indexed(tmp_path: Path) -> None:
+    storage = TinyDBStorage(tmp_path)
+    history = HistoryStore(storage)
+    card = score_profile(load_profile(PROFILE))
+    await history.put(TENANT, "2025-12", card)  # the index exists: later adds carry eTags
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    await asyncio.gather(*(history.put(TENANT, month, card) for month in months))
+    assert await history.months(TENANT) == ["2025-12", *months]
+    storage.close()
