@@ -64,7 +64,7 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
     state.notice = None
     meta = meta_of(data) or {}
     nav, session, step = meta.get("nav"), meta.get("session"), meta.get("step")
-    if nav not in NAVS:
+    if not isinstance(nav, str) or nav not in NAVS:
         return _notice(state, "notice.unknown_action")
     if nav == "refresh":
         return Outcome(state)
@@ -78,7 +78,11 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
         return Outcome(_go(state, _previous(state)))
     if nav == "goto":
         target = meta.get("arg")
-        if state.step != Step.REVIEW or target not in {s.value for s in SECTIONS}:
+        if (
+            state.step != Step.REVIEW
+            or not isinstance(target, str)
+            or target not in {s.value for s in SECTIONS}
+        ):
             return _notice(state, "notice.unknown_action")
         return Outcome(_go(state, Step(target)))
     if nav == "confirm":

@@ -45,8 +45,8 @@ class Checked:
     errors: dict[str, FieldError] = field(default_factory=dict)
     added: int = 0  # people the bulk paste added
 
-    def fail(self, name: str, key: str, **params: Any) -> None:
-        self.errors.setdefault(name, FieldError(key=key, params=params))
+    def fail(self, field_name: str, key: str, /, **params: Any) -> None:
+        self.errors.setdefault(field_name, FieldError(key=key, params=params))
 
     @property
     def ok(self) -> bool:

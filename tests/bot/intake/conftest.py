@@ -195,3 +195,99 @@ def services(data_dir: Path) -> FakeServices:
 @pytest.fixture
 def harness(services: FakeServices) -> Harness:
     return Harness(services)
+
+
+def field_error(card: Any, input_id: str) -> str | None:
+    """The validation message shown right under input `input_id`, or None."""
+    if isinstance(card, dict):
+        for value in card.values():
+            found = field_error(value, input_id)
+            if found is not None:
+                return found
+    elif isinstance(card, list):
+        for i, item in enumerate(card):
+            if (
+                isinstance(item, dict)
+                and item.get("id") == input_id
+                and str(item.get("type", "")).startswith("Input.")
+            ):
+                after = card[i + 1] if i + 1 < len(card) else None
+                if (
+                    isinstance(after, dict)
+                    and after.get("type") == "TextBlock"
+                    and after.get("color") == "Attention"
+                ):
+                    return after["text"]
+                return None
+            found = field_error(item, input_id)
+            if found is not None:
+                return found
+    return None
+
+
+def contoso_profile_data() -> dict[str, Any]:
+    return {
+        "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
+        "as_of": "2026-09-30",
+        "rules": "2023-H2",
+        "track": "enterprise",
+        "people": [
+            {
+                "id": "p1",
+                "name": "Ada",
+                "certifications": ["AZ-305", {"id": "AZ-104", "expires": "2027-03-01"}],
+            },
+            {"id": "p2", "name": "Grace", "certifications": ["AZ-104", "DP-300"]},
+        ],
+        "usage": {
+            "eligible_customers_last_month": 5,
+            "eligible_customers_same_month_last_year": 3,
+            "acr_last_month": 112700.0,
+            "acr_same_month_last_year": 100000.0,
+            "deployed_services": ["Azure SQL Database", "Azure App Service"],
+        },
+        "cloud_platform": {"consumption_usd_12m": 20000},
+    }
+
+
+@pytest.fixture
+async def saved(services: FakeServices) -> Any:
+    """A tenant that already has a saved profile."""
+    from scoring import load_profile
+
+    profile = load_profile(contoso_profile_data())
+    await services.profiles.put(TENANT, profile)
+    return profile
+
+
+ORG = {
+    "partner_id": "4412345",
+    "partner_name": "Contoso Ltd",
+    "market": "developed",
+    "track": "enterprise",
+    "rules": "auto",
+}
+USAGE = {
+    "customers_last_month": "5",
+    "customers_year_ago": "3",
+    "acr_last_month": "112,700",
+    "acr_year_ago": "100000",
+}
+
+
+async def walk_to(h: Harness, step: str) -> None:
+    """From a fresh intake, fill each section correctly until `step` is shown."""
+    await h.start()
+    plan = [
+        ("organisation", ORG),
+        ("areas", {"areas": "data_ai,infrastructure"}),
+        ("people", {"bulk": "Ada: AZ-305, AZ-104\nGrace: AZ-305, AZ-104, DP-300"}),
+        ("usage", USAGE),
+        ("services", {"services": "Azure SQL Database,Azure App Service"}),
+    ]
+    for name, inputs in plan:
+        if h.step() == step:
+            return
+        assert h.step() == name
+        await h.press("next", **inputs)
+    assert h.step() == step
