@@ -49,7 +49,7 @@ def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog 
     if not isinstance(data, dict):
         raise ProfileError([FieldError("(profile)", type(data).__name__, "a profile must be a JSON object")])
 
-    errors: list[FieldError] = []
+    errors: list[FieldError] = _duplicate_people(data.get("people"))
     data = dict(data)
     records = data.get("acr_records")
     if (isinstance(records, str) and base_dir is not None) or isinstance(records, Path):
@@ -71,7 +71,7 @@ def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog 
         # The records were already reported; don't also complain they are "neither" given.
         if any(e.field.startswith("acr_records") for e in errors):
             errors = [e for e in errors if "not neither" not in e.message]
-        raise ProfileError(errors[:MAX_ERRORS]) from None
+        raise ProfileError(_unique(errors)[:MAX_ERRORS]) from None
     if errors:
         raise ProfileError(errors[:MAX_ERRORS])
     return profile
@@ -138,4 +138,30 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
         if isinstance(value, (dict, list)):
             value = json.dumps(value)[:80]
         out.append(FieldError(field_path(loc), value, message, suggestions))
+    return out
+
+
+def _duplicate_people(people: Any) -> list[FieldError]:
+    """Duplicate person ids, found before validation so they are reported with every other error."""
+    errors: list[FieldError] = []
+    seen: dict[str, int] = {}
+    for i, person in enumerate(people if isinstance(people, list) else []):
+        pid = person.get("id") if isinstance(person, dict) else None
+        if not isinstance(pid, str):
+            continue
+        key = pid.strip()
+        if key in seen:
+            errors.append(
+                FieldError(f"people[{i}].id", pid, f"duplicate person id '{key}' (also people[{seen[key]}])")
+            )
+        else:
+            seen[key] = i
+    return errors
+
+
+def _unique(errors: list[FieldError]) -> list[FieldError]:
+    out: list[FieldError] = []
+    for err in errors:
+        if all((e.field, e.message) != (err.field, err.message) for e in out):
+            out.append(err)
     return out

@@ -183,5 +183,11 @@ class Profile(_Model):
             )
         return self
 
+    def __eq__(self, other: object) -> bool:
+        # Fields only: the cached people index (a private attribute) is not part of a profile's value.
+        return isinstance(other, Profile) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # lists inside: not hashable
+
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)

@@ -19,7 +19,7 @@ from scoring.catalog import Catalog, default_catalog
 from scoring.catalog.models import Certification, MetricRules
 from scoring.derive import Measures, from_records, from_usage, month_of
 from scoring.engine.context import Context
-from scoring.engine.metrics import Scored, SkillingState
+from scoring.engine.metrics import Scored, SkillingState, StepState
 from scoring.engine.points import (
     deployments_points,
     growth_pct,
@@ -27,6 +27,7 @@ from scoring.engine.points import (
     net_adds_points,
     skilling_points,
 )
+from scoring.holdings import Holders, PeopleIndex
 from scoring.ids import Area, Metric, PlanAction
 from scoring.models import HeldCertification, Person, Profile
 from scoring.records import month_text
@@ -125,12 +126,13 @@ def _pick_certification(slugs: tuple[str, ...], catalog: Catalog, as_of: dt.date
     return min(certs, key=rank).slug
 
 
-def _candidates(state: SkillingState, step_people: list[str], count: int) -> tuple[str, ...]:
-    """People already active in the metric's other steps who could take this step's certification."""
-    taken = set(step_people)
+def _candidates(state: SkillingState, step: StepState, count: int) -> tuple[str, ...]:
+    """Who could take this step's certification: people whose one lapsed (renew it), then people
+    already active in the metric's other steps."""
+    taken = set(step.people)
     out: list[str] = []
-    for other in [*state.gates, state.scoring]:
-        for person in other.people:
+    for group in [step.lapsed, *(s.people for s in (*state.gates, state.scoring))]:
+        for person in group:
             if person not in taken:
                 taken.add(person)
                 out.append(person)
@@ -156,16 +158,12 @@ def _skilling_options(rules: MetricRules, state: SkillingState, ctx: Context) ->
                 haves[i] += deficit
                 cost += deficit
                 slug = _pick_certification(gate.step.certifications, ctx.catalog, ctx.as_of)
-                moves.append(
-                    _Move(PlanAction.CERTIFY, deficit, slug, _candidates(state, gate.people, deficit))
-                )
+                moves.append(_Move(PlanAction.CERTIFY, deficit, slug, _candidates(state, gate, deficit)))
         else:
             slug = _pick_certification(state.scoring.step.certifications, ctx.catalog, ctx.as_of)
             for j in range(top + 1):
                 extra = (
-                    (_Move(PlanAction.CERTIFY, j, slug, _candidates(state, state.scoring.people, j)),)
-                    if j
-                    else ()
+                    (_Move(PlanAction.CERTIFY, j, slug, _candidates(state, state.scoring, j)),) if j else ()
                 )
                 points = skilling_points(haves, state.scoring.have + j, rules, track, ctx.settings)
                 options.append(_Option(cost + j, points, (*moves, *extra)))
@@ -305,16 +303,23 @@ def apply_plan(
             if candidate not in by_id:
                 return candidate
 
+    holders = Holders(PeopleIndex.build(profile.people), profile.as_of, settings)
+    granted: set[tuple[str, str]] = set()
+
+    def holds_any(person_id: str, slugs: set[str]) -> bool:
+        return any(
+            (person_id, s) in granted or person_id in holders.of(catalog.registry[s])[0] for s in slugs
+        )
+
     for step in steps:
         if step.action == PlanAction.CERTIFY and step.certification:
             conflict = _step_mates(step.metric, step.certification, rule_set)
             given = 0
             for person_id in step.people or []:
-                if given >= step.count or person_id not in by_id:
+                if given >= step.count or person_id not in by_id or holds_any(person_id, conflict):
                     continue
                 person = people[by_id[person_id]]
-                if any(h.id in conflict for h in person.certifications):
-                    continue
+                granted.add((person_id, step.certification))
                 held = [*person.certifications, HeldCertification(id=step.certification)]
                 people[by_id[person_id]] = person.model_copy(update={"certifications": held})
                 given += 1

@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +71,15 @@ def normalize_association(text: str) -> str | None:
 
 
 def _factorize(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
-    index: dict[Any, int] = {}
-    codes = [index.setdefault(v, len(index)) for v in values]
-    return list(index), np.fromiter(codes, dtype=np.int32, count=len(codes))
+    """Distinct values (first-seen order) and each value's code, in one C-speed pass over the values.
+
+    `setdefault(value, row)` returns the row where the value first appeared; those rows increase in
+    insertion order, so a binary search turns them into dense codes 0..k-1.
+    """
+    first: dict[Any, int] = {}
+    rows = np.fromiter(map(first.setdefault, values, itertools.count()), dtype=np.int64, count=len(values))
+    starts = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+    return list(first), np.searchsorted(starts, rows).astype(np.int32)
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +153,7 @@ class AcrRecords:
             return f" (CSV line {line_of + i})" if line_of is not None else ""
 
         # Shape: every row a dict with exactly the known columns.
-        lengths = set(map(len, rows)) if all(type(r) is dict for r in rows) else None
+        lengths = set(map(len, rows)) if set(map(type, rows)) <= {dict} else None
         has_cloud = False
         if lengths is None or not lengths <= {len(COLUMNS), len(COLUMNS) + 1}:
             _shape_errors(rows, path, errors, note)
@@ -156,7 +164,7 @@ class AcrRecords:
         if errors:
             raise ProfileError(errors[:50])
         try:
-            columns = {c: [r[c] for r in rows] for c in COLUMNS}
+            columns = {c: list(map(itemgetter(c), rows)) for c in COLUMNS}
         except KeyError:
             _shape_errors(rows, path, errors, note)
             raise ProfileError(errors[:50]) from None

@@ -108,7 +108,8 @@ class Catalog:
 
     def suggest(self, text: str, limit: int = 3) -> list[Certification]:
         key = _normalize(text)
-        found: list[Certification] = []
+        # One exam of a multi-exam credential (AZ-800 of AZ-800 + AZ-801): that credential first.
+        found = [c for c in self.registry.values() if c.all_exams and key in {e.casefold() for e in c.exams}]
         for cutoff in (0.75, 0.5, 0.3):
             for name in difflib.get_close_matches(key, list(self._names), n=20, cutoff=cutoff):
                 cert = self.registry[self._names[name]]

@@ -24,6 +24,7 @@ class StepState:
     step: Step
     people: list[str]  # distinct valid holders, deterministic order
     have: int  # people counted (holdings when count_distinct_people is off)
+    lapsed: tuple[str, ...] = ()  # people whose certification for this step expired or retired
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,16 @@ def score_deployments(rules: MetricRules, measures: Measures) -> Scored:
 
 def step_state(step: Step, ctx: Context, ignored: dict[tuple[str, str], Ignored]) -> StepState:
     lists = []
+    lapsed_people: dict[str, None] = {}
     for slug in step.certifications:
         holders, lapsed = ctx.holders.of(ctx.catalog.registry[slug])
         lists.append(holders)
         for item in lapsed:
             ignored.setdefault((item.person, item.certification), item)
+            lapsed_people[item.person] = None
     people = list(dict.fromkeys(p for holders in lists for p in holders))
     have = len(people) if ctx.settings.count_distinct_people else sum(len(h) for h in lists)
-    return StepState(step, people, have)
+    return StepState(step, people, have, tuple(p for p in lapsed_people if p not in set(people)))
 
 
 def score_skilling(metric: Metric, rules: MetricRules, ctx: Context) -> Scored:

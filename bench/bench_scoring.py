@@ -1,0 +1,140 @@
+"""Scoring speed: prints figures (not a test).
+
+    .venv/bin/python bench/bench_scoring.py
+
+1. An aggregate profile with 10,000 people: score_profile (target < 5 ms).
+2. A detailed profile with 1,000,000 ACR records: load_profile (validate + columnize) + derive +
+   score (target < 1 s on 2 cores); also the same from a CSV file, and the JSON parse on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from scoring import AcrRecords, load_profile, score_profile
+
+CERTS = [
+    "AZ-305",
+    "AZ-104",
+    "DP-300",
+    "AI-102",
+    "DP-100",
+    "PL-300",
+    "AZ-204",
+    "PL-400",
+    "AZ-700",
+    "AZ-400",
+    "AZ-140",
+    "AZ-120",
+    "DP-420",
+]
+SERVICES = [
+    "Azure SQL Database",
+    "Azure App Service",
+    "Storage",
+    "Virtual Machines",
+    "Azure Functions",
+    "Azure Kubernetes Service",
+    "Azure Cosmos DB",
+    "Key Vault",
+    "Azure Monitor",
+    "Virtual Machines Licenses",
+]
+OFFERS = ["Azure plan", "Azure plan", "Azure plan", "Trial", "Support"]
+ASSOCIATIONS = ["CSP_T1", "CSP_T2", "DPOR", "PAL", "TPOR", "NONE"]
+
+
+def _timed(fn, repeat: int) -> tuple[float, object]:
+    times = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def aggregate_profile(rng: random.Random, people: int) -> dict:
+    return {
+        "partner": {"id": "bench", "name": "Bench Ltd"},
+        "as_of": "2026-10-31",
+        "people": [
+            {"id": f"p{i}", "certifications": rng.sample(CERTS, rng.randint(0, 3))} for i in range(people)
+        ],
+        "usage": {
+            "eligible_customers_last_month": 7,
+            "eligible_customers_same_month_last_year": 5,
+            "acr_last_month": 1_127_000.0,
+            "acr_same_month_last_year": 1_000_000.0,
+            "deployed_services": SERVICES[:6],
+        },
+    }
+
+
+def record_rows(rng: random.Random, n: int) -> list[dict]:
+    months = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][:33]
+    return [
+        {
+            "customer": f"tenant-{rng.randrange(20_000):05d}",
+            "month": rng.choice(months),
+            "service": rng.choice(SERVICES),
+            "offer": rng.choice(OFFERS),
+            "association": rng.choice(ASSOCIATIONS),
+            "usd": round(rng.uniform(-50, 900), 2),
+        }
+        for _ in range(n)
+    ]
+
+
+def main() -> None:
+    rng = random.Random(42)
+    profile = load_profile(aggregate_profile(rng, 10_000))
+    score_profile(profile)  # warm the catalog and the people index
+    seconds, card = _timed(lambda: score_profile(profile), 20)
+    print(
+        f"aggregate profile, 10,000 people: score_profile {seconds * 1000:.2f} ms "
+        "(median of 20; target < 5 ms)"
+    )
+    seconds, _ = _timed(lambda: load_profile(aggregate_profile(random.Random(1), 10_000)), 3)
+    print(f"  (load_profile of it, incl. generating the dict: {seconds * 1000:.0f} ms)")
+
+    rows = record_rows(rng, 1_000_000)
+    data = {"partner": {"id": "bench"}, "as_of": "2026-10-31", "rules": "2026", "acr_records": rows}
+
+    def load_and_score():
+        return score_profile(load_profile(data))
+
+    seconds, card = _timed(load_and_score, 3)
+    print(
+        f"detailed profile, 1,000,000 ACR records: load_profile + derive + score {seconds:.3f} s "
+        f"(median of 3; target < 1 s)"
+    )
+    loaded = load_profile(data)
+    seconds, _ = _timed(lambda: score_profile(loaded), 3)
+    print(f"  of which derive + score: {seconds * 1000:.0f} ms")
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "records.csv"
+        with csv_path.open("w") as handle:
+            handle.write("customer,month,service,offer,association,usd\n")
+            handle.writelines(
+                f"{r['customer']},{r['month']},{r['service']},{r['offer']},{r['association']},{r['usd']}\n"
+                for r in rows
+            )
+        seconds, _ = _timed(lambda: AcrRecords.from_csv(csv_path), 3)
+        print(f"  CSV file (1,000,000 rows) -> AcrRecords: {seconds:.3f} s")
+        json_path = Path(tmp) / "profile.json"
+        json_path.write_text(json.dumps(data))
+        seconds, _ = _timed(lambda: json.loads(json_path.read_text()), 3)
+        print(
+            f"  JSON file parse alone (json.loads, {json_path.stat().st_size / 1e6:.0f} MB): {seconds:.3f} s"
+        )
+    print(f"  scorecard: {[(d.area.value, d.score) for d in card.designations]}")
+
+
+if __name__ == "__main__":
+    main()
