@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 
 from cards import explain
 from cards.i18n import normalize_locale, t
@@ -103,6 +104,12 @@ def _scorecard(ctx: AnswerContext) -> Scorecard | None:
 def respond(query: Query, ctx: AnswerContext, original: str = "") -> Answer:
     locale = normalize_locale(ctx.locale)
     names = explain.names_of(ctx.profile)
+    # The stored last area comes back from conversation state: a stale or odd value is dropped, not trusted.
+    if ctx.last_area is not None and not isinstance(ctx.last_area, Area):
+        try:
+            ctx = replace(ctx, last_area=Area(str(ctx.last_area)))
+        except ValueError:
+            ctx = replace(ctx, last_area=None)
     intent = query.intent
     if intent in NEEDS_PROFILE and ctx.profile is None and ctx.scorecard is None:
         intent = Intent.NO_PROFILE

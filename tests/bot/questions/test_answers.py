@@ -280,3 +280,11 @@ def test_locale_tags_from_teams_are_normalised(ctx: AnswerContext) -> None:
     ):
         localized = AnswerContext(locale=tag, profile=ctx.profile, scorecard=ctx.scorecard)
         assert word in answer("score", localized).text
+
+
+def test_a_stale_last_area_from_conversation_state_is_dropped_or_parsed() -> None:
+    profile = make_profile(ADA_ONLY_ARCHITECT)
+    stale = AnswerContext(locale="en", profile=profile, last_area="cloud_platform")  # type: ignore[arg-type]
+    assert answer("why?", stale).text.startswith("Which area do you mean")
+    as_text = AnswerContext(locale="en", profile=profile, last_area="infrastructure")  # type: ignore[arg-type]
+    assert answer("why?", as_text).area == Area.INFRASTRUCTURE
