@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ORG, TENANT, USAGE, FakeServices, Harness, contoso_profile_data, walk_to
+from intake_harness import ORG, TENANT, USAGE, FakeServices, Harness, contoso_profile_data, walk_to
 
 
 async def test_full_intake_to_scorecard_saves_only_on_confirm(
@@ -304,7 +304,7 @@ async def test_a_profile_the_engine_refuses_is_reported_on_the_review_card_and_n
 
 
 def _navs(h: Harness) -> list[dict[str, Any]]:
-    from conftest import card_schema
+    from intake_harness import card_schema
 
     return [
         a

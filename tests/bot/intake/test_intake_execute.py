@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import ORG, TENANT, USAGE, FakeServices, Harness, walk_to
+from intake_harness import ORG, TENANT, USAGE, FakeServices, Harness, walk_to
 
 
 def _card_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
-    from conftest import card_schema
+    from intake_harness import card_schema
 
     return card_schema.actions(card)
 
@@ -50,7 +50,7 @@ async def test_validation_errors_come_back_in_place(harness: Harness) -> None:
     await harness.start()
     card = await harness.press("next", via="execute", **{**ORG, "partner_id": "abc"})
     assert harness.step() == "organisation"
-    from conftest import field_error
+    from intake_harness import field_error
 
     assert field_error(card, "partner_id") == "A partner ID is 4 to 10 digits."
     assert harness.inputs()["partner_id"]["value"] == "abc"

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ORG, TENANT, FakeServices, Harness, field_error, walk_to
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from intake_harness import ORG, TENANT, FakeServices, Harness, field_error, walk_to
 
 from bot.intake.dialog import STATE_KEY, dialog_set
 
@@ -239,6 +239,6 @@ async def _random_session(turns: list[dict[str, Any]]) -> None:
 
 
 def _all_actions(card: Any) -> list[dict[str, Any]]:
-    from conftest import card_schema
+    from intake_harness import card_schema
 
     return [a for a in card_schema.actions(card) if isinstance(a.get("data"), dict) and "intake" in a["data"]]

@@ -4,7 +4,7 @@ message right under the wrong field (Teams clients skip client-side checks)."""
 from __future__ import annotations
 
 import pytest
-from conftest import ORG, USAGE, Harness, field_error, walk_to
+from intake_harness import ORG, USAGE, Harness, field_error, walk_to
 
 CASES = [
     # step, inputs, field, message
