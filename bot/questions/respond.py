@@ -124,6 +124,10 @@ def _examples(locale: str) -> list[str]:
 
 def _help(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
     reply = _Reply(locale, names)
+    if query.thanks:
+        return Answer(
+            t(locale, "answers.thanks"), None, Intent.HELP, ctx.last_area, suggestions=_examples(locale)[:4]
+        )
     reply.say("answers.help_intro")
     for example in _examples(locale):
         reply.bullet(example)

@@ -24,6 +24,7 @@ _CJK = re.compile(r"[\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u9fff\uac00-
 _EXAM = re.compile(r"(?<![a-z0-9])([a-z]{2,3})\s?-?\s?(\d{3})(?!\d)|(?<![a-z0-9])(70)\s?-?\s?(\d{3})(?!\d)")
 _WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9]+)*|[^\sa-z0-9_]+")
 # Tokens that look like an exam code but are not meant as one ("top 100", "le 100"...).
+_ZERO_POINTS = re.compile(r"(?<![\d.,])0\s*(?:점|分|pts?\b|points?\b|punkte?\b)")
 _MAX_TEXT = 500  # longer messages are cut: nobody asks a 2-page question, and matching stays fast
 
 
@@ -37,6 +38,7 @@ class Query:
     cloud_platform: bool = False
     section: Section | None = None
     areas: tuple[Area, ...] = ()  # every area named (first = `area`)
+    thanks: bool = False  # a "thank you": HELP answered with a short "you are welcome"
 
 
 class _Phrases:
@@ -266,10 +268,21 @@ def _understand(norm: str) -> Query:
     metric = _metric(text)
     cloud = text.any(lexicon.CLOUD_PLATFORM_WORDS)
     cues = {intent: text.any(words) for intent, words in lexicon.INTENT_WORDS.items()}
+    # "0 points" / "0점" / "0分" as a number on its own (not the 0 of "70점") is a why cue.
+    if _ZERO_POINTS.search(norm):
+        cues[Intent.WHY] = True
 
-    def query(intent: Intent, section: Section | None = None) -> Query:
+    def query(intent: Intent, section: Section | None = None, thanks: bool = False) -> Query:
         return Query(
-            intent, areas[0] if areas else None, metric, slug, unknown_exam, cloud, section, tuple(areas)
+            intent,
+            areas[0] if areas else None,
+            metric,
+            slug,
+            unknown_exam,
+            cloud,
+            section,
+            tuple(areas),
+            thanks,
         )
 
     # 1. Notifications: "stop notifications", "unsubscribe", "Benachrichtigungen aus", "알림 끄기"...
@@ -310,4 +323,6 @@ def _understand(norm: str) -> Query:
         return query(Intent.CERTIFICATIONS)
     if cues[Intent.HELP]:
         return query(Intent.HELP)
+    if full.any(lexicon.THANKS):
+        return query(Intent.HELP, thanks=True)
     return query(Intent.UNKNOWN)

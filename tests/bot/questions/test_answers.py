@@ -288,3 +288,9 @@ def test_a_stale_last_area_from_conversation_state_is_dropped_or_parsed() -> Non
     assert answer("why?", stale).text.startswith("Which area do you mean")
     as_text = AnswerContext(locale="en", profile=profile, last_area="infrastructure")  # type: ignore[arg-type]
     assert answer("why?", as_text).area == Area.INFRASTRUCTURE
+
+
+@pytest.mark.parametrize(("locale", "text"), [("en", "thanks"), ("de", "danke"), ("zh-TW", "謝謝")])
+def test_thanks_is_answered_briefly(locale: str, text: str) -> None:
+    reply = answer(text, AnswerContext(locale=locale))
+    assert reply.intent == Intent.HELP and "\n" not in reply.text and reply.text

@@ -148,6 +148,14 @@ def test_notification_switches(text: str, intent: Intent) -> None:
         ("why is usage growth calculated like that", Intent.WHY),
         ("how many customers must I add", Intent.PLAN),
         ("how many points do I have", Intent.SCORE),
+        ("how am I doing", Intent.SCORE),
+        ("what's blocking data & ai", Intent.WHY),
+        ("what's the threshold", Intent.RULE),
+        ("ne plus recevoir de notifications", Intent.STOP_NOTIFICATIONS),
+        ("인프라 70점을 받으려면", Intent.PLAN),  # the 0 of 70점 is not "0 points"
+        ("基礎結構要怎樣才能達到70分", Intent.PLAN),
+        ("중급 0점", Intent.WHY),
+        ("0 points for infra?", Intent.WHY),
         ("what is the weather", Intent.UNKNOWN),
         ("今天天氣如何", Intent.UNKNOWN),
         ("", Intent.HELP),
@@ -161,3 +169,9 @@ def test_intent_priorities(text: str, intent: Intent) -> None:
 
 def test_a_huge_message_is_cut_and_still_understood() -> None:
     assert understand("what is my score " + "blah " * 20000).intent == Intent.SCORE
+
+
+@pytest.mark.parametrize("text", ["thanks", "merci !", "Danke", "고마워요", "謝謝"])
+def test_thanks_gets_a_polite_reply_not_the_did_not_understand_one(text: str) -> None:
+    query = understand(text)
+    assert query.intent == Intent.HELP and query.thanks
