@@ -16,6 +16,16 @@ from bot.handler import Parts
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 OTHER_TENANT = "0a1b2c3d-0000-4000-8000-000000000002"
+# A small valid profile (ARCHITECTURE.md's example).
+PROFILE = {
+    "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
+    "as_of": "2026-10-31",
+    "rules": "2023-H2",
+    "people": [{"id": "p1", "name": "Ada", "certifications": ["AZ-305", "AZ-104"]}],
+    "usage": {"eligible_customers_last_month": 5, "eligible_customers_same_month_last_year": 3,
+              "acr_last_month": 112700.0, "acr_same_month_last_year": 100000.0,
+              "deployed_services": ["Azure SQL Database"]},
+}
 
 
 @dataclass

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
-from botcore_helpers import OTHER_TENANT, TENANT
-from test_domain_stores import PROFILE
+from botcore_helpers import OTHER_TENANT, PROFILE, TENANT
 
 from bot.handler import ScoreBot, on_turn_error
 from bot.services import Services

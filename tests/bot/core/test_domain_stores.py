@@ -8,21 +8,11 @@ from pathlib import Path
 
 import pytest
 from botbuilder.core import MemoryStorage
-from botcore_helpers import OTHER_TENANT, TENANT
+from botcore_helpers import OTHER_TENANT, PROFILE, TENANT
 
 from bot.storage.tinydb_storage import TinyDBStorage
 from bot.stores import HistoryStore, ProfileStore
 from scoring import load_profile, score_profile
-
-PROFILE = {
-    "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
-    "as_of": "2026-10-31",
-    "rules": "2023-H2",
-    "people": [{"id": "p1", "name": "Ada", "certifications": ["AZ-305", "AZ-104"]}],
-    "usage": {"eligible_customers_last_month": 5, "eligible_customers_same_month_last_year": 3,
-              "acr_last_month": 112700.0, "acr_same_month_last_year": 100000.0,
-              "deployed_services": ["Azure SQL Database"]},
-}
 
 
 @pytest.fixture(params=["tinydb", "memory"])

@@ -9,7 +9,7 @@ import shutil
 from typing import Any
 
 from aiohttp.test_utils import TestClient
-from botcore_helpers import OTHER_TENANT, TENANT, FakeParts, MockConnector, activity
+from botcore_helpers import OTHER_TENANT, PROFILE, TENANT, FakeParts, MockConnector, activity
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -252,7 +252,6 @@ async def test_an_unknown_invoke_gets_501_not_500(client, connector) -> None:
 
 async def test_a_score_question_over_http_with_the_real_parts(services, connector) -> None:
     from aiohttp.test_utils import TestServer
-    from test_domain_stores import PROFILE
 
     from bot.app import create_app
     from scoring import load_profile

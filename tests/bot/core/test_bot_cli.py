@@ -9,8 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from botcore_helpers import TENANT
-from test_domain_stores import PROFILE
+from botcore_helpers import PROFILE, TENANT
 
 from bot.storage.tinydb_storage import TinyDBStorage
 from bot.stores import ProfileStore
