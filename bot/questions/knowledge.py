@@ -7,6 +7,7 @@ partner is scored with, never written here, so a new rule version changes the an
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from cards import explain
 from cards.i18n import t
@@ -25,6 +26,8 @@ from scoring.results import Reason, Scorecard
 from .buttons import ask_area_card
 from .model import Answer, AnswerContext, Intent
 from .understand import Query
+
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def _today() -> dt.date:
@@ -418,6 +421,80 @@ def _area_list_lines(
                 )
             _reply(lines, locale, text)
     return lines
+
+
+def mentioned_person(ctx: AnswerContext, text: str) -> str | None:
+    """The id of the one person of the profile whose name (or id) the message uses, else None.
+
+    Names match as whole words, also when glued to Chinese or Korean text ("Linus有哪些認證").
+    """
+    if ctx.profile is None or not text:
+        return None
+    folded = text.casefold()
+    found = set()
+    for person in ctx.profile.people:
+        for label in {person.id, person.name or ""}:
+            label = label.casefold().strip()
+            if len(label) < (2 if _CJK_CHAR.search(label) else 3):
+                continue
+            if re.search(rf"(?<![a-z0-9]){re.escape(label)}(?![a-z0-9])", folded):
+                found.add(person.id)
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def person_answer(person_id: str, ctx: AnswerContext, locale: str, names: dict[str, str]) -> Answer:
+    """What one person holds, whether each certification is valid today, and where it counts."""
+    assert ctx.profile is not None
+    person = ctx.profile.person(person_id)
+    assert person is not None
+    rules, _ = rule_version(ctx)
+    as_of = _as_of(ctx)
+    catalog = default_catalog()
+    name = names.get(person.id, person.id)
+    if not person.certifications:
+        return Answer(
+            t(locale, "answers.person_none", person=name), None, Intent.CERTIFICATIONS, ctx.last_area
+        )
+    lines = [t(locale, "answers.person_title", person=name)]
+    for held in person.certifications:
+        label = explain.certification_label(locale, held.id)
+        cert = catalog.registry.get(held.id)
+        if held.expires is not None and held.expires < as_of:
+            text = t(
+                locale,
+                "answers.person_cert_expired",
+                certification=label,
+                on=explain.date_text(locale, held.expires),
+            )
+        elif cert is not None and cert.count_until is not None and cert.count_until < as_of:
+            text = t(
+                locale,
+                "answers.person_cert_retired",
+                certification=label,
+                on=explain.date_text(locale, cert.count_until),
+            )
+        else:
+            places = [
+                t(
+                    locale,
+                    "answers.person_place",
+                    area=t(locale, f"common.area.{area}"),
+                    metric=explain.metric_name(locale, metric),
+                    step=step,
+                )
+                for area, metric, _, step, _ in _places(rules, held.id)
+            ]
+            if places:
+                text = t(
+                    locale,
+                    "answers.person_cert_counts",
+                    certification=label,
+                    places=explain.join(locale, places),
+                )
+            else:
+                text = t(locale, "answers.person_cert_nowhere", certification=label, rules=rules.version)
+        _reply(lines, locale, text)
+    return Answer("\n".join(lines), None, Intent.CERTIFICATIONS, ctx.last_area)
 
 
 def certification_answer(

@@ -113,6 +113,15 @@ def respond(query: Query, ctx: AnswerContext, original: str = "") -> Answer:
     intent = query.intent
     if intent in NEEDS_PROFILE and ctx.profile is None and ctx.scorecard is None:
         intent = Intent.NO_PROFILE
+    # "What does Ada hold?": a person of the profile named in a certification (or unclear) question.
+    if (
+        intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN)
+        and not query.certification
+        and not query.unknown_exam
+    ):
+        person = knowledge.mentioned_person(ctx, original)
+        if person is not None:
+            return knowledge.person_answer(person, ctx, locale, names)
     handler: Callable[[Query, AnswerContext, str, dict[str, str], str], Answer] = _HANDLERS[intent]
     return handler(query, ctx, locale, names, original)
 

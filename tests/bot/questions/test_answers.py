@@ -294,3 +294,25 @@ def test_a_stale_last_area_from_conversation_state_is_dropped_or_parsed() -> Non
 def test_thanks_is_answered_briefly(locale: str, text: str) -> None:
     reply = answer(text, AnswerContext(locale=locale))
     assert reply.intent == Intent.HELP and "\n" not in reply.text and reply.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en", "what certifications does Ada have?"),
+        ("fr", "certifications de Ada"),
+        ("zh-TW", "Ada有哪些認證"),
+    ],
+)
+def test_a_person_named_gets_their_certifications_with_status_and_where_they_count(
+    locale: str, question: str, ctx: AnswerContext
+) -> None:
+    localized = AnswerContext(locale=locale, profile=ctx.profile, scorecard=ctx.scorecard)
+    reply = answer(question, localized)
+    assert reply.intent == Intent.CERTIFICATIONS
+    assert "Ada" in reply.text and "AZ-305" in reply.text and "AZ-104" in reply.text
+    assert explain.date_text(locale, "2026-03-01") in reply.text  # her AZ-104 expired
+
+
+def test_a_name_that_is_part_of_another_word_is_not_a_person(ctx: AnswerContext) -> None:
+    assert answer("canada", ctx).intent == Intent.UNKNOWN
