@@ -71,9 +71,25 @@ def join(locale: str, items: Iterable[str], conjunction: str = "and") -> str:
     return t(locale, f"reasons.fmt_list_{conjunction}", head=sep.join(parts[:-1]), last=parts[-1])
 
 
+# Long lists (hundreds of certified people or deployed services) are cut: a chat message has a size
+# limit, and nobody reads the 200th name. The count of the rest is kept.
+LIST_LIMIT = 12
+
+
+def short_join(locale: str, items: Iterable[str], limit: int = LIST_LIMIT) -> str:
+    """Like `join`, but at most `limit` items and then "and N more"."""
+    parts = [item for item in items if item]
+    if len(parts) <= limit:
+        return join(locale, parts)
+    rest = len(parts) - limit
+    return t(
+        locale, "reasons.fmt_more", head=t(locale, "reasons.fmt_list_sep").join(parts[:limit]), count=rest
+    )
+
+
 def person_names(locale: str, ids: Iterable[str] | None, names: Names | None) -> str:
     names = names or {}
-    return join(locale, [names.get(pid, pid) for pid in ids or []])
+    return short_join(locale, [names.get(pid, pid) for pid in ids or []])
 
 
 @lru_cache(maxsize=1024)
@@ -183,8 +199,8 @@ def reason_text(locale: str, reason: Reason, names: Names | None = None) -> str:
         "certification": certification_label(locale, reason.certification) if reason.certification else "?",
         "on": date_text(locale, reason.on),
         "growth_pct": percent(locale, reason.growth_pct),
-        "services": join(locale, reason.services or []),
-        "excluded": join(locale, reason.excluded or []),
+        "services": short_join(locale, reason.services or []),
+        "excluded": short_join(locale, reason.excluded or []),
         "market": t(locale, f"reasons.market_{reason.market}")
         if reason.market in ("developed", "developing")
         else (reason.market or ""),

@@ -208,3 +208,10 @@ def test_names_of_a_profile_like_object_maps_ids_to_names() -> None:
 
     assert explain.names_of(Profile()) == {"p1": "Ada", "p2": "p2"}
     assert explain.names_of(None) == {}
+
+
+def test_long_lists_are_cut_with_the_count_of_the_rest() -> None:
+    ids = [f"p{i}" for i in range(40)]
+    text = explain.person_names("en", ids, {pid: f"Name{pid}" for pid in ids})
+    assert text.endswith("and 28 more") and "Namep11" in text and "Namep12" not in text
+    assert explain.person_names("fr", ids[:12], None).endswith("p10 et p11")
