@@ -816,3 +816,5 @@ THANKS = [
     "感謝",
     "多謝",
 ]
+# "help" itself (not greetings): it wins over the loose plan word "need" ("I need help").
+HELP_STRONG = ["help", "aide", "aidez", "hilfe", "도움말", "도와", "幫助", "帮助"]

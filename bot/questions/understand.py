@@ -315,6 +315,8 @@ def _understand(norm: str) -> Query:
         return query(Intent.CERTIFICATIONS)
     if names_cert and not cues[Intent.SCORE] and (full.any(lexicon.LIST_CUES) or not cues[Intent.PLAN]):
         return query(Intent.CERTIFICATIONS)
+    if cues[Intent.PLAN] and full.any(lexicon.HELP_STRONG) and not (areas or metric or cloud):
+        return query(Intent.HELP)  # "I need help" asks for help, not for a plan
     if cues[Intent.PLAN]:
         return query(Intent.PLAN)
     if cues[Intent.SCORE] or areas or metric or cloud:
