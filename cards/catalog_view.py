@@ -58,7 +58,7 @@ AZURE_SERVICES: tuple[str, ...] = (
 )
 
 
-def known_services(extra: list[str] | None = None) -> list[str]:
+def known_services() -> list[str]:
     return list(AZURE_SERVICES)
 
 

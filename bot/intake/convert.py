@@ -7,7 +7,8 @@ from typing import Any
 
 from cards.intake_state import AUTO_RULES, Draft, DraftPerson
 
-_EDITED = {"partner", "as_of", "rules", "track", "people", "usage", "acr_records", "cloud_platform", "areas"}
+# Keys the intake edits; any other key of a saved profile is kept as it was.
+_EDITED = {"partner", "as_of", "rules", "track", "people", "usage", "acr_records", "cloud_platform"}
 
 
 def draft_from_profile(data: dict[str, Any]) -> Draft:
@@ -38,8 +39,6 @@ def draft_from_profile(data: dict[str, Any]) -> Draft:
         acr_records=data.get("acr_records") or None,
         untouched={k: v for k, v in data.items() if k not in _EDITED},
     )
-    if data.get("areas"):
-        draft.areas = [str(a) for a in data["areas"]]
     extra_cloud = {k: v for k, v in cloud.items() if k != "consumption_usd_12m"}
     if extra_cloud:
         draft.untouched["cloud_platform"] = extra_cloud
@@ -50,7 +49,7 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def profile_data(draft: Draft, as_of: dt.date, *, with_areas: bool) -> dict[str, Any]:
+def profile_data(draft: Draft, as_of: dt.date) -> dict[str, Any]:
     """The profile JSON the scoring engine validates (`scoring.load_profile`)."""
     data: dict[str, Any] = {k: v for k, v in draft.untouched.items() if k != "cloud_platform"}
     data["partner"] = {"id": draft.partner_id, "name": draft.partner_name, "market": draft.market}
@@ -58,8 +57,6 @@ def profile_data(draft: Draft, as_of: dt.date, *, with_areas: bool) -> dict[str,
     if draft.rules != AUTO_RULES:
         data["rules"] = draft.rules
     data["track"] = draft.track
-    if with_areas:
-        data["areas"] = list(draft.areas)
     data["people"] = [
         {"id": p.id, "name": p.name, "certifications": list(p.certifications)} for p in draft.people
     ]

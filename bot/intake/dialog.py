@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogSet, DialogTurnResult
+from botbuilder.dialogs import Dialog, DialogContext, DialogSet, DialogTurnResult
 
 from bot.intake import flow
 from bot.intake.convert import profile_data
@@ -21,7 +21,7 @@ from bot.intake.prefs import put_areas
 from cards.catalog_view import known_services
 from cards.i18n import normalize_locale, t
 from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
-from cards.intake_state import AUTO_RULES, FieldError, IntakeState, Step
+from cards.intake_state import FieldError, IntakeState, Step
 from cards.scorecard import build_scorecard_card
 
 log = logging.getLogger(__name__)
@@ -78,9 +78,7 @@ def _preview(state: IntakeState) -> list[tuple[str, int, int, bool]]:
     from scoring import ProfileError, load_profile, score_profile
 
     try:
-        profile = load_profile(
-            profile_data(state.draft, dt.date.fromisoformat(state.today), with_areas=False)
-        )
+        profile = load_profile(profile_data(state.draft, dt.date.fromisoformat(state.today)))
         scorecard = score_profile(profile)
     except ProfileError:
         return []
@@ -147,7 +145,7 @@ class IntakeDialog(Dialog):
         tenant_id = tenant_of(tc)
         today = self.services.clock().date()
         try:
-            profile = load_profile(profile_data(state.draft, today, with_areas=False))
+            profile = load_profile(profile_data(state.draft, today))
         except ProfileError as error:
             state.notice = FieldError(key="notice.profile_rejected", params={"details": str(error)[:1500]})
             await self._show(dialog_context, state)
@@ -163,9 +161,6 @@ class IntakeDialog(Dialog):
         await reply(tc, card, t(locale_of(tc), "intake.closed.saved"))
         return await dialog_context.end_dialog()
 
-    async def end_dialog(self, context: TurnContext, instance: Any, reason: DialogReason) -> None:
-        return None
-
 
 def dialog_set(services: Any) -> DialogSet:
     accessor = services.conversation_state.create_property(STATE_PROPERTY)
@@ -174,8 +169,4 @@ def dialog_set(services: Any) -> DialogSet:
     return dialogs
 
 
-def new_state(today: str, *, session: str) -> IntakeState:
-    return IntakeState(session=session, today=today, draft=IntakeState(session=session).draft)
-
-
-__all__ = ["AUTO_RULES", "DIALOG_ID", "IntakeDialog", "dialog_set", "reply"]
+__all__ = ["DIALOG_ID", "IntakeDialog", "dialog_set", "reply"]

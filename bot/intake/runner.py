@@ -26,7 +26,7 @@ from bot.intake.dialog import (
 from bot.intake.prefs import get_areas
 from cards.i18n import t
 from cards.intake_cards import build_closed_card, build_intake_card
-from cards.intake_state import SECTIONS, FieldError, IntakeState, Step
+from cards.intake_state import FieldError, IntakeState, Step
 
 log = logging.getLogger(__name__)
 
@@ -171,4 +171,4 @@ async def on_card_action(turn_context: TurnContext, services: Any, verb: str, da
     return card if isinstance(card, dict) else build_closed_card(locale, "closed.stale")
 
 
-__all__ = ["SECTIONS", "on_card_action", "run_intake_turn", "section_step", "start_intake"]
+__all__ = ["on_card_action", "run_intake_turn", "section_step", "start_intake"]

@@ -170,6 +170,32 @@ def test_every_intake_message_renders_in_every_locale(locale: str) -> None:
         assert element is not None and element["text"] and "{" not in element["text"], key
 
 
+def notification_cards(locale: str) -> list[tuple[str, dict[str, Any]]]:
+    """The monthly notification (bot/notifications builds it; it is sent too, so it is checked here)."""
+    import datetime as dt
+
+    from bot.notifications.card import build_card
+    from bot.notifications.content import compose, expiring_certifications
+
+    out = []
+    for name, make in PROFILES.items():
+        scorecard, profile = scored(make())
+        previous, _ = scored(qualified_data())
+        horizon = scorecard.as_of + dt.timedelta(days=200)
+        expiring = expiring_certifications(profile, scorecard.as_of, horizon)
+        content = compose("2026-10", profile, scorecard, previous, scorecard, expiring, horizon)
+        out.append((f"notify-{name}", build_card(content, locale)))
+    return out
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_the_monthly_notification_card_is_valid_too(locale: str) -> None:
+    failures = {
+        name: problems for name, card in notification_cards(locale) if (problems := card_problems(card))
+    }
+    assert not failures, failures
+
+
 def test_the_biggest_cards_are_measured_and_stay_under_the_limit() -> None:
     sizes = sorted(((card_bytes(card), name) for name, card in all_cards("de")), reverse=True)
     largest, name = sizes[0]
