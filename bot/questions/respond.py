@@ -89,12 +89,11 @@ def _scorecard(ctx: AnswerContext) -> Scorecard | None:
 
     memo = _SCORED.get(id(ctx.profile))
     if memo is not None and memo[0] is ctx.profile:
-        _SCORED.move_to_end(id(ctx.profile))
         return memo[1]
     card = score_profile(ctx.profile)
     _SCORED[id(ctx.profile)] = (ctx.profile, card)
-    while len(_SCORED) > _SCORED_MAX:
-        _SCORED.popitem(last=False)
+    while len(_SCORED) > _SCORED_MAX:  # oldest first; a re-scored profile simply comes back later
+        _SCORED.pop(next(iter(_SCORED)), None)
     return card
 
 
