@@ -176,10 +176,12 @@ def _qualification_lines(locale: str, rules: RuleSet, area: Area | None) -> list
     return lines
 
 
-def _cloud_platform_lines(locale: str) -> list[str]:
+def _cloud_platform_lines(locale: str, only: str | None = None) -> list[str]:
     rules = _cloud_rules()
     lines = []
     for level, params in rules.levels.items():
+        if only is not None and level != only:
+            continue
         amounts = params.min_consumption_usd
         developed, developing = amounts["developed"], amounts["developing"]
         consumption = (
@@ -213,7 +215,7 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
     area = query.area or ctx.last_area
     header = t(locale, "rules.header", rules=rules.version, track=t(locale, f"rules.track_{track}"))
     if query.cloud_platform and query.metric is None:
-        lines = [_cloud_rules().title, *_cloud_platform_lines(locale)]
+        lines = [_cloud_rules().title, *_cloud_platform_lines(locale, query.cloud_level)]
         return Answer("\n".join(lines), None, Intent.RULE, ctx.last_area)
     metric = query.metric
     if metric in SKILLING_METRICS:

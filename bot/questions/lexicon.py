@@ -818,3 +818,8 @@ THANKS = [
 ]
 # "help" itself (not greetings): it wins over the loose plan word "need" ("I need help").
 HELP_STRONG = ["help", "aide", "aidez", "hilfe", "도움말", "도와", "幫助", "帮助"]
+# Cloud Platform levels named in a question (the level's answer then shows that level only).
+CLOUD_LEVEL_WORDS = {
+    "silver": ["silver", "argent", "silber", "실버", "銀級", "銀牌", "银级"],
+    "gold": ["gold", "골드", "金級", "金牌", "金级"],
+}

@@ -217,7 +217,7 @@ def _score(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str],
         return _no_profile(query, ctx, locale, names, original)
     reply = _Reply(locale, names)
     if query.cloud_platform and query.area is None:
-        _cloud_platform(reply, card_data, detailed=True)
+        _cloud_platform(reply, card_data, detailed=True, only=query.cloud_level)
         return Answer(reply.text(), None, Intent.SCORE, ctx.last_area)
     if query.area is not None:
         result = card_data.designation(query.area)
@@ -281,7 +281,7 @@ def _score(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str],
     return Answer(reply.text(), None, Intent.SCORE, ctx.last_area)
 
 
-def _cloud_platform(reply: _Reply, card_data: Scorecard, detailed: bool) -> None:
+def _cloud_platform(reply: _Reply, card_data: Scorecard, detailed: bool, only: str | None = None) -> None:
     locale = reply.locale
     result = card_data.cloud_platform
     if result is None:
@@ -293,6 +293,8 @@ def _cloud_platform(reply: _Reply, card_data: Scorecard, detailed: bool) -> None
     if not detailed:
         return
     for level, outcome in result.levels.items():
+        if only is not None and level != only:
+            continue  # "why am I not Gold?" is about Gold
         name = t(locale, f"answers.cp_level_{level}")
         reply.say("answers.cp_level_met" if outcome.met else "answers.cp_level_not_met", level=name)
         for reason in outcome.reasons:
@@ -314,7 +316,7 @@ def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], o
         return _no_profile(query, ctx, locale, names, original)
     reply = _Reply(locale, names)
     if query.cloud_platform and query.area is None:
-        _cloud_platform(reply, card_data, detailed=True)
+        _cloud_platform(reply, card_data, detailed=True, only=query.cloud_level)
         return Answer(reply.text(), None, Intent.WHY, ctx.last_area)
     area = query.area or ctx.last_area
     if area is None and query.metric in SHARED_METRICS:
@@ -424,7 +426,7 @@ def _plan(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], 
         return _no_profile(query, ctx, locale, names, original)
     reply = _Reply(locale, names)
     if query.cloud_platform and query.area is None:
-        _cloud_platform(reply, card_data, detailed=True)
+        _cloud_platform(reply, card_data, detailed=True, only=query.cloud_level)
         return Answer(reply.text(), None, Intent.PLAN, ctx.last_area)
     area = query.area or ctx.last_area
     if area is None:

@@ -39,6 +39,7 @@ class Query:
     section: Section | None = None
     areas: tuple[Area, ...] = ()  # every area named (first = `area`)
     thanks: bool = False  # a "thank you": HELP answered with a short "you are welcome"
+    cloud_level: str | None = None  # "silver" or "gold" when the question names one
 
 
 class _Phrases:
@@ -267,6 +268,8 @@ def _understand(norm: str) -> Query:
     areas = _areas(text)
     metric = _metric(text)
     cloud = text.any(lexicon.CLOUD_PLATFORM_WORDS)
+    named_levels = [level for level, words in lexicon.CLOUD_LEVEL_WORDS.items() if text.any(words)]
+    cloud_level = named_levels[0] if len(named_levels) == 1 else None
     cues = {intent: text.any(words) for intent, words in lexicon.INTENT_WORDS.items()}
     # "0 points" / "0점" / "0分" as a number on its own (not the 0 of "70점") is a why cue.
     if _ZERO_POINTS.search(norm):
@@ -283,6 +286,7 @@ def _understand(norm: str) -> Query:
             section,
             tuple(areas),
             thanks,
+            cloud_level,
         )
 
     # 1. Notifications: "stop notifications", "unsubscribe", "Benachrichtigungen aus", "알림 끄기"...

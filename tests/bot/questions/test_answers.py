@@ -316,3 +316,12 @@ def test_a_person_named_gets_their_certifications_with_status_and_where_they_cou
 
 def test_a_name_that_is_part_of_another_word_is_not_a_person(ctx: AnswerContext) -> None:
     assert answer("canada", ctx).intent == Intent.UNKNOWN
+
+
+def test_a_named_cloud_platform_level_is_answered_alone(ctx: AnswerContext) -> None:
+    text = answer("why am I not gold?", ctx).text
+    assert "Gold: not met." in text and "below the $100,000 required" in text
+    assert "Silver" not in text
+    rule = answer("how does cloud platform silver work", ctx).text
+    assert "Silver:" in rule and "$15,000 in developed markets, $10,000 in developing markets" in rule
+    assert "Gold:" not in rule
