@@ -113,6 +113,8 @@ def normalize(text: str) -> str:
     text = re.sub(r"n[’']t\b", " not", text)  # doesn't -> does not
     text = re.sub(r"[’'`´]", " ", text)
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # Experten-Zertifizierungen -> two words
+    # French "ai" is a verb ("j'ai", "ai-je", "qu'ai-je"), not Artificial Intelligence.
+    text = re.sub(r"\b(?:j|qu|n)\s+ai\b|\bai\s+(?:je|t\s+il|t\s+elle)\b", " ", text)
     text = text.replace("&", " & ")
     for pattern, token in lexicon.ABBREVIATIONS:
         text = re.sub(pattern, token, text)

@@ -159,6 +159,9 @@ def test_notification_switches(text: str, intent: Intent) -> None:
         ("I need help", Intent.HELP),
         ("help me qualify for infra", Intent.PLAN),
         ("hi, what is my score", Intent.SCORE),
+        ("Wie viele Punkte habe ich?", Intent.SCORE),
+        ("Wie viele Kunden muss ich noch gewinnen?", Intent.PLAN),
+        ("還要再增加多少客戶？", Intent.PLAN),
         ("what is the weather", Intent.UNKNOWN),
         ("今天天氣如何", Intent.UNKNOWN),
         ("", Intent.HELP),
@@ -178,3 +181,9 @@ def test_a_huge_message_is_cut_and_still_understood() -> None:
 def test_thanks_gets_a_polite_reply_not_the_did_not_understand_one(text: str) -> None:
     query = understand(text)
     assert query.intent == Intent.HELP and query.thanks
+
+
+def test_french_ai_verb_is_not_artificial_intelligence() -> None:
+    assert understand("Pourquoi ai-je si peu de points en déploiements ?").area is None
+    assert understand("j'ai une question sur l'infrastructure").area == Area.INFRASTRUCTURE
+    assert understand("score IA").area == Area.DATA_AI
