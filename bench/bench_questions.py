@@ -12,14 +12,16 @@ p99 on a busy 2-core machine is dominated by the scheduler's time slice (~4 ms),
 
 from __future__ import annotations
 
+import random
 import statistics
+import string
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.questions import AnswerContext, answer
+from bot.questions import AnswerContext, answer, understand
 from bot.questions.understand import _understand, normalize
 from scoring import load_profile
 
@@ -91,6 +93,14 @@ def main() -> None:
             norm = normalize(q)
             cold += _timed(lambda norm=norm: _understand.__wrapped__(norm), 50)
     print(_line("understand(), parse cache bypassed (all languages)", cold))
+
+    # Worst case: a message-size page of unknown words, each new to the typo-correction cache.
+    rng = random.Random(7)
+    garbage: list[float] = []
+    for _ in range(20):
+        text = " ".join("".join(rng.choices(string.ascii_lowercase, k=8)) for _ in range(60))
+        garbage += _timed(lambda text=text: understand(text), 1)
+    print(_line("understand(), 540 chars of new gibberish words (worst case)", garbage))
 
     for locale, questions in QUESTIONS.items():
         ctx = AnswerContext(locale=locale, profile=profile, scorecard=None, last_area=None)

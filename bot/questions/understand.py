@@ -167,10 +167,17 @@ def correct(word: str) -> str:
     Short words must be exact (too many real words are one letter apart); the closest match wins, so
     "qualifed" becomes "qualified", not "qualify".
     """
-    if word in _VOCABULARY or len(word) < 5 or word[:1].isdigit() or _CJK.search(word):
+    if word in _VOCABULARY or not 5 <= len(word) <= 24 or word[:1].isdigit() or _CJK.search(word):
         return word
+    # A typo rarely hits both of the first two letters: comparing only with words that share one of
+    # them keeps a page of gibberish cheap (each new word costs a scan of the vocabulary).
     lengths = range(len(word) - 2, len(word) + 3)
-    candidates = [w for n in lengths for w in _BY_LENGTH.get(n, []) if len(w) >= 5]
+    candidates = [
+        w
+        for n in lengths
+        for w in _BY_LENGTH.get(n, [])
+        if len(w) >= 5 and (w[0] == word[0] or w[1] == word[1])
+    ]
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
     return close[0] if close else word
 
@@ -251,8 +258,13 @@ def _section(text: _Text) -> Section | None:
     return None
 
 
+_MAX_CORRECTED = 40  # words past this many are matched as written (a question is a sentence, not a page)
+
+
 def _text(norm: str) -> _Text:
-    return _Text(words=[correct(word) for word in _WORD.findall(norm)], compact=norm.replace(" ", ""))
+    words = _WORD.findall(norm)
+    words = [correct(w) for w in words[:_MAX_CORRECTED]] + words[_MAX_CORRECTED:]
+    return _Text(words=words, compact=norm.replace(" ", ""))
 
 
 def understand(message: str) -> Query:
