@@ -1,10 +1,13 @@
 """Fixtures for the end-to-end tests: the bot + the Agents Playground in a private network namespace,
-headless Debian Chromium driven by Playwright, screenshots under test-artifacts/e2e/<test>/."""
+headless Debian Chromium driven by Playwright, screenshots under test-artifacts/e2e/<run>/<test>/
+(test-artifacts/e2e/latest is the newest run)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +23,11 @@ from e2e_harness import (
 )
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+ARTIFACTS_ROOT = ROOT / "test-artifacts" / "e2e"
+# One folder per run (several runs of the suite may share a work tree); `latest` points at the newest.
+RUN_NAME = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+ARTIFACTS = ARTIFACTS_ROOT / RUN_NAME
+KEEP_RUNS = 5
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,9 +36,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+def _prune_old_runs() -> None:
+    runs = sorted(p for p in ARTIFACTS_ROOT.glob("2*-*") if p.is_dir() and p != ARTIFACTS)
+    for old in runs[:-KEEP_RUNS]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def e2e_stack() -> Iterator[Stack]:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS_ROOT.mkdir(parents=True, exist_ok=True)
+    _prune_old_runs()
+    latest = ARTIFACTS_ROOT / "latest"
+    try:
+        ARTIFACTS.mkdir()
+        latest.unlink(missing_ok=True)
+        latest.symlink_to(RUN_NAME)
+    except OSError:
+        pass  # a concurrent run won the race for `latest`: harmless
     try:
         with running_stack(ARTIFACTS) as stack:
             yield stack
@@ -55,15 +76,22 @@ def browser(e2e_stack: Stack, playwright_driver: Playwright) -> Iterator[Browser
 
 
 @pytest.fixture
-def chat(request: pytest.FixtureRequest, e2e_stack: Stack, browser: Browser) -> Iterator[PlaygroundChat]:
-    """A fresh browser page on the playground's personal chat; the page load installs the app."""
+def stack(e2e_stack: Stack) -> Stack:
+    """The running stack with a bot restarted on an empty data directory: each test starts from a
+    partner organisation that has never used the bot (tests set up what else they need)."""
+    e2e_stack.restart_bot(wipe=True)
+    return e2e_stack
+
+
+@pytest.fixture
+def chat(request: pytest.FixtureRequest, stack: Stack, browser: Browser) -> Iterator[PlaygroundChat]:
+    """A browser page for the playground; `chat.open()` loads it, which installs the app in the chat."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     context = browser.new_context(viewport={"width": 1280, "height": 1100}, locale="en-US")
     context.set_default_timeout(30_000)
     page = context.new_page()
-    client = PlaygroundChat(page, e2e_stack.playground_url, ARTIFACTS / name)
+    client = PlaygroundChat(page, stack.playground_url, ARTIFACTS / name)
     try:
-        client.open()
         yield client
     finally:
         try:

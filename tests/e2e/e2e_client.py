@@ -2,7 +2,7 @@
 
 Selectors are what the pinned playground (0.2.28) renders: bot messages are Fluent `fai-OutputCard`
 bubbles, Adaptive Cards are rendered by the Adaptive Cards JS renderer (`ac-adaptiveCard`), the composer is
-a rich-text box (role textbox). Waits are explicit (a reply appears, a text shows up), never fixed sleeps.
+a Lexical rich-text editor. Waits are explicit (a reply appears, a text shows up), never fixed sleeps.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 BOT_MESSAGE = ".fai-OutputCard"
 CARD = ".ac-adaptiveCard"
@@ -48,7 +48,8 @@ class PlaygroundChat:
 
     @property
     def composer(self) -> Locator:
-        return self.page.get_by_role("textbox").first
+        # The message box is a Lexical rich-text editor; card inputs are textboxes too, so not by role.
+        return self.page.locator('[data-lexical-editor="true"]').first
 
     @property
     def bot_messages(self) -> Locator:
@@ -64,7 +65,8 @@ class PlaygroundChat:
         self.composer.click()
         self.page.keyboard.type(text)
         self.page.keyboard.press("Enter")
-        self.page.get_by_text(text, exact=True).last.wait_for(timeout=10_000)
+        # Sent: the composer is cleared once the playground accepted the message.
+        expect(self.composer).to_have_text("", timeout=10_000)
         return before
 
     # --- waiting for replies ---------------------------------------------------------------------------
@@ -105,10 +107,22 @@ class PlaygroundChat:
         field.fill("")
         field.press_sequentially(value)
 
-    def choose(self, card: Locator, label: str | re.Pattern[str], option: str | re.Pattern[str]) -> None:
-        """Opens a compact choice set (combobox) and clicks the option."""
+    def choose(self, card: Locator, label: str | re.Pattern[str], *options: str | re.Pattern[str]) -> None:
+        """Opens a compact choice set (a combobox) and clicks the option(s): single choice sets list
+        `option`s, multi-select ones `menuitemcheckbox`es that stay open until Escape."""
         card.get_by_role("combobox", name=label).first.click()
-        self.page.get_by_role("option", name=option).first.click()
+        for option in options:
+            single = self.page.get_by_role("option", name=option)
+            multi = self.page.get_by_role("menuitemcheckbox", name=option)
+            single.or_(multi).first.click()
+        if self.page.get_by_role("menuitemcheckbox").first.is_visible():
+            self.page.keyboard.press("Escape")
+
+    def card_with(self, text: str | re.Pattern[str], timeout_ms: int = REPLY_TIMEOUT_MS) -> Locator:
+        """The latest card showing `text` (cards updated in place by Action.Execute keep their message)."""
+        card = self.page.locator(CARD, has_text=text).last
+        card.wait_for(timeout=timeout_ms)
+        return card
 
     @staticmethod
     def tick(card: Locator, option: str | re.Pattern[str], on: bool = True) -> None:

@@ -194,7 +194,7 @@ class Stack:
 
     def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> Service:
         log_path = self.artifacts / f"{name}.log"
-        with log_path.open("wb") as log:
+        with log_path.open("ab") as log:
             process = subprocess.Popen(self.netns.command(args), cwd=ROOT, env=env, stdout=log,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                        start_new_session=True)
@@ -234,6 +234,17 @@ class Stack:
         ], env)
         self._wait(playground, f"http://127.0.0.1:{PLAYGROUND_PORT}/_debug/ping", timeout=60)
         return playground
+
+    def restart_bot(self, wipe: bool = True) -> Service:
+        """Stops the bot, optionally empties its data directory, and starts it again (the playground keeps
+        running: it is stateless towards the bot, and each page load installs the app again)."""
+        for service in [s for s in self.services if s.name == "bot"]:
+            service.stop()
+            self.services.remove(service)
+        if wipe:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            self.data_dir.mkdir()
+        return self.start_bot()
 
     def run_bot_command(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         """`python -m bot ARGS` inside the namespace, on the same data directory as the running bot."""

@@ -9,6 +9,7 @@ from cards.i18n import t
 
 
 def test_install_shows_welcome_and_starts_intake(chat: PlaygroundChat) -> None:
+    chat.open()
     welcome = chat.wait_reply(0, t("en", "service.welcome")[:60])
     card = chat.wait_card(0, t("en", "intake.organisation.title"))
 
