@@ -25,6 +25,7 @@ from scoring.results import Reason, Scorecard
 
 from .buttons import ask_area_card
 from .model import Answer, AnswerContext, Intent
+from .scored import scorecard_for
 from .understand import Query
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -336,8 +337,10 @@ def _certification_lines(
         )
     if ctx.profile is not None:
         holders = _holders(ctx, cert.slug)
+        reasons = _engine_reasons(scorecard_for(ctx), cert.slug)
+        flagged = {r.person for r in reasons}  # the engine's word on who no longer counts wins
         lapsed = {pid for pid, expires in holders if expires is not None and expires < as_of}
-        valid = sorted({pid for pid, _ in holders} - lapsed, key=lambda pid: names.get(pid, pid))
+        valid = sorted({pid for pid, _ in holders} - lapsed - flagged, key=lambda pid: names.get(pid, pid))
         if valid:
             lines.append(
                 t(
@@ -349,8 +352,6 @@ def _certification_lines(
             )
         else:
             lines.append(t(locale, "answers.cert_holders_none"))
-        reasons = _engine_reasons(ctx.scorecard, cert.slug)
-        flagged = {r.person for r in reasons}
         for reason in reasons:
             _reply(lines, locale, explain.reason_text(locale, reason, names))
         for pid, expires in holders:
@@ -366,7 +367,7 @@ def _certification_lines(
                     ),
                 )
         if why:
-            for area, metric, reason in _blocking_gates(ctx.scorecard, rules, cert.slug):
+            for area, metric, reason in _blocking_gates(scorecard_for(ctx), rules, cert.slug):
                 scope = t(
                     locale,
                     "answers.area_metric",

@@ -7,7 +7,6 @@ plan steps), so no user text is written here.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -19,6 +18,7 @@ from scoring.results import DesignationResult, MetricResult, Reason, Scorecard
 from . import knowledge
 from .buttons import ask_area_card, follow_up_card, start_intake_card
 from .model import Answer, AnswerContext, Intent, Section
+from .scored import scorecard_for
 from .understand import Query
 
 _MARKUP = re.compile(r"[<>\[\]()*_`#|\\~]|[\x00-\x1f\x7f]")
@@ -72,29 +72,6 @@ class _Reply:
 
 def area_name(locale: str, area: Area | str) -> str:
     return t(locale, f"common.area.{area}")
-
-
-_SCORED: OrderedDict[int, tuple[object, Scorecard]] = OrderedDict()
-_SCORED_MAX = 64
-
-
-def _scorecard(ctx: AnswerContext) -> Scorecard | None:
-    """The context's scorecard, or the profile scored now (memoised per profile object: the store
-    hands out the same frozen Profile until it changes, and the memo holds it so ids stay unique)."""
-    if ctx.scorecard is not None:
-        return ctx.scorecard
-    if ctx.profile is None:
-        return None
-    from scoring import score_profile
-
-    memo = _SCORED.get(id(ctx.profile))
-    if memo is not None and memo[0] is ctx.profile:
-        return memo[1]
-    card = score_profile(ctx.profile)
-    _SCORED[id(ctx.profile)] = (ctx.profile, card)
-    while len(_SCORED) > _SCORED_MAX:  # oldest first; a re-scored profile simply comes back later
-        _SCORED.pop(next(iter(_SCORED)), None)
-    return card
 
 
 # --- entry points --------------------------------------------------------------------------------
@@ -212,7 +189,7 @@ def _not_applicable(result: DesignationResult, metric: Metric) -> bool:
 
 
 def _score(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
-    card_data = _scorecard(ctx)
+    card_data = scorecard_for(ctx)
     if card_data is None:
         return _no_profile(query, ctx, locale, names, original)
     reply = _Reply(locale, names)
@@ -311,7 +288,7 @@ def _shortfalls(result: MetricResult) -> list[Reason]:
 def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
     if query.certification or query.unknown_exam:
         return knowledge.certification_answer(query, ctx, locale, names, why=True)
-    card_data = _scorecard(ctx)
+    card_data = scorecard_for(ctx)
     if card_data is None:
         return _no_profile(query, ctx, locale, names, original)
     reply = _Reply(locale, names)
@@ -421,7 +398,7 @@ def _plan_lines(reply: _Reply, result: DesignationResult) -> None:
 
 
 def _plan(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
-    card_data = _scorecard(ctx)
+    card_data = scorecard_for(ctx)
     if card_data is None:
         return _no_profile(query, ctx, locale, names, original)
     reply = _Reply(locale, names)

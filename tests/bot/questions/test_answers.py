@@ -325,3 +325,11 @@ def test_a_named_cloud_platform_level_is_answered_alone(ctx: AnswerContext) -> N
     rule = answer("how does cloud platform silver work", ctx).text
     assert "Silver:" in rule and "$15,000 in developed markets, $10,000 in developing markets" in rule
     assert "Gold:" not in rule
+
+
+def test_without_a_scorecard_the_profile_is_scored_like_the_handler_does(contoso: Any) -> None:
+    # The handler passes the stored profile and no scorecard: the answer must be the same.
+    handler_like = AnswerContext(locale="en", profile=contoso, scorecard=None)
+    scored = context(contoso)
+    for question in ("why doesn't AZ-104 count", "why zero intermediate points for D&AI", "what is my score"):
+        assert answer(question, handler_like).text == answer(question, scored).text, question
