@@ -127,6 +127,9 @@ class IntakeDialog(Dialog):
         if outcome.kind == "cancelled":
             await reply(tc, build_closed_card(locale_of(tc), "closed.cancelled"))
             return await dialog_context.end_dialog()
+        if outcome.kind == "stale":
+            await reply(tc, build_closed_card(locale_of(tc), "closed.stale"))
+            return Dialog.end_of_turn
         if outcome.kind == "confirm":
             return await self._confirm(dialog_context, outcome.state)
         await self._show(dialog_context, outcome.state)

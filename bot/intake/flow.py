@@ -13,7 +13,7 @@ from typing import Any, Literal
 from bot.intake import validate
 from cards.intake_state import PEOPLE_PER_PAGE, SECTIONS, FieldError, IntakeState, Step
 
-Kind = Literal["show", "cancelled", "confirm"]
+Kind = Literal["show", "cancelled", "confirm", "stale"]
 NAVS = frozenset(
     {
         "next",
@@ -67,7 +67,9 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
     if not isinstance(nav, str) or nav not in NAVS:
         return _notice(state, "notice.unknown_action")
     if nav == "refresh":
-        return Outcome(state)
+        # Teams refreshes every copy of a card it shows: a card of an earlier intake closes itself
+        # instead of turning into a second live copy of this one.
+        return Outcome(state, "show" if session == state.session else "stale")
     if session != state.session:
         return _notice(state, "notice.stale_card")
     if nav == "cancel":

@@ -98,3 +98,16 @@ async def test_submit_and_execute_can_be_mixed_in_one_intake(harness: Harness) -
     await harness.press("next", via="submit", areas="infrastructure")
     await harness.press("back", via="execute")
     assert harness.step() == "areas" and harness.inputs()["areas"]["value"] == "infrastructure"
+
+
+async def test_refresh_of_a_card_from_an_earlier_intake_closes_it(harness: Harness) -> None:
+    await harness.start()
+    old_refresh = harness.last_card["refresh"]["action"]
+    await harness.press("cancel")
+    await harness.start()
+    assert harness.step() == "organisation"
+    current = harness.action("next")
+    card = await harness.execute(old_refresh["verb"], old_refresh["data"])
+    assert card is not None and "This form is closed" in card["body"][0]["text"]
+    await harness.submit({**current["data"], **ORG})  # the live intake is untouched
+    assert harness.step() == "areas"
