@@ -7,6 +7,7 @@ a Lexical rich-text editor. Waits are explicit (a reply appears, a text shows up
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -69,29 +70,71 @@ class PlaygroundChat:
         expect(self.composer).to_have_text("", timeout=10_000)
         return before
 
+    def send_as_activity(self, text: str, locale: str) -> int:
+        """Sends a message with another client language, the way a Teams client set to that language
+        does (its `locale`), through the playground's "Mock an Activity > Custom activity" editor (the
+        composer always sends en-US). Returns the bot message count before sending."""
+        before = self.bot_message_count()
+        template = self.page.evaluate(
+            "async (id) => (await fetch('/_internal/v1/customActivities/template?conversationId='"
+            " + encodeURIComponent(id))).json()",
+            self.conversation_id(),
+        )
+        tenant = template["conversation"]["tenantId"]
+        activity = {
+            **template,
+            "type": "message",
+            "text": text,
+            "textFormat": "plain",
+            "locale": locale,
+            "channelData": {"tenant": {"id": tenant}},
+        }
+        self.page.get_by_text("Mock an Activity").click()
+        self.page.get_by_role("menuitem", name="Custom activity").click()
+        dialog = self.page.get_by_role("dialog")
+        editor = dialog.locator(".monaco-editor").first
+        editor.click()
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.press("Delete")
+        self.page.keyboard.insert_text(json.dumps(activity, ensure_ascii=False))
+        # The editor auto-closes brackets: drop whatever it added after the pasted JSON.
+        self.page.keyboard.press("Shift+Control+End")
+        self.page.keyboard.press("Delete")
+        dialog.get_by_role("button", name="Send activity").click()
+        dialog.wait_for(state="hidden")
+        return before
+
+    def conversation_id(self) -> str:
+        config = self.page.evaluate("async () => (await fetch('/_internal/v1/testConfig')).json()")
+        return str(config["config"]["personalChat"]["id"])
+
     # --- waiting for replies ---------------------------------------------------------------------------
-    def _find(self, inner: str | None, after: int, pattern: str | re.Pattern[str] | None,
-              timeout_ms: int) -> Locator:
+    def _find(
+        self, inner: str | None, after: int, pattern: str | re.Pattern[str] | None, timeout_ms: int
+    ) -> Locator:
         if isinstance(pattern, re.Pattern):
             source, flags = pattern.pattern, "i" if pattern.flags & re.IGNORECASE else ""
         elif pattern is None:
             source, flags = None, ""
         else:
             source, flags = re.escape(pattern), "i"
-        handle = self.page.wait_for_function(_FIND_JS, arg=[BOT_MESSAGE, inner, after, source, flags],
-                                             timeout=timeout_ms, polling=100)
+        handle = self.page.wait_for_function(
+            _FIND_JS, arg=[BOT_MESSAGE, inner, after, source, flags], timeout=timeout_ms, polling=100
+        )
         message = self.bot_messages.nth(int(handle.json_value()["index"]))
         message.scroll_into_view_if_needed()
         return message
 
-    def wait_reply(self, after: int, pattern: str | re.Pattern[str] | None = None,
-                   timeout_ms: int = REPLY_TIMEOUT_MS) -> Locator:
+    def wait_reply(
+        self, after: int, pattern: str | re.Pattern[str] | None = None, timeout_ms: int = REPLY_TIMEOUT_MS
+    ) -> Locator:
         """The first bot message with index >= `after` whose text matches `pattern` (any text if None);
         a plain string matches case-insensitively as a substring."""
         return self._find(None, after, pattern, timeout_ms)
 
-    def wait_card(self, after: int, pattern: str | re.Pattern[str] | None = None,
-                  timeout_ms: int = REPLY_TIMEOUT_MS) -> Locator:
+    def wait_card(
+        self, after: int, pattern: str | re.Pattern[str] | None = None, timeout_ms: int = REPLY_TIMEOUT_MS
+    ) -> Locator:
         """The first Adaptive Card, in a bot message with index >= `after`, whose text matches."""
         return self._find(CARD, after, pattern, timeout_ms).locator(CARD).first
 
