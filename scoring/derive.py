@@ -88,20 +88,24 @@ def from_records(
     eligible = offer_ok[records.offer] & assoc_ok[records.association] & cloud_ok[records.cloud]
     month = records.month
     usd = records.usd
-    n_customers = len(records.customers)
-
-    def tenant_totals(m: int) -> np.ndarray:
-        sel = eligible & (month == m)
-        if settings.combine_tenant_associations:  # E-10: sum a tenant's ACR across association types
-            return np.bincount(records.customer[sel], weights=usd[sel], minlength=n_customers)
-        n_assoc = max(1, len(records.associations))
-        keys = records.customer[sel].astype(np.int64) * n_assoc + records.association[sel]
-        sums = np.bincount(keys, weights=usd[sel], minlength=n_customers * n_assoc)
-        return sums.reshape(n_customers, n_assoc).max(axis=1)
 
     def eligible_customers(m: int) -> int:
-        ok = _meets(tenant_totals(m), track.customer_min_acr, settings)
-        ok |= _meets(tenant_totals(m - 1), track.customer_min_acr, settings)
+        """Tenants whose eligible ACR reaches the threshold in month m or m-1 (E-8, E-10)."""
+        rows = np.flatnonzero(eligible & ((month == m) | (month == m - 1)))
+        if not rows.size:
+            return 0
+        n_tenants, codes = records.customer.codes_for(rows)
+        ok = np.zeros(n_tenants, dtype=bool)
+        for which in (m, m - 1):
+            sel = month[rows] == which
+            if settings.combine_tenant_associations:  # E-10: sum a tenant's ACR across association types
+                totals = np.bincount(codes[sel], weights=usd[rows][sel], minlength=n_tenants)
+            else:
+                n_assoc = max(1, len(records.associations))
+                keys = codes[sel].astype(np.int64) * n_assoc + records.association[rows][sel]
+                sums = np.bincount(keys, weights=usd[rows][sel], minlength=n_tenants * n_assoc)
+                totals = sums.reshape(n_tenants, n_assoc).max(axis=1)
+            ok |= _meets(totals, track.customer_min_acr, settings)
         return int(ok.sum())
 
     def qualifying_acr(end: int) -> Decimal:

@@ -4,6 +4,9 @@ after parsing, and the derivations are vectorized (see `scoring.derive`).
 
 Amounts (`usd`) may be negative: Partner Center exports carry credit lines, and E-9 nets them per
 service (a service credited to <= 0 is not deployed). Sums are rounded to cents before thresholds.
+
+Customers (tenants) are the one high-cardinality column: they are only coded for the rows a window
+needs (the eligible-customer months), see `Tenants.codes_for`.
 """
 
 from __future__ import annotations
@@ -17,36 +20,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from scoring import csvfast
 from scoring.errors import FieldError, ProfileError
 
 COLUMNS = ("customer", "month", "service", "offer", "association", "usd")
 OPTIONAL_COLUMNS = ("cloud",)  # E-23: "public" (or empty) unless the subscription is sovereign
+TEXT_COLUMNS = ("month", "service", "offer", "association", "cloud")
 ASSOCIATIONS = ("CSP_T1", "CSP_T2", "DPOR", "TPOR", "PAL", "NONE")
 _ASSOCIATION_ALIASES = {
-    "": "NONE",
-    "-": "NONE",
-    "NONE": "NONE",
-    "NO_ASSOCIATION": "NONE",
-    "CSP_TIER_1": "CSP_T1",
-    "CSPT1": "CSP_T1",
-    "CSP_DIRECT": "CSP_T1",
-    "CSP_T1": "CSP_T1",
-    "CSP_TIER_2": "CSP_T2",
-    "CSPT2": "CSP_T2",
-    "CSP_INDIRECT": "CSP_T2",
-    "CSP_T2": "CSP_T2",
-    "DIGITAL_PARTNER_OF_RECORD": "DPOR",
-    "DPOR": "DPOR",
-    "TRANSACTING_PARTNER_OF_RECORD": "TPOR",
-    "TPOR": "TPOR",
-    "PARTNER_ADMIN_LINK": "PAL",
-    "PAL": "PAL",
-}
+    "": "NONE", "-": "NONE", "NONE": "NONE", "NO_ASSOCIATION": "NONE",
+    "CSP_TIER_1": "CSP_T1", "CSPT1": "CSP_T1", "CSP_DIRECT": "CSP_T1", "CSP_T1": "CSP_T1",
+    "CSP_TIER_2": "CSP_T2", "CSPT2": "CSP_T2", "CSP_INDIRECT": "CSP_T2", "CSP_T2": "CSP_T2",
+    "DIGITAL_PARTNER_OF_RECORD": "DPOR", "DPOR": "DPOR",
+    "TRANSACTING_PARTNER_OF_RECORD": "TPOR", "TPOR": "TPOR",
+    "PARTNER_ADMIN_LINK": "PAL", "PAL": "PAL",
+}  # fmt: skip
 PUBLIC_CLOUDS = ("", "public", "azure", "azurecloud", "global")
+MAX_ERRORS = 50
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -70,24 +64,78 @@ def normalize_association(text: str) -> str | None:
     return _ASSOCIATION_ALIASES.get(key)
 
 
-def _factorize(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
+def factorize(values: Iterable[Any], count: int) -> tuple[list[Any], np.ndarray]:
     """Distinct values (first-seen order) and each value's code, in one C-speed pass over the values.
 
     `setdefault(value, row)` returns the row where the value first appeared; those rows increase in
     insertion order, so a binary search turns them into dense codes 0..k-1.
     """
     first: dict[Any, int] = {}
-    rows = np.fromiter(map(first.setdefault, values, itertools.count()), dtype=np.int64, count=len(values))
+    rows = np.fromiter(map(first.setdefault, values, itertools.count()), dtype=np.int64, count=count)
     starts = np.fromiter(first.values(), dtype=np.int64, count=len(first))
     return list(first), np.searchsorted(starts, rows).astype(np.int32)
 
 
+# --- customers ------------------------------------------------------------------------------------
+class Tenants(Protocol):
+    def __len__(self) -> int: ...
+    def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]: ...
+    def values(self) -> list[str]: ...
+
+
+class _ListTenants:
+    """Customer ids as the list of per-row strings (records given as JSON rows)."""
+
+    def __init__(self, ids: list[str]):
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]:
+        picked = itemgetter(*rows.tolist())(self.ids) if rows.size > 1 else [self.ids[int(r)] for r in rows]
+        distinct, codes = factorize(picked, rows.size)
+        return len(distinct), codes
+
+    def values(self) -> list[str]:
+        return self.ids
+
+
+class _ColumnTenants:
+    """Customer ids as byte ranges of a parsed CSV buffer (see scoring.csvfast)."""
+
+    def __init__(self, column: csvfast.Column):
+        self.column = column
+
+    def __len__(self) -> int:
+        return len(self.column)
+
+    def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]:
+        found = self.column.take(rows).factorize()
+        if found is None:  # very long ids: decode just these rows
+            picked = [self._one(int(r)) for r in rows]
+            distinct, codes = factorize(picked, rows.size)
+            return len(distinct), codes
+        return len(found[0]), found[1]
+
+    def _one(self, row: int) -> str:
+        column = self.column
+        return bytes(column.buf[column.start[row] : column.end[row]]).decode("utf-8")
+
+    def values(self) -> list[str]:
+        found = self.column.factorize()
+        if found is None:
+            return [self._one(i) for i in range(len(self.column))]
+        distinct, codes = found
+        return np.asarray(distinct, dtype=object)[codes].tolist()
+
+
+# --- the records ----------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class AcrRecords:
-    """Columns of ACR records. Text columns: `<name>s` (distinct values) and `<name>` (codes)."""
+    """Columns of ACR records: text columns as `<name>s` (distinct values) and `<name>` (codes)."""
 
-    customers: list[str]
-    customer: np.ndarray
+    customer: Tenants
     month: np.ndarray  # month index, see month_index()
     services: list[str]
     service: np.ndarray
@@ -109,19 +157,22 @@ class AcrRecords:
 
     def to_rows(self) -> list[dict[str, Any]]:
         """Records as JSON rows (the profile's `acr_records`); `cloud` only where not public."""
-        cust, serv, off, assoc, cloud = (
-            np.asarray(v, dtype=object)
-            for v in (self.customers, self.services, self.offers, self.associations, self.clouds)
-        )
+        if not len(self):
+            return []
+        serv, off, assoc, cloud = (
+            np.asarray(v, dtype=object)[codes].tolist()
+            for v, codes in ((self.services, self.service), (self.offers, self.offer),
+                             (self.associations, self.association), (self.clouds, self.cloud))
+        )  # fmt: skip
         months = {int(m): month_text(int(m)) for m in np.unique(self.month)}
         rows = []
         for c, m, s, o, a, cl, u in zip(
-            cust[self.customer] if len(self) else [],
+            self.customer.values(),
             self.month.tolist(),
-            serv[self.service] if len(self) else [],
-            off[self.offer] if len(self) else [],
-            assoc[self.association] if len(self) else [],
-            cloud[self.cloud] if len(self) else [],
+            serv,
+            off,
+            assoc,
+            cloud,
             self.usd.tolist(),
             strict=True,
         ):
@@ -135,224 +186,269 @@ class AcrRecords:
         """A copy with more (already valid) rows appended: used by the planner's apply_plan."""
         return AcrRecords.from_rows([*self.to_rows(), *rows])
 
-    # --- parsing ---------------------------------------------------------------------------------
+    # --- from JSON rows ----------------------------------------------------------------------------
     @classmethod
-    def from_rows(cls, rows: Any, path: str = "acr_records", line_of: int | None = None) -> AcrRecords:
-        """Validate and columnize a list of record dicts. Raises ProfileError naming row and column.
-
-        `line_of`: for CSV input, the file line of row 0, so messages can name the line too.
-        """
+    def from_rows(cls, rows: Any, path: str = "acr_records") -> AcrRecords:
+        """Validate and columnize a list of record dicts. Raises ProfileError naming row and column."""
         if not isinstance(rows, list):
             raise ProfileError([FieldError(path, _short(rows), "must be a list of records")])
         errors: list[FieldError] = []
-
-        def where(i: int, col: str) -> str:
-            return f"{path}[{i}].{col}"
-
-        def note(i: int) -> str:
-            return f" (CSV line {line_of + i})" if line_of is not None else ""
-
         # Shape: every row a dict with exactly the known columns.
         lengths = set(map(len, rows)) if set(map(type, rows)) <= {dict} else None
         has_cloud = False
         if lengths is None or not lengths <= {len(COLUMNS), len(COLUMNS) + 1}:
-            _shape_errors(rows, path, errors, note)
+            _shape_errors(rows, path, errors)
         else:
             has_cloud = len(COLUMNS) + 1 in lengths
             if has_cloud and not all("cloud" in r for r in rows if len(r) == len(COLUMNS) + 1):
-                _shape_errors(rows, path, errors, note)
+                _shape_errors(rows, path, errors)
         if errors:
-            raise ProfileError(errors[:50])
+            raise ProfileError(errors[:MAX_ERRORS])
         try:
             columns = {c: list(map(itemgetter(c), rows)) for c in COLUMNS}
         except KeyError:
-            _shape_errors(rows, path, errors, note)
-            raise ProfileError(errors[:50]) from None
-        columns["cloud"] = [r.get("cloud", "") for r in rows] if has_cloud else []
+            _shape_errors(rows, path, errors)
+            raise ProfileError(errors[:MAX_ERRORS]) from None
+        if has_cloud:
+            columns["cloud"] = [r.get("cloud", "") for r in rows]
+        return _Builder(path, None).from_lists(columns, len(rows))
 
+    # --- from CSV ----------------------------------------------------------------------------------
+    @classmethod
+    def from_csv(cls, source: Path | str | bytes | io.TextIOBase, path: str = "acr_records") -> AcrRecords:
+        """Records from CSV with the same columns (header row required; `cloud` optional).
+
+        `source` is a Path, CSV text (str), bytes, or an open text file. Plain files (no quotes) are
+        parsed vectorized (scoring.csvfast); others with the csv module.
+        """
+        data = _read_bytes(source, path)
+        try:
+            text_head = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8")
+            data.decode("utf-8")  # validate once: every cell below is then valid UTF-8
+        except UnicodeDecodeError:
+            raise ProfileError([FieldError(path, "(bytes)", "the CSV file is not UTF-8 text")]) from None
+        try:
+            header = [h.strip().lower() for h in next(csv.reader([text_head.rstrip("\r")]))]
+        except StopIteration:
+            header = []
+        if not header or header == [""]:
+            raise ProfileError([FieldError(path, "", "the CSV file is empty: it needs a header row")])
+        _check_header(header, path)
+        builder = _Builder(path, line_of=2)
+        columns = csvfast.parse(data, len(header))
+        if columns is not None:
+            records = builder.from_csv_columns(dict(zip(header, columns, strict=True)))
+            if records is not None:
+                return records
+        return builder.from_lists(*_csv_module_columns(data.decode("utf-8"), header, path))
+
+
+class _Builder:
+    """Validation shared by every input form; collects errors with row, column and CSV line."""
+
+    def __init__(self, path: str, line_of: int | None):
+        self.path = path
+        self.line_of = line_of
+        self.errors: list[FieldError] = []
+
+    def where(self, i: int, col: str) -> str:
+        return f"{self.path}[{i}].{col}"
+
+    def note(self, i: int) -> str:
+        return f" (CSV line {self.line_of + i})" if self.line_of is not None else ""
+
+    def error(self, i: int, col: str, value: Any, message: str, suggestions: list[str] | None = None) -> None:
+        self.errors.append(
+            FieldError(self.where(i, col), _short(value), message + self.note(i), suggestions or [])
+        )
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise ProfileError(self.errors[:MAX_ERRORS])
+
+    def from_lists(self, columns: dict[str, Sequence[Any]], n: int) -> AcrRecords:
+        customers = columns["customer"]
+        if not set(map(type, customers)) <= {str} or "" in customers:
+            i = next(i for i, v in enumerate(customers) if not isinstance(v, str) or not v)
+            self.error(
+                i, "customer", customers[i], "must not be empty" if customers[i] == "" else "must be text"
+            )
         coded: dict[str, tuple[list[Any], np.ndarray]] = {}
-        for col in ("customer", "month", "service", "offer", "association", "cloud"):
+        for col in TEXT_COLUMNS:
+            if col not in columns:
+                continue
             try:
-                coded[col] = _factorize(columns[col])
+                coded[col] = factorize(columns[col], n)
             except TypeError:  # unhashable values (lists, dicts)
-                for i, v in enumerate(columns[col]):
-                    if not isinstance(v, str):
-                        errors.append(FieldError(where(i, col), _short(v), f"must be text{note(i)}"))
-                        break
-                raise ProfileError(errors) from None
+                i = next(i for i, v in enumerate(columns[col]) if not isinstance(v, str))
+                self.error(i, col, columns[col][i], "must be text")
+                self.raise_if_errors()
+        amounts = columns["usd"]
+        if not set(map(type, amounts)) <= {int, float}:
+            i = next(i for i, v in enumerate(amounts) if type(v) not in (int, float))
+            self.error(i, "usd", amounts[i], "must be a number of US dollars")
+            amounts = [0.0] * n  # the other columns are still checked, and all errors reported together
+        return self.build(_ListTenants(list(customers)), coded, np.array(amounts, dtype=np.float64), n)
 
+    def from_csv_columns(self, columns: dict[str, csvfast.Column]) -> AcrRecords | None:
+        coded: dict[str, tuple[list[Any], np.ndarray]] = {}
+        for col in TEXT_COLUMNS:
+            if col in columns:
+                found = columns[col].factorize()
+                if found is None:
+                    return None
+                coded[col] = found
+        usd = columns["usd"].floats()
+        if usd is None:
+            return None
+        customer = columns["customer"]
+        empty = np.flatnonzero(customer.lengths() == 0)
+        if empty.size:
+            self.error(int(empty[0]), "customer", "", "must not be empty")
+        return self.build(_ColumnTenants(customer), coded, usd, len(customer))
+
+    def build(
+        self, customer: Tenants, coded: dict[str, tuple[list[Any], np.ndarray]], usd: np.ndarray, n: int
+    ) -> AcrRecords:
         def first_row(col: str, code: int) -> int:
             return int(np.flatnonzero(coded[col][1] == code)[0])
 
-        for col in ("customer", "service", "offer", "cloud"):
-            for code, value in enumerate(coded[col][0]):
-                if not isinstance(value, str) or (col != "cloud" and not value.strip()):
-                    i = first_row(col, code)
-                    msg = "must be text" if not isinstance(value, str) else "must not be empty"
-                    errors.append(FieldError(where(i, col), _short(value), msg + note(i)))
+        for col in ("service", "offer", "cloud"):
+            for code, value in enumerate(coded.get(col, ([], None))[0]):
+                if not isinstance(value, str):
+                    self.error(first_row(col, code), col, value, "must be text")
+                elif col != "cloud" and not value.strip():
+                    self.error(first_row(col, code), col, value, "must not be empty")
         month_values, month_codes = coded["month"]
         month_table = np.zeros(len(month_values), dtype=np.int32)
         for code, value in enumerate(month_values):
             index = month_index(value) if isinstance(value, str) else None
             if index is None:
-                i = first_row("month", code)
-                errors.append(
-                    FieldError(
-                        where(i, "month"),
-                        _short(value),
-                        f"{_short(value)!r} is not a month: expected YYYY-MM, e.g. 2026-09{note(i)}",
-                    )
+                self.error(
+                    first_row("month", code),
+                    "month",
+                    value,
+                    f"{_short(value)!r} is not a month: expected YYYY-MM, e.g. 2026-09",
                 )
             else:
                 month_table[code] = index
         assoc_values, assoc_codes = coded["association"]
-        normalized_assoc: list[str] = []
+        normalized: list[str] = []
         for code, value in enumerate(assoc_values):
             norm = normalize_association(value) if isinstance(value, str) else None
             if norm is None:
-                i = first_row("association", code)
                 near = difflib.get_close_matches(str(value).upper(), ASSOCIATIONS, n=2, cutoff=0.4)
                 hint = f"; did you mean {' or '.join(near)}?" if near else ""
-                errors.append(
-                    FieldError(
-                        where(i, "association"),
-                        _short(value),
-                        f"unknown association type {_short(value)!r}; expected one of "
-                        f"{', '.join(ASSOCIATIONS)}{hint}{note(i)}",
-                        near,
-                    )
+                self.error(
+                    first_row("association", code),
+                    "association",
+                    value,
+                    f"unknown association type {_short(value)!r}; expected one of "
+                    f"{', '.join(ASSOCIATIONS)}{hint}",
+                    near,
                 )
-            normalized_assoc.append(norm or "NONE")
-        usd_list = columns["usd"]
-        if not set(map(type, usd_list)) <= {int, float}:
-            for i, v in enumerate(usd_list):
-                if type(v) not in (int, float):
-                    errors.append(
-                        FieldError(where(i, "usd"), _short(v), f"must be a number of US dollars{note(i)}")
-                    )
-                    break
-        if errors:
-            raise ProfileError(errors[:50])
-        usd = np.array(usd_list, dtype=np.float64)
+            normalized.append(norm or "NONE")
         if usd.size and not np.isfinite(usd).all():
             i = int(np.flatnonzero(~np.isfinite(usd))[0])
-            raise ProfileError(
-                [FieldError(where(i, "usd"), usd_list[i], f"must be a finite amount{note(i)}")]
-            )
-        if usd.size and np.abs(usd).max() > 1e13:
+            self.error(i, "usd", float(usd[i]), "must be a finite amount")
+        elif usd.size and np.abs(usd).max() > 1e13:
             i = int(np.argmax(np.abs(usd)))
-            raise ProfileError(
-                [FieldError(where(i, "usd"), usd_list[i], f"is not a plausible amount{note(i)}")]
-            )
+            self.error(i, "usd", float(usd[i]), "is not a plausible amount")
+        self.raise_if_errors()
         # Merge association spellings that normalize to the same code ("CSP Tier 1" and "CSP_T1").
-        assoc_unique, assoc_remap = _factorize(normalized_assoc)
-        assoc = np.asarray(assoc_remap, dtype=np.int32)[assoc_codes] if len(rows) else assoc_codes
-        cloud_values, cloud_codes = coded["cloud"]
-        if not has_cloud:
-            cloud_values, cloud_codes = [""], np.zeros(len(rows), dtype=np.int32)
-        return cls(
-            customers=coded["customer"][0],
-            customer=coded["customer"][1],
-            month=month_table[month_codes] if len(rows) else np.zeros(0, dtype=np.int32),
+        assoc_unique, assoc_remap = factorize(normalized, len(normalized))
+        cloud_values, cloud_codes = coded.get("cloud", ([""], np.zeros(n, dtype=np.int32)))
+        return AcrRecords(
+            customer=customer,
+            month=month_table[month_codes] if n else np.zeros(0, dtype=np.int32),
             services=coded["service"][0],
             service=coded["service"][1],
             offers=coded["offer"][0],
             offer=coded["offer"][1],
             associations=assoc_unique,
-            association=assoc,
+            association=assoc_remap[assoc_codes] if n else assoc_codes,
             clouds=[str(c).strip().lower() for c in cloud_values],
             cloud=cloud_codes,
             usd=usd,
         )
 
-    @classmethod
-    def from_csv(cls, source: Path | str | bytes | io.TextIOBase, path: str = "acr_records") -> AcrRecords:
-        """Records from CSV text with the same columns (header row required; `cloud` optional).
 
-        `source` is a Path, CSV text (str), bytes, or an open text file.
-        """
-        if isinstance(source, Path):
-            try:
-                text = source.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise ProfileError([FieldError(path, str(source), f"cannot read CSV file: {exc}")]) from exc
-        elif isinstance(source, bytes):
-            try:
-                text = source.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise ProfileError([FieldError(path, "(bytes)", "CSV is not UTF-8 text")]) from exc
-        elif isinstance(source, str):
-            text = source.lstrip("\ufeff")
-        else:
-            text = source.read()
-        reader = csv.reader(io.StringIO(text))
+def _read_bytes(source: Path | str | bytes | io.TextIOBase, path: str) -> bytes:
+    if isinstance(source, Path):
         try:
-            header = [h.strip().lower() for h in next(reader)]
-        except StopIteration:
-            raise ProfileError(
-                [FieldError(path, "", "the CSV file is empty: it needs a header row")]
-            ) from None
-        except csv.Error as exc:
-            raise ProfileError([FieldError(path, "", f"not valid CSV: {exc}")]) from None
-        missing = [c for c in COLUMNS if c not in header]
-        unknown = [h for h in header if h not in COLUMNS and h not in OPTIONAL_COLUMNS]
-        if missing or unknown or len(set(header)) != len(header):
-            parts = []
-            if missing:
-                parts.append(f"missing column(s) {', '.join(missing)}")
-            if unknown:
-                parts.append(f"unknown column(s) {', '.join(unknown)}")
-            if len(set(header)) != len(header):
-                parts.append("repeated column names")
+            data = source.read_bytes()
+        except OSError as exc:
+            raise ProfileError([FieldError(path, str(source), f"cannot read CSV file: {exc}")]) from exc
+    elif isinstance(source, bytes):
+        data = source
+    elif isinstance(source, str):
+        data = source.encode("utf-8")
+    else:
+        data = source.read().encode("utf-8")
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
+def _check_header(header: list[str], path: str) -> None:
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [h for h in header if h not in COLUMNS and h not in OPTIONAL_COLUMNS]
+    repeated = len(set(header)) != len(header)
+    if missing or unknown or repeated:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            parts.append(f"unknown column(s) {', '.join(unknown)}")
+        if repeated:
+            parts.append("repeated column names")
+        message = "; ".join(parts) + f"; expected {','.join(COLUMNS)}[,cloud]"
+        raise ProfileError([FieldError(f"{path} (CSV header)", ",".join(header), message)])
+
+
+def _csv_module_columns(text: str, header: list[str], path: str) -> tuple[dict[str, list[Any]], int]:
+    """Columns by the csv module: quoted fields, blank lines; names the first ragged row."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        next(reader)
+        raw = [row for row in reader if row]
+    except csv.Error as exc:
+        raise ProfileError([FieldError(path, "", f"not valid CSV (line {reader.line_num}): {exc}")]) from None
+    width = len(header)
+    for i, row in enumerate(raw):
+        if len(row) != width:
             raise ProfileError(
                 [
                     FieldError(
-                        f"{path} (CSV header)",
-                        ",".join(header),
-                        "; ".join(parts) + f"; expected {','.join(COLUMNS)}[,cloud]",
+                        f"{path}[{i}]",
+                        ",".join(row),
+                        f"has {len(row)} values, the header has {width} (CSV line {i + 2})",
                     )
                 ]
             )
-        try:
-            raw = [row for row in reader if row]
-        except csv.Error as exc:
-            raise ProfileError(
-                [FieldError(path, "", f"not valid CSV (line {reader.line_num}): {exc}")]
-            ) from None
-        width = len(header)
-        for i, row in enumerate(raw):
-            if len(row) != width:
-                raise ProfileError(
-                    [
-                        FieldError(
-                            f"{path}[{i}]",
-                            ",".join(row),
-                            f"has {len(row)} values, the header has {width} (CSV line {i + 2})",
-                        )
-                    ]
+    transposed = zip(*raw, strict=True) if raw else ([] for _ in header)
+    columns: dict[str, list[Any]] = {h: list(col) for h, col in zip(header, transposed, strict=True)}
+    text_amounts = columns["usd"]
+    try:
+        columns["usd"] = list(map(float, text_amounts))
+    except ValueError:
+        i = next(i for i, v in enumerate(text_amounts) if not _is_float(v))
+        raise ProfileError(
+            [
+                FieldError(
+                    f"{path}[{i}].usd",
+                    text_amounts[i],
+                    f"{text_amounts[i]!r} is not a number of US dollars (CSV line {i + 2})",
                 )
-        usd_at = header.index("usd")
-        try:
-            amounts = [float(row[usd_at]) for row in raw]
-        except ValueError:
-            for i, row in enumerate(raw):
-                try:
-                    float(row[usd_at])
-                except ValueError:
-                    raise ProfileError(
-                        [
-                            FieldError(
-                                f"{path}[{i}].usd",
-                                row[usd_at],
-                                f"{row[usd_at]!r} is not a number of US dollars (CSV line {i + 2})",
-                            )
-                        ]
-                    ) from None
-            raise
-        keyed = [dict(zip(header, row, strict=True)) for row in raw]
-        for row, amount in zip(keyed, amounts, strict=True):
-            row["usd"] = amount
-        return cls.from_rows(keyed, path=path, line_of=2)
+            ]
+        ) from None
+    return columns, len(raw)
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _short(value: Any) -> Any:
@@ -363,7 +459,7 @@ def _short(value: Any) -> Any:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _shape_errors(rows: list[Any], path: str, errors: list[FieldError], note: Any) -> None:
+def _shape_errors(rows: list[Any], path: str, errors: list[FieldError]) -> None:
     allowed = set(COLUMNS) | set(OPTIONAL_COLUMNS)
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
@@ -372,18 +468,13 @@ def _shape_errors(rows: list[Any], path: str, errors: list[FieldError], note: An
             )
         else:
             missing = [c for c in COLUMNS if c not in row]
-            unknown = [k for k in row if k not in allowed]
             if missing:
-                errors.append(
-                    FieldError(f"{path}[{i}]", _short(row), f"missing {', '.join(missing)}{note(i)}")
-                )
-            for key in unknown:
+                errors.append(FieldError(f"{path}[{i}]", _short(row), f"missing {', '.join(missing)}"))
+            for key in (k for k in row if k not in allowed):
                 near = difflib.get_close_matches(str(key), [*COLUMNS, *OPTIONAL_COLUMNS], n=1)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
                 errors.append(
-                    FieldError(
-                        f"{path}[{i}].{key}", _short(row[key]), f"unknown column {key!r}{hint}{note(i)}", near
-                    )
+                    FieldError(f"{path}[{i}].{key}", _short(row[key]), f"unknown column {key!r}{hint}", near)
                 )
         if len(errors) >= 20:
             return

@@ -182,3 +182,74 @@ def test_empty_records_score_zero_with_reasons():
     result = card([])
     for metric in result.designation(DA).metrics:
         assert metric.points == 0 and metric.reasons
+
+
+def test_csv_quoted_fields_crlf_and_blank_lines_parse_like_the_fast_path():
+    quoted = (
+        'customer,month,service,offer,association,usd\r\n"t,1",2026-09,"SQL, managed",Azure plan,CSP_T1,5\r\n'
+        "\r\nt2,2026-09,Storage,Azure plan,PAL,6\r\n"
+    )
+    rows = AcrRecords.from_csv(quoted).to_rows()
+    assert [(r["customer"], r["service"], r["usd"]) for r in rows] == [
+        ("t,1", "SQL, managed", 5.0),
+        ("t2", "Storage", 6.0),
+    ]
+    plain = "customer,month,service,offer,association,usd\r\nt2,2026-09,Storage,Azure plan,PAL,6\r\n"
+    assert AcrRecords.from_csv(plain).to_rows() == rows[1:]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(
+    st.characters(blacklist_characters=',"\r\n', blacklist_categories=("Cs",)), min_size=1, max_size=20
+).filter(str.strip)
+_AMOUNT = st.one_of(
+    st.integers(-(10**6), 10**6).map(float),
+    st.decimals(-(10**6), 10**6, places=2, allow_nan=False, allow_infinity=False).map(float),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "customer": _TEXT,
+                "month": st.sampled_from(["2025-09", "2026-08", "2026-09"]),
+                "service": _TEXT,
+                "offer": _TEXT,
+                "association": st.sampled_from(["CSP_T1", "PAL", "DPOR", "csp tier 2", "NONE"]),
+                "usd": _AMOUNT,
+            }
+        ),
+        max_size=25,
+    )
+)
+def test_csv_fast_path_equals_json_rows(rows):
+    text = "customer,month,service,offer,association,usd\n" + "".join(
+        f"{r['customer']},{r['month']},{r['service']},{r['offer']},{r['association']},{r['usd']!r}\n"
+        for r in rows
+    )
+    assert AcrRecords.from_csv(text).to_rows() == AcrRecords.from_rows(rows).to_rows()
+
+
+def test_csv_fast_path_handles_a_large_file_like_the_csv_module():
+    rows = [
+        row(
+            f"tenant-{i % 997}",
+            f"2026-0{1 + i % 9}",
+            1 + i % 7 - 3.25,
+            service=f"svc {i % 13}",
+            association=("CSP_T1", "PAL", "DPOR")[i % 3],
+        )
+        for i in range(100_000)
+    ]
+    text = "customer,month,service,offer,association,usd\n" + "".join(
+        f"{r['customer']},{r['month']},{r['service']},{r['offer']},{r['association']},{r['usd']}\n"
+        for r in rows
+    )
+    fast = AcrRecords.from_csv(text)
+    assert fast.to_rows() == AcrRecords.from_rows(rows).to_rows()
+    assert fast.customer.__class__.__name__ == "_ColumnTenants"  # the vectorized path was taken
