@@ -357,6 +357,18 @@ def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
         ),
         "person_certs",
     )
+    items += _with_error(
+        view,
+        state,
+        ac.input_text(
+            "person_codes",
+            label=_t(view, "people.codes"),
+            value=_text_value(_value(state, "person_codes", "")),
+            placeholder=_t(view, "people.codes_hint"),
+            max_length=600,
+        ),
+        "person_codes",
+    )
     actions = [
         button(
             view,

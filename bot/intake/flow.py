@@ -143,7 +143,9 @@ def _read_step(
 
 
 def _pending_person(data: dict[str, Any]) -> bool:
-    return any(not validate._blank(data.get(name)) for name in ("person_name", "person_certs"))
+    return any(
+        not validate._blank(data.get(name)) for name in ("person_name", "person_certs", "person_codes")
+    )
 
 
 def _people_action(state: IntakeState, nav: str, meta: dict[str, Any], data: dict[str, Any]) -> Outcome:

@@ -238,45 +238,43 @@ def _unknown(out: Checked, name: str, code: str) -> None:
         out.fail(name, "error.unknown_certification", code=code[:60])
 
 
+def split_codes(text: str) -> list[str]:
+    return [c.strip() for c in re.split(r"[,;/|\n]", text) if c.strip()]
+
+
 def read_person(data: dict[str, Any], draft: Draft, editing: int | None) -> Checked:
-    """The add/edit-person form: a name and certifications chosen from the catalog."""
+    """The add/edit-person form: a name, certifications chosen from the catalog and/or typed codes."""
     out = Checked(draft=draft.model_copy(deep=True))
     name = read_text(data, "person_name", out, limit=MAX_NAME)
     certs = read_choices(data, "person_certs", out)
-    if name is None or certs is None:
-        return out
-    if not name:
+    typed = read_text(data, "person_codes", out, limit=MAX_CERTS_PER_PERSON * 60)
+    if name == "":
         out.fail("person_name", "error.person_without_name")
-        return out
-    if len(certs) > MAX_CERTS_PER_PERSON:
-        out.fail("person_certs", "error.too_many", max=MAX_CERTS_PER_PERSON)
-        return out
     slugs: list[str] = []
-    for code in certs:
-        found = _resolve(code)
-        if found is None:
-            _unknown(out, "person_certs", code)
-            return out
-        slugs.append(found.slug)
+    for field_name, codes in (("person_certs", certs), ("person_codes", split_codes(typed or ""))):
+        for code in codes or []:
+            found = _resolve(code)
+            if found is None:
+                _unknown(out, field_name, code)
+                break
+            slugs.append(found.slug)
+    slugs = list(dict.fromkeys(slugs))
+    if len(slugs) > MAX_CERTS_PER_PERSON:
+        out.fail("person_certs", "error.too_many", max=MAX_CERTS_PER_PERSON)
     people = out.draft.people
-    clash = next(
-        (i for i, p in enumerate(people) if p.name.casefold() == name.casefold() and i != editing), None
-    )
-    if clash is not None:
+    if name and any(p.name.casefold() == name.casefold() and i != editing for i, p in enumerate(people)):
         out.fail("person_name", "error.duplicate_person", name=name)
+    if editing is None and len(people) >= MAX_PEOPLE:
+        out.fail("person_name", "error.too_many_people", max=MAX_PEOPLE)
+    if not out.ok or not name:
         return out
     if editing is None:
-        if len(people) >= MAX_PEOPLE:
-            out.fail("person_name", "error.too_many_people", max=MAX_PEOPLE)
-            return out
-        people.append(
-            DraftPerson(id=out.draft.next_person_id(), name=name, certifications=list(dict.fromkeys(slugs)))
-        )
+        people.append(DraftPerson(id=out.draft.next_person_id(), name=name, certifications=list(slugs)))
     else:
         person = people[editing]
         kept = {c.get("id"): c for c in person.certifications if isinstance(c, dict)}
         # A certification kept from the saved profile keeps its expiry date.
-        person.certifications = [kept.get(s, s) for s in dict.fromkeys(slugs)]
+        person.certifications = [kept.get(slug, slug) for slug in slugs]
         person.name = name
     return out
 

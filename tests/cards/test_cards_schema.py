@@ -73,6 +73,7 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
         "areas",
         "person_name",
         "person_certs",
+        "person_codes",
         "bulk",
         "customers_last_month",
         "customers_year_ago",
@@ -85,9 +86,9 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
     steps = {
         Step.ORGANISATION: fields[:5],
         Step.AREAS: fields[5:6],
-        Step.PEOPLE: fields[6:9],
-        Step.USAGE: fields[9:14],
-        Step.SERVICES: fields[14:],
+        Step.PEOPLE: fields[6:10],
+        Step.USAGE: fields[10:15],
+        Step.SERVICES: fields[15:],
     }
     keys = error_keys()
     for step, names in steps.items():

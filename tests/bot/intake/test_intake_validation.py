@@ -126,6 +126,28 @@ async def test_an_unknown_certification_gets_suggestions(harness: Harness) -> No
     assert "AZ-305" in message or "AZ-303" in message or "AZ-300" in message
 
 
+async def test_typed_codes_are_read_like_the_choices_and_typos_get_suggestions(harness: Harness) -> None:
+    await walk_to(harness, "people")
+    await harness.press(
+        "save_person", person_name="Ada", person_certs="azure-administrator", person_codes="az-305; DP-30"
+    )
+    message = field_error(harness.last_card, "person_codes")
+    assert message.startswith('Unknown certification "DP-30". Did you mean: ')
+    assert harness.inputs()["person_codes"]["value"] == "az-305; DP-30"
+    await harness.press(
+        "save_person", person_name="Ada", person_certs="azure-administrator", person_codes="az-305"
+    )
+    assert "Added Ada." in harness.text() and "AZ-104, AZ-305" in harness.text()
+
+
+async def test_every_wrong_field_of_the_person_form_is_reported_at_once(harness: Harness) -> None:
+    await walk_to(harness, "people")
+    await harness.press("save_person", person_name="", person_certs="not-a-cert", person_codes="XX-1")
+    assert field_error(harness.last_card, "person_name") == "Every person needs a name."
+    assert field_error(harness.last_card, "person_certs").startswith('Unknown certification "not-a-cert"')
+    assert field_error(harness.last_card, "person_codes").startswith('Unknown certification "XX-1"')
+
+
 async def test_the_same_person_twice_is_refused(harness: Harness) -> None:
     await walk_to(harness, "people")
     await harness.press("save_person", person_name="Ada", person_certs="azure-administrator")
