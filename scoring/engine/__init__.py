@@ -8,6 +8,7 @@ from scoring.catalog import CLOUD_PLATFORM_VERSION, default_catalog
 from scoring.engine.cloud_platform import score_cloud_platform
 from scoring.engine.context import Context
 from scoring.engine.designation import score_designation
+from scoring.errors import FieldError, ProfileError
 from scoring.ids import Area, ReasonCode
 from scoring.models import Profile
 from scoring.results import Reason, Scorecard
@@ -21,13 +22,23 @@ def score_profile(
     settings: Settings | None = None,
 ) -> Scorecard:
     """Score a profile. `rules`/`as_of` override the profile's; the rules default to the version in
-    force on the scoring date. Raises KeyError for an unknown rule version."""
+    force on the scoring date. Raises ProfileError for an unknown rule version or a bad date."""
     from scoring.planner import plan_designation  # the planner builds on the engine
 
     settings = settings or Settings()
     catalog = default_catalog(settings.catalog_dir)
-    day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or profile.as_of)
+    try:
+        day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or profile.as_of)
+    except ValueError:
+        raise ProfileError(
+            [FieldError("as_of", as_of, f"'{as_of}' is not a date: expected YYYY-MM-DD")]
+        ) from None
     version = rules or profile.rules
+    if version and version not in catalog.rule_sets:
+        known = ", ".join(catalog.rule_sets)
+        raise ProfileError(
+            [FieldError("rules", version, f"unknown rule version '{version}'; known: {known}")]
+        )
     rule_set = catalog.rule_set(version) if version else catalog.in_force(day)
     track, track_rules = rule_set.track_rules(profile.track)
     ctx = Context(profile, day, rule_set, track, track_rules, settings, catalog)

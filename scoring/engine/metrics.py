@@ -155,11 +155,16 @@ def score_skilling(metric: Metric, rules: MetricRules, ctx: Context) -> Scored:
             )
         else:
             reasons.append(Reason(code=ReasonCode.NO_SCORING_PEOPLE, have=0, people=[], **step_fields))
-        uncapped = sum(track.gate_points for _ in gates) + rules.points_each * scoring.have
+        uncapped = rules.points_each * scoring.have
+        if ctx.settings.smb_cap_includes_gate_points:  # E-21: gate points count inside the cap
+            uncapped += track.gate_points * len(gates)
         reasons += _capped(uncapped, rules)
     for item in ignored.values():
         reasons.append(
             Reason(code=item.code, person=item.person, certification=item.certification, on=item.on)
         )
-    result = MetricResult(metric=metric, points=points, max=rules.max, value=scoring.have, reasons=reasons)
+    top = (
+        rules.max if ctx.settings.smb_cap_includes_gate_points else rules.max + track.gate_points * len(gates)
+    )
+    result = MetricResult(metric=metric, points=points, max=top, value=scoring.have, reasons=reasons)
     return Scored(result, rules, SkillingState(gates, scoring))
