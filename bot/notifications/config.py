@@ -25,6 +25,7 @@ class NotifyConfig(BaseModel):
     backoff_base_seconds: float = Field(1.0, gt=0)
     backoff_max_seconds: float = Field(60.0, gt=0)
     concurrency: int = Field(64, ge=1)  # sends in flight across tenants
+    poll_seconds: float = Field(2.0, gt=0)  # how often a run re-checks conversations another run holds
     app_id: str = ""
 
     @field_validator("timezone")
@@ -64,7 +65,9 @@ class NotifyConfig(BaseModel):
 
     @classmethod
     def from_services(cls, services: Any) -> NotifyConfig:
-        override = getattr(services, "notify_config", None)
+        # Tests and benchmarks put a ready config in `services.extras["notify_config"]`.
+        extras = getattr(services, "extras", None)
+        override = extras.get("notify_config") if isinstance(extras, dict) else None
         if isinstance(override, NotifyConfig):
             return override
         return cls.from_settings(getattr(services, "settings", None))

@@ -7,12 +7,15 @@
   the reference is unusable: deactivate, never retry.
 - Anything else (500, connection refused, a bug) fails this conversation for this run.
 
-msrest's own retry policy would silently repeat 500/502/503/504 three times with real sleeps; the
-callback switches it off for the client of this turn so the rules above are the only ones.
+The connector client of the turn retries by itself (msrest, or the pooled aiohttp sender of
+bot/sdk_fixes.py: 5xx and connection errors, with real sleeps). These rules must be the only ones,
+so the callback sends through `ConnectorSender`: a connector client with the turn client's
+credentials and serviceUrl whose pipeline makes exactly one HTTP attempt.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import email.utils
 import logging
@@ -24,8 +27,8 @@ from typing import Any
 
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ConversationReference
-from urllib3 import Retry
 
+from bot.notifications.connector import ConnectorSender
 from bot.notifications.pacing import Clock, Sleep, backoff_delay
 
 log = logging.getLogger(__name__)
@@ -55,22 +58,6 @@ class SendFailure:
     code: str | None
     retry_after: float | None
     message: str
-
-
-class _NoRetries:
-    """A msrest retry policy that never retries (the job decides)."""
-
-    retries = 0
-    backoff_factor = 0
-    max_backoff = 0
-
-    def __call__(self) -> Retry:
-        return Retry(
-            total=0, connect=0, read=0, redirect=0, status=0, status_forcelist=[], raise_on_status=False
-        )
-
-
-_NO_RETRIES = _NoRetries()
 
 
 def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
@@ -108,13 +95,16 @@ def classify(error: BaseException, now: dt.datetime) -> SendFailure:
     )
 
 
-def _send_callback(activity: Activity) -> Callable[[TurnContext], Awaitable[None]]:
+def _send_callback(
+    activity: Activity, reference: ConversationReference, sender: ConnectorSender
+) -> Callable[[TurnContext], Awaitable[None]]:
     async def callback(turn_context: TurnContext) -> None:
         client = turn_context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
-        config = getattr(client, "config", None)
-        if config is not None:
-            config.retry_policy = _NO_RETRIES
-        await turn_context.send_activity(activity)
+        if client is None:  # an adapter without a Bot Connector (botbuilder's TestAdapter)
+            await turn_context.send_activity(activity)
+            return
+        outgoing = TurnContext.apply_conversation_reference(copy.copy(activity), reference)
+        await sender.send(client, outgoing)
 
     return callback
 
@@ -122,6 +112,7 @@ def _send_callback(activity: Activity) -> Callable[[TurnContext], Awaitable[None
 async def deliver(
     adapter: Any,
     app_id: str,
+    sender: ConnectorSender,
     reference: ConversationReference,
     activity: Activity,
     *,
@@ -138,7 +129,9 @@ async def deliver(
         if before_try is not None:
             await before_try()
         try:
-            await adapter.continue_conversation(reference, _send_callback(activity), app_id)
+            await adapter.continue_conversation(
+                reference, _send_callback(activity, reference, sender), app_id
+            )
             return DeliveryResult(Outcome.SENT, tries=attempt + 1, retries=attempt)
         except Exception as error:  # a send can fail in many SDK layers; classify, never crash the run
             failure = classify(error, clock())

@@ -28,6 +28,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationR
 
 from bot.notifications.card import CARD_CONTENT_TYPE, build_card, summary_text
 from bot.notifications.config import NotifyConfig
+from bot.notifications.connector import ConnectorSender
 from bot.notifications.content import NotificationContent, score_month
 from bot.notifications.delivery import DeliveryResult, Outcome, deliver
 from bot.notifications.models import ConversationRecord, Delivery, MonthEntry, NotifySummary, RunRecord
@@ -72,6 +73,7 @@ class _Run:
     compose: Composer
     summary: NotifySummary
     in_flight: asyncio.Semaphore
+    sender: ConnectorSender
     waiting: list[tuple[str, str]] = field(default_factory=list)
 
     # --- claims ---------------------------------------------------------------------------------
@@ -190,6 +192,7 @@ class _Run:
             result = await deliver(
                 self.services.adapter,
                 self.config.app_id,
+                self.sender,
                 reference,
                 activity,
                 max_tries=self.config.max_tries,
@@ -262,7 +265,8 @@ class _Run:
             if leases:
                 delay = (min(leases) - self.clock()).total_seconds()
                 if delay > 0:
-                    await self.sleep(min(delay, self.config.lease_seconds) + 0.001)
+                    # Poll: the other run usually finishes long before its lease would expire.
+                    await self.sleep(min(delay + 0.001, self.config.poll_seconds))
             for tenant_id, conversation_id in pending:
                 record = await self.store.get(tenant_id, conversation_id)
                 reason = self._claimable(record)
@@ -283,6 +287,13 @@ class _Run:
                     TokenBucket(self.config.rate_per_second, 1.0, monotonic=self.monotonic, sleep=self.sleep),
                 )
                 await self.visit(tenant_id, conversation_id, content, bucket)
+
+
+def _shared_session(services: Any) -> Any:
+    """The service's pooled HTTP session (bot/sdk_fixes.py), if it has one; else the sender makes its own."""
+    pool = getattr(services, "pool", None)
+    http = getattr(pool, "http", None)
+    return http.session() if http is not None else None
 
 
 async def run_notify(
@@ -323,6 +334,7 @@ async def run_notify(
         compose=compose or compose_for_tenant,
         summary=summary,
         in_flight=asyncio.Semaphore(config.concurrency),
+        sender=ConnectorSender(_shared_session(services)),
     )
     started = time.perf_counter()
     await store.put_run(RunRecord(month=month, started_at=now))

@@ -22,7 +22,7 @@ def utc_now() -> dt.datetime:
 
 
 class TokenBucket:
-    """At most `rate` acquisitions per second on average, with bursts up to `burst`.
+    """At most `rate` acquisitions per second on average, bursts up to `burst` (default 1: evenly spaced).
 
     Waiters are served in arrival order (a lock held while waiting), so one tenant's sends go out
     evenly instead of in a thundering herd.
@@ -39,7 +39,7 @@ class TokenBucket:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self.capacity = max(1.0, burst if burst is not None else rate)
+        self.capacity = max(1.0, burst if burst is not None else 1.0)
         self._tokens = self.capacity
         self._monotonic = monotonic
         self._sleep = sleep
@@ -54,10 +54,12 @@ class TokenBucket:
     async def acquire(self) -> None:
         async with self._lock:
             self._refill()
-            while self._tokens < 1.0:
+            # The tolerance absorbs float rounding: a wait of (1 - 0.9999999) / rate can be too small to
+            # move a monotonic clock at all, and the loop would spin.
+            while self._tokens < 1.0 - 1e-6:
                 await self._sleep((1.0 - self._tokens) / self.rate)
                 self._refill()
-            self._tokens -= 1.0
+            self._tokens = max(0.0, self._tokens - 1.0)
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> float:

@@ -32,7 +32,8 @@ def tenant_of(activity: Activity) -> str | None:
     tenant = (data.get("tenant") or {}).get("id") if isinstance(data.get("tenant"), dict) else None
     if not tenant and activity.conversation is not None:
         tenant = activity.conversation.tenant_id
-    return str(tenant) if tenant else None
+    # Lower-case like the profile store: one tenant, one key, however Teams spells the GUID.
+    return str(tenant).strip().lower() if tenant else None
 
 
 def conversation_of(activity: Activity) -> str | None:

@@ -3,8 +3,9 @@
 Layout (keys are storage keys, values plain JSON dicts):
 - `notify/index`: {"refs": {"<tenant>|<conversation>": true}}: the conversations to visit. A
   botbuilder Storage cannot list keys, so the index is kept beside the records.
-- `notify/ref/<tenant>/<conversation>`: one `ConversationRecord` per conversation: the reference
-  (latest serviceUrl), subscription, active flag and, per month, the delivery entry (claim or
+- `notify-<xx>/<tenant>/<conversation>` (`xx`: a hash shard): one `ConversationRecord` per
+  conversation: the reference (latest serviceUrl), subscription, active flag and, per month, the
+  delivery entry (claim or
   outcome). The ledger lives in the record itself so a claim is a compare-and-swap on a document
   that already exists (botbuilder storages have no atomic create-if-absent, but all honour eTags
   on replace). An uninstalled conversation keeps its record as a tombstone without the reference,
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import hashlib
 import logging
 import urllib.parse
 from collections.abc import Callable
@@ -44,7 +46,10 @@ def _quote(value: str) -> str:
 
 
 def ref_key(tenant_id: str, conversation_id: str) -> str:
-    return f"notify/ref/{_quote(tenant_id)}/{_quote(conversation_id)}"
+    # Spread over 256 key prefixes: TinyDBStorage keeps one file per first path segment and rewrites
+    # it on every write, so one file for 10,000 conversations would make each claim cost ~100 ms.
+    digest = hashlib.blake2b(f"{tenant_id}|{conversation_id}".encode(), digest_size=1).digest()[0]
+    return f"notify-{digest:02x}/{_quote(tenant_id)}/{_quote(conversation_id)}"
 
 
 def index_entry(tenant_id: str, conversation_id: str) -> str:

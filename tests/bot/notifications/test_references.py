@@ -1,0 +1,133 @@
+"""Conversation references follow Teams' install, uninstall, message and teamDeleted events."""
+
+from __future__ import annotations
+
+from botbuilder.core import TurnContext
+from notify_helpers import activity, turn
+
+from bot.notifications import set_subscription
+from bot.notifications.models import Delivery, MonthEntry
+from bot.notifications.store import NotifyStore
+from cards.i18n import t
+
+
+async def test_install_adds_a_subscribed_reference(services):
+    await turn(services, activity("installationUpdate", action="add", service_url="http://one/"))
+    record = await NotifyStore(services.storage).get("tenant-a", "a:personal-1")
+    assert record is not None and record.installed and record.subscribed and record.active
+    assert record.reference["serviceUrl"] == "http://one/"
+    assert record.reference.get("activityId") is None  # proactive posts are not replies
+    assert await NotifyStore(services.storage).index() == [("tenant-a", "a:personal-1")]
+
+
+async def test_message_adds_an_unknown_conversation_and_refreshes_the_service_url(services):
+    await turn(services, activity("message", text="hi", service_url="http://one/"))
+    await turn(services, activity("message", text="hi", service_url="http://two/", locale="fr-FR"))
+    record = await NotifyStore(services.storage).get("tenant-a", "a:personal-1")
+    assert record.reference["serviceUrl"] == "http://two/"
+    assert record.locale == "fr"
+
+
+async def test_tenant_ids_are_case_insensitive(services):
+    await turn(services, activity("message", text="hi", tenant="TENANT-A"))
+    assert await NotifyStore(services.storage).index() == [("tenant-a", "a:personal-1")]
+
+
+async def test_channel_reply_chains_map_to_their_channel(services):
+    await turn(
+        services,
+        activity("message", conversation="19:abc@thread.tacv2;messageid=1700", conversation_type="channel"),
+    )
+    store = NotifyStore(services.storage)
+    assert await store.index() == [("tenant-a", "19:abc@thread.tacv2")]
+    record = await store.get("tenant-a", "19:abc@thread.tacv2")
+    assert record.reference["conversation"]["id"] == "19:abc@thread.tacv2"
+
+
+async def test_uninstall_removes_the_reference_but_keeps_the_month_ledger(services):
+    store = NotifyStore(services.storage)
+    await turn(services, activity("installationUpdate", action="add"))
+    await store.update(
+        "tenant-a",
+        "a:personal-1",
+        lambda r: r.model_copy(update={"months": {"2026-11": MonthEntry(state=Delivery.SENT, tries=1)}}),
+    )
+    await turn(services, activity("installationUpdate", action="remove"))
+    record = await store.get("tenant-a", "a:personal-1")
+    assert not record.installed and record.reference is None and "2026-11" in record.months
+    assert await store.index() == []
+    # Reinstalled: subscribed again, and the month already sent is still known.
+    await turn(services, activity("installationUpdate", action="add"))
+    record = await store.get("tenant-a", "a:personal-1")
+    assert record.installed and record.subscribed and record.months["2026-11"].state == "sent"
+
+
+async def test_bot_removed_from_members_removes_the_reference(services):
+    await turn(
+        services, activity("conversationUpdate", conversation="19:g@thread.v2", conversation_type="groupChat")
+    )
+    await turn(
+        services,
+        activity("conversationUpdate", conversation="19:g@thread.v2", members_removed=["28:notify-test-bot"]),
+    )
+    assert await NotifyStore(services.storage).index() == []
+
+
+async def test_team_deleted_removes_every_channel_of_the_team(services):
+    for channel in ("19:general@thread.tacv2", "19:sales@thread.tacv2"):
+        await turn(
+            services,
+            activity(
+                "message", conversation=channel, team="19:general@thread.tacv2", conversation_type="channel"
+            ),
+        )
+    await turn(services, activity("message", conversation="a:personal-1"))
+    await turn(
+        services,
+        activity(
+            "conversationUpdate",
+            conversation="19:general@thread.tacv2",
+            event_type="teamDeleted",
+            team="19:general@thread.tacv2",
+            conversation_type="channel",
+        ),
+    )
+    assert await NotifyStore(services.storage).index() == [("tenant-a", "a:personal-1")]
+
+
+async def test_activity_without_tenant_or_service_url_is_ignored(services):
+    act = activity("message", text="hi")
+    act.channel_data = {}
+    act.conversation.tenant_id = None
+    await turn(services, act)
+    assert await NotifyStore(services.storage).index() == []
+
+
+async def test_stop_and_start_notifications_in_each_language(services):
+    store = NotifyStore(services.storage)
+    for locale, short in (
+        ("en-US", "en"),
+        ("fr-FR", "fr"),
+        ("de-DE", "de"),
+        ("ko-KR", "ko"),
+        ("zh-TW", "zh-TW"),
+    ):
+        act = activity("message", text="stop", locale=locale, conversation=f"a:{short}")
+        context = TurnContext(services.adapter, act)
+        assert await set_subscription(context, services, False) == t(short, "notify.unsubscribed", day=21)
+        assert not (await store.get("tenant-a", f"a:{short}")).subscribed
+        assert await set_subscription(context, services, False) == t(
+            short, "notify.already_unsubscribed", day=21
+        )
+        assert await set_subscription(context, services, True) == t(short, "notify.subscribed", day=21)
+        assert (await store.get("tenant-a", f"a:{short}")).subscribed
+        assert await set_subscription(context, services, True) == t(
+            short, "notify.already_subscribed", day=21
+        )
+
+
+async def test_a_message_does_not_resubscribe_an_opted_out_conversation(services):
+    act = activity("message", text="stop notifications")
+    await set_subscription(TurnContext(services.adapter, act), services, False)
+    await turn(services, activity("message", text="what is my score"))
+    assert not (await NotifyStore(services.storage).get("tenant-a", "a:personal-1")).subscribed
