@@ -58,6 +58,14 @@ AZURE_SERVICES: tuple[str, ...] = (
 )
 
 
+@cache
+def rule_versions() -> tuple[str, ...]:
+    """Solutions Partner rule versions a user may pick instead of the one in force, oldest first."""
+    from scoring.catalog import versions
+
+    return tuple(versions())
+
+
 def known_services() -> list[str]:
     return list(AZURE_SERVICES)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cards import adaptive as ac
-from cards.catalog_view import certification_choices, certification_short
+from cards.catalog_view import certification_choices, certification_short, rule_versions
 from cards.explain import money, number
 from cards.i18n import normalize_locale, t
 from cards.intake_state import AUTO_RULES, PEOPLE_PER_PAGE, SECTIONS, Draft, FieldError, IntakeState, Step
@@ -175,11 +175,8 @@ def _nav(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
 
 def _organisation(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
     d = state.draft
-    rules_choices = [
-        (_t(view, "organisation.rules_auto", version=view.rules_in_force), AUTO_RULES),
-        ("2023-H2", "2023-H2"),
-        ("2026", "2026"),
-    ]
+    rules_choices = [(_t(view, "organisation.rules_auto", version=view.rules_in_force), AUTO_RULES)]
+    rules_choices += [(version, version) for version in rule_versions()]
     body: list[dict[str, Any]] = []
     body += _with_error(
         view,

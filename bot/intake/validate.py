@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cards.catalog_view import rule_versions
 from cards.intake_state import AUTO_RULES, Draft, DraftPerson, FieldError
 from scoring.ids import Area, Market, Track
 
@@ -32,7 +33,6 @@ MAX_CONSUMPTION_12M = 12 * MAX_ACR_MONTH
 # Small enough that every card stays under Teams' message size limit.
 MAX_ECHO = 200
 MAX_BULK_ECHO = 3_000
-RULE_VERSIONS = ("2023-H2", "2026")
 PARTNER_ID = re.compile(r"^\d{4,10}$")
 
 
@@ -177,7 +177,7 @@ def read_organisation(data: dict[str, Any], draft: Draft) -> Checked:
         out.fail("market", "error.choose_one")
     if track is not None and track not in {t.value for t in Track}:
         out.fail("track", "error.choose_one")
-    if rules is not None and rules not in (AUTO_RULES, *RULE_VERSIONS):
+    if rules is not None and rules not in (AUTO_RULES, *rule_versions()):
         out.fail("rules", "error.choose_one")
     if out.ok:
         out.draft.partner_id, out.draft.partner_name = partner_id or "", name or ""
