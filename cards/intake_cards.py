@@ -137,6 +137,7 @@ def _header(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             "notice.stale_card",
             "notice.unknown_action",
             "notice.profile_rejected",
+            "notice.incomplete",
         }
         out.append(
             ac.container(

@@ -90,6 +90,9 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
     if nav == "confirm":
         if state.step != Step.REVIEW:
             return _notice(state, "notice.unknown_action")
+        missing = first_incomplete(state)
+        if missing is not None:
+            return _notice(_go(state, missing), "notice.incomplete")
         return Outcome(state, "confirm")
     if state.step == Step.PEOPLE and nav in {
         "save_person",
@@ -139,6 +142,16 @@ def _read_step(
         return validate.read_usage(data, draft)
     if state.step == Step.SERVICES:
         return validate.read_services(data, draft, known_services)
+    return None
+
+
+def first_incomplete(state: IntakeState) -> Step | None:
+    """The first section a profile cannot be saved without (reachable when a user jumped ahead)."""
+    draft = state.draft
+    if not draft.partner_id or not draft.partner_name:
+        return Step.ORGANISATION
+    if draft.customers_last_month is None and not draft.acr_records:
+        return Step.USAGE
     return None
 
 

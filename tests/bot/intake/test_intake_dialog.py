@@ -311,3 +311,17 @@ def _navs(h: Harness) -> list[dict[str, Any]]:
         for a in card_schema.actions(h.last_card)
         if isinstance(a.get("data"), dict) and "intake" in a["data"]
     ]
+
+
+async def test_jumping_ahead_cannot_save_an_incomplete_profile(
+    harness: Harness, services: FakeServices
+) -> None:
+    await harness.start()
+    await harness.start(section="services")  # "update my services" while the organisation is still empty
+    assert harness.step() == "services"
+    await harness.press("next", services="Azure Functions")
+    assert harness.step() == "review"
+    await harness.press("confirm")
+    assert harness.step() == "organisation"
+    assert "This section is needed before your data can be saved" in harness.text()
+    assert await services.profiles.get(TENANT) is None
