@@ -30,6 +30,7 @@ from botbuilder.schema import (
 )
 
 from bot.services import Services
+from bot.storage.tinydb_storage import ETagConflictError
 from cards.i18n import normalize_locale, t
 from scoring.ids import Area
 
@@ -121,8 +122,16 @@ class ScoreBot(TeamsActivityHandler):
         turn_context.turn_state[TENANT_KEY] = tenant_id
         await self.parts.on_activity(turn_context, self.services)
         await super().on_turn(turn_context)
-        await self.services.conversation_state.save_changes(turn_context)
-        await self.services.user_state.save_changes(turn_context)
+        for state in (self.services.conversation_state, self.services.user_state):
+            try:
+                await state.save_changes(turn_context)
+            except ETagConflictError as conflict:
+                # Two turns of one conversation overlapped (a double send). The user already has
+                # this turn's answer: keep the other turn's state rather than report an error.
+                if not turn_context.responded:
+                    raise
+                log.warning("kept the concurrent turn's state: %s", conflict,
+                            extra={"conversation_id": activity.conversation.id, "tenant_id": tenant_id})
 
     async def _refuse(self, turn_context: TurnContext, tenant_id: str | None) -> None:
         activity = turn_context.activity
@@ -252,8 +261,6 @@ async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
         "conversation_id": activity.conversation.id if activity.conversation else None,
         "tenant_id": tenant_of(activity), "channel_id": activity.channel_id})
     locale = normalize_locale(activity.locale)
-    from bot.storage.tinydb_storage import ETagConflictError
-
     key = "service.error_busy" if isinstance(error, ETagConflictError) else "service.error_generic"
     text = t(locale, key)
     try:

@@ -22,9 +22,13 @@ PROFILE = {
     "as_of": "2026-10-31",
     "rules": "2023-H2",
     "people": [{"id": "p1", "name": "Ada", "certifications": ["AZ-305", "AZ-104"]}],
-    "usage": {"eligible_customers_last_month": 5, "eligible_customers_same_month_last_year": 3,
-              "acr_last_month": 112700.0, "acr_same_month_last_year": 100000.0,
-              "deployed_services": ["Azure SQL Database"]},
+    "usage": {
+        "eligible_customers_last_month": 5,
+        "eligible_customers_same_month_last_year": 3,
+        "acr_last_month": 112700.0,
+        "acr_same_month_last_year": 100000.0,
+        "deployed_services": ["Azure SQL Database"],
+    },
 }
 
 
@@ -64,8 +68,9 @@ class MockConnector:
         captured = Captured(request.method, request.path, body, dict(request.headers), tuple(peer[:2]))
         self.calls.append(captured)
         if self.fail_next:
-            return web.json_response({"error": {"code": "ServiceError", "message": "try again"}},
-                                     status=self.fail_next.pop(0))
+            return web.json_response(
+                {"error": {"code": "ServiceError", "message": "try again"}}, status=self.fail_next.pop(0)
+            )
         return web.json_response({"id": f"reply-{next(self._ids)}"}, status=200)
 
     async def start(self) -> None:
@@ -107,17 +112,25 @@ class FakeParts:
         self.card_for_verb: dict[str, dict[str, Any]] = {}
 
     def parts(self) -> Parts:
-        return Parts(answer=self.answer, answer_action=self.answer_action, answer_context=FakeContext,
-                     run_intake_turn=self.run_intake_turn, start_intake=self.start_intake,
-                     on_card_action=self.on_card_action, on_activity=self.on_activity,
-                     set_subscription=self.set_subscription)
+        return Parts(
+            answer=self.answer,
+            answer_action=self.answer_action,
+            answer_context=FakeContext,
+            run_intake_turn=self.run_intake_turn,
+            start_intake=self.start_intake,
+            on_card_action=self.on_card_action,
+            on_activity=self.on_activity,
+            set_subscription=self.set_subscription,
+        )
 
     def answer(self, text: str, ctx: FakeContext) -> FakeAnswer:
         self.calls.append(("answer", (text, ctx)))
         if text == "boom":
             raise RuntimeError("simulated bug in the questions part")
-        return self.next_answer or FakeAnswer(text=f"answer to {text!r} in {ctx.locale}",
-                                              area="data_ai" if "data" in text else None)
+        area = "data_ai" if "data" in text else "infrastructure" if "infra" in text else None
+        return self.next_answer or FakeAnswer(
+            text=f"answer to {text!r} in {ctx.locale}", area=area
+        )
 
     def answer_action(self, action: str, area: Any, ctx: FakeContext) -> FakeAnswer:
         self.calls.append(("answer_action", (action, area, ctx)))
@@ -133,6 +146,8 @@ class FakeParts:
 
     async def on_card_action(self, turn_context: Any, services: Any, verb: str, data: dict) -> dict | None:
         self.calls.append(("on_card_action", (verb, data)))
+        if verb == "boom":
+            raise RuntimeError("simulated bug in the intake part")
         return self.card_for_verb.get(verb)
 
     async def on_activity(self, turn_context: Any, services: Any) -> None:
@@ -146,9 +161,18 @@ class FakeParts:
         return [name for name, _ in self.calls]
 
 
-def activity(service_url: str, text: str | None = "what is my score?", *, tenant: str | None = TENANT,
-             conversation: str = "conv-1", locale: str = "en-US", type: str = "message",
-             value: Any = None, name: str | None = None, **extra: Any) -> dict[str, Any]:
+def activity(
+    service_url: str,
+    text: str | None = "what is my score?",
+    *,
+    tenant: str | None = TENANT,
+    conversation: str = "conv-1",
+    locale: str = "en-US",
+    type: str = "message",
+    value: Any = None,
+    name: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": type,
         "id": str(uuid.uuid4()),

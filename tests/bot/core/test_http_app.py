@@ -51,7 +51,7 @@ async def test_a_chunked_body_over_the_limit_gets_413(client, connector, service
 
     async def chunks():
         for start in range(0, len(payload), 4096):
-            yield payload[start:start + 4096]
+            yield payload[start : start + 4096]
 
     response = await client.post("/api/messages", data=chunks(), headers={"Content-Type": "application/json"})
     assert response.status == 413
@@ -80,13 +80,35 @@ async def test_malformed_requests_get_4xx_never_500(client, connector) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(junk=st.dictionaries(st.sampled_from(["type", "text", "serviceUrl", "conversation", "channelId",
-                                              "from", "value", "locale", "channelData", "timestamp",
-                                              "entities", "attachments", "name", "id"]),
-                            st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-                                         lambda inner: st.lists(inner, max_size=3)
-                                         | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-                                         max_leaves=6)))
+@given(
+    junk=st.dictionaries(
+        st.sampled_from(
+            [
+                "type",
+                "text",
+                "serviceUrl",
+                "conversation",
+                "channelId",
+                "from",
+                "value",
+                "locale",
+                "channelData",
+                "timestamp",
+                "entities",
+                "attachments",
+                "name",
+                "id",
+            ]
+        ),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+            lambda inner: (
+                st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+            ),
+            max_leaves=6,
+        ),
+    )
+)
 async def test_fuzzed_activity_fields_never_give_500(client, junk: dict[str, Any]) -> None:
     response = await post(client, junk)
     assert response.status < 500, (junk, await response.text())
@@ -94,8 +116,9 @@ async def test_fuzzed_activity_fields_never_give_500(client, junk: dict[str, Any
 
 async def test_an_error_in_a_turn_gives_a_polite_localized_reply_and_a_log(client, connector, caplog) -> None:
     with caplog.at_level(logging.ERROR, logger="bot.handler"):
-        response = await post(client, activity(connector.url, "boom", locale="de-DE",
-                                               conversation="conv-err"))
+        response = await post(
+            client, activity(connector.url, "boom", locale="de-DE", conversation="conv-err")
+        )
     assert response.status == 201
     assert connector.texts() == [t("de", "service.error_generic")]
     sent = json.dumps(connector.activities)
@@ -113,11 +136,13 @@ async def test_a_tenant_outside_allowed_tenants_is_refused_politely(connector, t
     from bot.services import build_services
 
     fake = FakeParts()
-    services = build_services(Settings(data_dir=tmp_path / "d", allowed_tenants=f"{TENANT.upper()}, other"),
-                              clock=clock)
+    services = build_services(
+        Settings(data_dir=tmp_path / "d", allowed_tenants=f"{TENANT.upper()}, other"), clock=clock
+    )
     async with TestClient(TestServer(create_app(services, fake.parts(), scheduler=False))) as allowed_client:
-        refused = await post(allowed_client, activity(connector.url, "what is my score?", tenant=OTHER_TENANT,
-                                                      locale="ko-KR"))
+        refused = await post(
+            allowed_client, activity(connector.url, "what is my score?", tenant=OTHER_TENANT, locale="ko-KR")
+        )
         assert refused.status == 201
         assert connector.texts() == [t("ko", "service.tenant_refused")]
         assert fake.calls == []  # nothing else ran: no reference stored, no data read
@@ -177,7 +202,10 @@ async def test_intents_route_to_intake_and_subscriptions(client, connector, fake
     fake_parts.next_answer = FakeAnswer(text="", intent="start_notifications")
     await post(client, activity(connector.url, "start notifications"))
     assert [c for c in fake_parts.calls if c[0] in ("start_intake", "set_subscription")] == [
-        ("start_intake", "people"), ("set_subscription", False), ("set_subscription", True)]
+        ("start_intake", "people"),
+        ("set_subscription", False),
+        ("set_subscription", True),
+    ]
     assert connector.texts() == ["intake started", "unsubscribed", "subscribed"]
 
 
@@ -188,19 +216,22 @@ async def test_answers_carry_their_card_and_suggestions(client, connector, fake_
     fake_parts.next_answer = FakeAnswer(text="Your score", card=card, suggestions=["Why?", "Plan"])
     await post(client, activity(connector.url, "score"))
     sent = connector.activities[0]
-    assert sent["attachments"] == [{"contentType": "application/vnd.microsoft.card.adaptive",
-                                    "content": card}]
+    assert sent["attachments"] == [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
+    ]
     assert [a["value"] for a in sent["suggestedActions"]["actions"]] == ["Why?", "Plan"]
 
 
 async def test_install_welcomes_and_starts_the_intake_without_a_profile(client, connector, fake_parts):
-    update = activity(connector.url, None, type="conversationUpdate", locale="zh-TW",
-                      membersAdded=[{"id": "28:bot"}])
+    update = activity(
+        connector.url, None, type="conversationUpdate", locale="zh-TW", membersAdded=[{"id": "28:bot"}]
+    )
     assert (await post(client, update)).status == 201
     assert connector.texts() == [t("zh-TW", "service.welcome"), "intake started"]
     assert fake_parts.names() == ["on_activity", "start_intake"]
-    user_joined = activity(connector.url, None, type="conversationUpdate",
-                           membersAdded=[{"id": "29:someone"}])
+    user_joined = activity(
+        connector.url, None, type="conversationUpdate", membersAdded=[{"id": "29:someone"}]
+    )
     await post(client, user_joined)
     assert len(connector.texts()) == 2  # nobody is welcomed twice, no member lookups
 
@@ -216,19 +247,31 @@ async def test_uninstall_forgets_the_conversation_state(client, connector, servi
 async def test_adaptive_card_action_returns_the_card_in_place(client, connector, fake_parts) -> None:
     card = {"type": "AdaptiveCard", "version": "1.5", "body": []}
     fake_parts.card_for_verb["intake.next"] = card
-    invoke = activity(connector.url, None, type="invoke", name="adaptiveCard/action",
-                      value={"action": {"type": "Action.Execute", "verb": "intake.next", "data": {"x": 1}}})
+    invoke = activity(
+        connector.url,
+        None,
+        type="invoke",
+        name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "verb": "intake.next", "data": {"x": 1}}},
+    )
     response = await post(client, invoke)
     assert response.status == 200
-    assert await response.json() == {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive",
-                                     "value": card}
+    assert await response.json() == {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.card.adaptive",
+        "value": card,
+    }
     assert ("on_card_action", ("intake.next", {"x": 1})) in fake_parts.calls
 
 
 async def test_adaptive_card_action_for_questions_answers_in_the_chat(client, connector, fake_parts) -> None:
-    invoke = activity(connector.url, None, type="invoke", name="adaptiveCard/action",
-                      value={"action": {"type": "Action.Execute", "verb": "why",
-                                        "data": {"area": "data_ai"}}})
+    invoke = activity(
+        connector.url,
+        None,
+        type="invoke",
+        name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "verb": "why", "data": {"area": "data_ai"}}},
+    )
     response = await post(client, invoke)
     assert response.status == 200
     body = await response.json()
@@ -245,8 +288,9 @@ async def test_expect_replies_returns_the_replies_in_the_body(client, connector)
 
 
 async def test_an_unknown_invoke_gets_501_not_500(client, connector) -> None:
-    response = await post(client, activity(connector.url, None, type="invoke", name="composeExtension/query",
-                                           value={"x": 1}))
+    response = await post(
+        client, activity(connector.url, None, type="invoke", name="composeExtension/query", value={"x": 1})
+    )
     assert response.status == 501
 
 
@@ -260,9 +304,32 @@ async def test_a_score_question_over_http_with_the_real_parts(services, connecto
     async with TestClient(TestServer(create_app(services, scheduler=False), host="127.0.0.1")) as real:
         response = await post(real, activity(connector.url, "what is my score?"))
         assert response.status == 201
-        other = await post(real, activity(connector.url, "what is my score?", tenant=OTHER_TENANT,
-                                          conversation="conv-other"))
+        other = await post(
+            real, activity(connector.url, "what is my score?", tenant=OTHER_TENANT, conversation="conv-other")
+        )
         assert other.status == 201
     mine, theirs = connector.texts()
     assert "Contoso Ltd" in mine and "/100" in mine
     assert "Contoso" not in theirs
+
+
+async def test_an_error_in_an_invoke_answers_200_with_the_polite_message(client, connector) -> None:
+    invoke = activity(connector.url, None, type="invoke", name="adaptiveCard/action", locale="fr-FR",
+                      value={"action": {"type": "Action.Execute", "verb": "boom", "data": {}}})
+    response = await post(client, invoke)
+    assert response.status == 200
+    assert await response.json() == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                                     "value": t("fr", "service.error_generic")}
+
+
+async def test_overlapping_turns_of_one_conversation_both_get_their_answer(client, connector, caplog) -> None:
+    import asyncio
+
+    await post(client, activity(connector.url, "data first"))  # the conversation state exists
+    connector.calls.clear()
+    with caplog.at_level(logging.WARNING, logger="bot.handler"):
+        first, second = await asyncio.gather(post(client, activity(connector.url, "infra score")),
+                                             post(client, activity(connector.url, "infra again")))
+    assert (first.status, second.status) == (201, 201)
+    assert sorted(connector.texts()) == ["answer to 'infra again' in en", "answer to 'infra score' in en"]
+    assert any("kept the concurrent turn's state" in r.getMessage() for r in caplog.records)
