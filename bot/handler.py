@@ -256,10 +256,13 @@ async def _send_invoke(turn_context: TurnContext, body: dict[str, Any]) -> None:
 async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
     """Log with context; the user gets a short, polite, localized message (never a stack trace)."""
     activity = turn_context.activity
-    log.error("turn failed: %s: %s", type(error).__name__, error, exc_info=error, extra={
-        "activity_type": activity.type, "activity_id": activity.id, "activity_name": activity.name,
-        "conversation_id": activity.conversation.id if activity.conversation else None,
-        "tenant_id": tenant_of(activity), "channel_id": activity.channel_id})
+    context = {"activity_type": activity.type, "activity_id": activity.id, "activity_name": activity.name,
+               "conversation_id": activity.conversation.id if activity.conversation else None,
+               "tenant_id": tenant_of(activity), "channel_id": activity.channel_id,
+               "locale": activity.locale}
+    shown = " ".join(f"{name}={value}" for name, value in context.items() if value)
+    # The context is in the text (plain log formats) and in `extra` (structured handlers).
+    log.error("turn failed: %s: %s [%s]", type(error).__name__, error, shown, exc_info=error, extra=context)
     locale = normalize_locale(activity.locale)
     key = "service.error_busy" if isinstance(error, ETagConflictError) else "service.error_generic"
     text = t(locale, key)
