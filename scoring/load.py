@@ -57,6 +57,15 @@ def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog 
         if not csv_path.is_absolute() and base_dir is not None:
             csv_path = base_dir / csv_path
         records = _records(lambda: AcrRecords.from_csv(csv_path), errors)
+    elif isinstance(records, str):
+        errors.append(
+            FieldError(
+                "acr_records",
+                records,
+                "must be a list of records (a CSV file name only works in a profile file, relative to it)",
+            )
+        )
+        records = None
     elif isinstance(records, list):
         records = _records(lambda: AcrRecords.from_rows(records), errors)
     if records is not None:

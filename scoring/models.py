@@ -102,14 +102,16 @@ class Person(_Model):
         return self.name or self.id
 
 
-NonNegativeMoney = Annotated[float, Field(ge=0, allow_inf_nan=False, le=1e13)]
+# Strict: a JSON number, not "12" or true (a hostile or clumsy file is told, not guessed at).
+NonNegativeMoney = Annotated[float, Field(ge=0, allow_inf_nan=False, le=1e13, strict=True)]
+Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
 
 
 class Usage(_Model):
     """The aggregate form the chat intake collects (RULES.md §2.4, §2.7, §2.8)."""
 
-    eligible_customers_last_month: int = Field(ge=0, le=10_000_000)
-    eligible_customers_same_month_last_year: int = Field(ge=0, le=10_000_000)
+    eligible_customers_last_month: Count
+    eligible_customers_same_month_last_year: Count
     # The qualifying ACR figures of the growth formula (TTM totals by default, E-4).
     acr_last_month: NonNegativeMoney
     acr_same_month_last_year: NonNegativeMoney

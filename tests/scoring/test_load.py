@@ -197,3 +197,17 @@ def test_records_from_a_csv_file_named_in_the_profile(tmp_path):
     profile = load_profile(tmp_path / "p.json")
     assert len(profile.acr_records) == 1
     assert load_profile(profile.model_dump(mode="json", exclude_none=True)) == profile
+
+
+def test_numbers_must_be_json_numbers_not_text_or_booleans():
+    errs = errors_of(BASE | {"usage": usage(True, "3") | {"acr_last_month": "12.5"}})
+    assert {e.field for e in errs} == {
+        "usage.eligible_customers_last_month",
+        "usage.eligible_customers_same_month_last_year",
+        "usage.acr_last_month",
+    }
+
+
+def test_a_csv_name_outside_a_profile_file_is_explained():
+    (err,) = errors_of({"partner": {"id": "1"}, "acr_records": "acr.csv"})
+    assert err.field == "acr_records" and "profile file" in err.message
