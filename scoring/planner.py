@@ -114,16 +114,21 @@ def _growth_options(rules: MetricRules, m: Measures, settings: Settings) -> list
     return options
 
 
-def _pick_certification(slugs: tuple[str, ...], catalog: Catalog, as_of: dt.date) -> str:
-    """The certification to suggest for a step: one still obtainable and counting (not retired)."""
+def _pick_certification(slugs: tuple[str, ...], catalog: Catalog, as_of: dt.date) -> str | None:
+    """The certification to suggest for a step: one that is not retired, else the one retiring last
+    (step order breaks ties, so the doc's first-listed one wins). None when none can still be earned."""
 
-    def rank(cert: Certification) -> tuple[int, dt.date]:
-        if cert.retired is None:
-            return (0, dt.date.max)
-        return (1 if cert.retired > as_of else 2, -cert.retired.toordinal() and cert.retired)
+    def rank(cert: Certification) -> tuple[int, int]:
+        return (0, 0) if cert.retired is None else (1, -cert.retired.toordinal())
 
     certs = [catalog.registry[s] for s in slugs]
-    return min(certs, key=rank).slug
+    obtainable = [
+        c
+        for c in certs
+        if (c.retired is None or c.retired > as_of)
+        and (c.available_from is None or c.available_from <= as_of)
+    ]
+    return min(obtainable, key=rank).slug if obtainable else None
 
 
 def _candidates(state: SkillingState, step: StepState, count: int) -> tuple[str, ...]:
@@ -153,15 +158,15 @@ def _skilling_options(rules: MetricRules, state: SkillingState, ctx: Context) ->
         for i, gate in enumerate(gates):
             if mask >> i & 1:
                 deficit = track.gate_min_people - gate.have
-                if deficit <= 0:
-                    break  # meeting an already-met gate: the mask without it covers this
+                slug = _pick_certification(gate.step.certifications, ctx.catalog, ctx.as_of)
+                if deficit <= 0 or slug is None:
+                    break  # already met (the mask without it covers this), or nobody can earn it any more
                 haves[i] += deficit
                 cost += deficit
-                slug = _pick_certification(gate.step.certifications, ctx.catalog, ctx.as_of)
                 moves.append(_Move(PlanAction.CERTIFY, deficit, slug, _candidates(state, gate, deficit)))
         else:
             slug = _pick_certification(state.scoring.step.certifications, ctx.catalog, ctx.as_of)
-            for j in range(top + 1):
+            for j in range(top + 1 if slug else 1):
                 extra = (
                     (_Move(PlanAction.CERTIFY, j, slug, _candidates(state, state.scoring, j)),) if j else ()
                 )
