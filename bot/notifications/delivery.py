@@ -123,6 +123,7 @@ async def deliver(
     backoff_base: float,
     backoff_max: float,
     before_try: Callable[[], Awaitable[None]] | None = None,
+    retry_after_max: float = 120.0,
 ) -> DeliveryResult:
     """Send `activity` into `reference`'s conversation following the rules in the module doc."""
     for attempt in range(max_tries):  # `attempt` is also the number of retries so far
@@ -149,6 +150,11 @@ async def deliver(
                 f"gave up after {max_tries} tries: {described}",
             )
         delay = failure.retry_after
+        if delay is not None and delay > retry_after_max:
+            # Waiting that long would outlive the claim's lease; the next run sends it instead.
+            return DeliveryResult(
+                Outcome.FAILED, attempt + 1, attempt, failure.status, f"Retry-After {delay:.0f}s: {described}"
+            )
         if delay is None:
             delay = backoff_delay(attempt, backoff_base, backoff_max, rng)
         log.debug("retrying %s in %.2fs after %s", reference.conversation.id, delay, described)

@@ -86,15 +86,15 @@ class _Run:
         if not record.active:
             return "inactive"
         entry = record.months.get(self.month)
-        if entry is None or entry.state == Delivery.FAILED:
-            return None
+        if entry is None or entry.state in (Delivery.FAILED, Delivery.DEACTIVATED):
+            return None  # never delivered: a failure is retried, a reactivated conversation gets it
         if entry.state == Delivery.CLAIMED:
             if entry.owner == self.run_id:
                 return "claimed"  # our own claim: never twice in one run
             if entry.lease_until is not None and entry.lease_until > self.clock():
                 return "wait"
             return None  # expired: its run died; take it over
-        return "already_sent" if entry.state == Delivery.SENT else "inactive"
+        return "already_sent"
 
     async def claim(
         self, tenant_id: str, conversation_id: str
@@ -159,14 +159,17 @@ class _Run:
             self.summary.skip(reason)
             return
         await bucket.acquire()  # pace before claiming so the lease covers only the send itself
-        record, reason = await self.claim(tenant_id, conversation_id)
-        if reason == "wait":
-            self.waiting.append((tenant_id, conversation_id))
-            return
-        if reason is not None or record is None:
-            self.summary.skip(reason or "uninstalled")
-            return
-        await self.send(record, content, bucket)
+        # Claim, send and record inside one in-flight slot: a crash leaves at most `concurrency`
+        # claims behind (each retried once its lease ends), never a queue of claimed, unsent ones.
+        async with self.in_flight:
+            record, reason = await self.claim(tenant_id, conversation_id)
+            if reason == "wait":
+                self.waiting.append((tenant_id, conversation_id))
+                return
+            if reason is not None or record is None:
+                self.summary.skip(reason or "uninstalled")
+                return
+            await self.send(record, content, bucket)
 
     async def send(
         self, record: ConversationRecord, content: NotificationContent, bucket: TokenBucket
@@ -188,23 +191,26 @@ class _Run:
                 await bucket.acquire()  # a retry is a send too: it counts against the tenant's rate
             first = False
 
-        async with self.in_flight:
-            result = await deliver(
-                self.services.adapter,
-                self.config.app_id,
-                self.sender,
-                reference,
-                activity,
-                max_tries=self.config.max_tries,
-                clock=self.clock,
-                sleep=self.sleep,
-                rng=self.rng,
-                backoff_base=self.config.backoff_base_seconds,
-                backoff_max=self.config.backoff_max_seconds,
-                before_try=before_try,
-            )
-        self.summary.retried += result.retries
+        result = await deliver(
+            self.services.adapter,
+            self.config.app_id,
+            self.sender,
+            reference,
+            activity,
+            max_tries=self.config.max_tries,
+            clock=self.clock,
+            sleep=self.sleep,
+            rng=self.rng,
+            backoff_base=self.config.backoff_base_seconds,
+            backoff_max=self.config.backoff_max_seconds,
+            before_try=before_try,
+            # Every wait fits in the lease, so no other run takes the claim over while we wait.
+            retry_after_max=self.config.lease_seconds / (2 * self.config.max_tries),
+        )
+        # Recorded before the slot is freed: a crash leaves at most the sends in flight delivered but
+        # unrecorded (the one window no storage can close: the connector has no idempotency key).
         await self.finish(record.tenant_id, record.conversation_id, result)
+        self.summary.retried += result.retries
         where = f"{record.tenant_id}/{record.conversation_id}"
         if result.outcome == Outcome.SENT:
             self.summary.sent += 1

@@ -77,7 +77,7 @@ class MockConnector:
             error = {"error": {"code": fault.code or "ServiceError", "message": f"injected {fault.status}"}}
             return web.json_response(error, status=fault.status, headers=headers)
         self.delivered[conversation] += 1
-        self.activities.append({"conversation": conversation, **body})
+        self.activities.append({**body, "path_conversation": conversation})
         return web.json_response({"id": f"activity-{self.requests}"}, status=fault.status)
 
     async def start(self) -> MockConnector:
