@@ -42,6 +42,17 @@ def _prune_old_runs() -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+
+
 @pytest.fixture(scope="session")
 def e2e_stack() -> Iterator[Stack]:
     ARTIFACTS_ROOT.mkdir(parents=True, exist_ok=True)
@@ -96,5 +107,8 @@ def chat(request: pytest.FixtureRequest, stack: Stack, browser: Browser) -> Iter
     finally:
         try:
             client.screenshot("final")
+            if request.node.stash.get(FAILED, False):
+                # What the page showed when the test failed, for the selectors and texts.
+                (client.screenshots / "page-at-failure.html").write_text(page.content(), encoding="utf-8")
         finally:
             context.close()
