@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from scoring.catalog import Catalog
 from scoring.catalog.models import RuleSet, TrackRules
@@ -33,6 +34,7 @@ class Context:
     track_rules: TrackRules
     settings: Settings
     catalog: Catalog
+    steps: dict[tuple[str, ...], Any] = field(default_factory=dict)  # step certifications -> holders
 
     @cached_property
     def holders(self) -> Holders:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from scoring.catalog.models import MetricRules, Step
@@ -103,17 +104,27 @@ def score_deployments(rules: MetricRules, measures: Measures) -> Scored:
 
 
 def step_state(step: Step, ctx: Context, ignored: dict[tuple[str, str], Ignored]) -> StepState:
-    lists = []
-    lapsed_people: dict[str, None] = {}
-    for slug in step.certifications:
-        holders, lapsed = ctx.holders.of(ctx.catalog.registry[slug])
-        lists.append(holders)
-        for item in lapsed:
-            ignored.setdefault((item.person, item.certification), item)
-            lapsed_people[item.person] = None
-    people = list(dict.fromkeys(p for holders in lists for p in holders))
-    have = len(people) if ctx.settings.count_distinct_people else sum(len(h) for h in lists)
-    return StepState(step, people, have, tuple(p for p in lapsed_people if p not in set(people)))
+    """Who holds a step on the scoring date (computed once per distinct step in a scoring run)."""
+    cached = ctx.steps.get(step.certifications)
+    if cached is None:
+        lists = []
+        lapsed_items: list[Ignored] = []
+        for slug in step.certifications:
+            holders, lapsed = ctx.holders.of(ctx.catalog.registry[slug])
+            lists.append(holders)
+            lapsed_items.extend(lapsed)
+        # One list is already distinct (the people index dedups); several are merged in C.
+        people = (
+            list(lists[0]) if len(lists) == 1 else list(dict.fromkeys(itertools.chain.from_iterable(lists)))
+        )
+        have = len(people) if ctx.settings.count_distinct_people else sum(len(h) for h in lists)
+        holding = set(people) if lapsed_items else set()
+        lapsed_people = tuple(dict.fromkeys(i.person for i in lapsed_items if i.person not in holding))
+        cached = ctx.steps[step.certifications] = (people, have, lapsed_people, lapsed_items)
+    people, have, lapsed_people, lapsed_items = cached
+    for item in lapsed_items:
+        ignored.setdefault((item.person, item.certification), item)
+    return StepState(step, people, have, lapsed_people)
 
 
 def score_skilling(metric: Metric, rules: MetricRules, ctx: Context) -> Scored:
