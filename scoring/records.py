@@ -16,7 +16,7 @@ import difflib
 import io
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -193,8 +193,11 @@ class AcrRecords:
         if not isinstance(rows, list):
             raise ProfileError([FieldError(path, _short(rows), "must be a list of records")])
         errors: list[FieldError] = []
-        # Shape: every row a dict with exactly the known columns.
-        lengths = set(map(len, rows)) if set(map(type, rows)) <= {dict} else None
+        # Shape: every row a dict with exactly the known columns (dict.__len__ rejects non-dicts in C).
+        try:
+            lengths: set[int] | None = set(map(dict.__len__, rows))
+        except TypeError:
+            lengths = None
         has_cloud = False
         if lengths is None or not lengths <= {len(COLUMNS), len(COLUMNS) + 1}:
             _shape_errors(rows, path, errors)
@@ -204,14 +207,17 @@ class AcrRecords:
                 _shape_errors(rows, path, errors)
         if errors:
             raise ProfileError(errors[:MAX_ERRORS])
+        # Low-cardinality text columns are coded straight from the rows (no per-column list).
+        columns: dict[str, Any] = {c: _getter(rows, c) for c in ("month", "service", "offer", "association")}
+        if has_cloud:
+            columns["cloud"] = lambda: map(dict.get, rows, itertools.repeat("cloud"), itertools.repeat(""))
         try:
-            columns = {c: list(map(itemgetter(c), rows)) for c in COLUMNS}
+            columns["customer"] = list(map(itemgetter("customer"), rows))
+            columns["usd"] = list(map(itemgetter("usd"), rows))
+            return _Builder(path, None).from_lists(columns, len(rows))
         except KeyError:
             _shape_errors(rows, path, errors)
             raise ProfileError(errors[:MAX_ERRORS]) from None
-        if has_cloud:
-            columns["cloud"] = [r.get("cloud", "") for r in rows]
-        return _Builder(path, None).from_lists(columns, len(rows))
 
     # --- from CSV ----------------------------------------------------------------------------------
     @classmethod
@@ -266,22 +272,28 @@ class _Builder:
         if self.errors:
             raise ProfileError(self.errors[:MAX_ERRORS])
 
-    def from_lists(self, columns: dict[str, Sequence[Any]], n: int) -> AcrRecords:
+    def from_lists(self, columns: dict[str, Any], n: int) -> AcrRecords:
+        """Columns as lists, or (text columns) as callables giving a fresh iterator of the values."""
         customers = columns["customer"]
-        if not set(map(type, customers)) <= {str} or "" in customers:
+        try:
+            ok = all(map(str.__len__, customers))  # one C pass: a non-str raises, "" is falsy
+        except TypeError:
+            ok = False
+        if not ok:
             i = next(i for i, v in enumerate(customers) if not isinstance(v, str) or not v)
-            self.error(
-                i, "customer", customers[i], "must not be empty" if customers[i] == "" else "must be text"
-            )
+            message = "must not be empty" if customers[i] == "" else "must be text"
+            self.error(i, "customer", customers[i], message)
         coded: dict[str, tuple[list[Any], np.ndarray]] = {}
         for col in TEXT_COLUMNS:
             if col not in columns:
                 continue
+            source = columns[col]
             try:
-                coded[col] = factorize(columns[col], n)
+                coded[col] = factorize(source() if callable(source) else source, n)
             except TypeError:  # unhashable values (lists, dicts)
-                i = next(i for i, v in enumerate(columns[col]) if not isinstance(v, str))
-                self.error(i, col, columns[col][i], "must be text")
+                values = list(source()) if callable(source) else source
+                i = next(i for i, v in enumerate(values) if not isinstance(v, str))
+                self.error(i, col, values[i], "must be text")
                 self.raise_if_errors()
         amounts = columns["usd"]
         if not set(map(type, amounts)) <= {int, float}:
@@ -371,6 +383,10 @@ class _Builder:
             cloud=cloud_codes,
             usd=usd,
         )
+
+
+def _getter(rows: list[dict[str, Any]], column: str) -> Any:
+    return lambda: map(itemgetter(column), rows)
 
 
 def _read_bytes(source: Path | str | bytes | io.TextIOBase, path: str) -> bytes:
