@@ -61,6 +61,16 @@ def _area(area: str, locale: str) -> str:
     return t(locale, f"common.area.{area}")
 
 
+def opt_out_text(locale: str) -> str:
+    """The line every notification ends with: how to stop (and restart) it, in the reader's language."""
+    return t(
+        locale,
+        "notify.opt_out",
+        stop=t(locale, "notify.stop_command"),
+        start=t(locale, "notify.start_command"),
+    )
+
+
 def summary_text(content: NotificationContent, locale: str) -> str:
     """The message text beside the card: read by notifications, screen readers and clients without cards."""
     locale = normalize_locale(locale)
@@ -169,9 +179,7 @@ def build_card(content: NotificationContent, locale: str) -> dict[str, Any]:
             steps = [f"- {plan_step_text(step, locale)}" for step in line.plan]
             body.append(_text(t(locale, "notify.plan_area", area=_area(line.area, locale)), weight="Bolder"))
             body.append(_text("\n".join(steps)))
-    body.append(
-        _text(t(locale, "notify.opt_out"), isSubtle=True, size="Small", spacing="Large", separator=True)
-    )
+    body.append(_text(opt_out_text(locale), isSubtle=True, size="Small", spacing="Large", separator=True))
     actions: list[dict[str, Any]] = [
         {"type": "Action.Submit", "title": t(locale, "notify.action_score"), "data": {"action": "score"}}
     ]

@@ -33,7 +33,7 @@ from bot.notifications.content import NotificationContent, score_month
 from bot.notifications.delivery import DeliveryResult, Outcome, deliver
 from bot.notifications.models import ConversationRecord, Delivery, MonthEntry, NotifySummary, RunRecord
 from bot.notifications.pacing import Sleep, TokenBucket, utc_now
-from bot.notifications.schedule import as_of_for, local_month, parse_month, previous_month, scheduled_at
+from bot.notifications.schedule import as_of_for, last_due_month, parse_month, previous_month, scheduled_at
 from bot.notifications.store import NotifyStore
 
 log = logging.getLogger(__name__)
@@ -312,16 +312,22 @@ async def run_notify(
     compose: Composer | None = None,
     run_id: str | None = None,
 ) -> NotifySummary:
-    """Run the monthly job once, now, for `month` (default: the current month in NOTIFY_TIMEZONE)."""
+    """Run the monthly job once, now, for `month` (default: the latest month whose scheduled time has
+    passed). Raises ValueError for a malformed month or one not due yet."""
     config = NotifyConfig.from_services(services)
     clock = getattr(services, "clock", None) or utc_now
     now = clock()
     if month is None:
-        month = local_month(now, config)
+        month = last_due_month(now, config)
     parse_month(month)
-    if month > local_month(now, config):
+    due = scheduled_at(month, config)
+    if due > now:
+        # A month is sent once: sending it before Partner Center's refresh would use stale data and
+        # leave nothing for the scheduled run.
         raise ValueError(
-            f"month {month} is in the future (it is {local_month(now, config)} in {config.timezone})"
+            f"{month} is not due until {due.isoformat()} (NOTIFY_DAY {config.day}, NOTIFY_TIME "
+            f"{config.time.strftime('%H:%M')}, NOTIFY_TIMEZONE {config.timezone}); the latest due month is "
+            f"{last_due_month(now, config)}"
         )
     run_id = run_id or uuid.uuid4().hex
     store = NotifyStore(services.storage)

@@ -206,10 +206,10 @@ async def set_subscription(turn_context: TurnContext, services: Any, on: bool) -
     before = await store.get(tenant_id, conversation_id)
     was_on = before is not None and before.installed and before.subscribed
     await _upsert(store, activity, tenant_id, conversation_id, services, install=False, subscribed=on)
-    config = NotifyConfig.from_services(services)
-    day = config.day
+    commands = {"stop": t(locale, "notify.stop_command"), "start": t(locale, "notify.start_command")}
+    day = NotifyConfig.from_services(services).day
     if on:
         key = "notify.already_subscribed" if was_on else "notify.subscribed"
-        return t(locale, key, day=day)
+        return t(locale, key, day=day, **commands)
     key = "notify.unsubscribed" if was_on or before is None else "notify.already_unsubscribed"
-    return t(locale, key, day=day)
+    return t(locale, key, day=day, **commands)

@@ -60,7 +60,7 @@ async def test_opted_out_conversations_are_skipped_until_they_opt_in(services, c
     await install(services, connector.url, ["a:in", "a:out"])
     stop = activity("message", text="stop notifications", conversation="a:out", service_url=connector.url)
     assert await set_subscription(TurnContext(services.adapter, stop), services, False) == t(
-        "en", "notify.unsubscribed", day=21
+        "en", "notify.unsubscribed", day=21, stop="stop notifications", start="start notifications"
     )
     summary = await _run(services, fake_time)
     assert summary.sent == 1 and summary.skip_reasons == {"unsubscribed": 1}
@@ -79,8 +79,18 @@ async def test_a_tenant_without_profile_is_skipped_and_reported(services, connec
 async def test_month_argument_is_checked(services, fake_time):
     with pytest.raises(ValueError, match="YYYY-MM"):
         await _run(services, fake_time, "2026-13")
-    with pytest.raises(ValueError, match="in the future"):
+    with pytest.raises(ValueError, match="not due until 2026-12-21T09:00:00"):
         await _run(services, fake_time, "2026-12")
+    fake_time.current = dt.datetime(2026, 11, 21, 8, 59, tzinfo=dt.UTC)  # a minute early
+    with pytest.raises(ValueError, match="the latest due month is 2026-10"):
+        await _run(services, fake_time, "2026-11")
+
+
+async def test_without_a_month_the_latest_due_month_is_sent(services, connector, fake_time):
+    await services.profiles.put("tenant-a", profile())
+    await install(services, connector.url, ["a:1"])
+    fake_time.current = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)  # December is not due yet
+    assert (await _run(services, fake_time)).month == "2026-11"
 
 
 async def test_each_month_is_sent_once_and_compared_with_the_month_before(services, connector, fake_time):

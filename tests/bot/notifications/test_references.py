@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from botbuilder.core import TurnContext
 from notify_helpers import activity, turn
 
@@ -103,6 +104,11 @@ async def test_activity_without_tenant_or_service_url_is_ignored(services):
     assert await NotifyStore(services.storage).index() == []
 
 
+def _text(locale: str, key: str) -> str:
+    commands = {"stop": t(locale, "notify.stop_command"), "start": t(locale, "notify.start_command")}
+    return t(locale, key, day=21, **commands)
+
+
 async def test_stop_and_start_notifications_in_each_language(services):
     store = NotifyStore(services.storage)
     for locale, short in (
@@ -114,16 +120,12 @@ async def test_stop_and_start_notifications_in_each_language(services):
     ):
         act = activity("message", text="stop", locale=locale, conversation=f"a:{short}")
         context = TurnContext(services.adapter, act)
-        assert await set_subscription(context, services, False) == t(short, "notify.unsubscribed", day=21)
+        assert await set_subscription(context, services, False) == _text(short, "notify.unsubscribed")
         assert not (await store.get("tenant-a", f"a:{short}")).subscribed
-        assert await set_subscription(context, services, False) == t(
-            short, "notify.already_unsubscribed", day=21
-        )
-        assert await set_subscription(context, services, True) == t(short, "notify.subscribed", day=21)
+        assert await set_subscription(context, services, False) == _text(short, "notify.already_unsubscribed")
+        assert await set_subscription(context, services, True) == _text(short, "notify.subscribed")
         assert (await store.get("tenant-a", f"a:{short}")).subscribed
-        assert await set_subscription(context, services, True) == t(
-            short, "notify.already_subscribed", day=21
-        )
+        assert await set_subscription(context, services, True) == _text(short, "notify.already_subscribed")
 
 
 async def test_a_message_does_not_resubscribe_an_opted_out_conversation(services):
@@ -131,3 +133,13 @@ async def test_a_message_does_not_resubscribe_an_opted_out_conversation(services
     await set_subscription(TurnContext(services.adapter, act), services, False)
     await turn(services, activity("message", text="what is my score"))
     assert not (await NotifyStore(services.storage).get("tenant-a", "a:personal-1")).subscribed
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "de", "ko", "zh-TW"])
+def test_the_commands_we_tell_users_are_the_ones_the_bot_understands(locale):
+    """Every notification and confirmation quotes these; the question parser must map them."""
+    from bot.questions import AnswerContext, Intent, answer
+
+    context = AnswerContext(locale=locale, profile=None, scorecard=None, last_area=None)
+    assert answer(t(locale, "notify.stop_command"), context).intent == Intent.STOP_NOTIFICATIONS
+    assert answer(t(locale, "notify.start_command"), context).intent == Intent.START_NOTIFICATIONS
