@@ -14,6 +14,9 @@ without it (tests/bot/core/test_sdk_fixes.py). All SDK-specific workarounds live
     cores caps in-flight replies). `PooledBotFrameworkAuthentication` hands out one client per
     (app id, serviceUrl, audience) whose pipeline sends with a shared `aiohttp.ClientSession`
     (keep-alive pool, no threads), with the same retry rules as msrest's default.
+(d) The JWT validator refreshes the OpenID metadata and signing keys with blocking `requests.get`
+    on the event loop (at start and daily): every turn stalls meanwhile. `fetch_keys_off_loop()`
+    runs that refresh in a worker thread.
 """
 
 from __future__ import annotations
@@ -72,9 +75,36 @@ def freeze_retry_policy() -> None:
     ClientRetryPolicy.__init__ = _frozen_retry_init  # type: ignore[method-assign]
 
 
+# --- (d) signing-key refresh off the event loop ---------------------------------------------------------
+def fetch_keys_off_loop() -> None:
+    from botframework.connector.auth import jwt_token_extractor
+
+    metadata_class = jwt_token_extractor._OpenIdMetadata
+    if getattr(metadata_class, "_bot_off_loop", False):
+        return
+    blocking_refresh = metadata_class._refresh
+
+    def refresh_in_thread(self: Any) -> None:
+        # The SDK's coroutine never awaits anything: run it to completion inside the thread.
+        coroutine = blocking_refresh(self)
+        try:
+            coroutine.send(None)
+        except StopIteration:
+            return
+        coroutine.close()
+        raise RuntimeError("the SDK's key refresh unexpectedly awaited")
+
+    async def refresh(self: Any) -> None:
+        await asyncio.to_thread(refresh_in_thread, self)
+
+    metadata_class._refresh = refresh
+    metadata_class._bot_off_loop = True
+
+
 def apply_sdk_fixes() -> None:
     """Process-wide patches (idempotent). The adapter/auth fixes are classes used by bot.app."""
     freeze_retry_policy()
+    fetch_keys_off_loop()
 
 
 # --- (c) aiohttp sender, bearer policy, pooled connector factory -------------------------------------

@@ -166,3 +166,35 @@ async def test_transient_connector_errors_are_retried(connector: MockConnector) 
 
 def test_adapter_is_the_fixed_one() -> None:
     assert isinstance(build_adapter(Settings(), ConnectorPool()), FixedCloudAdapter)
+
+
+# --- (d) signing keys fetched off the event loop ----------------------------------------------------------
+async def test_signing_key_refresh_does_not_block_the_event_loop(monkeypatch) -> None:
+    import threading
+
+    from botframework.connector.auth import jwt_token_extractor
+
+    sdk_fixes.apply_sdk_fixes()
+    threads: list[threading.Thread] = []
+
+    class Reply:
+        def __init__(self, body: dict[str, Any]) -> None:
+            self._body = body
+
+        def raise_for_status(self) -> None:
+            return None
+
+        def json(self) -> dict[str, Any]:
+            return self._body
+
+    def fake_get(url: str) -> Reply:
+        threads.append(threading.current_thread())
+        if url.endswith("/keys"):
+            return Reply({"keys": [{"kid": "k1", "kty": "RSA", "n": "AQAB", "e": "AQAB"}]})
+        return Reply({"jwks_uri": "https://login.example/keys"})
+
+    monkeypatch.setattr(jwt_token_extractor.requests, "get", fake_get)
+    metadata = jwt_token_extractor._OpenIdMetadata("https://login.example/.well-known/openidconfiguration")
+    await metadata._refresh()
+    assert metadata.keys[0]["kid"] == "k1"
+    assert len(threads) == 2 and threading.main_thread() not in threads  # the SDK calls it on the loop
