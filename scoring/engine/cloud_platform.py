@@ -60,12 +60,8 @@ def score_cloud_platform(
             money_ok = meets(value, required, settings)
             code = ReasonCode.CONSUMPTION_MET if money_ok else ReasonCode.CONSUMPTION_BELOW_THRESHOLD
             reasons.append(Reason(code=code, value=float(value), required=required, market=market))
-        if settings.cp_mixed_evidence == "any":  # E-26: any mix of assessments and exams
-            people = everyone
-        else:
-            people = max(passed["assessments"], passed["exams"], key=len) and list(
-                max(passed["assessments"], passed["exams"], key=len)
-            )
+        # E-26: any mix of assessments and exams; strict mode: all of a level's people from one list.
+        people = everyone if settings.cp_mixed_evidence == "any" else list(max(passed.values(), key=len))
         certs = sorted({s for p in people for group in passed.values() for s in group.get(p, [])})
         people_ok = len(people) >= level.people
         code = ReasonCode.PEOPLE_PASSED if people_ok else ReasonCode.NOT_ENOUGH_PEOPLE_PASSED

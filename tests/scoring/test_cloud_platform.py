@@ -112,3 +112,10 @@ def test_cloud_platform_is_always_present_even_without_a_consumption_figure():
     card = score_profile(make_profile({"p1": ["70-533"]}, usage=usage()))
     assert card.cloud_platform.level == "none"
     assert card.cloud_platform.levels["silver"].reasons[0].code == ReasonCode.CONSUMPTION_UNKNOWN
+
+
+def test_strict_evidence_mode_with_nobody():
+    cp = _cp(100_000, {}, settings=Settings(cp_mixed_evidence="same_list"))
+    assert cp.level == "none"
+    reason = cp.levels["silver"].reasons[1]
+    assert (reason.code, reason.have, reason.people) == (ReasonCode.NOT_ENOUGH_PEOPLE_PASSED, 0, [])
