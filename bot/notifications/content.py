@@ -62,6 +62,7 @@ class NotificationContent(_Model):
     expiring: list[ExpiringCertification]
     horizon: dt.date
     costs: list[AreaCost]
+    names: dict[str, str] = {}  # person id -> display name, for plan steps that name people
     cloud_platform: CloudPlatformLevel | None = None
     previous_cloud_platform: CloudPlatformLevel | None = None
 
@@ -172,6 +173,9 @@ def compose(
         expiring=expiring,
         horizon=horizon,
         costs=costs,
+        names={
+            str(p.id): str(getattr(p, "name", None) or p.id) for p in getattr(profile, "people", None) or []
+        },
         cloud_platform=scorecard.cloud_platform.level if scorecard.cloud_platform else None,
         previous_cloud_platform=(
             previous.cloud_platform.level if previous is not None and previous.cloud_platform else None
