@@ -10,7 +10,6 @@ from typing import Any
 
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
-# Teams truncates long Input.Text values silently on some clients; we enforce our own limits anyway.
 Element = dict[str, Any]
 
 
@@ -207,40 +206,6 @@ def input_text(
     return out
 
 
-def input_number(
-    input_id: str,
-    *,
-    label: str,
-    value: str = "",
-    placeholder: str | None = None,
-    minimum: float | None = None,
-    maximum: float | None = None,
-) -> Element:
-    # Values are echoed back as typed (kept on errors), so they travel as text: an invalid number
-    # in `value` would break the schema's numeric `value`, hence only well-formed numbers go there.
-    out: Element = {"type": "Input.Number", "id": input_id, "label": label}
-    number = _as_number(value)
-    if number is not None:
-        out["value"] = number
-    if placeholder:
-        out["placeholder"] = placeholder
-    if minimum is not None:
-        out["min"] = minimum
-    if maximum is not None:
-        out["max"] = maximum
-    return out
-
-
-def _as_number(value: str) -> float | int | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if number != number or number in (float("inf"), float("-inf")):
-        return None
-    return int(number) if number.is_integer() and abs(number) < 2**53 else number
-
-
 def choice_set(
     input_id: str,
     *,
@@ -252,7 +217,8 @@ def choice_set(
     placeholder: str | None = None,
     required: bool = False,
 ) -> Element:
-    """`choices` are (title, value) pairs; `style` "filtered" gives type-ahead search (1.5)."""
+    """`choices` are (title, value) pairs; `style` "compact" (dropdown) or "expanded" (the official 1.5
+    schema has no "filtered" type-ahead style, so search-friendliness comes from titles with exam codes)."""
     out: Element = {
         "type": "Input.ChoiceSet",
         "id": input_id,
@@ -270,14 +236,3 @@ def choice_set(
     if required:
         out["isRequired"] = True
     return out
-
-
-def toggle(input_id: str, *, title: str, value: bool) -> Element:
-    return {
-        "type": "Input.Toggle",
-        "id": input_id,
-        "title": title,
-        "value": "true" if value else "false",
-        "valueOn": "true",
-        "valueOff": "false",
-    }
