@@ -70,6 +70,27 @@ class PlaygroundChat:
         expect(self.composer).to_have_text("", timeout=10_000)
         return before
 
+    def open_conversation(self, name: str) -> None:
+        """Switches to another conversation of the left rail (a group chat or a team channel); the
+        playground installs the app there on first visit."""
+        shown = self.bot_messages.first.element_handle() if self.bot_message_count() else None
+        self.page.get_by_role("treeitem", name=name).first.click()
+        if shown is not None:  # the previous conversation's messages are gone: the switch happened
+            self.page.wait_for_function("node => !node.isConnected", arg=shown)
+        self.composer.wait_for(state="visible")
+
+    def send_mentioning(self, bot_name: str, text: str) -> int:
+        """Sends `@bot text` picking the bot in the mention picker, as group chats and channels require
+        (Teams only delivers messages that @mention the bot there)."""
+        before = self.bot_message_count()
+        self.composer.click()
+        self.page.keyboard.type("@" + bot_name.split()[0])
+        self.page.get_by_role("menuitem", name=bot_name).first.click()
+        self.page.keyboard.type(" " + text)
+        self.page.keyboard.press("Enter")
+        expect(self.composer).to_have_text("", timeout=10_000)
+        return before
+
     def send_as_activity(self, text: str, locale: str) -> int:
         """Sends a message with another client language, the way a Teams client set to that language
         does (its `locale`), through the playground's "Mock an Activity > Custom activity" editor (the
