@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring import Profile, load_profile, score_profile
+from scoring import Profile, Settings, load_profile, score_profile
 from scoring.ids import ReasonCode
 from scoring.planner import apply_plan
 from scoring.results import Scorecard
@@ -183,3 +183,35 @@ def test_json_output_and_profile_round_trip_through_the_models(profile):
 @given(profiles(records=True))
 def test_records_profiles_round_trip(profile):
     assert load_profile(profile.model_dump(mode="json", exclude_none=True)) == profile
+
+
+SETTINGS = st.builds(
+    Settings,
+    zero_baseline_growth=st.sampled_from(["zero", "max"]),
+    min_acr_applies_to=st.sampled_from(["current", "baseline", "both"]),
+    thresholds_inclusive=st.booleans(),
+    count_retired_until_cutoff=st.booleans(),
+    only_valid_certifications=st.booleans(),
+    smb_gate_points_independent=st.booleans(),
+    smb_cap_includes_gate_points=st.booleans(),
+)
+
+
+@QUICK
+@given(profiles(), SETTINGS)
+def test_the_plan_qualifies_under_any_interpretation(profile, chosen):
+    card = score_profile(profile, settings=chosen)
+    for d in card.designations:
+        if d.qualified or any(r.code == ReasonCode.NO_PLAN for r in d.reasons):
+            continue
+        rescored = score_profile(apply_plan(profile, d.plan, settings=chosen), settings=chosen)
+        assert rescored.designation(d.area).qualified, f"{d.area}: {d.plan}"
+
+
+@QUICK
+@given(profiles())
+def test_cloud_platform_level_matches_its_levels(profile):
+    cp = score_profile(profile).cloud_platform
+    gold, silver = cp.levels["gold"].met, cp.levels["silver"].met
+    assert cp.level == ("gold" if gold else "silver" if silver else "none")
+    assert not gold or silver  # Gold's bars are above Silver's in both markets
