@@ -159,3 +159,15 @@ def test_2026_drops_retired_2023_certifications():
 def test_2023_rules_have_no_smb_track():
     card = score_profile(make_profile(_da(2, 2, 3), rules="2023-H2", track="smb"))
     assert card.track == "enterprise"
+
+
+def test_E15_a_certification_earned_after_its_retirement_does_not_count():
+    people = {"A": ["ADM", "SAE"], "B": ["ADM", "SAE"], "C": [{"id": "AI-102", "earned": "2026-07-15"}]}
+    result = metric_result(score_profile(make_profile(people, rules="2026", as_of="2026-10-31")), DA, INT)
+    assert result.points == 0
+    retired = next(r for r in result.reasons if r.code == ReasonCode.CERTIFICATION_RETIRED)
+    assert (retired.person, retired.certification, str(retired.on)) == (
+        "C",
+        "azure-ai-engineer",
+        "2026-07-01",
+    )
