@@ -77,6 +77,16 @@ def test_why_zero_intermediate_points_names_the_unmet_prerequisite(
     chat.screenshot("why-zero-intermediate", answer)
     assert_prerequisite_answer(answer.inner_text(), "en")
 
+    # The answer's card buttons work in the client too: "What do we need?" gives the plan for the area.
+    buttons = chat.wait_card(before)
+    before = chat.bot_message_count()
+    chat.click(buttons, t("en", "answers.button_plan"))
+    header = t("en", "answers.plan_header", area=t("en", "common.area.data_ai"), score=data_ai.score,
+               threshold=data_ai.threshold)
+    plan = chat.wait_reply(before, header)
+    chat.screenshot("plan-from-button", plan)
+    assert "AZ-305" in plan.inner_text()
+
 
 def test_question_in_french_is_answered_in_french(chat: PlaygroundChat, stack: Stack) -> None:
     stack.import_profile(worked_example_da_4a())
