@@ -35,7 +35,7 @@ BOT_PORT = 3978  # fixed: the namespace is private, so nothing else can hold the
 PLAYGROUND_PORT = 56150
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 # The playground's telemetry switches: `--dt` alone is not enough.
 PLAYGROUND_ENV = {
