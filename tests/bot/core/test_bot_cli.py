@@ -97,3 +97,9 @@ def test_invalid_settings_stop_start_up_with_one_line_per_variable(tmp_path: Pat
 def test_notify_rejects_a_bad_month(tmp_path: Path) -> None:
     result = run(["notify", "--month", "2026-13"], tmp_path / "data")
     assert result.returncode == 2 and "YYYY-MM" in result.stderr
+
+
+def test_notify_runs_the_monthly_job_once(tmp_path: Path) -> None:
+    result = run(["notify", "--month", "2026-10"], tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    assert "2026-10" in result.stdout

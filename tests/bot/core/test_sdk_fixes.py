@@ -198,3 +198,24 @@ async def test_signing_key_refresh_does_not_block_the_event_loop(monkeypatch) ->
     await metadata._refresh()
     assert metadata.keys[0]["kid"] == "k1"
     assert len(threads) == 2 and threading.main_thread() not in threads  # the SDK calls it on the loop
+
+
+async def test_proactive_messages_use_the_pooled_connector(connector: MockConnector) -> None:
+    from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
+
+    pool = ConnectorPool()
+    adapter = build_adapter(Settings(), pool)
+    reference = ConversationReference(channel_id="msteams", service_url=connector.url,
+                                      bot=ChannelAccount(id="28:bot"), user=ChannelAccount(id="29:ada"),
+                                      conversation=ConversationAccount(id="conv-proactive"))
+
+    async def notify(turn_context: TurnContext) -> None:
+        await turn_context.send_activity("your monthly score")
+
+    try:
+        for _ in range(3):
+            await adapter.continue_conversation(reference, notify, bot_app_id="")
+    finally:
+        await pool.close()
+    assert [call.body["text"] for call in connector.calls] == ["your monthly score"] * 3
+    assert pool.created == 1 and len({call.peer for call in connector.calls}) == 1
