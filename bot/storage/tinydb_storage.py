@@ -120,15 +120,15 @@ class _Collection:
     def __init__(self, path: Path) -> None:
         self.db: TinyDB
         self.db, self.files = open_tinydb(path)
-        self._index_for: int | None = None
+        self._index_for: Data | None = None  # the snapshot the index was built from (kept alive)
         self._index: dict[str, tuple[int, dict[str, Any]]] = {}
 
     def lookup(self) -> dict[str, tuple[int, dict[str, Any]]]:
         """key -> (doc id, document) for the current snapshot (rebuilt when the file changed)."""
         data = self.files.snapshot()
-        if self._index_for != id(data):
+        if self._index_for is not data:  # identity, not id(): a freed dict's id can be reused
             self._index = _index(data)
-            self._index_for = id(data)
+            self._index_for = data
         return self._index
 
 
