@@ -139,7 +139,10 @@ class ScoreBot(TeamsActivityHandler):
                     tenant_id, extra={"tenant_id": tenant_id, "conversation_id": activity.conversation.id})
         key = "service.tenant_missing" if tenant_id is None else "service.tenant_refused"
         text = t(turn_context.turn_state[LOCALE_KEY], key)
-        if activity.type == ActivityTypes.message:
+        bot_id = activity.recipient.id if activity.recipient else None
+        installed = activity.type == ActivityTypes.conversation_update and any(
+            member.id == bot_id for member in activity.members_added or [])
+        if activity.type == ActivityTypes.message or installed:
             await turn_context.send_activity(text)
         elif activity.type == ActivityTypes.invoke:
             await _send_invoke(turn_context, {"statusCode": 200, "type": _INVOKE_MESSAGE, "value": text})

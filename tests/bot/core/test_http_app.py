@@ -146,6 +146,10 @@ async def test_a_tenant_outside_allowed_tenants_is_refused_politely(connector, t
         assert refused.status == 201
         assert connector.texts() == [t("ko", "service.tenant_refused")]
         assert fake.calls == []  # nothing else ran: no reference stored, no data read
+        installed = activity(connector.url, None, tenant=OTHER_TENANT, type="conversationUpdate",
+                             membersAdded=[{"id": "28:bot"}])
+        assert (await post(allowed_client, installed)).status == 201
+        assert connector.texts()[-1] == t("en", "service.tenant_refused") and fake.calls == []
         await post(allowed_client, activity(connector.url, "what is my score?", tenant=TENANT))
         assert fake.names() == ["on_activity", "run_intake_turn", "answer"]
 
