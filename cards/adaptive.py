@@ -109,10 +109,13 @@ def column(
     style: str | None = None,
     vertical: str | None = None,
     min_height: str | None = None,
+    spacing: str | None = None,
 ) -> Element:
     out: Element = {"type": "Column", "width": width, "items": items}
     if style:
         out["style"] = style
+    if spacing:
+        out["spacing"] = spacing
     if vertical:
         out["verticalContentAlignment"] = vertical
     if min_height:

@@ -55,7 +55,8 @@ def bar(points: int, maximum: int, *, good: bool) -> dict[str, Any]:
     if share > 0:
         cols.append(ac.column([], width=share, style="good" if good else "warning", min_height="10px"))
     if share < 100:
-        cols.append(ac.column([], width=100 - share, style="emphasis", min_height="10px"))
+        # No gap between the parts, so the two columns read as one bar.
+        cols.append(ac.column([], width=100 - share, style="emphasis", min_height="10px", spacing="None"))
     return ac.columns(cols, spacing="Small")
 
 
