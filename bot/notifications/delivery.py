@@ -15,7 +15,6 @@ credentials and serviceUrl whose pipeline makes exactly one HTTP attempt.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import email.utils
 import logging
@@ -28,7 +27,7 @@ from typing import Any
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
-from bot.notifications.connector import ConnectorSender
+from bot.notifications.connector import ConnectorError, ConnectorSender
 from bot.notifications.pacing import Clock, Sleep, backoff_delay
 
 log = logging.getLogger(__name__)
@@ -79,7 +78,10 @@ def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
 
 
 def classify(error: BaseException, now: dt.datetime) -> SendFailure:
-    """Status, Teams error code and Retry-After of a failed send (msrest / botframework errors)."""
+    """Status, Teams error code and Retry-After of a failed send (ours, msrest's or botframework's)."""
+    if isinstance(error, ConnectorError):
+        retry_after = parse_retry_after(error.headers.get("Retry-After"), now)
+        return SendFailure(status=error.status, code=error.code, retry_after=retry_after, message=str(error))
     response = getattr(error, "response", None)
     status = getattr(response, "status_code", None) or getattr(response, "status", None)
     headers = getattr(response, "headers", None) or {}
@@ -95,16 +97,30 @@ def classify(error: BaseException, now: dt.datetime) -> SendFailure:
     )
 
 
+def wire_activity(reference: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+    """The activity JSON for one conversation: `message` (type, text, attachments; shared by a tenant's
+    conversations) addressed like `TurnContext.apply_conversation_reference` would address it."""
+    body = dict(message)
+    body["channelId"] = reference.get("channelId")
+    body["serviceUrl"] = reference.get("serviceUrl")
+    body["conversation"] = reference.get("conversation")
+    body["from"] = reference.get("bot")
+    body["recipient"] = reference.get("user")
+    if reference.get("locale"):
+        body["locale"] = reference["locale"]
+    return {key: value for key, value in body.items() if value is not None}
+
+
 def _send_callback(
-    activity: Activity, reference: ConversationReference, sender: ConnectorSender
+    reference: dict[str, Any], message: dict[str, Any], sender: ConnectorSender
 ) -> Callable[[TurnContext], Awaitable[None]]:
     async def callback(turn_context: TurnContext) -> None:
         client = turn_context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
         if client is None:  # an adapter without a Bot Connector (botbuilder's TestAdapter)
-            await turn_context.send_activity(activity)
+            await turn_context.send_activity(Activity().deserialize(message))
             return
-        outgoing = TurnContext.apply_conversation_reference(copy.copy(activity), reference)
-        await sender.send(client, outgoing)
+        conversation_id = reference["conversation"]["id"]
+        await sender.send(client, conversation_id, wire_activity(reference, message))
 
     return callback
 
@@ -113,8 +129,8 @@ async def deliver(
     adapter: Any,
     app_id: str,
     sender: ConnectorSender,
-    reference: ConversationReference,
-    activity: Activity,
+    reference: dict[str, Any],
+    message: dict[str, Any],
     *,
     max_tries: int,
     clock: Clock,
@@ -125,13 +141,15 @@ async def deliver(
     before_try: Callable[[], Awaitable[None]] | None = None,
     retry_after_max: float = 120.0,
 ) -> DeliveryResult:
-    """Send `activity` into `reference`'s conversation following the rules in the module doc."""
+    """Send `message` (activity JSON) into the conversation of `reference` (a serialised
+    ConversationReference), following the rules in the module doc."""
+    continuation = ConversationReference.deserialize(reference)
     for attempt in range(max_tries):  # `attempt` is also the number of retries so far
         if before_try is not None:
             await before_try()
         try:
             await adapter.continue_conversation(
-                reference, _send_callback(activity, reference, sender), app_id
+                continuation, _send_callback(reference, message, sender), app_id
             )
             return DeliveryResult(Outcome.SENT, tries=attempt + 1, retries=attempt)
         except Exception as error:  # a send can fail in many SDK layers; classify, never crash the run
@@ -157,6 +175,6 @@ async def deliver(
             )
         if delay is None:
             delay = backoff_delay(attempt, backoff_base, backoff_max, rng)
-        log.debug("retrying %s in %.2fs after %s", reference.conversation.id, delay, described)
+        log.debug("retrying %s in %.2fs after %s", continuation.conversation.id, delay, described)
         await sleep(delay)
     raise AssertionError("unreachable: the loop returns on its last try")

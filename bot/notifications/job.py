@@ -24,8 +24,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
-
 from bot.notifications.card import CARD_CONTENT_TYPE, build_card, summary_text
 from bot.notifications.config import NotifyConfig
 from bot.notifications.connector import ConnectorSender
@@ -75,6 +73,20 @@ class _Run:
     in_flight: asyncio.Semaphore
     sender: ConnectorSender
     waiting: list[tuple[str, str]] = field(default_factory=list)
+    messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def message(self, tenant_id: str, content: NotificationContent, locale: str) -> dict[str, Any]:
+        """The activity JSON (text + card) of a tenant in a locale, built once for all its conversations."""
+        key = (tenant_id, locale)
+        found = self.messages.get(key)
+        if found is None:
+            card = build_card(content, locale)
+            found = self.messages[key] = {
+                "type": "message",
+                "text": summary_text(content, locale),
+                "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
+            }
+        return found
 
     # --- claims ---------------------------------------------------------------------------------
     def _claimable(self, record: ConversationRecord | None) -> str | None:
@@ -175,14 +187,7 @@ class _Run:
         self, record: ConversationRecord, content: NotificationContent, bucket: TokenBucket
     ) -> None:
         assert record.reference is not None
-        reference = ConversationReference.deserialize(record.reference)
-        activity = Activity(
-            type=ActivityTypes.message,
-            text=summary_text(content, record.locale),
-            attachments=[
-                Attachment(content_type=CARD_CONTENT_TYPE, content=build_card(content, record.locale))
-            ],
-        )
+        message = self.message(record.tenant_id, content, record.locale)
         first = True
 
         async def before_try() -> None:
@@ -195,8 +200,8 @@ class _Run:
             self.services.adapter,
             self.config.app_id,
             self.sender,
-            reference,
-            activity,
+            record.reference,
+            message,
             max_tries=self.config.max_tries,
             clock=self.clock,
             sleep=self.sleep,

@@ -162,9 +162,11 @@ class NotifyStore:
         change: Callable[[ConversationRecord | None], ConversationRecord | None],
     ) -> ConversationRecord | None:
         """Compare-and-swap one conversation record; keeps the index in step with `installed`."""
+        seen: dict[str, bool | None] = {"installed": None}
 
         def mutate(doc: dict[str, Any] | None) -> dict[str, Any] | None:
             record = ConversationRecord.model_validate(doc) if doc is not None else None
+            seen["installed"] = record.installed if record is not None else None
             changed = change(record)
             return changed.model_dump(mode="json") if changed is not None else None
 
@@ -172,7 +174,9 @@ class NotifyStore:
         if stored is None:
             return None
         record = ConversationRecord.model_validate(stored)
-        await self._index_set(tenant_id, conversation_id, record.installed)
+        # The index changes only with installs and uninstalls, not with claims and outcomes.
+        if seen["installed"] is not record.installed:
+            await self._index_set(tenant_id, conversation_id, record.installed)
         return record
 
     async def read_many(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], ConversationRecord]:

@@ -80,13 +80,24 @@ class MockConnector:
         self.activities.append({**body, "path_conversation": conversation})
         return web.json_response({"id": f"activity-{self.requests}"}, status=fault.status)
 
-    async def start(self) -> MockConnector:
+    async def _stats(self, _: web.Request) -> web.Response:
+        """Counters for a connector running in another process (the benchmark)."""
+        return web.json_response(
+            {
+                "delivered": dict(self.delivered),
+                "statuses": {str(k): v for k, v in self.statuses.items()},
+                "requests": self.requests,
+            }
+        )
+
+    async def start(self, port: int = 0) -> MockConnector:
         app = web.Application()
         app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._post)
+        app.router.add_get("/_stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}/"
