@@ -100,6 +100,7 @@ def read_choices(data: dict[str, Any], name: str, out: Checked, *, limit: int = 
     return cleaned
 
 
+_PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d{1,3})?$")
 _GROUP = re.compile(r"^\d{1,3}(?:[,.' ]\d{3})+$")
 
 
@@ -114,6 +115,9 @@ def parse_number(raw: Any) -> float | None:
         text = re.sub(r"(?i)^(us)?\$|\s*(usd|\$)$", "", text).strip().replace("_", "")
         if not text:
             return None
+        if _PLAIN.match(text):  # what Input.Number sends: "1200", "-3", "1e3"
+            value = float(text)
+            return value if math.isfinite(value) else None
         sign = ""
         if text[0] in "+-":
             sign, text = text[0], text[1:].strip()
