@@ -188,7 +188,9 @@ class Stack:
     def bot_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
         env.update(HOST="127.0.0.1", PORT=str(BOT_PORT), DATA_DIR=str(self.data_dir), LOG_LEVEL="INFO",
-                   PYTHONUNBUFFERED="1")
+                   PYTHONUNBUFFERED="1",
+                   # The current month's notification is always due (whatever the day the suite runs).
+                   NOTIFY_DAY="1", NOTIFY_TIME="00:00", NOTIFY_TIMEZONE="UTC")
         env.pop("ALLOWED_TENANTS", None)
         return env
 
