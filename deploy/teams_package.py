@@ -126,6 +126,29 @@ def render_manifest(settings: PackageSettings) -> dict[str, Any]:
     return _fill(template, settings.placeholders())
 
 
+SCHEMA_DIR = APP_DIR / "schema"
+
+
+def schema_errors(manifest: dict[str, Any]) -> list[str] | None:
+    """Problems against the vendored official schemas (manifest and localization files); None when the
+    jsonschema package is not installed (it is a test dependency, not a runtime one)."""
+    try:
+        import jsonschema
+    except ImportError:
+        return None
+    problems = []
+    checks = [("manifest.json", manifest, "MicrosoftTeams.v1.30.schema.json")]
+    checks += [(name, json.loads(data), "MicrosoftTeams.Localization.v1.30.schema.json")
+               for name, data in localization_files().items()]
+    for name, document, schema_file in checks:
+        schema = json.loads((SCHEMA_DIR / schema_file).read_text(encoding="utf-8"))
+        validator = jsonschema.Draft4Validator(schema)
+        for error in validator.iter_errors(document):
+            where = "/".join(str(part) for part in error.path) or "(root)"
+            problems.append(f"{name}: {where}: {error.message}")
+    return problems
+
+
 def localization_files() -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(LOCALIZATION_DIR.glob("*.json"))}
 
@@ -179,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
             field = ".".join(str(part) for part in problem["loc"]) or "settings"
             message = problem["msg"].removeprefix("Value error, ")
             print(f"error: {field}: {message}", file=sys.stderr)
+        return 2
+    problems = schema_errors(render_manifest(settings))
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
         return 2
     out = build_package(settings, args.out)
     print(out)

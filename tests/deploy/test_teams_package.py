@@ -156,3 +156,22 @@ def test_package_zip_has_manifest_icons_and_localizations_at_its_root(
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest == render_manifest(settings)
     assert not list(out.parent.glob("*.partial"))
+
+
+def test_cli_builds_a_valid_package_and_refuses_an_invalid_manifest(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from deploy import teams_package
+
+    out = tmp_path / "app.zip"
+    assert main(["--bot-id", BOT_ID, "--bot-domain", "psa.example.com", "--out", str(out)]) == 0
+    assert out.exists()
+
+    broken = tmp_path / "manifest.template.json"
+    template = json.loads(teams_package.TEMPLATE.read_text(encoding="utf-8"))
+    template["bots"][0]["scopes"] = ["everywhere"]
+    broken.write_text(json.dumps(template), encoding="utf-8")
+    monkeypatch.setattr(teams_package, "TEMPLATE", broken)
+    out2 = tmp_path / "broken.zip"
+    assert main(["--bot-id", BOT_ID, "--bot-domain", "psa.example.com", "--out", str(out2)]) == 2
+    assert "manifest.json: bots/0/scopes/0" in capsys.readouterr().err
+    assert not out2.exists()
