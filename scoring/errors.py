@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,3 +35,17 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out or "(profile)"
+
+
+def short_value(value: Any, limit: int = 80) -> Any:
+    """A value fit to quote in an error: scalars as they are, text and structures cut to `limit`."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = json.dumps(value, default=str, ensure_ascii=False)
+        except (TypeError, ValueError):
+            text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from scoring.catalog import Catalog, default_catalog
 from scoring.errors import FieldError, ProfileError, field_path
+from scoring.errors import short_value as _short
 from scoring.models import Profile
 from scoring.records import AcrRecords
 
@@ -100,17 +101,11 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
         loc = list(err["loc"])
         ctx = err.get("ctx") or {}
         kind = err["type"]
-        value = err.get("input")
+        value = _short(err.get("input"))
         suggestions: list[str] = list(ctx.get("suggestions", []))
+        if len(loc) >= 3 and loc[-3] == "certifications" and loc[-1] == "id":
+            loc = loc[:-1]  # "people[0].certifications[1]" whether written as text or {"id": ...}
         if kind == "unknown_certification":
-            if (
-                loc
-                and loc[-1] == "id"
-                and isinstance(value, str)
-                and len(loc) >= 2
-                and isinstance(loc[-2], int)
-            ):
-                loc = loc[:-1]  # "people[0].certifications[1]" whether written as text or {"id": ...}
             message = err["msg"]
         elif kind == "duplicate_person":
             loc = ["people", ctx["i"], "id"]
@@ -144,8 +139,6 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
             message = err["msg"][0].lower() + err["msg"][1:]
             if value is not None and not isinstance(value, (dict, list)):
                 message += f" (got {value!r})"
-        if isinstance(value, (dict, list)):
-            value = json.dumps(value)[:80]
         out.append(FieldError(field_path(loc), value, message, suggestions))
     return out
 

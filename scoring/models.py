@@ -47,7 +47,7 @@ class Partner(_Model):
 class HeldCertification(_Model):
     """One certification a person holds: written as a name/code/slug, or {"id", "earned", "expires"}."""
 
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=200)  # bounded before any fuzzy matching
     earned: dt.date | None = None
     expires: dt.date | None = None
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from scoring import csvfast
 from scoring.errors import FieldError, ProfileError
+from scoring.errors import short_value as _short
 
 COLUMNS = ("customer", "month", "service", "offer", "association", "usd")
 OPTIONAL_COLUMNS = ("cloud",)  # E-23: "public" (or empty) unless the subscription is sovereign
@@ -465,14 +466,6 @@ def _is_float(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _short(value: Any) -> Any:
-    """A value fit to quote in an error: scalars as they are, long text cut."""
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _shape_errors(rows: list[Any], path: str, errors: list[FieldError]) -> None:

@@ -96,6 +96,8 @@ class Catalog:
 
     # --- certifications --------------------------------------------------------------------------
     def resolve(self, text: str) -> Certification | None:
+        if not isinstance(text, str) or len(text) > 200:
+            return None
         key = _normalize(text)
         slug = self._names.get(key)
         if slug is None:
@@ -107,7 +109,7 @@ class Catalog:
         return self.registry[slug] if slug else None
 
     def suggest(self, text: str, limit: int = 3) -> list[Certification]:
-        key = _normalize(text)
+        key = _normalize(text[:200])  # fuzzy matching is quadratic: never on unbounded text
         # One exam of a multi-exam credential (AZ-800 of AZ-800 + AZ-801): that credential first.
         found = [c for c in self.registry.values() if c.all_exams and key in {e.casefold() for e in c.exams}]
         for cutoff in (0.75, 0.5, 0.3):

@@ -211,3 +211,11 @@ def test_numbers_must_be_json_numbers_not_text_or_booleans():
 def test_a_csv_name_outside_a_profile_file_is_explained():
     (err,) = errors_of({"partner": {"id": "1"}, "acr_records": "acr.csv"})
     assert err.field == "acr_records" and "profile file" in err.message
+
+
+def test_hostile_sizes_are_rejected_quickly_and_quoted_short():
+    errs = errors_of(
+        BASE | {"people": [{"id": "p", "certifications": ["x" * 5_000_000]}], "as_of": "y" * 10_000}
+    )
+    assert {e.field for e in errs} == {"people[0].certifications[0]", "as_of"}
+    assert all(len(str(e)) < 300 and len(e.value) <= 80 for e in errs)
