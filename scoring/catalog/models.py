@@ -204,5 +204,12 @@ class CloudPlatformRules(_Data):
     levels: dict[Literal["silver", "gold"], LevelRules]
     evidence: Evidence
 
+    @field_validator("levels")
+    @classmethod
+    def _both_levels(cls, levels: dict[str, LevelRules]) -> dict[str, LevelRules]:
+        if set(levels) != {"silver", "gold"}:
+            raise ValueError("give both levels: silver and gold")
+        return levels
+
     def certification_slugs(self) -> list[str]:
         return [*self.evidence.assessments, *self.evidence.exams, *self.evidence.amended_exams]

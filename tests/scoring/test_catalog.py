@@ -122,6 +122,7 @@ def test_next_years_rules_are_a_data_change(tmp_path):
             "certifications.toml",
         ),
         ("2017-07.toml", "developing = 10000", "", "2017-07.toml: levels.silver.min_consumption_usd"),
+        ("2017-07.toml", "[levels.gold]", "[levels.platinum]", "2017-07.toml: levels"),
     ],
 )
 def test_a_broken_catalog_fails_loudly_naming_file_and_field(tmp_path, file, old, new, expected):
