@@ -186,9 +186,7 @@ class TinyDBStorage(Storage):
         encoded = {name: {key: (_etag_of(item), _encode(item)) for key, item in items.items()}
                    for name, items in by_collection.items()}
         loop = asyncio.get_running_loop()
-        new_etags: dict[str, str] = {}
-        for name, items in encoded.items():
-            new_etags.update(await loop.run_in_executor(self._writer, self._commit_write, name, items))
+        new_etags = await loop.run_in_executor(self._writer, self._commit_write, encoded)
         for key, item in dict(changes).items():
             _set_etag(item, new_etags[key])
 
@@ -203,29 +201,35 @@ class TinyDBStorage(Storage):
             await loop.run_in_executor(self._writer, self._commit_delete, name, names)
 
     # --- worker-thread side ---------------------------------------------------------------------
-    def _commit_write(self, name: str, items: dict[str, tuple[Any, Any]]) -> dict[str, str]:
-        collection = self._collection(name)
+    def _commit_write(self, encoded: dict[str, dict[str, tuple[Any, Any]]]) -> dict[str, str]:
         etags: dict[str, str] = {}
-        with collection.files.batch():
-            table = collection.db.table(TABLE)
-            current = _index(collection.files.read() or {})
-            # Check every eTag first: a conflict writes nothing of the batch.
-            for key, (etag, _value) in items.items():
-                if etag is not None and etag != "*":
-                    stored = current.get(key)
-                    stored_etag = stored[1]["e_tag"] if stored else None
-                    if stored_etag != etag:
-                        raise ETagConflictError(key, etag, stored_etag)
-            next_id = max((doc_id for doc_id, _ in current.values()), default=0) + 1
-            for key, (_etag, (codec, value)) in items.items():
-                etags[key] = uuid.uuid4().hex
-                document = {"key": key, "e_tag": etags[key], "codec": codec, "value": value}
-                if key in current:
-                    doc_id = current[key][0]
-                    table.remove(doc_ids=[doc_id])
-                else:
-                    doc_id, next_id = next_id, next_id + 1
-                table.insert(Document(document, doc_id=doc_id))
+        with contextlib.ExitStack() as stack:
+            # Lock every file the write touches, in name order (no deadlock between processes),
+            # then check every eTag before changing anything: a conflict writes nothing at all.
+            current: dict[str, dict[str, tuple[int, dict[str, Any]]]] = {}
+            for name in sorted(encoded):
+                collection = self._collection(name)
+                stack.enter_context(collection.files.batch())
+                current[name] = _index(collection.files.read() or {})
+            for name, items in encoded.items():
+                for key, (etag, _value) in items.items():
+                    if etag is not None and etag != "*":
+                        stored = current[name].get(key)
+                        stored_etag = stored[1]["e_tag"] if stored else None
+                        if stored_etag != etag:
+                            raise ETagConflictError(key, etag, stored_etag)
+            for name, items in encoded.items():
+                table = self._collection(name).db.table(TABLE)
+                next_id = max((doc_id for doc_id, _ in current[name].values()), default=0) + 1
+                for key, (_etag, (codec, value)) in items.items():
+                    etags[key] = uuid.uuid4().hex
+                    document = {"key": key, "e_tag": etags[key], "codec": codec, "value": value}
+                    if key in current[name]:
+                        doc_id = current[name][key][0]
+                        table.remove(doc_ids=[doc_id])
+                    else:
+                        doc_id, next_id = next_id, next_id + 1
+                    table.insert(Document(document, doc_id=doc_id))
         return etags
 
     def _commit_delete(self, name: str, keys: list[str]) -> None:

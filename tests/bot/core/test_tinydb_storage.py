@@ -109,6 +109,13 @@ async def test_a_conflict_writes_nothing_of_the_batch(storage: TinyDBStorage) ->
         await storage.write({"a/1": dict(items["a/1"], v=9), "a/2": dict(items["a/2"], v=9)})
     after = await storage.read(["a/1", "a/2"])
     assert (after["a/1"]["v"], after["a/2"]["v"]) == (1, 2)
+    # Also across files: "b/..." and "z/..." live in other collections than "a/...".
+    await storage.write({"z/1": {"v": 1}})
+    z = (await storage.read(["z/1"]))["z/1"]
+    await storage.write({"z/1": dict(z, v=2)})
+    with pytest.raises(ETagConflictError):
+        await storage.write({"b/1": {"v": 9}, "z/1": dict(z, v=9)})
+    assert await storage.read(["b/1"]) == {} and (await storage.read(["z/1"]))["z/1"]["v"] == 2
 
 
 async def test_the_writers_object_gets_the_new_etag_so_a_second_save_is_no_conflict(storage) -> None:
