@@ -14,6 +14,8 @@ them is trusted.
 
 Keys map to files by their first path segment (`msteams/conversations/...` -> `msteams.json`,
 `profiles/<tenant>` -> `profiles.json`), so a busy conversation file never blocks profile writes.
+Each file is replaced atomically; a batch spanning several files is checked as a whole and then
+committed file by file.
 """
 
 from __future__ import annotations
