@@ -103,7 +103,9 @@ async def bench(args: argparse.Namespace) -> int:
     # "memory": botbuilder's MemoryStorage, to measure the job itself without the disk's fsyncs.
     storage = MemoryStorage() if args.storage == "memory" else None
     services = build_services(Settings(data_dir=folder / "data"), storage=storage, clock=lambda: NOW)
-    services.extras["notify_config"] = NotifyConfig(rate_per_second=args.rate, max_tries=args.max_tries)
+    services.extras["notify_config"] = NotifyConfig(
+        rate_per_second=args.rate, max_tries=args.max_tries, concurrency=args.concurrency
+    )
     try:
         per_tenant = args.conversations // args.tenants
         total = per_tenant * args.tenants
@@ -144,6 +146,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=30.0, help="NOTIFY_RATE_PER_SECOND (per tenant)")
     parser.add_argument("--share-429", type=float, default=0.05)
     parser.add_argument("--max-tries", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, default=64, help="sends in flight (all tenants)")
     parser.add_argument("--storage", choices=["tinydb", "memory"], default="tinydb")
     parser.add_argument("--serve-connector", metavar="PORT_FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
