@@ -229,6 +229,12 @@ class _Run:
 
     # --- one tenant ----------------------------------------------------------------------------
     async def tenant(self, tenant_id: str, conversations: list[str]) -> None:
+        allowed = getattr(getattr(self.services, "settings", None), "tenant_allowed", None)
+        if callable(allowed) and not allowed(tenant_id):
+            # ALLOWED_TENANTS changed since the bot was installed there: no data goes to that tenant.
+            for _ in conversations:
+                self.summary.skip("tenant_not_allowed")
+            return
         try:
             content = await self.compose(self.services, tenant_id, self.month, self.as_of)
         except Exception as error:

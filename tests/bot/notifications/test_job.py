@@ -76,6 +76,16 @@ async def test_a_tenant_without_profile_is_skipped_and_reported(services, connec
     assert "no_profile 1" in str(summary)
 
 
+async def test_tenants_outside_allowed_tenants_get_nothing(services, connector, fake_time):
+    services.settings = services.settings.model_copy(update={"allowed_tenants": frozenset({"tenant-a"})})
+    for tenant in ("tenant-a", "tenant-b"):
+        await services.profiles.put(tenant, profile())
+        await install(services, connector.url, [f"{tenant}:1"], tenant=tenant)
+    summary = await _run(services, fake_time)
+    assert summary.sent == 1 and summary.skip_reasons == {"tenant_not_allowed": 1}
+    _exactly_once(connector, ["tenant-a:1"])
+
+
 async def test_month_argument_is_checked(services, fake_time):
     with pytest.raises(ValueError, match="YYYY-MM"):
         await _run(services, fake_time, "2026-13")
