@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from scoring import score_profile
 from scoring.ids import Area, CloudPlatformLevel, Metric
 from scoring.results import PlanStep, Scorecard
 
@@ -185,11 +186,12 @@ def compose(
 
 def score_month(
     profile: Any, month: str, as_of: dt.date, previous: Scorecard | None, current: Scorecard | None
-):
-    """Score the profile for the month (unless history has it) and at the expiry horizon."""
-    from scoring import score_profile
-
+) -> tuple[Scorecard, NotificationContent]:
+    """Score the profile for the month (unless history has it) and at the expiry horizon: the
+    certifications expiring within 60 days are priced by scoring the same profile, under the same
+    rule version, on the horizon date, when they no longer count."""
     scorecard = current if current is not None else score_profile(profile, as_of=as_of)
+    as_of = scorecard.as_of  # a month already in the history keeps the date it was scored on
     horizon = as_of + dt.timedelta(days=EXPIRY_HORIZON_DAYS)
     expiring = expiring_certifications(profile, as_of, horizon)
     future = score_profile(profile, rules=scorecard.rules, as_of=horizon) if expiring else None
