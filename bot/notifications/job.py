@@ -88,6 +88,13 @@ class _Run:
             }
         return found
 
+    def bucket(self) -> TokenBucket:
+        """A tenant's pace. A burst of a tenth of a second's sends absorbs the event loop's late
+        wake-ups (a strict one-token bucket loses every millisecond a sleep overshoots: measured 21/s
+        instead of 30/s with ten busy tenants); any second still carries at most rate + rate/10."""
+        rate = self.config.rate_per_second
+        return TokenBucket(rate, max(1.0, rate / 10), monotonic=self.monotonic, sleep=self.sleep)
+
     # --- claims ---------------------------------------------------------------------------------
     def _claimable(self, record: ConversationRecord | None) -> str | None:
         """None if this run may claim the record now, else the skip reason ("wait" for a live claim)."""
@@ -246,7 +253,7 @@ class _Run:
             for _ in conversations:
                 self.summary.skip("no_profile")
             return
-        bucket = TokenBucket(self.config.rate_per_second, 1.0, monotonic=self.monotonic, sleep=self.sleep)
+        bucket = self.bucket()
         queue: asyncio.Queue[str] = asyncio.Queue()
         for conversation_id in conversations:
             queue.put_nowait(conversation_id)
@@ -301,7 +308,7 @@ class _Run:
                     continue
                 bucket = buckets.setdefault(
                     tenant_id,
-                    TokenBucket(self.config.rate_per_second, 1.0, monotonic=self.monotonic, sleep=self.sleep),
+                    self.bucket(),
                 )
                 await self.visit(tenant_id, conversation_id, content, bucket)
 
