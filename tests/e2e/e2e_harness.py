@@ -47,6 +47,15 @@ CLONE_NEWNET = 0x40000000
 T = TypeVar("T")
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Child set-up: the kernel kills the child if the test process dies (even by SIGKILL), so no bot,
+    playground or namespace outlives an interrupted run. Survives exec (nsenter is not set-uid)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 class EnvironmentUnavailable(RuntimeError):
     """The machine cannot run the e2e stack (no Chromium, no namespaces, no playground)."""
 
@@ -90,7 +99,8 @@ class NetNamespace:
     def __init__(self) -> None:
         self._holder = subprocess.Popen(
             ["unshare", "--net", "sh", "-c", "ip link set lo up && echo up && exec sleep 86400"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            preexec_fn=_die_with_parent)
         line = self._holder.stdout.readline() if self._holder.stdout else ""
         if line.strip() != "up":
             error = self._holder.stderr.read() if self._holder.stderr else ""
@@ -199,7 +209,7 @@ class Stack:
         with log_path.open("ab") as log:
             process = subprocess.Popen(self.netns.command(args), cwd=ROOT, env=env, stdout=log,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       start_new_session=True)
+                                       start_new_session=True, preexec_fn=_die_with_parent)
         service = Service(name, process, log_path)
         self.services.append(service)
         return service

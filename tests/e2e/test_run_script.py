@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 from e2e_harness import ROOT, Stack
@@ -20,6 +21,19 @@ PLAYGROUND_PORT = 56190
 def _listening(stack: Stack) -> list[str]:
     done = subprocess.run(stack.netns.command(["ss", "-Hltn"]), capture_output=True, text=True, check=True)
     return [line.split()[3] for line in done.stdout.splitlines() if line.strip()]
+
+
+def _kill_marked(marker: str) -> None:
+    """Kills every process carrying `marker` in its environment: scripts/run puts the bot and the playground
+    in sessions of their own, so a failed test must not leave them behind."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (proc / "environ").read_bytes().split(b"\0"):
+                os.kill(int(proc.name), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            continue
 
 
 def _wait_for_line(process: subprocess.Popen[str], pattern: str, timeout: float, seen: list[str]) -> str:
@@ -42,8 +56,10 @@ def _wait_for_line(process: subprocess.Popen[str], pattern: str, timeout: float,
 def test_run_starts_bot_then_playground_on_loopback_and_ctrl_c_stops_both(
         stack: Stack, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
+    marker = f"E2E_RUN_SCRIPT_TEST={uuid.uuid4().hex}"
     env.update(PORT=str(BOT_PORT), PLAYGROUND_PORT=str(PLAYGROUND_PORT), DATA_DIR=str(tmp_path / "data"),
                RUN_SKIP_INSTALL="1")
+    env.update([marker.split("=", 1)])
     process = subprocess.Popen(stack.netns.command(["bash", str(ROOT / "scripts/run")]), cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                text=True, start_new_session=True)
@@ -72,6 +88,7 @@ def test_run_starts_bot_then_playground_on_loopback_and_ctrl_c_stops_both(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+        _kill_marked(marker)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(
             address.endswith((f":{BOT_PORT}", f":{PLAYGROUND_PORT}")) for address in _listening(stack)):
