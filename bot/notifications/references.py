@@ -126,6 +126,7 @@ async def _upsert(
     locale = normalize_locale(activity.locale)
     now = _now(services)
     conversation_type = activity.conversation.conversation_type if activity.conversation else None
+    healed: list[ConversationRecord] = []  # set when the record needs no write: check the index instead
 
     def change(record: ConversationRecord | None) -> ConversationRecord | None:
         if record is None or not record.installed:
@@ -150,6 +151,7 @@ async def _upsert(
             and not install
         )
         if unchanged:
+            healed.append(record)
             return None  # the common case: a message from a known conversation costs one read
         update: dict[str, Any] = {
             "reference": reference,
@@ -163,7 +165,10 @@ async def _upsert(
             update["subscribed"] = subscribed
         return record.model_copy(update=update)
 
-    return await store.update(tenant_id, conversation_id, change)
+    stored = await store.update(tenant_id, conversation_id, change)
+    if healed:
+        await store.ensure_indexed(tenant_id, conversation_id)
+    return stored
 
 
 async def _remove(store: NotifyStore, tenant_id: str, conversation_id: str, services: Any, why: str) -> None:

@@ -23,6 +23,7 @@ import copy
 import hashlib
 import logging
 import urllib.parse
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -117,11 +118,37 @@ async def compare_and_swap(storage: Storage, key: str, mutate: Mutator) -> dict[
     raise StorageConflictError(f"could not update {key}: {_CAS_ATTEMPTS} concurrent-write conflicts")
 
 
+# One lock per storage object (one per process in the service): index updates of concurrent turns
+# queue up instead of racing. This matters most for the index's first write, which has no eTag to
+# compare: concurrent first writers would overwrite each other. Across processes that first-write
+# window remains (botbuilder storages have no create-if-absent); `ensure_indexed` heals it the next
+# time the conversation speaks to the bot.
+_INDEX_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+# (storage id, tenant, conversation) already checked in the index by this process.
+_VERIFIED: set[tuple[int, str, str]] = set()
+
+
 class NotifyStore:
     """Typed access to the records above."""
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
+
+    def _index_lock(self) -> asyncio.Lock:
+        lock = _INDEX_LOCKS.get(self.storage)
+        if lock is None:
+            lock = _INDEX_LOCKS[self.storage] = asyncio.Lock()
+        return lock
+
+    async def ensure_indexed(self, tenant_id: str, conversation_id: str) -> None:
+        """Re-add an installed conversation missing from the index (checked once per process)."""
+        marker = (id(self.storage), tenant_id, conversation_id)
+        if marker in _VERIFIED:
+            return
+        if (tenant_id, conversation_id) not in set(await self.index()):
+            log.warning("conversation %s/%s was missing from the index; re-added", tenant_id, conversation_id)
+            await self._index_set(tenant_id, conversation_id, True)
+        _VERIFIED.add(marker)
 
     # --- index ------------------------------------------------------------------------------------
     async def index(self) -> list[tuple[str, str]]:
@@ -143,7 +170,19 @@ class NotifyStore:
                 refs.pop(entry, None)
             return doc
 
-        await compare_and_swap(self.storage, INDEX_KEY, mutate)
+        # The first write of the index cannot carry an eTag (nothing to compare with), so two first
+        # writers race; read it back and redo it until the entry is as wanted.
+        async with self._index_lock():
+            await self._index_set_locked(entry, mutate, present)
+
+    async def _index_set_locked(self, entry: str, mutate: Mutator, present: bool) -> None:
+        for _ in range(_CAS_ATTEMPTS):
+            await compare_and_swap(self.storage, INDEX_KEY, mutate)
+            found = (await self.storage.read([INDEX_KEY])).get(INDEX_KEY)
+            refs = _as_dict(found).get("refs", {}) if found is not None else {}
+            if (entry in refs) == present:
+                return
+        raise StorageConflictError(f"could not update {INDEX_KEY} for {entry}")
 
     # --- conversation records ---------------------------------------------------------------------
     async def get(self, tenant_id: str, conversation_id: str) -> ConversationRecord | None:

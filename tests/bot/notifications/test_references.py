@@ -143,3 +143,27 @@ def test_the_commands_we_tell_users_are_the_ones_the_bot_understands(locale):
     context = AnswerContext(locale=locale, profile=None, scorecard=None, last_area=None)
     assert answer(t(locale, "notify.stop_command"), context).intent == Intent.STOP_NOTIFICATIONS
     assert answer(t(locale, "notify.start_command"), context).intent == Intent.START_NOTIFICATIONS
+
+
+async def test_concurrent_first_installs_keep_every_conversation_in_the_index(services):
+    """A tenant-wide rollout: many installs at once into a fresh store."""
+    import asyncio
+
+    await asyncio.gather(
+        *(
+            turn(services, activity("installationUpdate", action="add", conversation=f"a:{i}"))
+            for i in range(12)
+        )
+    )
+    assert len(await NotifyStore(services.storage).index()) == 12
+
+
+async def test_a_conversation_lost_from_the_index_is_healed_when_it_speaks(services):
+    from bot.notifications import store as store_module
+
+    await turn(services, activity("installationUpdate", action="add"))
+    # As if another process's first index write had overwritten ours.
+    await services.storage.write({store_module.INDEX_KEY: {"refs": {}, "e_tag": "*"}})
+    store_module._VERIFIED.clear()  # a new process
+    await turn(services, activity("message", text="hello"))
+    assert await NotifyStore(services.storage).index() == [("tenant-a", "a:personal-1")]
