@@ -64,6 +64,12 @@ def reference_of(activity: Activity, conversation_id: str) -> dict[str, Any]:
     return reference.serialize()
 
 
+def _address(reference: dict[str, Any] | None) -> tuple[Any, ...]:
+    """The parts of a stored reference a proactive post depends on."""
+    reference = reference or {}
+    return tuple(reference.get(key) for key in ("serviceUrl", "channelId", "bot", "conversation"))
+
+
 def _now(services: Any) -> dt.datetime:
     clock = getattr(services, "clock", None)
     return clock() if clock is not None else dt.datetime.now(dt.UTC)
@@ -143,9 +149,13 @@ async def _upsert(
                 updated_at=now,
                 months=months,
             )
+        # In a group chat or channel every speaker has their own user id and locale: only what the
+        # proactive post needs (serviceUrl, bot, conversation) is refreshed, so busy channels cost no
+        # write per message; the card's language follows the person in a personal chat.
+        keep_locale = record.locale if conversation_type not in (None, "personal") else locale
         unchanged = (
-            record.reference == reference
-            and record.locale == locale
+            _address(record.reference) == _address(reference)
+            and record.locale == keep_locale
             and record.active
             and (subscribed is None or record.subscribed == subscribed)
             and not install
@@ -155,7 +165,7 @@ async def _upsert(
             return None  # the common case: a message from a known conversation costs one read
         update: dict[str, Any] = {
             "reference": reference,
-            "locale": locale,
+            "locale": keep_locale,
             "active": True,
             "inactive_reason": None,
             "updated_at": now,

@@ -167,3 +167,17 @@ async def test_a_conversation_lost_from_the_index_is_healed_when_it_speaks(servi
     store_module._VERIFIED.clear()  # a new process
     await turn(services, activity("message", text="hello"))
     assert await NotifyStore(services.storage).index() == [("tenant-a", "a:personal-1")]
+
+
+async def test_many_speakers_in_a_channel_cost_no_write_and_keep_the_channel_language(services):
+    channel = {"conversation": "19:c@thread.tacv2", "conversation_type": "channel"}
+    await turn(services, activity("installationUpdate", action="add", locale="de-DE", **channel))
+    store = NotifyStore(services.storage)
+    before = await store.get("tenant-a", "19:c@thread.tacv2")
+    speaker = activity("message", text="hi", locale="ko-KR", **channel)
+    speaker.from_property.id = "29:someone-else"
+    await turn(services, speaker)
+    after = await store.get("tenant-a", "19:c@thread.tacv2")
+    assert after == before and after.locale == "de"
+    await turn(services, activity("message", text="hi", service_url="http://moved/", **channel))
+    assert (await store.get("tenant-a", "19:c@thread.tacv2")).reference["serviceUrl"] == "http://moved/"
