@@ -90,7 +90,7 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
 
 
 async def notify(settings: Settings, month: str | None) -> int:
-    from bot.notifications import run_notify
+    from bot.notifications import MonthNotDueError, run_notify
     from bot.services import build_services
 
     if month is not None and not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", month):
@@ -99,6 +99,8 @@ async def notify(settings: Settings, month: str | None) -> int:
     services = build_services(settings)
     try:
         summary = await run_notify(services, month)
+    except MonthNotDueError as error:
+        return _fail(str(error))
     finally:
         await services.close()
     print(summary)

@@ -5,9 +5,11 @@ notifications"; the app calls `attach_scheduler`; `python -m bot notify` calls `
 prints the returned `NotifySummary`.
 """
 
-from bot.notifications.job import run_notify
+from bot.notifications.job import MonthNotDueError, run_notify
 from bot.notifications.models import NotifySummary
 from bot.notifications.references import on_activity, set_subscription
 from bot.notifications.schedule import attach_scheduler
 
-__all__ = ["NotifySummary", "attach_scheduler", "on_activity", "run_notify", "set_subscription"]
+__all__ = [
+    "MonthNotDueError",
+    "NotifySummary", "attach_scheduler", "on_activity", "run_notify", "set_subscription"]

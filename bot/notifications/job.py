@@ -320,6 +320,10 @@ def _shared_session(services: Any) -> Any:
     return http.session() if http is not None else None
 
 
+class MonthNotDueError(ValueError):
+    """The month asked for cannot be sent (malformed, or its scheduled time has not come)."""
+
+
 async def run_notify(
     services: Any,
     month: str | None = None,
@@ -331,18 +335,21 @@ async def run_notify(
     run_id: str | None = None,
 ) -> NotifySummary:
     """Run the monthly job once, now, for `month` (default: the latest month whose scheduled time has
-    passed). Raises ValueError for a malformed month or one not due yet."""
+    passed). Raises `MonthNotDueError` (a ValueError) for a malformed month or one not due yet."""
     config = NotifyConfig.from_services(services)
     clock = getattr(services, "clock", None) or utc_now
     now = clock()
     if month is None:
         month = last_due_month(now, config)
-    parse_month(month)
+    try:
+        parse_month(month)
+    except ValueError as error:
+        raise MonthNotDueError(str(error)) from None
     due = scheduled_at(month, config)
     if due > now:
         # A month is sent once: sending it before Partner Center's refresh would use stale data and
         # leave nothing for the scheduled run.
-        raise ValueError(
+        raise MonthNotDueError(
             f"{month} is not due until {due.isoformat()} (NOTIFY_DAY {config.day}, NOTIFY_TIME "
             f"{config.time.strftime('%H:%M')}, NOTIFY_TIMEZONE {config.timezone}); the latest due month is "
             f"{last_due_month(now, config)}"

@@ -103,3 +103,10 @@ def test_notify_runs_the_monthly_job_once(tmp_path: Path) -> None:
     result = run(["notify", "--month", "2026-10"], tmp_path / "data")
     assert result.returncode == 0, result.stderr
     assert "2026-10" in result.stdout
+
+
+def test_notify_refuses_a_month_not_due_yet_with_one_line_not_a_traceback(tmp_path: Path) -> None:
+    result = run(["notify", "--month", "2099-01"], tmp_path / "data")
+    assert result.returncode == 2
+    assert "2099-01 is not due until" in result.stderr and "latest due month" in result.stderr
+    assert "Traceback" not in result.stderr
