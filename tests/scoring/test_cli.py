@@ -142,3 +142,24 @@ def test_module_entry_point_exit_codes(profile_file, tmp_path):
 def test_certifications_listing(capsys):
     assert main(["certifications", "--rules", "2017-07"]) == 0
     assert "assessment:13736" in capsys.readouterr().out
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path) -> None:
+    people = [
+        {"id": f"p{i}", "name": f"P{i}", "certifications": ["AZ-104", "AZ-305", "DP-300"]} for i in range(400)
+    ]
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({**_PIPE_PROFILE, "people": people}), encoding="utf-8")
+    shell = f"{sys.executable} -m scoring score {profile} --json | head -c 10"
+    result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
+    assert result.stdout.startswith("{")
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+_PIPE_PROFILE = {
+    "partner": {"id": "1", "name": "Pipe"},
+    "as_of": "2026-10-31",
+    "usage": {"eligible_customers_last_month": 5, "eligible_customers_same_month_last_year": 3,
+              "acr_last_month": 112700.0, "acr_same_month_last_year": 100000.0,
+              "deployed_services": ["Azure SQL Database"]},
+}
