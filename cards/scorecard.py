@@ -12,28 +12,9 @@ from typing import Any
 from cards import adaptive as ac
 from cards.explain import date_text, money, names_of, plan_step_text, reason_text
 from cards.i18n import normalize_locale, t
-from scoring.ids import Area, ReasonCode
+from scoring.ids import SHORTFALL_CODES, Area, ReasonCode
 from scoring.results import CloudPlatformResult, DesignationResult, MetricResult, Reason, Scorecard
 
-# Reasons that say what is missing, shown before those saying what earned points.
-_PROBLEMS = frozenset(
-    {
-        ReasonCode.PREREQUISITE_UNMET,
-        ReasonCode.NO_GROWTH,
-        ReasonCode.ZERO_BASELINE,
-        ReasonCode.BELOW_MINIMUM_ACR,
-        ReasonCode.NET_ADDS_NOT_POSITIVE,
-        ReasonCode.NO_SCORING_PEOPLE,
-        ReasonCode.NO_ELIGIBLE_SERVICES,
-        ReasonCode.CERTIFICATION_EXPIRED,
-        ReasonCode.CERTIFICATION_RETIRED,
-        ReasonCode.CAPPED,
-        ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION,
-        ReasonCode.BELOW_THRESHOLD,
-        ReasonCode.CONSUMPTION_BELOW_THRESHOLD,
-        ReasonCode.NOT_ENOUGH_PEOPLE_PASSED,
-    }
-)
 TOP_REASONS = 3
 MAX_PLAN_LINES = 8
 MAX_REASONS_PER_METRIC = 6  # on the explanation card; the rest are counted
@@ -97,7 +78,7 @@ def top_reasons(result: DesignationResult, limit: int = TOP_REASONS) -> list[Rea
     for metric in metrics:
         if metric.points >= metric.max:
             continue
-        problems = [r for r in metric.reasons if r.code in _PROBLEMS]
+        problems = [r for r in metric.reasons if r.code in SHORTFALL_CODES]
         ordered.extend(problems[:1] or metric.reasons[:1])
     if not ordered:
         ordered = [r for r in result.reasons if r.code != ReasonCode.NOT_APPLICABLE]
@@ -192,7 +173,7 @@ def cloud_platform_section(
     for key, level_result in result.levels.items():
         if level_result.met:
             continue
-        problems = [r for r in level_result.reasons if r.code in _PROBLEMS][:2]
+        problems = [r for r in level_result.reasons if r.code in SHORTFALL_CODES][:2]
         for reason in problems:
             items.append(
                 ac.text(

@@ -76,3 +76,33 @@ class ReasonCode(StrEnum):
     CONSUMPTION_UNKNOWN = "consumption_unknown"  # required, market (no consumption figure and no records)
     # --- plan -----------------------------------------------------------------------------------
     NO_PLAN = "no_plan"  # metrics (no addition can make them score: e.g. a zero usage baseline, E-3)
+
+
+# Reasons that explain a shortfall: something is missing, too low, lapsed or capped, so a metric,
+# an area or a Cloud Platform level has fewer points than it could (or is not met). The other codes
+# say what earned points or met a level (GATE_MET, PEOPLE_COUNTED, ..., CONSUMPTION_MET), or are
+# remarks rather than causes (NOT_APPLICABLE: a metric the area does not have; NO_PLAN: no plan
+# exists). "Why" answers and the cards show these first. A new code must be placed deliberately:
+# tests/cards/test_scorecard_shortfalls.py lists every code on one side or the other.
+SHORTFALL_CODES: frozenset[ReasonCode] = frozenset(
+    {
+        # a metric's points
+        ReasonCode.PREREQUISITE_UNMET,
+        ReasonCode.CAPPED,
+        ReasonCode.NO_GROWTH,
+        ReasonCode.ZERO_BASELINE,
+        ReasonCode.BELOW_MINIMUM_ACR,
+        ReasonCode.NET_ADDS_NOT_POSITIVE,
+        ReasonCode.NO_SCORING_PEOPLE,
+        ReasonCode.NO_ELIGIBLE_SERVICES,
+        ReasonCode.CERTIFICATION_EXPIRED,
+        ReasonCode.CERTIFICATION_RETIRED,
+        # an area's qualification
+        ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION,
+        ReasonCode.BELOW_THRESHOLD,
+        # a Cloud Platform level
+        ReasonCode.CONSUMPTION_BELOW_THRESHOLD,
+        ReasonCode.CONSUMPTION_UNKNOWN,
+        ReasonCode.NOT_ENOUGH_PEOPLE_PASSED,
+    }
+)

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from cards import explain
 from cards.i18n import normalize_locale, t
-from scoring.ids import Area, Metric, ReasonCode
+from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.results import DesignationResult, MetricResult, Reason, Scorecard
 
 from . import knowledge
@@ -22,19 +22,6 @@ from .scored import scorecard_for
 from .understand import Query
 
 _MARKUP = re.compile(r"[<>\[\]()*_`#|\\~]|[\x00-\x1f\x7f]")
-# Reasons that explain a shortfall (shown in "why" answers); the others say what earned points.
-SHORTFALL_CODES = {
-    ReasonCode.PREREQUISITE_UNMET,
-    ReasonCode.CAPPED,
-    ReasonCode.NO_GROWTH,
-    ReasonCode.ZERO_BASELINE,
-    ReasonCode.BELOW_MINIMUM_ACR,
-    ReasonCode.NET_ADDS_NOT_POSITIVE,
-    ReasonCode.NO_SCORING_PEOPLE,
-    ReasonCode.NO_ELIGIBLE_SERVICES,
-    ReasonCode.CERTIFICATION_EXPIRED,
-    ReasonCode.CERTIFICATION_RETIRED,
-}
 # Metrics measured on the partner as a whole (same value in every area), unlike the certification ones.
 SHARED_METRICS = {Metric.NET_CUSTOMER_ADDS, Metric.USAGE_GROWTH, Metric.DEPLOYMENTS}
 ACTION_INTENTS = {
