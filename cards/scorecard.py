@@ -274,8 +274,10 @@ def build_explanation_card(
             ac.text(clip(f"{i}. {plan_step_text(loc, step, names)}"), size="Small", spacing="None")
             for i, step in enumerate(result.plan[:MAX_PLAN_LINES], start=1)
         )
+    # This card answers "why?" in the chat, so its next step reads like the chat answers' own plan
+    # button ("What do we need?"), not like the scorecard's "Show plan".
     actions = [
-        ac.submit(_t(loc, "button_plan"), {"action": "plan", "area": result.area.value}),
+        ac.submit(t(loc, "answers.button_plan"), {"action": "plan", "area": result.area.value}),
         ac.submit(_t(loc, "button_score"), {"action": "score", "area": result.area.value}),
     ]
     return ac.card(body, actions, lang=loc, fallback_text=_t(loc, "fallback_text"))

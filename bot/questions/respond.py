@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from cards import explain
 from cards.i18n import normalize_locale, t
+from cards.scorecard import build_explanation_card
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.results import DesignationResult, MetricResult, Reason, Scorecard
 
@@ -293,7 +295,7 @@ def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], o
     result = card_data.designation(area)
     if query.metric is not None:
         _why_metric(reply, result, query.metric)
-        return Answer(reply.text(), follow_up_card(locale, area), Intent.WHY, area)
+        return Answer(reply.text(), _explanation(card_data, area, ctx, locale), Intent.WHY, area)
     if result.qualified:
         reply.say(
             "answers.why_qualified",
@@ -325,7 +327,13 @@ def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], o
         reply.say("answers.why_plan_header")
         for step in result.plan:
             reply.bullet(explain.plan_step_text(locale, step, names))
-    return Answer(reply.text(), follow_up_card(locale, area), Intent.WHY, area)
+    return Answer(reply.text(), _explanation(card_data, area, ctx, locale), Intent.WHY, area)
+
+
+def _explanation(card_data: Scorecard, area: Area, ctx: AnswerContext, locale: str) -> dict[str, Any]:
+    """The explanation card of the area: every metric with its bar and reasons, and the plan.
+    The answer's text stays the message text, so a client without cards still reads the whole reply."""
+    return build_explanation_card(card_data, area, ctx.profile, locale)
 
 
 def _why_metric(reply: _Reply, result: DesignationResult, metric: Metric, shared: bool = False) -> None:
