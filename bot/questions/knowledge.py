@@ -24,6 +24,7 @@ from scoring.ids import Area, Metric, ReasonCode, Track
 from scoring.results import Reason, Scorecard
 
 from .buttons import ask_area_card
+from .chat import chat_text
 from .model import Answer, AnswerContext, Intent
 from .scored import scorecard_for
 from .understand import Query
@@ -217,21 +218,21 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
     header = t(locale, "rules.header", rules=rules.version, track=t(locale, f"rules.track_{track}"))
     if query.cloud_platform and query.metric is None:
         lines = [_cloud_rules().title, *_cloud_platform_lines(locale, query.cloud_level)]
-        return Answer("\n".join(lines), None, Intent.RULE, ctx.last_area)
+        return Answer(chat_text(lines), None, Intent.RULE, ctx.last_area)
     metric = query.metric
     if metric in SKILLING_METRICS:
         if area is None:
             text, card = ask_area_card(locale, "rule")
             return Answer(text, card, Intent.RULE, None)
         lines = [header, *_skilling_lines(locale, rules, track, area, metric)]
-        return Answer("\n".join(lines), None, Intent.RULE, area)
+        return Answer(chat_text(lines), None, Intent.RULE, area)
     if metric is not None:
         lines = [header, *_performance_lines(locale, rules, track, area, metric)]
-        return Answer("\n".join(lines), None, Intent.RULE, query.area or ctx.last_area)
+        return Answer(chat_text(lines), None, Intent.RULE, query.area or ctx.last_area)
     lines = [header, *_qualification_lines(locale, rules, query.area)]
     if query.area is None:
         lines.append(t(locale, "rules.skilling_by_area"))
-    return Answer("\n".join(lines), None, Intent.RULE, query.area or ctx.last_area)
+    return Answer(chat_text(lines), None, Intent.RULE, query.area or ctx.last_area)
 
 
 # --- certifications ------------------------------------------------------------------------------
@@ -497,7 +498,7 @@ def person_answer(person_id: str, ctx: AnswerContext, locale: str, names: dict[s
             else:
                 text = t(locale, "answers.person_cert_nowhere", certification=label, rules=rules.version)
         _reply(lines, locale, text)
-    return Answer("\n".join(lines), None, Intent.CERTIFICATIONS, ctx.last_area)
+    return Answer(chat_text(lines), None, Intent.CERTIFICATIONS, ctx.last_area)
 
 
 def certification_answer(
@@ -508,23 +509,23 @@ def certification_answer(
         cert = resolve_certification(query.certification)
         if cert is not None:
             lines = _certification_lines(cert, ctx, locale, names, why)
-            return Answer("\n".join(lines), None, intent, query.area or ctx.last_area)
+            return Answer(chat_text(lines), None, intent, query.area or ctx.last_area)
     if query.unknown_exam:
         lines = [t(locale, "answers.cert_unknown_exam", code=query.unknown_exam)]
         near = suggest_certifications(query.unknown_exam)
         if near:
             labels = [explain.certification_label(locale, c.slug) for c in near]
             lines.append(t(locale, "answers.cert_did_you_mean", names=explain.join(locale, labels, "or")))
-        return Answer("\n".join(lines), None, intent, ctx.last_area)
+        return Answer(chat_text(lines), None, intent, ctx.last_area)
     if query.cloud_platform and query.area is None:
         rules_cp = _cloud_rules()
         lines = [t(locale, "answers.certs_cloud_platform_header")]
         for slug in rules_cp.certification_slugs():
             _reply(lines, locale, explain.certification_label(locale, slug))
-        return Answer("\n".join(lines), None, intent, ctx.last_area)
+        return Answer(chat_text(lines), None, intent, ctx.last_area)
     area = query.area or ctx.last_area
     if area is None:
         text, card = ask_area_card(locale, "certifications")
         return Answer(text, card, intent, None)
     rules, track = rule_version(ctx)
-    return Answer("\n".join(_area_list_lines(locale, rules, track, area, query.metric)), None, intent, area)
+    return Answer(chat_text(_area_list_lines(locale, rules, track, area, query.metric)), None, intent, area)

@@ -19,6 +19,7 @@ from scoring.results import DesignationResult, MetricResult, Reason, Scorecard
 
 from . import knowledge
 from .buttons import ask_area_card, follow_up_card, start_intake_card
+from .chat import chat_text
 from .model import Answer, AnswerContext, Intent, Section
 from .scored import scorecard_for
 from .understand import Query
@@ -56,7 +57,7 @@ class _Reply:
         self.lines.append(t(self.locale, "answers.bullet", text=text))
 
     def text(self) -> str:
-        return "\n".join(self.lines)
+        return chat_text(self.lines)
 
 
 def area_name(locale: str, area: Area | str) -> str:
