@@ -1,0 +1,43 @@
+"""Fixtures for the QA tests: the real service (real parts, real TinyDB) over HTTP on 127.0.0.1,
+replies captured by the bot core's mock Bot Connector."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+# The mock connector and activity builder are the bot core's (one implementation, not a copy).
+sys.path.insert(0, str(Path(__file__).parents[1] / "bot" / "core"))
+
+from botcore_helpers import MockConnector
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.services import Services, build_services
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[MockConnector]:
+    mock = MockConnector()
+    await mock.start()
+    yield mock
+    await mock.close()
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Services:
+    settings = Settings(data_dir=tmp_path / "data", port=3978)
+    return build_services(settings, clock=lambda: dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+async def client(services: Services) -> AsyncIterator[Any]:
+    app = create_app(services, scheduler=False)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
+        yield test_client
