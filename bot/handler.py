@@ -97,6 +97,10 @@ class ScoreBot(TeamsActivityHandler):
         self.services = services
         self._parts = parts
         self.last_area = services.conversation_state.create_property("last_area")
+        # The tenant a conversation belongs to. Conversation state is keyed by conversation id
+        # alone, so without this a request carrying another tenant's conversation id would read
+        # (and could save) that tenant's intake draft.
+        self.owner = services.conversation_state.create_property("tenant_id")
 
     @property
     def parts(self) -> Parts:
@@ -119,6 +123,12 @@ class ScoreBot(TeamsActivityHandler):
         if tenant_id is None or not self.services.settings.tenant_allowed(tenant_id):
             await self._refuse(turn_context, tenant_id)
             return
+        owner = await self.owner.get(turn_context, None)
+        if owner is not None and owner != tenant_id:
+            await self._refuse(turn_context, tenant_id, "service.conversation_of_another_tenant")
+            return
+        if owner is None:
+            await self.owner.set(turn_context, tenant_id)
         turn_context.turn_state[TENANT_KEY] = tenant_id
         await self.parts.on_activity(turn_context, self.services)
         await super().on_turn(turn_context)
@@ -133,11 +143,12 @@ class ScoreBot(TeamsActivityHandler):
                 log.warning("kept the concurrent turn's state: %s", conflict,
                             extra={"conversation_id": activity.conversation.id, "tenant_id": tenant_id})
 
-    async def _refuse(self, turn_context: TurnContext, tenant_id: str | None) -> None:
+    async def _refuse(self, turn_context: TurnContext, tenant_id: str | None, key: str | None = None) -> None:
         activity = turn_context.activity
-        log.warning("refused a %s from tenant %r (not in ALLOWED_TENANTS or missing)", activity.type,
-                    tenant_id, extra={"tenant_id": tenant_id, "conversation_id": activity.conversation.id})
-        key = "service.tenant_missing" if tenant_id is None else "service.tenant_refused"
+        if key is None:
+            key = "service.tenant_missing" if tenant_id is None else "service.tenant_refused"
+        log.warning("refused a %s from tenant %r (%s)", activity.type, tenant_id, key,
+                    extra={"tenant_id": tenant_id, "conversation_id": activity.conversation.id})
         text = t(turn_context.turn_state[LOCALE_KEY], key)
         bot_id = activity.recipient.id if activity.recipient else None
         installed = activity.type == ActivityTypes.conversation_update and any(
@@ -150,17 +161,19 @@ class ScoreBot(TeamsActivityHandler):
     # --- messages and card submits ------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         services, parts = self.services, self.parts
+        activity = turn_context.activity
+        # Every part reads the text without the bot's @mention (group chats and channels need one):
+        # "@Partner Score cancel" must cancel an intake like "cancel" does.
+        activity.text = without_bot_mention(activity)
         if await parts.run_intake_turn(turn_context, services):
             return
-        activity = turn_context.activity
         context = await self._answer_context(turn_context)
         value = activity.value if isinstance(activity.value, dict) else None
         if value is not None and isinstance(value.get("action"), str):
             area = value.get("area") if isinstance(value.get("area"), str) else None
             answer = parts.answer_action(value["action"], _area(area), context)
         else:
-            text = TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text
-            answer = parts.answer((text or "").strip(), context)
+            answer = parts.answer((activity.text or "").strip(), context)
         await self._deliver(turn_context, answer)
 
     async def _answer_context(self, turn_context: TurnContext) -> Any:
@@ -228,6 +241,33 @@ class ScoreBot(TeamsActivityHandler):
         await turn_context.send_activity(t(locale, "service.welcome"))
         if await self.services.profiles.get(turn_context.turn_state[TENANT_KEY]) is None:
             await self.parts.start_intake(turn_context, self.services, None)
+
+
+def without_bot_mention(activity: Activity) -> str | None:
+    """The text with the bot's own @mention removed.
+
+    botbuilder's TurnContext.remove_recipient_mention raises on a mention entity without
+    `mentioned` (a hostile or broken client) and treats the mention text as a regular expression,
+    so a bot display name such as "Partner Score (Dev)" is never removed. This reads the entities
+    defensively and removes the mention text literally."""
+    text = activity.text
+    if not isinstance(text, str) or not activity.entities:
+        return text
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities:
+        if getattr(entity, "type", None) != "mention":
+            continue
+        props = getattr(entity, "additional_properties", None) or {}
+        mentioned = props.get("mentioned")
+        if not isinstance(mentioned, dict) or not bot_id or mentioned.get("id") != bot_id:
+            continue
+        shown = props.get("text")
+        if not isinstance(shown, str) or not shown:
+            name = mentioned.get("name")
+            shown = f"<at>{name}</at>" if isinstance(name, str) and name else ""
+        if shown:
+            text = text.replace(shown, "")
+    return text.strip()
 
 
 def answer_activity(answer: Any) -> Activity:

@@ -1,0 +1,66 @@
+"""A tenant only ever sees its own data, even with another tenant's conversation id (real service)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botcore_helpers import OTHER_TENANT, PROFILE, TENANT, MockConnector, activity
+from qa_helpers import cards, intake_meta, text_of
+
+from cards.i18n import t
+from scoring import load_profile
+
+
+async def post(client: Any, body: Any) -> Any:
+    return await client.post("/api/messages", json=body)
+
+
+async def test_another_tenant_reusing_a_conversation_id_never_sees_its_intake_draft(
+    client, connector: MockConnector, services
+) -> None:
+    await services.profiles.put(TENANT, load_profile(PROFILE))
+    await post(client, activity(connector.url, "update my data", conversation="conv-a"))
+    assert "Contoso Ltd" in text_of(cards(connector.activities)[-1])  # tenant A's own draft
+    connector.calls.clear()
+
+    for text in ("update my data", "what is my score?", "cancel"):
+        response = await post(
+            client, activity(connector.url, text, tenant=OTHER_TENANT, conversation="conv-a", locale="de-DE")
+        )
+        assert response.status == 201
+    session = intake_meta(await _a_card(client, connector))["session"]
+    connector.calls.clear()
+    forged = {"intake": {"session": session, "step": "organisation", "nav": "next"},
+              "partner_id": "9999999", "partner_name": "Hijack"}
+    invoke = activity(connector.url, None, type="invoke", name="adaptiveCard/action", tenant=OTHER_TENANT,
+                      conversation="conv-a",
+                      value={"action": {"type": "Action.Execute", "verb": "intake.next", "data": forged}})
+    answered = await post(client, invoke)
+    assert answered.status == 200
+    assert (await answered.json())["value"] == t("en", "service.conversation_of_another_tenant")
+    sent = json.dumps(connector.activities, ensure_ascii=False)
+    assert "Contoso" not in sent and "4412345" not in sent
+    # Tenant A's intake is untouched: still on the first step with A's values, and A's profile too.
+    card = await _a_card(client, connector)
+    assert intake_meta(card)["session"] == session and intake_meta(card)["step"] == "organisation"
+    assert "Contoso Ltd" in text_of(card) and "Hijack" not in text_of(card)
+    assert (await services.profiles.get(TENANT)).partner.name == "Contoso Ltd"
+    assert await services.profiles.get(OTHER_TENANT) is None
+
+
+async def test_a_foreign_tenant_is_told_why_in_its_language(client, connector: MockConnector) -> None:
+    await post(client, activity(connector.url, "help", conversation="conv-a"))
+    connector.calls.clear()
+    await post(client, activity(connector.url, "help", tenant=OTHER_TENANT, conversation="conv-a",
+                                locale="de-DE"))
+    assert connector.texts() == [t("de", "service.conversation_of_another_tenant")]
+
+
+async def _a_card(client: Any, connector: MockConnector) -> dict[str, Any]:
+    """Tenant A asks for its intake again (it resumes) and gets the card."""
+    connector.calls.clear()
+    await post(client, activity(connector.url, "update my data", conversation="conv-a"))
+    found = cards(connector.activities)
+    assert found, connector.texts()
+    return found[-1]
