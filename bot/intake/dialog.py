@@ -32,6 +32,7 @@ STATE_KEY = "intake"
 SUBMIT_KEY = "intake.submit"  # turn_state: the submit this turn carries
 INVOKE_KEY = "intake.invoke"  # turn_state: set when answering an Action.Execute invoke
 CARD_KEY = "intake.card"  # turn_state: the card to return from the invoke
+PENDING_KEY = "intake.pending"  # turn_state: messages held back until the state is saved
 
 
 def locale_of(turn_context: TurnContext) -> str:
@@ -97,6 +98,10 @@ async def reply(turn_context: TurnContext, card: dict[str, Any], text: str | Non
     activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
     if text:
         activity.text = text
+    pending = turn_context.turn_state.get(PENDING_KEY)
+    if isinstance(pending, list):
+        pending.append(activity)
+        return
     await turn_context.send_activity(activity)
 
 
@@ -172,4 +177,4 @@ def dialog_set(services: Any) -> DialogSet:
     return dialogs
 
 
-__all__ = ["DIALOG_ID", "IntakeDialog", "dialog_set", "reply"]
+__all__ = ["DIALOG_ID", "PENDING_KEY", "IntakeDialog", "dialog_set", "reply"]

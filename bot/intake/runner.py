@@ -15,6 +15,7 @@ from bot.intake.dialog import (
     CARD_KEY,
     DIALOG_ID,
     INVOKE_KEY,
+    PENDING_KEY,
     STATE_KEY,
     SUBMIT_KEY,
     dialog_set,
@@ -61,7 +62,19 @@ def _words(locale: str, key: str) -> set[str]:
 
 
 async def _save(turn_context: TurnContext, services: Any) -> None:
+    """Save the intake state, then send the cards this turn produced.
+
+    A card is only shown once its state is stored: when two turns of one conversation race, the
+    loser's save is refused (eTag) and its user gets the "busy" message from on_turn_error alone,
+    not a card claiming a change ("Added Ada.") that was never kept."""
+    pending = turn_context.turn_state.pop(PENDING_KEY, None)
     await services.conversation_state.save_changes(turn_context)
+    for activity in pending or []:
+        await turn_context.send_activity(activity)
+
+
+def _hold_replies(turn_context: TurnContext) -> None:
+    turn_context.turn_state[PENDING_KEY] = []
 
 
 async def _saved_profile(services: Any, tenant_id: str | None) -> Any:
@@ -77,6 +90,7 @@ async def _saved_profile(services: Any, tenant_id: str | None) -> Any:
 
 async def start_intake(turn_context: TurnContext, services: Any, section: str | None = None) -> None:
     """Start (or resume) the intake; with `section`, edit that section of the saved profile."""
+    _hold_replies(turn_context)
     dialogs = dialog_set(services)
     dc = await dialogs.create_context(turn_context)
     target = section_step(section)
@@ -117,8 +131,9 @@ async def run_intake_turn(turn_context: TurnContext, services: Any) -> bool:
     """Handle a message turn if it belongs to the intake; True when consumed.
 
     Consumed: a card submit carrying `{"intake": ...}` (always, even a stale one), and the text
-    commands "cancel"/"back" while an intake is active. Other text passes through to the question
-    answering, so a user can ask about their score in the middle of an intake.
+    commands "cancel"/"back" (with no intake open, the reply says there is nothing to cancel).
+    Other text passes through to the question answering, so a user can ask about their score in
+    the middle of an intake.
     """
     activity = turn_context.activity
     if activity.type != ActivityTypes.message:
@@ -133,7 +148,7 @@ async def run_intake_turn(turn_context: TurnContext, services: Any) -> bool:
     if submit is None and isinstance(value, dict) and "intake" in value:
         submit = {"intake": {}}  # a forged/broken intake payload: treated as an unknown action
     if submit is None:
-        if not active or not text or len(text) > 40:
+        if not text or len(text) > 40:
             return False
         if text in _words(locale, "intake.cmd_cancel") | _words("en", "intake.cmd_cancel"):
             nav = "cancel"
@@ -141,12 +156,17 @@ async def run_intake_turn(turn_context: TurnContext, services: Any) -> bool:
             nav = "back"
         else:
             return False
+        if not active:
+            # "cancel" with no form open: say so, rather than "I did not understand".
+            await turn_context.send_activity(t(locale, "intake.nothing_open"))
+            return True
         stored = dc.active_dialog.state.get(STATE_KEY) or {}
         submit = {"intake": {"session": stored.get("session"), "step": stored.get("step"), "nav": nav}}
     if not active:
         await reply(turn_context, build_closed_card(locale, "closed.stale"))
         return True
     turn_context.turn_state[SUBMIT_KEY] = submit
+    _hold_replies(turn_context)
     await dc.continue_dialog()
     await _save(turn_context, services)
     return True

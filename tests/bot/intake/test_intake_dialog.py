@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from intake_harness import ORG, TENANT, USAGE, FakeServices, Harness, contoso_profile_data, walk_to
 
+from cards.i18n import t
+
 
 async def test_full_intake_to_scorecard_saves_only_on_confirm(
     harness: Harness, services: FakeServices
@@ -69,7 +71,9 @@ async def test_full_intake_to_scorecard_saves_only_on_confirm(
     ]
     assert harness.text().index("Data & AI") < harness.text().index("Digital & App Innovation")
     assert len(area_titles) == 3
-    assert await harness.say("cancel") == [] and harness.consumed is False
+    # No form is open any more: "cancel" says so instead of reaching the questions.
+    assert [r.text for r in await harness.say("cancel")] == [t("en", "intake.nothing_open")]
+    assert harness.consumed is True
 
 
 async def test_back_returns_to_the_previous_step_with_its_values(harness: Harness) -> None:
@@ -108,7 +112,9 @@ async def test_cancel_keeps_the_saved_profile_exactly(
     assert "Cancelled. Nothing was saved" in replies[0].card["body"][0]["text"]
     after = await services.profiles.get(TENANT)
     assert after.model_dump(mode="json") == saved.model_dump(mode="json")
-    assert await harness.say("back") == [] and harness.consumed is False  # no intake any more
+    # No intake any more: "back" is answered that nothing is open, and the profile stays as it was.
+    assert [r.text for r in await harness.say("back")] == [t("en", "intake.nothing_open")]
+    assert (await services.profiles.get(TENANT)).model_dump(mode="json") == saved.model_dump(mode="json")
 
 
 async def test_cancel_by_typing_in_any_language(services: FakeServices) -> None:

@@ -1,0 +1,52 @@
+"""Turns of one conversation that race mid-intake (real service, real storage)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from botcore_helpers import PROFILE, TENANT, MockConnector, activity
+from qa_helpers import cards, intake_meta, text_of
+
+from cards.i18n import t
+from scoring import load_profile
+
+
+async def post(client: Any, body: Any) -> Any:
+    return await client.post("/api/messages", json=body)
+
+
+async def test_a_turn_that_loses_a_race_mid_intake_is_told_so_and_shows_no_change_it_did_not_keep(
+    client, connector: MockConnector, services
+) -> None:
+    await services.profiles.put(TENANT, load_profile(PROFILE))
+    await post(client, activity(connector.url, "update people", conversation="conv-r"))
+    meta = intake_meta(cards(connector.activities)[-1])
+    assert meta["step"] == "people"
+    connector.calls.clear()
+
+    bodies = [
+        activity(connector.url, None, conversation="conv-r",
+                 value={"intake": {**meta, "nav": "bulk"}, "bulk": f"Person{i}: AZ-104"})
+        for i in range(20)
+    ]
+    statuses = [r.status for r in await asyncio.gather(*(post(client, b) for b in bodies))]
+
+    assert statuses == [201] * 20
+    busy = t("en", "service.error_busy")
+    shown = cards(connector.activities)
+    claimed = {name for card in shown for name in re.findall(r"Person\d+", text_of(card))}
+    texts = [a.get("text") for a in connector.activities if not a.get("attachments")]
+    assert len(connector.activities) == 20  # one answer per turn: a card, or the busy message alone
+    assert set(texts) <= {busy}
+    # Every person a card showed as added is in the stored draft: no card claims a lost update.
+    kept = set(re.findall(r"Person\d+", text_of(await _draft_card(client, connector))))
+    assert claimed and claimed <= kept
+
+
+async def _draft_card(client: Any, connector: MockConnector) -> dict[str, Any]:
+    connector.calls.clear()
+    await post(client, activity(connector.url, "update people", conversation="conv-r"))
+    return cards(connector.activities)[-1]
+
