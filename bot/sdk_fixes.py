@@ -13,7 +13,9 @@ without it (tests/bot/core/test_sdk_fixes.py). All SDK-specific workarounds live
     turn and never closes it, and msrest sends through `run_in_executor(None, ...)` (6 threads on 2
     cores caps in-flight replies). `PooledBotFrameworkAuthentication` hands out one client per
     (app id, serviceUrl, audience) whose pipeline sends with a shared `aiohttp.ClientSession`
-    (keep-alive pool, no threads), with the same retry rules as msrest's default.
+    (keep-alive pool, no threads), with the same retry rules as msrest's default. The same
+    `AiohttpSender` with `ONE_TRY` sends the proactive notifications (bot/notifications/connector.py),
+    whose job owns its retries.
 (d) The JWT validator refreshes the OpenID metadata and signing keys with blocking `requests.get`
     on the event loop (at start and daily): every turn stalls meanwhile. `fetch_keys_off_loop()`
     runs that refresh in a worker thread.
@@ -22,12 +24,15 @@ without it (tests/bot/core/test_sdk_fixes.py). All SDK-specific workarounds live
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import email.utils
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from aiohttp import web
@@ -108,9 +113,39 @@ def apply_sdk_fixes() -> None:
 
 
 # --- (c) aiohttp sender, bearer policy, pooled connector factory -------------------------------------
-_RETRYABLE = frozenset(RETRY_STATUS_CODES)
-_MAX_TRIES = 4  # msrest default: 3 retries
-_BACKOFF_S = 0.8
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How many HTTP attempts a sender makes for one request, and after which answers. Connection
+    errors and timeouts are retried like the statuses; the last attempt's answer or error is final."""
+
+    tries: int
+    statuses: frozenset[int] = frozenset()
+    backoff_s: float = 0.8  # doubled after each attempt unless Retry-After says otherwise
+    retry_after_max_s: float = 90.0
+
+
+# msrest's default (urllib3 Retry: 3 retries, backoff 0.8 s, 408 and 5xx except 501/505).
+MSREST_RETRIES = RetryPolicy(tries=4, statuses=frozenset(RETRY_STATUS_CODES))
+# One HTTP attempt: for callers that own the retry decisions (the notification job).
+ONE_TRY = RetryPolicy(tries=1)
+
+
+def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
 
 
 class _BufferedResponse(AsyncClientResponse):
@@ -135,6 +170,12 @@ class _BufferedResponse(AsyncClientResponse):
         raise NotImplementedError("bodies are buffered")
 
 
+class SessionSource(Protocol):
+    """Hands out the current pooled session (`SharedHttp`, the notifications' `ConnectorSender`)."""
+
+    def session(self) -> aiohttp.ClientSession: ...
+
+
 class SharedHttp:
     """One aiohttp ClientSession (connection pool) for every connector client of the app."""
 
@@ -156,12 +197,16 @@ class SharedHttp:
 
 
 class AiohttpSender(AsyncHTTPSender):
-    """msrest pipeline sender over the shared aiohttp session, retrying like msrest's default policy
-    (408 and 5xx except 501/505, connection errors; backoff 0.8 s doubling, Retry-After honoured)."""
+    """msrest pipeline sender over a shared aiohttp session (`http.session()`, asked per attempt so a
+    reopened pool is picked up), making the attempts `retry` allows. The default retries like msrest's
+    default policy (408 and 5xx except 501/505, connection errors; backoff 0.8 s doubling,
+    Retry-After honoured up to 90 s)."""
 
-    def __init__(self, http: SharedHttp, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(self, http: SessionSource, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 retry: RetryPolicy = MSREST_RETRIES) -> None:
         self._http = http
         self._sleep = sleep
+        self._retry = retry
 
     async def __aenter__(self) -> AiohttpSender:
         return self
@@ -178,29 +223,27 @@ class AiohttpSender(AsyncHTTPSender):
         if isinstance(data, str):
             data = data.encode("utf-8")
         headers = dict(http_request.headers)
-        for attempt in range(1, _MAX_TRIES + 1):
+        retry = self._retry
+        for attempt in range(1, retry.tries + 1):
+            backoff = retry.backoff_s * 2 ** (attempt - 1)
             try:
                 async with self._http.session().request(http_request.method, http_request.url,
                                                         headers=headers, data=data) as raw:
                     body = await raw.read()
             except (TimeoutError, aiohttp.ClientConnectionError):
-                if attempt == _MAX_TRIES:
+                if attempt == retry.tries:
                     raise
-                await self._sleep(_BACKOFF_S * 2 ** (attempt - 1))
+                await self._sleep(backoff)
                 continue
-            if raw.status in _RETRYABLE and attempt < _MAX_TRIES:
-                await self._sleep(_retry_after(raw) or _BACKOFF_S * 2 ** (attempt - 1))
+            if raw.status in retry.statuses and attempt < retry.tries:
+                await self._sleep(self._retry_after(raw) or backoff)
                 continue
             return Response(request, _BufferedResponse(http_request, raw, body))
-        raise AssertionError("unreachable")
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
-
-def _retry_after(raw: aiohttp.ClientResponse) -> float | None:
-    value = raw.headers.get("Retry-After")
-    try:
-        return min(float(value), 90.0) if value else None
-    except ValueError:
-        return None
+    def _retry_after(self, raw: aiohttp.ClientResponse) -> float | None:
+        seconds = parse_retry_after(raw.headers.get("Retry-After"), dt.datetime.now(dt.UTC))
+        return None if seconds is None else min(seconds, self._retry.retry_after_max_s)
 
 
 class BearerTokenPolicy(AsyncHTTPPolicy):
@@ -238,16 +281,22 @@ class BearerTokenPolicy(AsyncHTTPPolicy):
         return response
 
 
-def use_shared_http(client: Any, http: SharedHttp) -> Any:
-    """Give an msrest client (ConnectorClient) a pipeline that sends over `http`, no threads."""
+def use_sender(client: Any, sender: AsyncHTTPSender) -> Any:
+    """Give an msrest client (ConnectorClient) a pipeline that sends with `sender` (no threads): the
+    client's user agent, the bot's Bearer token, raw deserialisation and its HTTP logging."""
     config = client.config
     policies: list[Any] = [config.user_agent_policy, RawDeserializer(), config.http_logger_policy]
     if config.credentials is not None:
         policies.insert(1, BearerTokenPolicy(config.credentials))
-    pipeline = AsyncPipeline(policies, AiohttpSender(http))
+    pipeline = AsyncPipeline(policies, sender)
     config.pipeline = pipeline
     client._client.config.pipeline = pipeline
     return client
+
+
+def use_shared_http(client: Any, http: SharedHttp) -> Any:
+    """Give an msrest client a pipeline over `http` that retries like msrest's default."""
+    return use_sender(client, AiohttpSender(http))
 
 
 class _PooledConnectorFactory(ConnectorFactory):

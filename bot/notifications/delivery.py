@@ -10,13 +10,12 @@
 The connector client of the turn retries by itself (msrest, or the pooled aiohttp sender of
 bot/sdk_fixes.py: 5xx and connection errors, with real sleeps). These rules must be the only ones,
 so the callback sends through `ConnectorSender`: a connector client with the turn client's
-credentials and serviceUrl whose pipeline makes exactly one HTTP attempt.
+credentials and serviceUrl whose pipeline is the same aiohttp sender limited to one HTTP attempt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -29,6 +28,7 @@ from botbuilder.schema import Activity, ConversationReference
 
 from bot.notifications.connector import ConnectorError, ConnectorSender
 from bot.notifications.pacing import Clock, Sleep, backoff_delay
+from bot.sdk_fixes import parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -57,24 +57,6 @@ class SendFailure:
     code: str | None
     retry_after: float | None
     message: str
-
-
-def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None if absent/bad."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 def classify(error: BaseException, now: dt.datetime) -> SendFailure:

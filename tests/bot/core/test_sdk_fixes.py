@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import datetime as dt
+import email.utils
 from typing import Any
 
+import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botcore_helpers import MockConnector, activity
+from msrest.pipeline import Request
+from msrest.universal_http import ClientRequest
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot import sdk_fixes
@@ -138,20 +144,23 @@ async def test_replies_reuse_one_client_and_one_connection_without_threads(conne
     assert len(sequential_ports) == 1  # one keep-alive TCP connection, not one per turn
 
 
+class RecordedSleeps(list[float]):
+    """A sleep that returns at once and records how long it was asked to wait."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
 async def test_transient_connector_errors_are_retried(connector: MockConnector) -> None:
-    sleeps: list[float] = []
-
-    async def no_wait(seconds: float) -> None:
-        sleeps.append(seconds)
-
+    sleeps = RecordedSleeps()
     pool = ConnectorPool()
     adapter = build_adapter(Settings(), pool)
     client = await _serve(adapter, CardBot())
     connector.fail_next = [503, 502]
     original = sdk_fixes.AiohttpSender.__init__
 
-    def patched(self: Any, http: Any, sleep: Any = no_wait) -> None:
-        original(self, http, no_wait)
+    def patched(self: Any, http: Any, sleep: Any = sleeps) -> None:
+        original(self, http, sleeps)
 
     sdk_fixes.AiohttpSender.__init__ = patched  # type: ignore[method-assign]
     try:
@@ -162,6 +171,82 @@ async def test_transient_connector_errors_are_retried(connector: MockConnector) 
         await pool.close()
     assert [c.body["text"] for c in connector.calls] == ["echo hi"] * 3
     assert sleeps == [0.8, 1.6]
+
+
+class ScriptedServer:
+    """127.0.0.1 server answering each request with the next (status, headers) of its script, then 200."""
+
+    def __init__(self, script: list[tuple[int, dict[str, str]]]) -> None:
+        self.script = list(script)
+        self.requests = 0
+        self.server: TestServer | None = None
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        self.requests += 1
+        status, headers = self.script.pop(0) if self.script else (200, {})
+        return web.json_response({"n": self.requests}, status=status, headers=headers)
+
+    async def __aenter__(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+        return str(self.server.make_url("/v3/conversations/c/activities"))
+
+    async def __aexit__(self, *exc_details: Any) -> None:
+        assert self.server is not None
+        await self.server.close()
+
+
+async def _send(sender: sdk_fixes.AiohttpSender, url: str) -> int:
+    http_request = ClientRequest("POST", url)
+    http_request.headers["Content-Type"] = "application/json"
+    http_request.data = '{"type": "message"}'
+    response = await sender.send(Request(http_request))
+    return response.http_response.status_code
+
+
+async def test_retry_after_seconds_and_http_dates_are_honoured_up_to_90_seconds() -> None:
+    sleeps = RecordedSleeps()
+    in_an_hour = email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1), usegmt=True)
+    server = ScriptedServer([(503, {"Retry-After": "3"}), (502, {"Retry-After": in_an_hour}),
+                             (504, {"Retry-After": "soon"})])
+    http = sdk_fixes.SharedHttp()
+    try:
+        async with server as url:
+            assert await _send(sdk_fixes.AiohttpSender(http, sleeps), url) == 200
+    finally:
+        await http.close()
+    assert server.requests == 4
+    assert sleeps == [3.0, 90.0, 3.2]  # an unreadable Retry-After falls back to the third backoff
+
+
+async def test_the_one_try_policy_makes_one_attempt_whatever_the_answer() -> None:
+    sleeps = RecordedSleeps()
+    server = ScriptedServer([(503, {"Retry-After": "1"})])
+    http = sdk_fixes.SharedHttp()
+    try:
+        async with server as url:
+            sender = sdk_fixes.AiohttpSender(http, sleeps, retry=sdk_fixes.ONE_TRY)
+            assert await _send(sender, url) == 503
+        with pytest.raises(aiohttp.ClientConnectionError):  # the server is gone: no retry either
+            await _send(sender, url)
+    finally:
+        await http.close()
+    assert server.requests == 1 and sleeps == []
+
+
+async def test_connection_errors_are_retried_with_backoff_then_raised() -> None:
+    sleeps = RecordedSleeps()
+    async with ScriptedServer([]) as url:
+        pass  # closed: nothing listens on its port any more
+    http = sdk_fixes.SharedHttp()
+    try:
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await _send(sdk_fixes.AiohttpSender(http, sleeps), url)
+    finally:
+        await http.close()
+    assert sleeps == [0.8, 1.6, 3.2]  # msrest's default: 3 retries
 
 
 def test_adapter_is_the_fixed_one() -> None:
