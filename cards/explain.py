@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from cards.i18n import has, t
-from scoring.ids import Metric, PlanAction, ReasonCode
+from scoring.ids import Area, Metric, PlanAction, ReasonCode
 from scoring.results import PlanStep, Reason
 
 Names = Mapping[str, str]
@@ -130,6 +130,10 @@ def certifications_label(locale: str, slugs: Iterable[str] | None) -> str:
 
 def metric_name(locale: str, metric: Metric | str | None) -> str:
     return t(locale, f"common.metric.{metric}") if metric else ""
+
+
+def area_name(locale: str, area: Area | str) -> str:
+    return t(locale, f"common.area.{area}")
 
 
 # --- reasons ------------------------------------------------------------------------------------

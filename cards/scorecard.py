@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cards import adaptive as ac
-from cards.explain import date_text, money, names_of, plan_step_text, reason_text
+from cards.explain import area_name, date_text, metric_name, money, names_of, plan_step_text, reason_text
 from cards.i18n import normalize_locale, t
 from scoring.ids import SHORTFALL_CODES, Area, ReasonCode
 from scoring.results import CloudPlatformResult, DesignationResult, MetricResult, Reason, Scorecard
@@ -42,7 +42,7 @@ def bar(points: int, maximum: int, *, good: bool) -> dict[str, Any]:
 
 
 def metric_row(locale: str, result: MetricResult, *, blocking: bool) -> dict[str, Any]:
-    name = t(locale, f"common.metric.{result.metric}")
+    name = metric_name(locale, result.metric)
     label = _t(locale, "points_of", points=result.points, max=result.max)
     full = result.points >= result.max
     return ac.columns(
@@ -105,7 +105,7 @@ def area_section(
     items: list[dict[str, Any]] = [
         ac.columns(
             [
-                ac.column([ac.text(t(loc, f"common.area.{result.area}"), size="Medium", weight="Bolder")]),
+                ac.column([ac.text(area_name(loc, result.area), size="Medium", weight="Bolder")]),
                 ac.column(
                     [ac.text(_t(loc, "score_of", score=result.score), size="Medium", weight="Bolder")],
                     width="auto",
@@ -120,7 +120,7 @@ def area_section(
         if reason.code == ReasonCode.NOT_APPLICABLE:
             items.append(ac.text(clip(reason_text(loc, reason, names)), size="Small", subtle=True))
     if result.blocking_metrics:
-        blocking = ", ".join(t(loc, f"common.metric.{m}") for m in result.blocking_metrics)
+        blocking = ", ".join(metric_name(loc, m) for m in result.blocking_metrics)
         items.append(ac.text(_t(loc, "blocking", metrics=blocking), color="Attention", size="Small"))
     if with_reasons:
         reasons = top_reasons(result)
@@ -251,7 +251,7 @@ def build_explanation_card(
     result = scorecard.designation(area)
     verdict, color = _verdict(loc, result)
     body: list[dict[str, Any]] = [
-        ac.heading(_t(loc, "why_title", area=t(loc, f"common.area.{result.area}"))),
+        ac.heading(_t(loc, "why_title", area=area_name(loc, result.area))),
         ac.text(_t(loc, "score_of", score=result.score) + " · " + verdict, color=color, weight="Bolder"),
     ]
     for reason in result.reasons:

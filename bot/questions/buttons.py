@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards.explain import area_name
 from cards.i18n import t
 from scoring.ids import Area
 
@@ -20,7 +21,7 @@ def submit_card(text: str, buttons: list[tuple[str, dict[str, str]]]) -> dict[st
 
 
 def area_buttons(locale: str, action: str) -> list[tuple[str, dict[str, str]]]:
-    return [(t(locale, f"common.area.{area}"), {"action": action, "area": str(area)}) for area in Area]
+    return [(area_name(locale, area), {"action": action, "area": str(area)}) for area in Area]
 
 
 def ask_area_card(locale: str, action: str) -> tuple[str, dict[str, Any]]:
@@ -30,7 +31,7 @@ def ask_area_card(locale: str, action: str) -> tuple[str, dict[str, Any]]:
 
 def follow_up_card(locale: str, area: Area) -> dict[str, Any]:
     return submit_card(
-        t(locale, f"common.area.{area}"),
+        area_name(locale, area),
         [
             (t(locale, "answers.button_why"), {"action": "why", "area": str(area)}),
             (t(locale, "answers.button_plan"), {"action": "plan", "area": str(area)}),

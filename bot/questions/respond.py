@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from cards import explain
+from cards.explain import area_name, metric_name
 from cards.i18n import normalize_locale, t
 from cards.scorecard import build_explanation_card
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
@@ -19,7 +20,7 @@ from scoring.results import DesignationResult, MetricResult, Reason, Scorecard
 
 from . import knowledge
 from .buttons import ask_area_card, follow_up_card, start_intake_card
-from .chat import chat_text
+from .chat import Reply
 from .model import Answer, AnswerContext, Intent, Section
 from .scored import scorecard_for
 from .understand import Query
@@ -38,30 +39,9 @@ ACTION_INTENTS = {
 }
 NEEDS_PROFILE = {Intent.SCORE, Intent.WHY, Intent.PLAN}
 
-
-class _Reply:
-    """Collects lines for one answer in one locale."""
-
-    def __init__(self, locale: str, names: dict[str, str]) -> None:
-        self.locale = locale
-        self.names = names
-        self.lines: list[str] = []
-
-    def say(self, key: str, **params: object) -> None:
-        self.lines.append(t(self.locale, key, **params))
-
-    def line(self, text: str) -> None:
-        self.lines.append(text)
-
-    def bullet(self, text: str) -> None:
-        self.lines.append(t(self.locale, "answers.bullet", text=text))
-
-    def text(self) -> str:
-        return chat_text(self.lines)
-
-
-def area_name(locale: str, area: Area | str) -> str:
-    return t(locale, f"common.area.{area}")
+Handler = Callable[[Query, AnswerContext, str, dict[str, str], str], Answer]
+# A score, why or plan answer about the areas, written into `reply` from the partner's scorecard.
+ScoredHandler = Callable[[Query, AnswerContext, Reply, Scorecard], Answer]
 
 
 # --- entry points --------------------------------------------------------------------------------
@@ -88,8 +68,10 @@ def respond(query: Query, ctx: AnswerContext, original: str = "") -> Answer:
         person = knowledge.mentioned_person(ctx, original)
         if person is not None:
             return knowledge.person_answer(person, ctx, locale, names)
-    handler: Callable[[Query, AnswerContext, str, dict[str, str], str], Answer] = _HANDLERS[intent]
-    return handler(query, ctx, locale, names, original)
+    return _HANDLERS[intent](query, ctx, locale, names, original)
+
+
+SUGGESTED = 4  # example questions also offered as quick replies
 
 
 def _examples(locale: str) -> list[str]:
@@ -98,26 +80,25 @@ def _examples(locale: str) -> list[str]:
 
 
 def _help(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
-    reply = _Reply(locale, names)
+    examples = _examples(locale)
     if query.thanks:
-        return Answer(
-            t(locale, "answers.thanks"), None, Intent.HELP, ctx.last_area, suggestions=_examples(locale)[:4]
-        )
+        text = t(locale, "answers.thanks")
+        return Answer(text, None, Intent.HELP, ctx.last_area, suggestions=examples[:SUGGESTED])
+    reply = Reply(locale, names)
     reply.say("answers.help_intro")
-    for example in _examples(locale):
-        reply.bullet(example)
+    reply.bullets(examples)
     reply.say("answers.help_notifications")
-    return Answer(reply.text(), None, Intent.HELP, ctx.last_area, suggestions=_examples(locale)[:4])
+    return Answer(reply.text(), None, Intent.HELP, ctx.last_area, suggestions=examples[:SUGGESTED])
 
 
 def _unknown(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
-    reply = _Reply(locale, names)
+    examples = _examples(locale)
+    reply = Reply(locale, names)
     # The user's own words come back quoted: without markup characters, so they cannot format the reply.
     shown = " ".join(_MARKUP.sub(" ", original).split())[:80] or "…"
     reply.say("answers.unknown", text=shown)
-    for example in _examples(locale):
-        reply.bullet(example)
-    return Answer(reply.text(), None, Intent.UNKNOWN, ctx.last_area, suggestions=_examples(locale)[:4])
+    reply.bullets(examples)
+    return Answer(reply.text(), None, Intent.UNKNOWN, ctx.last_area, suggestions=examples[:SUGGESTED])
 
 
 def _no_profile(
@@ -143,9 +124,39 @@ def _notifications(
     return Answer(t(locale, f"answers.notifications_{key}"), None, query.intent, ctx.last_area)
 
 
-def _ask_area(locale: str, intent: Intent, action: str, ctx: AnswerContext) -> Answer:
-    text, card = ask_area_card(locale, action)
-    return Answer(text, card, intent, None)
+def _on_scorecard(intent: Intent, body: ScoredHandler) -> Handler:
+    """A handler for a question about the partner's scores. What the score, why and plan answers
+    share is here: the scorecard (none yet: offer the intake), and the Cloud Platform competency,
+    which has no areas, so its level and every reason answer all three."""
+
+    def handler(
+        query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str
+    ) -> Answer:
+        card_data = scorecard_for(ctx)
+        if card_data is None:
+            return _no_profile(query, ctx, locale, names, original)
+        reply = Reply(locale, names)
+        if query.cloud_platform and query.area is None:
+            _cloud_platform(reply, card_data, only=query.cloud_level)
+            return Answer(reply.text(), None, intent, ctx.last_area)
+        return body(query, ctx, reply, card_data)
+
+    return handler
+
+
+def _metric_result(result: DesignationResult, metric: Metric) -> MetricResult | None:
+    return next((m for m in result.metrics if m.metric == metric), None)
+
+
+def _metric_or_absent(reply: Reply, result: DesignationResult, metric: Metric) -> MetricResult | None:
+    """The area's result for `metric`, or None after saying the area has no such metric."""
+    found = _metric_result(result, metric)
+    if found is None:
+        locale = reply.locale
+        reply.say(
+            "answers.why_metric_na", area=area_name(locale, result.area), metric=metric_name(locale, metric)
+        )
+    return found
 
 
 # --- score ---------------------------------------------------------------------------------------
@@ -155,59 +166,43 @@ def _metric_line(locale: str, result: MetricResult) -> str:
     return t(
         locale,
         "answers.score_metric_line",
-        metric=explain.metric_name(locale, result.metric),
+        metric=metric_name(locale, result.metric),
         points=result.points,
         max=result.max,
     )
 
 
-def _area_lines(reply: _Reply, result: DesignationResult) -> None:
+def _area_lines(reply: Reply, result: DesignationResult) -> None:
     locale = reply.locale
     key = "answers.score_area_qualified" if result.qualified else "answers.score_area_not_qualified"
     reply.say(key, area=area_name(locale, result.area), score=result.score, threshold=result.threshold)
-    present = {m.metric for m in result.metrics}
     for metric in Metric:
-        found = next((m for m in result.metrics if m.metric == metric), None)
+        found = _metric_result(result, metric)
         if found is not None:
             reply.bullet(_metric_line(locale, found))
-        elif metric not in present and _not_applicable(result, metric):
-            reply.bullet(t(locale, "answers.score_metric_na", metric=explain.metric_name(locale, metric)))
+        elif _not_applicable(result, metric):
+            reply.bullet(t(locale, "answers.score_metric_na", metric=metric_name(locale, metric)))
 
 
 def _not_applicable(result: DesignationResult, metric: Metric) -> bool:
     return any(r.code == ReasonCode.NOT_APPLICABLE and r.metric == metric for r in result.reasons)
 
 
-def _score(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
-    card_data = scorecard_for(ctx)
-    if card_data is None:
-        return _no_profile(query, ctx, locale, names, original)
-    reply = _Reply(locale, names)
-    if query.cloud_platform and query.area is None:
-        _cloud_platform(reply, card_data, detailed=True, only=query.cloud_level)
-        return Answer(reply.text(), None, Intent.SCORE, ctx.last_area)
+def _score(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) -> Answer:
+    locale = reply.locale
     if query.area is not None:
         result = card_data.designation(query.area)
-        if query.metric is not None:
-            found = next((m for m in result.metrics if m.metric == query.metric), None)
-            if found is None:
-                reply.say(
-                    "answers.why_metric_na",
-                    area=area_name(locale, query.area),
-                    metric=explain.metric_name(locale, query.metric),
-                )
-            else:
-                reply.say(
-                    "answers.score_metric_one",
-                    metric=explain.metric_name(locale, found.metric),
-                    area=area_name(locale, query.area),
-                    points=found.points,
-                    max=found.max,
-                )
-                for reason in found.reasons:
-                    reply.bullet(explain.reason_text(locale, reason, names))
-        else:
+        if query.metric is None:
             _area_lines(reply, result)
+        elif (found := _metric_or_absent(reply, result, query.metric)) is not None:
+            reply.say(
+                "answers.score_metric_one",
+                metric=metric_name(locale, found.metric),
+                area=area_name(locale, query.area),
+                points=found.points,
+                max=found.max,
+            )
+            reply.reasons(found.reasons)
         return Answer(reply.text(), follow_up_card(locale, query.area), Intent.SCORE, query.area)
     partner = (
         card_data.partner_name
@@ -222,22 +217,13 @@ def _score(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str],
     )
     for result in card_data.designations:
         if query.metric is not None:
-            found = next((m for m in result.metrics if m.metric == query.metric), None)
-            if found is None:
-                metric = explain.metric_name(locale, query.metric)
-                missing = t(locale, "answers.score_metric_na", metric=metric)
-                reply.bullet(
-                    t(locale, "answers.labelled", label=area_name(locale, result.area), text=missing)
-                )
-            else:
-                reply.bullet(
-                    t(
-                        locale,
-                        "answers.labelled",
-                        label=area_name(locale, result.area),
-                        text=_metric_line(locale, found),
-                    )
-                )
+            found = _metric_result(result, query.metric)
+            text = (
+                t(locale, "answers.score_metric_na", metric=metric_name(locale, query.metric))
+                if found is None
+                else _metric_line(locale, found)
+            )
+            reply.bullet(t(locale, "answers.labelled", label=area_name(locale, result.area), text=text))
             continue
         key = "answers.score_line_qualified" if result.qualified else "answers.score_line_not_qualified"
         reply.bullet(t(locale, key, area=area_name(locale, result.area), score=result.score))
@@ -248,7 +234,7 @@ def _score(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str],
     return Answer(reply.text(), None, Intent.SCORE, ctx.last_area)
 
 
-def _cloud_platform(reply: _Reply, card_data: Scorecard, detailed: bool, only: str | None = None) -> None:
+def _cloud_platform(reply: Reply, card_data: Scorecard, only: str | None = None) -> None:
     locale = reply.locale
     result = card_data.cloud_platform
     if result is None:
@@ -257,15 +243,12 @@ def _cloud_platform(reply: _Reply, card_data: Scorecard, detailed: bool, only: s
     reply.say("answers.cp_line", level=t(locale, f"answers.cp_level_{result.level}"))
     if result.consumption_usd_12m is not None:
         reply.say("answers.cp_consumption", value=explain.money(locale, result.consumption_usd_12m))
-    if not detailed:
-        return
     for level, outcome in result.levels.items():
         if only is not None and level != only:
             continue  # "why am I not Gold?" is about Gold
         name = t(locale, f"answers.cp_level_{level}")
         reply.say("answers.cp_level_met" if outcome.met else "answers.cp_level_not_met", level=name)
-        for reason in outcome.reasons:
-            reply.bullet(explain.reason_text(locale, reason, reply.names))
+        reply.reasons(outcome.reasons)
 
 
 # --- why -----------------------------------------------------------------------------------------
@@ -278,57 +261,51 @@ def _shortfalls(result: MetricResult) -> list[Reason]:
 def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
     if query.certification or query.unknown_exam:
         return knowledge.certification_answer(query, ctx, locale, names, why=True)
-    card_data = scorecard_for(ctx)
-    if card_data is None:
-        return _no_profile(query, ctx, locale, names, original)
-    reply = _Reply(locale, names)
-    if query.cloud_platform and query.area is None:
-        _cloud_platform(reply, card_data, detailed=True, only=query.cloud_level)
-        return Answer(reply.text(), None, Intent.WHY, ctx.last_area)
+    return _why_scores(query, ctx, locale, names, original)
+
+
+def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) -> Answer:
+    locale = reply.locale
     area = query.area or ctx.last_area
     if area is None and query.metric in SHARED_METRICS:
         # Customers, usage and services are the partner's, not an area's: one answer fits all three.
-        result = next(r for r in card_data.designations if any(m.metric == query.metric for m in r.metrics))
+        result = next(r for r in card_data.designations if _metric_result(r, query.metric) is not None)
         _why_metric(reply, result, query.metric, shared=True)
         return Answer(reply.text(), None, Intent.WHY, None)
     if area is None:
-        return _ask_area(locale, Intent.WHY, "why", ctx)
+        text, card = ask_area_card(locale, "why")
+        return Answer(text, card, Intent.WHY, None)
     result = card_data.designation(area)
     if query.metric is not None:
         _why_metric(reply, result, query.metric)
-        return Answer(reply.text(), _explanation(card_data, area, ctx, locale), Intent.WHY, area)
-    if result.qualified:
-        reply.say(
-            "answers.why_qualified",
-            area=area_name(locale, area),
-            score=result.score,
-            threshold=result.threshold,
-        )
     else:
-        reply.say("answers.why_not_qualified", area=area_name(locale, area), score=result.score)
-        for reason in result.reasons:
-            if reason.code != ReasonCode.NOT_APPLICABLE:
-                reply.bullet(explain.reason_text(locale, reason, names))
+        _why_area(reply, result)
+    return Answer(reply.text(), _explanation(card_data, area, ctx, locale), Intent.WHY, area)
+
+
+def _why_area(reply: Reply, result: DesignationResult) -> None:
+    locale = reply.locale
+    name = area_name(locale, result.area)
+    if result.qualified:
+        reply.say("answers.why_qualified", area=name, score=result.score, threshold=result.threshold)
+    else:
+        reply.say("answers.why_not_qualified", area=name, score=result.score)
+        reply.reasons(r for r in result.reasons if r.code != ReasonCode.NOT_APPLICABLE)
     for metric_result in result.metrics:
         shortfalls = _shortfalls(metric_result)
         blocking = metric_result.points == 0 or metric_result.metric in result.blocking_metrics
         if not shortfalls and not blocking:
             continue
-        if not shortfalls and blocking:
-            shortfalls = list(metric_result.reasons)
         reply.say(
             "answers.why_metric_blocks",
-            metric=explain.metric_name(locale, metric_result.metric),
+            metric=metric_name(locale, metric_result.metric),
             points=metric_result.points,
             max=metric_result.max,
         )
-        for reason in shortfalls:
-            reply.bullet(explain.reason_text(locale, reason, names))
+        reply.reasons(shortfalls or metric_result.reasons)
     if not result.qualified and result.plan:
         reply.say("answers.why_plan_header")
-        for step in result.plan:
-            reply.bullet(explain.plan_step_text(locale, step, names))
-    return Answer(reply.text(), _explanation(card_data, area, ctx, locale), Intent.WHY, area)
+        reply.plan(result.plan)
 
 
 def _explanation(card_data: Scorecard, area: Area, ctx: AnswerContext, locale: str) -> dict[str, Any]:
@@ -337,27 +314,19 @@ def _explanation(card_data: Scorecard, area: Area, ctx: AnswerContext, locale: s
     return build_explanation_card(card_data, area, ctx.profile, locale)
 
 
-def _why_metric(reply: _Reply, result: DesignationResult, metric: Metric, shared: bool = False) -> None:
-    locale, names = reply.locale, reply.names
-    found = next((m for m in result.metrics if m.metric == metric), None)
+def _why_metric(reply: Reply, result: DesignationResult, metric: Metric, shared: bool = False) -> None:
+    found = _metric_or_absent(reply, result, metric)
     if found is None:
-        reply.say(
-            "answers.why_metric_na",
-            area=area_name(locale, result.area),
-            metric=explain.metric_name(locale, metric),
-        )
         return
     reply.say(
         "answers.why_metric_header_shared" if shared else "answers.why_metric_header",
-        metric=explain.metric_name(locale, metric),
-        area=area_name(locale, result.area),
+        metric=metric_name(reply.locale, metric),
+        area=area_name(reply.locale, result.area),
         points=found.points,
         max=found.max,
     )
     # Shortfalls first: they answer "why only/zero"; then what did earn points.
-    ordered = _shortfalls(found) + [r for r in found.reasons if r.code not in SHORTFALL_CODES]
-    for reason in ordered:
-        reply.bullet(explain.reason_text(locale, reason, names))
+    reply.reasons(_shortfalls(found) + [r for r in found.reasons if r.code not in SHORTFALL_CODES])
     if not found.reasons:
         reply.say("answers.why_metric_no_detail")
     if found.points >= found.max:
@@ -366,41 +335,31 @@ def _why_metric(reply: _Reply, result: DesignationResult, metric: Metric, shared
     steps = [step for step in result.plan if step.metric == metric]
     if steps and not shared:
         reply.say("answers.why_plan_header")
-        for step in steps:
-            reply.bullet(explain.plan_step_text(locale, step, names))
+        reply.plan(steps)
 
 
 # --- plan ----------------------------------------------------------------------------------------
 
 
-def _plan_lines(reply: _Reply, result: DesignationResult) -> None:
-    locale = reply.locale
-    name = area_name(locale, result.area)
+def _plan_lines(reply: Reply, result: DesignationResult) -> None:
+    name = area_name(reply.locale, result.area)
     if result.qualified:
         reply.say("answers.plan_already", area=name, score=result.score)
         return
     if not result.plan:
         blocked = [r for r in result.reasons if r.code == ReasonCode.NO_PLAN]
-        if blocked:
-            for reason in blocked:
-                reply.line(explain.reason_text(locale, reason, reply.names))
-        else:
+        for reason in blocked:
+            reply.line(explain.reason_text(reply.locale, reason, reply.names))
+        if not blocked:
             reply.say("answers.plan_none_found", area=name)
         return
     reply.say("answers.plan_header", area=name, score=result.score, threshold=result.threshold)
-    for step in result.plan:
-        reply.bullet(explain.plan_step_text(locale, step, reply.names))
+    reply.plan(result.plan)
     reply.say("answers.plan_result", points=sum(step.points_gained for step in result.plan))
 
 
-def _plan(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
-    card_data = scorecard_for(ctx)
-    if card_data is None:
-        return _no_profile(query, ctx, locale, names, original)
-    reply = _Reply(locale, names)
-    if query.cloud_platform and query.area is None:
-        _cloud_platform(reply, card_data, detailed=True, only=query.cloud_level)
-        return Answer(reply.text(), None, Intent.PLAN, ctx.last_area)
+def _plan(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) -> Answer:
+    locale = reply.locale
     area = query.area or ctx.last_area
     if area is None:
         pending = [r for r in card_data.designations if not r.qualified]
@@ -410,19 +369,16 @@ def _plan(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], 
             _plan_lines(reply, result)
         return Answer(reply.text(), None, Intent.PLAN, None)
     result = card_data.designation(area)
-    if query.metric is not None and not result.qualified:
-        found = next((m for m in result.metrics if m.metric == query.metric), None)
-        steps = [s for s in result.plan if s.metric == query.metric]
-        if found is not None and steps:
-            reply.say(
-                "answers.plan_metric_header",
-                metric=explain.metric_name(locale, query.metric),
-                area=area_name(locale, area),
-            )
-            for step in steps:
-                reply.bullet(explain.plan_step_text(locale, step, names))
-            return Answer(reply.text(), follow_up_card(locale, area), Intent.PLAN, area)
-    _plan_lines(reply, result)
+    steps = [s for s in result.plan if s.metric == query.metric] if query.metric is not None else []
+    if steps and not result.qualified and _metric_result(result, query.metric) is not None:
+        reply.say(
+            "answers.plan_metric_header",
+            metric=metric_name(locale, query.metric),
+            area=area_name(locale, area),
+        )
+        reply.plan(steps)
+    else:
+        _plan_lines(reply, result)
     return Answer(reply.text(), follow_up_card(locale, area), Intent.PLAN, area)
 
 
@@ -436,10 +392,11 @@ def _certifications(
     return knowledge.certification_answer(query, ctx, locale, names, why=False)
 
 
-_HANDLERS: dict[Intent, Callable[[Query, AnswerContext, str, dict[str, str], str], Answer]] = {
-    Intent.SCORE: _score,
+_why_scores = _on_scorecard(Intent.WHY, _why_areas)
+_HANDLERS: dict[Intent, Handler] = {
+    Intent.SCORE: _on_scorecard(Intent.SCORE, _score),
     Intent.WHY: _why,
-    Intent.PLAN: _plan,
+    Intent.PLAN: _on_scorecard(Intent.PLAN, _plan),
     Intent.RULE: _rule,
     Intent.CERTIFICATIONS: _certifications,
     Intent.HELP: _help,
