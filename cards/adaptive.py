@@ -73,6 +73,15 @@ def text(
     return out
 
 
+def literal(value: str) -> str:
+    """User-typed text for a TextBlock or FactSet, where Adaptive Cards render markdown links.
+
+    A zero-width space between "]" and "(" keeps a name such as "[Sign in](https://evil.example)"
+    from becoming a link dressed up as something else; the text reads exactly as typed. (Bare URLs
+    stay visible as what they are.)"""
+    return value.replace("](", "]\u200b(")
+
+
 def heading(value: str, *, size: str = "Large") -> Element:
     return text(value, size=size, weight="Bolder", style="heading")
 

@@ -36,6 +36,11 @@ def _t(view: IntakeView, key: str, **params: Any) -> str:
     return t(view.locale, f"intake.{key}", **params)
 
 
+def _said(view: IntakeView, key: str, params: dict[str, Any]) -> str:
+    """A message whose parameters echo what the user typed (names, raw values): shown literally."""
+    return _t(view, key, **{k: ac.literal(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
 def meta(state: IntakeState, nav: str, arg: str | int | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {"session": state.session, "step": state.step.value, "nav": nav}
     if arg is not None:
@@ -66,7 +71,7 @@ def button(
 def error_for(view: IntakeView, error: FieldError | None) -> dict[str, Any] | None:
     if error is None:
         return None
-    return ac.error_text(_t(view, error.key, **error.params))
+    return ac.error_text(_said(view, error.key, error.params))
 
 
 def _with_error(
@@ -143,7 +148,7 @@ def _header(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             ac.container(
                 [
                     ac.text(
-                        _t(view, state.notice.key, **state.notice.params),
+                        _said(view, state.notice.key, state.notice.params),
                         color="Attention" if bad else "Good",
                         weight="Bolder",
                     )
@@ -285,7 +290,7 @@ def _people(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
                 [
                     ac.column(
                         [
-                            ac.text(person.name, weight="Bolder"),
+                            ac.text(ac.literal(person.name), weight="Bolder"),
                             ac.text(certs, size="Small", subtle=True, spacing="None"),
                         ],
                         vertical="Center",
@@ -325,7 +330,7 @@ def _people(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
 def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
     editing = state.editing is not None and 0 <= state.editing < len(state.draft.people)
     title = (
-        _t(view, "people.edit_title", name=state.draft.people[state.editing].name)
+        _said(view, "people.edit_title", {"name": state.draft.people[state.editing].name})
         if editing
         else _t(view, "people.add_title")
     )
@@ -499,7 +504,7 @@ def review_facts(draft: Draft, view: IntakeView) -> dict[Step, list[tuple[str, s
     none = _t(view, "review.none")
     rules = view.rules_in_force if draft.rules == AUTO_RULES else draft.rules
     people_lines = [
-        (p.name, person_line(p.slugs()) or _t(view, "people.no_certifications"))
+        (ac.literal(p.name), person_line(p.slugs()) or _t(view, "people.no_certifications"))
         for p in draft.people[:REVIEW_PEOPLE]
     ]
     if len(draft.people) > REVIEW_PEOPLE:
@@ -518,7 +523,7 @@ def review_facts(draft: Draft, view: IntakeView) -> dict[Step, list[tuple[str, s
     return {
         Step.ORGANISATION: [
             (_t(view, "organisation.partner_id"), draft.partner_id or none),
-            (_t(view, "organisation.partner_name"), draft.partner_name or none),
+            (_t(view, "organisation.partner_name"), ac.literal(draft.partner_name or none)),
             (_t(view, "organisation.market"), _t(view, f"market.{draft.market}") if draft.market else none),
             (_t(view, "organisation.track"), _t(view, f"track.{draft.track}") if draft.track else none),
             (_t(view, "organisation.rules"), rules),
@@ -528,7 +533,7 @@ def review_facts(draft: Draft, view: IntakeView) -> dict[Step, list[tuple[str, s
         ],
         Step.PEOPLE: people_lines or [(_t(view, "people.title"), none)],
         Step.USAGE: usage,
-        Step.SERVICES: [(_t(view, "services.label"), ", ".join(draft.services[:60]) or none)]
+        Step.SERVICES: [(_t(view, "services.label"), ac.literal(", ".join(draft.services[:60])) or none)]
         + (
             [("…", _t(view, "review.more_services", count=len(draft.services) - 60))]
             if len(draft.services) > 60
