@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from cards import explain
+from cards.explain import area_name, metric_name
 from cards.i18n import t
 from scoring.catalog import (
     CLOUD_PLATFORM_VERSION,
@@ -19,12 +20,12 @@ from scoring.catalog import (
     suggest_certifications,
     version_in_force,
 )
-from scoring.catalog.models import SKILLING_METRICS, CloudPlatformRules, MetricRules, RuleSet
+from scoring.catalog.models import SKILLING_METRICS, CloudPlatformRules, MetricRules, RuleSet, TrackRules
 from scoring.ids import Area, Metric, ReasonCode, Track
 from scoring.results import Reason, Scorecard
 
 from .buttons import ask_area_card
-from .chat import chat_text
+from .chat import Reply
 from .model import Answer, AnswerContext, Intent
 from .scored import scorecard_for
 from .understand import Query
@@ -67,67 +68,48 @@ def _association(code: str) -> str:
     return code.replace("_T", " Tier ")  # CSP_T1 -> CSP Tier 1 (product names, not translated)
 
 
-def _reply(lines: list[str], locale: str, text: str) -> None:
-    lines.append(t(locale, "answers.bullet", text=text))
+def _step_text(locale: str, prefix: str, role: str, track_rules: TrackRules, **fields: object) -> str:
+    """One step of a certification metric, in the wording of `prefix` (the rule explanation, the list of
+    certifications, where one certification counts): a prerequisite (how many people; points only on
+    a track whose met prerequisites give flat points) or a scoring step."""
+    if role == "gate":
+        key = f"{prefix}_gate_flat" if track_rules.gate_points else f"{prefix}_gate"
+    else:
+        key = f"{prefix}_scoring"
+    people = track_rules.gate_min_people
+    return t(locale, key, required=people, count=people, points=track_rules.gate_points, **fields)
 
 
 # --- rules ---------------------------------------------------------------------------------------
 
 
-def _skilling_lines(locale: str, rules: RuleSet, track: Track, area: Area, metric: Metric) -> list[str]:
-    area_rules = rules.areas[area]
-    lines: list[str] = []
-    params = area_rules.metrics.get(metric)
+def _skilling(reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Metric) -> None:
+    locale = reply.locale
+    params = rules.areas[area].metrics.get(metric)
     if params is None:
-        return [
-            t(
-                locale,
-                "rules.not_applicable",
-                area=t(locale, f"common.area.{area}"),
-                metric=explain.metric_name(locale, metric),
-            )
-        ]
+        reply.say("rules.not_applicable", area=area_name(locale, area), metric=metric_name(locale, metric))
+        return
     _, track_rules = rules.track_rules(track)
-    lines.append(
-        t(
-            locale,
-            "rules.skilling_header",
-            metric=explain.metric_name(locale, metric),
-            area=t(locale, f"common.area.{area}"),
-            max=params.max,
-        )
+    reply.say(
+        "rules.skilling_header",
+        metric=metric_name(locale, metric),
+        area=area_name(locale, area),
+        max=params.max,
     )
     for step in params.steps:
         certs = explain.certifications_label(locale, step.certifications)
-        if step.role == "gate":
-            key = "rules.skilling_gate_flat" if track_rules.gate_points else "rules.skilling_gate"
-            _reply(
-                lines,
+        reply.bullet(
+            _step_text(
                 locale,
-                t(
-                    locale,
-                    key,
-                    step=step.step,
-                    required=track_rules.gate_min_people,
-                    count=track_rules.gate_min_people,
-                    certifications=certs,
-                    points=track_rules.gate_points,
-                ),
+                "rules.skilling",
+                step.role,
+                track_rules,
+                step=step.step,
+                certifications=certs,
+                points_each=params.points_each,
             )
-        else:
-            _reply(
-                lines,
-                locale,
-                t(
-                    locale,
-                    "rules.skilling_scoring",
-                    step=step.step,
-                    certifications=certs,
-                    points_each=params.points_each,
-                ),
-            )
-    lines.append(t(locale, "rules.skilling_valid"))
-    return lines
+        )
+    reply.say("rules.skilling_valid")
 
 
 def _metric_params(rules: RuleSet, area: Area | None, metric: Metric) -> MetricRules:
@@ -137,50 +119,45 @@ def _metric_params(rules: RuleSet, area: Area | None, metric: Metric) -> MetricR
     raise KeyError(metric)
 
 
-def _performance_lines(
-    locale: str, rules: RuleSet, track: Track, area: Area | None, metric: Metric
-) -> list[str]:
+def _performance(reply: Reply, rules: RuleSet, track: Track, area: Area | None, metric: Metric) -> None:
+    locale = reply.locale
     params = _metric_params(rules, area, metric)
     _, track_rules = rules.track_rules(track)
     filters = rules.filters
     fields = {"points_each": params.points_each, "max": params.max}
     if metric == Metric.NET_CUSTOMER_ADDS:
-        minimum = explain.money(locale, track_rules.customer_min_acr)
-        text = t(locale, "rules.net_customer_adds", min_acr=minimum, **fields)
+        reply.say(
+            "rules.net_customer_adds", min_acr=explain.money(locale, track_rules.customer_min_acr), **fields
+        )
     elif metric == Metric.USAGE_GROWTH:
-        text = t(locale, "rules.usage_growth", min_acr=explain.money(locale, params.min_acr), **fields)
+        reply.say("rules.usage_growth", min_acr=explain.money(locale, params.min_acr), **fields)
     else:
-        excluded = explain.join(locale, filters.excluded_deployment_services)
-        text = t(locale, "rules.deployments", excluded=excluded, **fields)
-    associations = explain.join(locale, [_association(a) for a in filters.eligible_associations])
-    filters_text = t(
-        locale,
+        reply.say(
+            "rules.deployments", excluded=explain.join(locale, filters.excluded_deployment_services), **fields
+        )
+    reply.say(
         "rules.filters",
-        associations=associations,
+        associations=explain.join(locale, [_association(a) for a in filters.eligible_associations]),
         offers=explain.join(locale, filters.excluded_offers, "or"),
     )
-    return [text, filters_text]
 
 
-def _qualification_lines(locale: str, rules: RuleSet, area: Area | None) -> list[str]:
-    lines = [t(locale, "rules.qualification", threshold=rules.threshold)]
+def _qualification(reply: Reply, rules: RuleSet, area: Area | None) -> None:
+    locale = reply.locale
+    reply.say("rules.qualification", threshold=rules.threshold)
     for candidate in [area] if area else list(Area):
         caps = [
-            t(locale, "rules.cap_item", metric=explain.metric_name(locale, metric), max=params.max)
+            t(locale, "rules.cap_item", metric=metric_name(locale, metric), max=params.max)
             for metric, params in rules.areas[candidate].ordered()
         ]
         caps_text = t(locale, "rules.metric_caps", caps=explain.join(locale, caps))
-        _reply(
-            lines,
-            locale,
-            t(locale, "answers.labelled", label=t(locale, f"common.area.{candidate}"), text=caps_text),
-        )
-    return lines
+        reply.bullet(t(locale, "answers.labelled", label=area_name(locale, candidate), text=caps_text))
 
 
-def _cloud_platform_lines(locale: str, only: str | None = None) -> list[str]:
+def _cloud_platform(reply: Reply, only: str | None = None) -> None:
+    locale = reply.locale
     rules = _cloud_rules()
-    lines = []
+    reply.line(rules.title)
     for level, params in rules.levels.items():
         if only is not None and level != only:
             continue
@@ -196,9 +173,7 @@ def _cloud_platform_lines(locale: str, only: str | None = None) -> list[str]:
                 developing=explain.money(locale, developing),
             )
         )
-        _reply(
-            lines,
-            locale,
+        reply.bullet(
             t(
                 locale,
                 "rules.cloud_platform_level",
@@ -207,32 +182,33 @@ def _cloud_platform_lines(locale: str, only: str | None = None) -> list[str]:
                 months=rules.window_months,
                 associations=explain.join(locale, list(rules.associations), "or"),
                 people=t(locale, "rules.cloud_platform_people", count=params.people),
-            ),
+            )
         )
-    return lines
 
 
 def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
     rules, track = rule_version(ctx)
     area = query.area or ctx.last_area
-    header = t(locale, "rules.header", rules=rules.version, track=t(locale, f"rules.track_{track}"))
+    reply = Reply(locale)
     if query.cloud_platform and query.metric is None:
-        lines = [_cloud_rules().title, *_cloud_platform_lines(locale, query.cloud_level)]
-        return Answer(chat_text(lines), None, Intent.RULE, ctx.last_area)
+        _cloud_platform(reply, query.cloud_level)
+        return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     metric = query.metric
+    if metric in SKILLING_METRICS and area is None:
+        text, card = ask_area_card(locale, "rule")
+        return Answer(text, card, Intent.RULE, None)
+    reply.say("rules.header", rules=rules.version, track=t(locale, f"rules.track_{track}"))
     if metric in SKILLING_METRICS:
-        if area is None:
-            text, card = ask_area_card(locale, "rule")
-            return Answer(text, card, Intent.RULE, None)
-        lines = [header, *_skilling_lines(locale, rules, track, area, metric)]
-        return Answer(chat_text(lines), None, Intent.RULE, area)
+        assert area is not None
+        _skilling(reply, rules, track, area, metric)
+        return Answer(reply.text(), None, Intent.RULE, area)
     if metric is not None:
-        lines = [header, *_performance_lines(locale, rules, track, area, metric)]
-        return Answer(chat_text(lines), None, Intent.RULE, query.area or ctx.last_area)
-    lines = [header, *_qualification_lines(locale, rules, query.area)]
-    if query.area is None:
-        lines.append(t(locale, "rules.skilling_by_area"))
-    return Answer(chat_text(lines), None, Intent.RULE, query.area or ctx.last_area)
+        _performance(reply, rules, track, area, metric)
+    else:
+        _qualification(reply, rules, query.area)
+        if query.area is None:
+            reply.say("rules.skilling_by_area")
+    return Answer(reply.text(), None, Intent.RULE, query.area or ctx.last_area)
 
 
 # --- certifications ------------------------------------------------------------------------------
@@ -294,137 +270,102 @@ def _blocking_gates(
     return found
 
 
-def _certification_lines(
-    cert: Certification, ctx: AnswerContext, locale: str, names: dict[str, str], why: bool
-) -> list[str]:
-    rules, _ = rule_version(ctx)
+def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: bool) -> None:
+    locale, names = reply.locale, reply.names
+    rules, track = rule_version(ctx)
     as_of = _as_of(ctx)
     label = explain.certification_label(locale, cert.slug)
-    lines = [t(locale, "answers.cert_title", certification=label)]
+    reply.say("answers.cert_title", certification=label)
     places = _places(rules, cert.slug)
     if places:
-        lines.append(t(locale, "answers.cert_counts_header", rules=rules.version))
-        _, track_rules = rules.track_rules(rule_version(ctx)[1])
+        reply.say("answers.cert_counts_header", rules=rules.version)
+        _, track_rules = rules.track_rules(track)
         for area, metric, params, step, role in places:
-            fields = {
-                "area": t(locale, f"common.area.{area}"),
-                "metric": explain.metric_name(locale, metric),
-                "step": step,
-                "max": params.max,
-                "points_each": params.points_each,
-                "required": track_rules.gate_min_people,
-                "count": track_rules.gate_min_people,
-            }
-            _reply(
-                lines,
-                locale,
-                t(locale, f"answers.cert_counts_{'gate' if role == 'gate' else 'scoring'}", **fields),
+            reply.bullet(
+                _step_text(
+                    locale,
+                    "answers.cert_counts",
+                    role,
+                    track_rules,
+                    area=area_name(locale, area),
+                    metric=metric_name(locale, metric),
+                    step=step,
+                    max=params.max,
+                    points_each=params.points_each,
+                )
             )
-    if cert.slug in _cloud_rules().certification_slugs():
-        lines.append(t(locale, "answers.cert_counts_cloud_platform"))
-    if not places and cert.slug not in _cloud_rules().certification_slugs():
-        lines.append(t(locale, "answers.cert_counts_nowhere", certification=label, rules=rules.version))
+    cloud_platform = cert.slug in _cloud_rules().certification_slugs()
+    if cloud_platform:
+        reply.say("answers.cert_counts_cloud_platform")
+    if not places and not cloud_platform:
+        reply.say("answers.cert_counts_nowhere", certification=label, rules=rules.version)
     if cert.count_until is not None and cert.count_until < as_of:
-        until = explain.date_text(locale, cert.count_until)
-        lines.append(t(locale, "answers.cert_no_longer_counts", until=until))
+        reply.say("answers.cert_no_longer_counts", until=explain.date_text(locale, cert.count_until))
     elif cert.retired is not None:
-        lines.append(
-            t(
-                locale,
-                "answers.cert_retired",
-                retired=explain.date_text(locale, cert.retired),
-                until=explain.date_text(locale, cert.count_until),
-            )
+        reply.say(
+            "answers.cert_retired",
+            retired=explain.date_text(locale, cert.retired),
+            until=explain.date_text(locale, cert.count_until),
         )
-    if ctx.profile is not None:
-        holders = _holders(ctx, cert.slug)
-        reasons = _engine_reasons(scorecard_for(ctx), cert.slug)
-        flagged = {r.person for r in reasons}  # the engine's word on who no longer counts wins
-        lapsed = {pid for pid, expires in holders if expires is not None and expires < as_of}
-        valid = sorted({pid for pid, _ in holders} - lapsed - flagged, key=lambda pid: names.get(pid, pid))
-        if valid:
-            lines.append(
+    if ctx.profile is None:
+        return
+    scorecard = scorecard_for(ctx)
+    holders = _holders(ctx, cert.slug)
+    reasons = _engine_reasons(scorecard, cert.slug)
+    flagged = {r.person for r in reasons}  # the engine's word on who no longer counts wins
+    lapsed = {pid for pid, expires in holders if expires is not None and expires < as_of}
+    valid = sorted({pid for pid, _ in holders} - lapsed - flagged, key=lambda pid: names.get(pid, pid))
+    if valid:
+        reply.say("answers.cert_holders", count=len(valid), people=explain.person_names(locale, valid, names))
+    else:
+        reply.say("answers.cert_holders_none")
+    reply.reasons(reasons)
+    for pid, expires in holders:
+        if pid in lapsed and pid not in flagged and expires is not None:
+            reply.bullet(
                 t(
                     locale,
-                    "answers.cert_holders",
-                    count=len(valid),
-                    people=explain.person_names(locale, valid, names),
+                    "answers.cert_expired_holder",
+                    person=names.get(pid, pid),
+                    on=explain.date_text(locale, expires),
                 )
             )
-        else:
-            lines.append(t(locale, "answers.cert_holders_none"))
-        for reason in reasons:
-            _reply(lines, locale, explain.reason_text(locale, reason, names))
-        for pid, expires in holders:
-            if pid in lapsed and pid not in flagged and expires is not None:
-                _reply(
-                    lines,
-                    locale,
-                    t(
-                        locale,
-                        "answers.cert_expired_holder",
-                        person=names.get(pid, pid),
-                        on=explain.date_text(locale, expires),
-                    ),
-                )
-        if why:
-            for area, metric, reason in _blocking_gates(scorecard_for(ctx), rules, cert.slug):
-                scope = t(
-                    locale,
-                    "answers.area_metric",
-                    area=t(locale, f"common.area.{area}"),
-                    metric=explain.metric_name(locale, metric),
-                )
-                text = t(
-                    locale, "answers.labelled", label=scope, text=explain.reason_text(locale, reason, names)
-                )
-                _reply(lines, locale, text)
-    return lines
+    if why:
+        for area, metric, reason in _blocking_gates(scorecard, rules, cert.slug):
+            scope = t(
+                locale,
+                "answers.area_metric",
+                area=area_name(locale, area),
+                metric=metric_name(locale, metric),
+            )
+            text = explain.reason_text(locale, reason, names)
+            reply.bullet(t(locale, "answers.labelled", label=scope, text=text))
 
 
-def _area_list_lines(
-    locale: str, rules: RuleSet, track: Track, area: Area, metric: Metric | None
-) -> list[str]:
-    name = t(locale, f"common.area.{area}")
-    lines = [t(locale, "answers.certs_area_header", area=name, rules=rules.version)]
+def _area_list(reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Metric | None) -> None:
+    locale = reply.locale
+    _, track_rules = rules.track_rules(track)
+    reply.say("answers.certs_area_header", area=area_name(locale, area), rules=rules.version)
     for candidate in SKILLING_METRICS:
         if metric in SKILLING_METRICS and candidate != metric:
             continue
         params = rules.areas[area].metrics.get(candidate)
         if params is None:
-            missing = explain.metric_name(locale, candidate)
-            lines.append(t(locale, "answers.certs_not_applicable", metric=missing))
+            reply.say("answers.certs_not_applicable", metric=metric_name(locale, candidate))
             continue
-        lines.append(
-            t(
-                locale,
-                "answers.certs_metric_line",
-                metric=explain.metric_name(locale, candidate),
-                max=params.max,
-            )
-        )
+        reply.say("answers.certs_metric_line", metric=metric_name(locale, candidate), max=params.max)
         for step in params.steps:
-            certs = explain.certifications_label(locale, step.certifications)
-            if step.role == "gate":
-                _, track_rules = rules.track_rules(track)
-                text = t(
+            reply.bullet(
+                _step_text(
                     locale,
-                    "answers.certs_step_gate",
+                    "answers.certs_step",
+                    step.role,
+                    track_rules,
                     step=step.step,
-                    certifications=certs,
-                    required=track_rules.gate_min_people,
-                    count=track_rules.gate_min_people,
-                )
-            else:
-                text = t(
-                    locale,
-                    "answers.certs_step_scoring",
-                    step=step.step,
-                    certifications=certs,
+                    certifications=explain.certifications_label(locale, step.certifications),
                     points_each=params.points_each,
                 )
-            _reply(lines, locale, text)
-    return lines
+            )
 
 
 def mentioned_person(ctx: AnswerContext, text: str) -> str | None:
@@ -455,77 +396,66 @@ def person_answer(person_id: str, ctx: AnswerContext, locale: str, names: dict[s
     as_of = _as_of(ctx)
     catalog = default_catalog()
     name = names.get(person.id, person.id)
+    reply = Reply(locale, names)
     if not person.certifications:
-        return Answer(
-            t(locale, "answers.person_none", person=name), None, Intent.CERTIFICATIONS, ctx.last_area
-        )
-    lines = [t(locale, "answers.person_title", person=name)]
+        reply.say("answers.person_none", person=name)
+        return Answer(reply.text(), None, Intent.CERTIFICATIONS, ctx.last_area)
+    reply.say("answers.person_title", person=name)
     for held in person.certifications:
         label = explain.certification_label(locale, held.id)
         cert = catalog.registry.get(held.id)
         if held.expires is not None and held.expires < as_of:
-            text = t(
-                locale,
-                "answers.person_cert_expired",
-                certification=label,
-                on=explain.date_text(locale, held.expires),
-            )
+            on = explain.date_text(locale, held.expires)
+            text = t(locale, "answers.person_cert_expired", certification=label, on=on)
         elif cert is not None and cert.count_until is not None and cert.count_until < as_of:
-            text = t(
+            on = explain.date_text(locale, cert.count_until)
+            text = t(locale, "answers.person_cert_retired", certification=label, on=on)
+        elif places := [
+            t(
                 locale,
-                "answers.person_cert_retired",
-                certification=label,
-                on=explain.date_text(locale, cert.count_until),
+                "answers.person_place",
+                area=area_name(locale, area),
+                metric=metric_name(locale, metric),
+                step=step,
+            )
+            for area, metric, _, step, _ in _places(rules, held.id)
+        ]:
+            text = t(
+                locale, "answers.person_cert_counts", certification=label, places=explain.join(locale, places)
             )
         else:
-            places = [
-                t(
-                    locale,
-                    "answers.person_place",
-                    area=t(locale, f"common.area.{area}"),
-                    metric=explain.metric_name(locale, metric),
-                    step=step,
-                )
-                for area, metric, _, step, _ in _places(rules, held.id)
-            ]
-            if places:
-                text = t(
-                    locale,
-                    "answers.person_cert_counts",
-                    certification=label,
-                    places=explain.join(locale, places),
-                )
-            else:
-                text = t(locale, "answers.person_cert_nowhere", certification=label, rules=rules.version)
-        _reply(lines, locale, text)
-    return Answer(chat_text(lines), None, Intent.CERTIFICATIONS, ctx.last_area)
+            text = t(locale, "answers.person_cert_nowhere", certification=label, rules=rules.version)
+        reply.bullet(text)
+    return Answer(reply.text(), None, Intent.CERTIFICATIONS, ctx.last_area)
 
 
 def certification_answer(
     query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], why: bool
 ) -> Answer:
     intent = Intent.WHY if why else Intent.CERTIFICATIONS
+    reply = Reply(locale, names)
     if query.certification:
         cert = resolve_certification(query.certification)
         if cert is not None:
-            lines = _certification_lines(cert, ctx, locale, names, why)
-            return Answer(chat_text(lines), None, intent, query.area or ctx.last_area)
+            _certification(reply, cert, ctx, why)
+            return Answer(reply.text(), None, intent, query.area or ctx.last_area)
     if query.unknown_exam:
-        lines = [t(locale, "answers.cert_unknown_exam", code=query.unknown_exam)]
+        reply.say("answers.cert_unknown_exam", code=query.unknown_exam)
         near = suggest_certifications(query.unknown_exam)
         if near:
             labels = [explain.certification_label(locale, c.slug) for c in near]
-            lines.append(t(locale, "answers.cert_did_you_mean", names=explain.join(locale, labels, "or")))
-        return Answer(chat_text(lines), None, intent, ctx.last_area)
+            reply.say("answers.cert_did_you_mean", names=explain.join(locale, labels, "or"))
+        return Answer(reply.text(), None, intent, ctx.last_area)
     if query.cloud_platform and query.area is None:
-        rules_cp = _cloud_rules()
-        lines = [t(locale, "answers.certs_cloud_platform_header")]
-        for slug in rules_cp.certification_slugs():
-            _reply(lines, locale, explain.certification_label(locale, slug))
-        return Answer(chat_text(lines), None, intent, ctx.last_area)
+        reply.say("answers.certs_cloud_platform_header")
+        reply.bullets(
+            explain.certification_label(locale, slug) for slug in _cloud_rules().certification_slugs()
+        )
+        return Answer(reply.text(), None, intent, ctx.last_area)
     area = query.area or ctx.last_area
     if area is None:
         text, card = ask_area_card(locale, "certifications")
         return Answer(text, card, intent, None)
     rules, track = rule_version(ctx)
-    return Answer(chat_text(_area_list_lines(locale, rules, track, area, query.metric)), None, intent, area)
+    _area_list(reply, rules, track, area, query.metric)
+    return Answer(reply.text(), None, intent, area)

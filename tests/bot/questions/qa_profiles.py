@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
 
 from bot.questions import AnswerContext
 from scoring import Profile, load_profile, score_profile
-from scoring.catalog import certifications
 
 
 def make_profile(people: list[dict[str, Any]], **overrides: Any) -> Profile:
@@ -44,28 +42,10 @@ ADA_ONLY_ARCHITECT = [
 ]
 
 
-def _load_card_schema() -> Any:
-    """tests/cards/card_schema.py (the official 1.5 schema, `msteams` and size checks), by its path."""
-    path = Path(__file__).parents[2] / "cards" / "card_schema.py"
-    spec = importlib.util.spec_from_file_location("card_schema_for_questions", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+# The card checks (official 1.5 schema, `msteams`, size limit) and the very large partner of the card
+# tests, imported by name from their folder so both suites check cards the same way.
+sys.path.insert(0, str(Path(__file__).parents[2] / "cards"))
+import card_schema  # noqa: E402
+from card_fixtures import big_data  # noqa: E402
 
-
-card_schema = _load_card_schema()
-
-
-def many_people(count: int = 300) -> list[dict[str, Any]]:
-    """A partner at the intake's maximums: long names, every certification spread over people."""
-    slugs = [c.slug for c in certifications()]
-    return [
-        {
-            "id": f"p{i}",
-            "name": f"Maximilian-Alexander Worthington-Smythe the {i}th",
-            "certifications": [slugs[(i + k) % len(slugs)] for k in range(6)],
-        }
-        for i in range(count)
-    ]
+__all__ = ["ADA_ONLY_ARCHITECT", "big_data", "card_schema", "context", "make_profile"]

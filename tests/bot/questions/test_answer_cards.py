@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from qa_profiles import ADA_ONLY_ARCHITECT, card_schema, context, make_profile, many_people
+from qa_profiles import ADA_ONLY_ARCHITECT, big_data, card_schema, context, make_profile
 
 from bot.questions import AnswerContext, Intent, answer, answer_action
 from cards.i18n import SUPPORTED_LOCALES, t
 from cards.scorecard import build_explanation_card
+from scoring import load_profile
 from scoring.ids import Area
 
 
@@ -85,7 +86,7 @@ def test_why_with_the_area_from_the_conversation_carries_its_card(locale: str) -
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_explanation_cards_of_a_very_large_partner_stay_under_the_teams_limit(locale: str) -> None:
-    ctx = context(make_profile(many_people(300)), locale)
+    ctx = context(load_profile(big_data()), locale)  # 300 people, 150 services, long names
     for area in Area:
         card_schema.assert_valid_card(answer_action("why", area.value, ctx).card)
 

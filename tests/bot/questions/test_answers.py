@@ -9,9 +9,9 @@ from qa_profiles import ADA_ONLY_ARCHITECT, context, make_profile
 
 from bot.questions import AnswerContext, Intent, answer, answer_action
 from cards import explain
-from cards.i18n import SUPPORTED_LOCALES
+from cards.i18n import SUPPORTED_LOCALES, t
 from scoring.catalog import get_catalog
-from scoring.ids import Area
+from scoring.ids import Area, Metric
 
 # RULES.md DA-4a: A:{SAE}, B:{ADM, DBA}, C:{ADM, AIE}: only one Solutions Architect Expert.
 DA_4A = [
@@ -333,3 +333,45 @@ def test_without_a_scorecard_the_profile_is_scored_like_the_handler_does(contoso
     scored = context(contoso)
     for question in ("why doesn't AZ-104 count", "why zero intermediate points for D&AI", "what is my score"):
         assert answer(question, handler_like).text == answer(question, scored).text, question
+
+
+# 2026 SMB track (RULES.md E-20): a met prerequisite gives flat points. The certification lists say
+# so, as the rule explanation does; before, they said "no points" on every track.
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_smb_2026_prerequisites_say_their_flat_points_in_the_certification_lists(locale: str) -> None:
+    rules = get_catalog("2026")
+    _, smb_rules = rules.track_rules("smb")
+    _, enterprise_rules = rules.track_rules("enterprise")
+    assert smb_rules.gate_points > 0 and enterprise_rules.gate_points == 0
+    gate = rules.areas[Area.INFRASTRUCTURE].metrics[Metric.ADVANCED_CERTIFICATIONS].steps[0]
+    assert gate.role == "gate" and gate.certifications == ("azure-solutions-architect",)  # AZ-305
+    fields = {
+        "step": gate.step,
+        "certifications": explain.certifications_label(locale, gate.certifications),
+        "area": t(locale, "common.area.infrastructure"),
+        "metric": t(locale, "common.metric.advanced_certifications"),
+    }
+    for track, track_rules, flat in (("smb", smb_rules, "_flat"), ("enterprise", enterprise_rules, "")):
+        ctx = context(make_profile(ADA_ONLY_ARCHITECT, rules="2026", track=track), locale)
+        people = track_rules.gate_min_people
+        counts = {"required": people, "count": people, "points": track_rules.gate_points}
+        listed = t(locale, f"answers.certs_step_gate{flat}", **fields, **counts)
+        assert (
+            t(locale, "answers.bullet", text=listed) in answer("certifications for infrastructure", ctx).text
+        )
+        where = t(locale, f"answers.cert_counts_gate{flat}", **fields, **counts)
+        assert t(locale, "answers.bullet", text=where) in answer("who has AZ-305", ctx).text
+
+
+def test_smb_2026_certification_list_in_english() -> None:
+    smb = context(make_profile(ADA_ONLY_ARCHITECT, rules="2026", track="smb"))
+    text = answer("which certifications count for infrastructure", smb).text
+    assert (
+        "• Step 1, prerequisite, 1 person needed (4 points once met): Azure Solutions Architect Expert"
+        in text
+    )
+    assert "no points" not in text
+    where = answer("who has AZ-305", smb).text
+    assert "Infrastructure, Advanced certifications: step 1, prerequisite (1 person needed, 4 points" in where
+    rule = answer("how are advanced certifications scored for infrastructure", smb).text
+    assert "once met it gives 4 points" in rule
