@@ -1,32 +1,40 @@
-"""One TinyDB JSON file, written atomically and shared safely between processes.
+"""TinyDB-format JSON files, written atomically and shared safely between processes.
 
-- Atomic: every commit writes a temp file in the same directory, fsyncs it, `os.replace`s it over the
-  old file and fsyncs the directory. A crash or SIGKILL at any point leaves either the previous file
-  or the new one, never a torn one.
-- Cross-process: commits hold an exclusive `fcntl.flock` on `<name>.lock` for the whole
-  read-modify-write, and re-read the file first if another process replaced it (inode/mtime/size
-  changed). Readers need no lock: `os.replace` swaps whole files.
-- Fast reads: the parsed content is cached and re-validated with one `os.stat` per read.
+- Atomic: a commit writes each new file as a temp file in the same directory and flushes it to disk
+  (fdatasync) before any `os.replace`, then fsyncs the directory once for the whole commit. A crash
+  or SIGKILL at any point leaves each file either as it was or as committed, never torn; a failure
+  while writing the temp files (disk full...) changes no file at all. The writer returns only after
+  the directory fsync, so an acknowledged write is durable.
+- Cross-process: writers hold an exclusive `fcntl.flock` on `<name>.lock` for the whole
+  read-modify-write and start from the bytes on disk (compared with the cached content by digest,
+  re-parsed only if another process changed them). Readers need no lock: `os.replace` swaps whole
+  files.
+- Fast reads: the parsed content is cached and re-validated with one `os.stat` per read. The stat
+  stamp (inode, mtime, size) can in theory repeat (a reused inode, same size, same mtime tick); a
+  reader fooled by that sees the previous version, and its write is then refused by the eTag check,
+  which writers make against the verified bytes (and which refreshes the cache).
+
+The content is TinyDB's JSON layout ({table: {doc id: document}}), so a file can be opened with
+`tinydb.TinyDB(path)` for inspection.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.storages import Storage as TinyStorage
-
 Data = dict[str, dict[str, Any]]  # TinyDB layout: table -> doc id (str) -> document
 _Stamp = tuple[int, int, int]  # inode, mtime_ns, size
+_State = tuple[Data, _Stamp | None, bytes]  # parsed content, its stamp, digest of its bytes
+_sync_data = getattr(os, "fdatasync", os.fsync)  # a new file's size is flushed by fdatasync too
 
 
 class CorruptFileError(RuntimeError):
@@ -41,35 +49,44 @@ def _stamp(path: Path) -> _Stamp | None:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-class AtomicJSONStorage(TinyStorage):
-    """A TinyDB storage with a cached snapshot and batched, atomic commits."""
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+_NO_FILE = _digest(b"")
+
+
+class JSONFile:
+    """One data file: a cached snapshot of its last committed content, and its lock."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self._snapshot: Data = {}
-        self._stamp: _Stamp | None = None
-        self._loaded = False
-        self._batch: Data | None = None
-        self._dirty = False
-        self._guard = threading.Lock()  # one batch at a time inside this process
+        # (data, stamp, digest) are replaced together as one tuple: a reader thread never pairs a
+        # snapshot with another version's stamp.
+        self._state: _State | None = None
 
     # --- snapshot (readers) ---------------------------------------------------------------------
     def is_fresh(self) -> bool:
-        return self._loaded and _stamp(self.path) == self._stamp
+        state = self._state
+        return state is not None and _stamp(self.path) == state[1]
+
+    def exists(self) -> bool:
+        return self.path.exists()
 
     def snapshot(self) -> Data:
         """The last committed content; callers must not mutate it."""
-        if not self.is_fresh():
-            self._reload()
-        return self._snapshot
+        state = self._state
+        if state is None or _stamp(self.path) != state[1]:
+            state = self._reload()
+        return state[0]
 
-    def _reload(self) -> None:
+    def _reload(self) -> _State:
         for _ in range(5):  # the file may be replaced between stat and open; retry on mismatch
             before = _stamp(self.path)
             if before is None:
-                self._snapshot, self._stamp, self._loaded = {}, None, True
-                return
+                self._state = ({}, None, _NO_FILE)
+                return self._state
             try:
                 with open(self.path, "rb") as handle:
                     after = os.fstat(handle.fileno())
@@ -78,74 +95,100 @@ class AtomicJSONStorage(TinyStorage):
                 continue
             if (after.st_ino, after.st_mtime_ns, after.st_size) != before:
                 continue
-            try:
-                data = json.loads(raw) if raw.strip() else {}
-            except ValueError as error:
-                raise CorruptFileError(f"{self.path} is not valid JSON ({error}); "
-                                       "restore it from a backup or move it aside") from error
-            if not isinstance(data, dict):
-                raise CorruptFileError(f"{self.path} does not hold a TinyDB document")
-            self._snapshot, self._stamp, self._loaded = data, before, True
-            return
+            self._state = (self._parse(raw), before, _digest(raw))
+            return self._state
         raise RuntimeError(f"{self.path} keeps changing while being read")
 
-    # --- TinyDB storage interface (used inside `batch()` only) ----------------------------------
-    def read(self) -> Data | None:
-        if self._batch is None:
-            raise RuntimeError("AtomicJSONStorage is written through batch() only")
-        return self._batch
+    def verified(self) -> Data:
+        """For writers, under the lock: the content on disk, checked by digest rather than by stamp,
+        re-parsed only if it differs from the cached one."""
+        try:
+            with open(self.path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                raw = handle.read()
+        except FileNotFoundError:
+            self._state = ({}, None, _NO_FILE)
+            return self._state[0]
+        stamp, digest, state = (st.st_ino, st.st_mtime_ns, st.st_size), _digest(raw), self._state
+        if state is not None and state[2] == digest:
+            self._state = (state[0], stamp, digest)
+        else:
+            self._state = (self._parse(raw), stamp, digest)
+        return self._state[0]
 
-    def write(self, data: Data) -> None:
-        if self._batch is None:
-            raise RuntimeError("AtomicJSONStorage is written through batch() only")
-        self._batch = data
-        self._dirty = True
+    def _parse(self, raw: bytes) -> Data:
+        try:
+            data = json.loads(raw) if raw.strip() else {}
+        except ValueError as error:
+            raise CorruptFileError(f"{self.path} is not valid JSON ({error}); "
+                                   "restore it from a backup or move it aside") from error
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise CorruptFileError(f"{self.path} does not hold a TinyDB document")
+        return data
 
-    def close(self) -> None:
-        pass
+    def forget(self) -> None:
+        self._state = None
+
+    def adopt(self, data: Data, digest: bytes) -> None:
+        """`data` was just committed to this file (lock held): cache it without re-reading."""
+        self._state = (data, _stamp(self.path), digest)
 
     # --- writers --------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        """Everything TinyDB does inside the block is committed as one atomic file write.
+    def locked(self) -> Iterator[None]:
+        """Exclusive across processes. Blocking: call it from a worker thread, not the event loop.
+        Inside, `snapshot()` is the current content (re-read if another process committed)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
-        Blocking (file lock, fsync): call it from a worker thread, not the event loop.
-        """
-        with self._guard:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.lock_path, "a+b") as lock:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-                try:
-                    base = self.snapshot()  # reloads if another process committed meanwhile
-                    # Shallow copies: TinyDB replaces table dicts and documents, it never edits a
-                    # document in place (we only insert/remove), so readers keep a stable snapshot.
-                    self._batch = {name: dict(table) for name, table in base.items()}
-                    self._dirty = False
-                    try:
-                        yield
-                        committed, dirty = self._batch, self._dirty
-                    finally:
-                        self._batch, self._dirty = None, False
-                    if dirty:
-                        self._commit(committed)
-                finally:
-                    fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
-
-    def _commit(self, data: Data) -> None:
+    def stage(self, data: Data) -> tuple[str, bytes]:
+        """Write `data` to a temp file beside the real one and flush it to disk; returns its path and
+        the digest of its bytes."""
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+                _sync_data(handle.fileno())
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        _fsync_dir(self.path.parent)
-        self._snapshot, self._stamp, self._loaded = data, _stamp(self.path), True
+        return tmp, _digest(payload)
+
+
+def commit(changes: Sequence[tuple[JSONFile, Data]]) -> None:
+    """Replace each file with its new content. The caller holds every file's lock.
+
+    All temp files are written and flushed before the first rename, and the directory is fsynced
+    once after the last: one write() touching several shards costs one fsync per file plus one,
+    not two per file, with the same guarantee (each file whole; durable when this returns).
+    """
+    staged: list[tuple[JSONFile, Data, str, bytes]] = []
+    replaced = 0
+    try:
+        for file, data in changes:
+            staged.append((file, data, *file.stage(data)))
+        for file, _data, tmp, _hash in staged:
+            os.replace(tmp, file.path)
+            replaced += 1
+    except BaseException:
+        for _file, _data, tmp, _hash in staged[replaced:]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        for file, *_rest in staged:
+            file.forget()  # re-read from disk next time, whatever happened
+        raise
+    for folder in {file.path.parent for file, *_rest in staged}:
+        _fsync_dir(folder)
+    for file, data, _tmp, digest in staged:
+        file.adopt(data, digest)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -156,11 +199,10 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def open_tinydb(path: Path) -> tuple[TinyDB, AtomicJSONStorage]:
-    db = TinyDB(path, storage=AtomicJSONStorage)
-    storage = db.storage
-    assert isinstance(storage, AtomicJSONStorage)
-    return db, storage
+def retire(path: Path, new_name: str) -> None:
+    """Rename a file that is no longer read (a migrated legacy file), durably."""
+    os.replace(path, path.with_name(new_name))
+    _fsync_dir(path.parent)
 
 
 def remove_stale_temp_files(folder: Path, older_than_s: float = 600.0) -> int:

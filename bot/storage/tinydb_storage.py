@@ -12,10 +12,12 @@ Items are dicts or plain objects (botbuilder `StoreItem`, dialog state); they ar
 jsonpickle so dialog stacks survive a restart. Only this process writes these files, so decoding
 them is trusted.
 
-Keys map to files by their first path segment (`msteams/conversations/...` -> `msteams.json`,
-`profiles/<tenant>` -> `profiles.json`), so a busy conversation file never blocks profile writes.
-Each file is replaced atomically; a batch spanning several files is checked as a whole and then
-committed file by file.
+Keys map to files in `bot.storage.layout`: a key space (first path segment) is spread over hash
+shards (`msteams.3f.json`), so a turn's write rewrites one small file whatever the number of
+conversations. A write locks every shard it touches (in name order), checks every eTag, and only
+then replaces the files: a conflict, or a failure before the renames, saves nothing of the batch.
+Files of the single-file layout (`msteams.json`) are moved into the shards the first time their
+space is used, under that file's lock, and kept renamed as `msteams.json.migrated`.
 """
 
 from __future__ import annotations
@@ -23,24 +25,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import hashlib
 import json
-import re
+import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import jsonpickle
 from botbuilder.core import Storage
-from tinydb import TinyDB
-from tinydb.table import Document
 
-from bot.storage.files import AtomicJSONStorage, Data, open_tinydb, remove_stale_temp_files
-
-TABLE = "items"
-_SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+from bot.storage import layout
+from bot.storage.files import Data, JSONFile, commit, remove_stale_temp_files, retire
+from bot.storage.layout import TABLE
 
 
 class ETagConflictError(KeyError):
@@ -58,13 +56,7 @@ class ETagConflictError(KeyError):
         return str(self.args[0])
 
 
-def collection_of(key: str) -> str:
-    head = key.split("/", 1)[0] if "/" in key else ""
-    if _SAFE.match(head):
-        return head
-    if not head:
-        return "_default"
-    return "k_" + hashlib.sha256(head.encode("utf-8")).hexdigest()[:16]
+collection_of = layout.space_of  # the key space (before sharding: the file) of a key
 
 
 def _etag_of(item: Any) -> Any:
@@ -118,56 +110,89 @@ def _decode(document: dict[str, Any]) -> Any:
     return value
 
 
-class _Collection:
-    def __init__(self, path: Path) -> None:
-        self.db: TinyDB
-        self.db, self.files = open_tinydb(path)
-        self._index_for: Data | None = None  # the snapshot the index was built from (kept alive)
-        self._index: dict[str, tuple[int, dict[str, Any]]] = {}
+_Index = dict[str, tuple[int, dict[str, Any]]]  # key -> (doc id, document)
 
-    def lookup(self) -> dict[str, tuple[int, dict[str, Any]]]:
-        """key -> (doc id, document) for the current snapshot (rebuilt when the file changed)."""
-        data = self.files.snapshot()
+
+class _Shard:
+    """One shard file and an index of its current snapshot."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = JSONFile(path)
+        self._index_for: Data | None = None  # the snapshot the index was built from (kept alive)
+        self._index: _Index = {}
+
+    def lookup(self, verified: bool = False) -> _Index:
+        """key -> (doc id, document) for the current snapshot (rebuilt when the file changed).
+        `verified`: writers under the lock, see `JSONFile.verified`."""
+        data = self.file.verified() if verified else self.file.snapshot()
         if self._index_for is not data:  # identity, not id(): a freed dict's id can be reused
             self._index = _index(data)
             self._index_for = data
         return self._index
 
 
-def _index(data: Data) -> dict[str, tuple[int, dict[str, Any]]]:
+def _index(data: Data) -> _Index:
     return {doc["key"]: (int(doc_id), doc) for doc_id, doc in data.get(TABLE, {}).items()}
 
 
+def _with_documents(data: Data, current: _Index, documents: Sequence[dict[str, Any]],
+                    removed: Sequence[str] = ()) -> Data:
+    """A new TinyDB content: `documents` inserted or replaced (same doc id), `removed` keys gone.
+    Shallow copies: stored documents are never edited in place, so readers keep a stable snapshot."""
+    table = dict(data.get(TABLE, {}))
+    next_id = max((doc_id for doc_id, _ in current.values()), default=0) + 1
+    for key in removed:
+        if key in current:
+            del table[str(current[key][0])]
+    for document in documents:
+        if document["key"] in current:
+            doc_id = current[document["key"]][0]
+        else:
+            doc_id, next_id = next_id, next_id + 1
+        table[str(doc_id)] = document
+    return {**data, TABLE: table}
+
+
 class TinyDBStorage(Storage):
-    """botbuilder Storage over TinyDB files (see module doc for the eTag contract)."""
+    """botbuilder Storage over TinyDB-format shard files (see module doc for the eTag contract)."""
 
     def __init__(self, folder: str | Path) -> None:
         super().__init__()
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         remove_stale_temp_files(self.folder)
-        self._collections: dict[str, _Collection] = {}
-        # One writer thread: commits fsync and hold a file lock, so they stay off the event loop;
-        # one thread also serialises this process's writers (the file lock orders processes).
+        self._shards: dict[str, _Shard] = {}
+        self._current_spaces: set[str] = set()  # spaces known to have no single-file data left
+        # One writer thread: commits fsync and hold file locks, so they stay off the event loop;
+        # one thread also serialises this process's writers (the file locks order processes).
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tinydb-writer")
 
-    def _collection(self, name: str) -> _Collection:
-        found = self._collections.get(name)
+    def _shard(self, name: str) -> _Shard:
+        found = self._shards.get(name)
         if found is None:
-            found = self._collections[name] = _Collection(self.folder / f"{name}.json")
+            found = self._shards[name] = _Shard(self.folder / name)
         return found
+
+    async def _migrated(self, keys: Iterable[str]) -> None:
+        """Move single-file data of the keys' spaces into shards before they are used."""
+        for space in {layout.space_of(key) for key in keys} - self._current_spaces:
+            if (self.folder / layout.legacy_file_name(space)).exists():
+                await asyncio.get_running_loop().run_in_executor(self._writer, self._migrate, space)
+            self._current_spaces.add(space)
 
     # --- Storage --------------------------------------------------------------------------------
     async def read(self, keys: Iterable[str]) -> dict[str, Any]:
         if keys is None:
             raise ValueError("Keys are required when reading")
+        keys = list(keys)
+        await self._migrated(keys)
         result: dict[str, Any] = {}
         for key in keys:
-            collection = self._collection(collection_of(key))
-            if not collection.files.is_fresh():
+            shard = self._shard(layout.file_name_of(key))
+            if not shard.file.is_fresh():
                 # Another process (or first use) changed the file: parse it off the loop.
-                await asyncio.get_running_loop().run_in_executor(None, collection.files.snapshot)
-            found = collection.lookup().get(key)
+                await asyncio.get_running_loop().run_in_executor(None, shard.file.snapshot)
+            found = shard.lookup().get(key)
             if found is not None:
                 result[key] = _decode(found[1])
         return result
@@ -177,16 +202,17 @@ class TinyDBStorage(Storage):
             raise ValueError("Changes are required when writing")
         if not changes:
             return
-        by_collection: dict[str, dict[str, Any]] = {}
+        by_file: dict[str, dict[str, Any]] = {}
         for key, item in dict(changes).items():
             if not isinstance(key, str) or not key:
                 raise ValueError(f"storage keys are non-empty strings, got {key!r}")
             if _etag_of(item) == "":
                 raise ValueError(f"write of {key!r} has an empty eTag; use '*' to overwrite")
-            by_collection.setdefault(collection_of(key), {})[key] = item
+            by_file.setdefault(layout.file_name_of(key), {})[key] = item
         # Encode on the loop (cheap) so the caller's objects are never touched from the thread.
         encoded = {name: {key: (_etag_of(item), _encode(item)) for key, item in items.items()}
-                   for name, items in by_collection.items()}
+                   for name, items in by_file.items()}
+        await self._migrated(changes)
         loop = asyncio.get_running_loop()
         new_etags = await loop.run_in_executor(self._writer, self._commit_write, encoded)
         for key, item in dict(changes).items():
@@ -195,12 +221,13 @@ class TinyDBStorage(Storage):
     async def delete(self, keys: Iterable[str]) -> None:
         if keys is None:
             raise ValueError("Keys are required when deleting")
-        by_collection: dict[str, list[str]] = {}
+        by_file: dict[str, list[str]] = {}
         for key in keys:
-            by_collection.setdefault(collection_of(key), []).append(key)
-        loop = asyncio.get_running_loop()
-        for name, names in by_collection.items():
-            await loop.run_in_executor(self._writer, self._commit_delete, name, names)
+            by_file.setdefault(layout.file_name_of(key), []).append(key)
+        if not by_file:
+            return
+        await self._migrated([key for names in by_file.values() for key in names])
+        await asyncio.get_running_loop().run_in_executor(self._writer, self._commit_delete, by_file)
 
     # --- worker-thread side ---------------------------------------------------------------------
     def _commit_write(self, encoded: dict[str, dict[str, tuple[Any, Any]]]) -> dict[str, str]:
@@ -208,11 +235,11 @@ class TinyDBStorage(Storage):
         with contextlib.ExitStack() as stack:
             # Lock every file the write touches, in name order (no deadlock between processes),
             # then check every eTag before changing anything: a conflict writes nothing at all.
-            current: dict[str, dict[str, tuple[int, dict[str, Any]]]] = {}
+            current: dict[str, _Index] = {}
             for name in sorted(encoded):
-                collection = self._collection(name)
-                stack.enter_context(collection.files.batch())
-                current[name] = _index(collection.files.read() or {})
+                shard = self._shard(name)
+                stack.enter_context(shard.file.locked())
+                current[name] = shard.lookup(verified=True)  # as on disk now
             for name, items in encoded.items():
                 for key, (etag, _value) in items.items():
                     if etag is not None and etag != "*":
@@ -220,29 +247,61 @@ class TinyDBStorage(Storage):
                         stored_etag = stored[1]["e_tag"] if stored else None
                         if stored_etag != etag:
                             raise ETagConflictError(key, etag, stored_etag)
-            for name, items in encoded.items():
-                table = self._collection(name).db.table(TABLE)
-                next_id = max((doc_id for doc_id, _ in current[name].values()), default=0) + 1
+            changes: list[tuple[JSONFile, Data]] = []
+            for name, items in sorted(encoded.items()):
+                documents = []
                 for key, (_etag, (codec, value)) in items.items():
                     etags[key] = uuid.uuid4().hex
-                    document = {"key": key, "e_tag": etags[key], "codec": codec, "value": value}
-                    if key in current[name]:
-                        doc_id = current[name][key][0]
-                        table.remove(doc_ids=[doc_id])
-                    else:
-                        doc_id, next_id = next_id, next_id + 1
-                    table.insert(Document(document, doc_id=doc_id))
+                    documents.append({"key": key, "e_tag": etags[key], "codec": codec, "value": value})
+                file = self._shard(name).file
+                changes.append((file, _with_documents(file.snapshot(), current[name], documents)))
+            commit(changes)
         return etags
 
-    def _commit_delete(self, name: str, keys: list[str]) -> None:
-        collection = self._collection(name)
-        if not any(key in collection.lookup() for key in keys) and collection.files.is_fresh():
-            return
-        with collection.files.batch():
-            current = _index(collection.files.read() or {})
-            doc_ids = [current[key][0] for key in keys if key in current]
-            if doc_ids:
-                collection.db.table(TABLE).remove(doc_ids=doc_ids)
+    def _commit_delete(self, by_file: dict[str, list[str]]) -> None:
+        with contextlib.ExitStack() as stack:
+            changes: list[tuple[JSONFile, Data]] = []
+            for name in sorted(by_file):
+                shard = self._shard(name)
+                stack.enter_context(shard.file.locked())
+                current = shard.lookup(verified=True)
+                if any(key in current for key in by_file[name]):
+                    changes.append((shard.file, _with_documents(shard.file.snapshot(), current, [],
+                                                                by_file[name])))
+            if changes:
+                commit(changes)
+
+    def _migrate(self, space: str) -> None:
+        """Copy the documents of the space's single-file layout into its shards, then retire it.
+
+        Under the legacy file's lock, so two processes never migrate at once and no process uses
+        the space's shards before the first migration has finished (`_migrated` waits for it).
+        A document already in a shard wins: it can only be there from an earlier migration that was
+        cut off before the retirement (same content) or written after it (newer).
+        """
+        legacy = JSONFile(self.folder / layout.legacy_file_name(space))
+        with legacy.locked():
+            if not legacy.exists():
+                return  # another process migrated it while we waited for the lock
+            documents = list(legacy.verified().get(TABLE, {}).values())
+            by_file: dict[str, list[dict[str, Any]]] = {}
+            for document in documents:
+                by_file.setdefault(layout.file_name_of(document["key"]), []).append(document)
+            with contextlib.ExitStack() as stack:
+                changes: list[tuple[JSONFile, Data]] = []
+                for name in sorted(by_file):
+                    shard = self._shard(name)
+                    stack.enter_context(shard.file.locked())
+                    current = shard.lookup(verified=True)
+                    missing = [doc for doc in by_file[name] if doc["key"] not in current]
+                    if missing:
+                        changes.append((shard.file, _with_documents(shard.file.snapshot(), current,
+                                                                    missing)))
+                if changes:
+                    commit(changes)
+            retire(legacy.path, layout.migrated_name(space))
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(legacy.lock_path)  # waiters re-check that the file is gone
 
     # --- service helpers ------------------------------------------------------------------------
     def check_ready(self) -> None:
@@ -251,7 +310,8 @@ class TinyDBStorage(Storage):
         probe.write_bytes(b"ok")
         probe.unlink()
         for path in self.folder.glob("*.json"):
-            AtomicJSONStorage(path).snapshot()
+            # Parsed once, then cached like any shard: later checks cost one stat per file.
+            self._shard(path.name).file.snapshot()
 
     def close(self) -> None:
         self._writer.shutdown(wait=True)

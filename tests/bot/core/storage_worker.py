@@ -1,21 +1,34 @@
 """Subprocess helper for the storage tests (run as a script, not collected by pytest).
 
-`increment DIR KEY N`: N optimistic read-modify-write increments of KEY (retrying on eTag conflicts).
-`churn DIR`: rewrites a large, self-checking item forever (the parent SIGKILLs it mid-write).
-`distinct DIR PREFIX N`: writes N distinct keys into the same collection file.
+`increment DIR KEY N`: prints "ready", waits for DIR/start-increments, then makes N optimistic
+read-modify-write increments of KEY (retrying on eTag conflicts).
+`churn DIR MARKER`: rewrites a large, self-checking item and a MARKER key with the same generation
+forever (the parent SIGKILLs it mid-write).
+`distinct DIR PREFIX N [SPACE]`: writes N distinct keys `SPACE/PREFIX-i` (SPACE: "shared").
+`oneshard DIR PREFIX N`: writes N distinct keys that all live in one shard file.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import sys
+from pathlib import Path
 
+from bot.storage.layout import file_name_of
 from bot.storage.tinydb_storage import ETagConflictError, TinyDBStorage
+
+START = "start-increments"  # created by the test once every worker is ready
 
 
 async def increment(folder: str, key: str, times: int) -> None:
     storage = TinyDBStorage(folder)
+    await storage.read([key])  # imports and first parse done before the start line
+    print("ready", flush=True)
+    start = Path(folder) / START
+    while not start.exists():  # all workers start together, however slow their start-up was
+        await asyncio.sleep(0.01)
     for _ in range(times):
         while True:
             item = (await storage.read([key]))[key]
@@ -33,19 +46,33 @@ def payload(generation: int) -> dict:
     return {"generation": generation, "blob": blob, "digest": hashlib.sha256(blob.encode()).hexdigest()}
 
 
-async def churn(folder: str) -> None:
+async def churn(folder: str, marker: str) -> None:
     storage = TinyDBStorage(folder)
     generation = 0
     while True:
         generation += 1
-        await storage.write({"big/item": payload(generation), "big/marker": {"generation": generation}})
+        await storage.write({"big/item": payload(generation), marker: {"generation": generation}})
         print(generation, flush=True)
 
 
-async def distinct(folder: str, prefix: str, times: int) -> None:
+def one_shard_keys(prefix: str, times: int) -> list[str]:
+    """`times` keys `shared/PREFIX-n` that all live in the shard file of `shared/anchor`."""
+    target = file_name_of("shared/anchor")
+    candidates = (f"shared/{prefix}-{n}" for n in range(1_000_000))
+    return list(itertools.islice((key for key in candidates if file_name_of(key) == target), times))
+
+
+async def distinct(folder: str, prefix: str, times: int, space: str = "shared") -> None:
     storage = TinyDBStorage(folder)
     for index in range(times):
-        await storage.write({f"shared/{prefix}-{index}": {"index": index}})
+        await storage.write({f"{space}/{prefix}-{index}": {"index": index}})
+    storage.close()
+
+
+async def one_shard(folder: str, prefix: str, times: int) -> None:
+    storage = TinyDBStorage(folder)
+    for index, key in enumerate(one_shard_keys(prefix, times)):
+        await storage.write({key: {"index": index}})
     storage.close()
 
 
@@ -54,8 +81,10 @@ if __name__ == "__main__":
     if command == "increment":
         asyncio.run(increment(args[0], args[1], int(args[2])))
     elif command == "churn":
-        asyncio.run(churn(args[0]))
+        asyncio.run(churn(args[0], args[1]))
     elif command == "distinct":
-        asyncio.run(distinct(args[0], args[1], int(args[2])))
+        asyncio.run(distinct(args[0], args[1], int(args[2]), *args[3:]))
+    elif command == "oneshard":
+        asyncio.run(one_shard(args[0], args[1], int(args[2])))
     else:
         raise SystemExit(f"unknown command {command}")
