@@ -31,6 +31,7 @@ from botbuilder.schema import (
 
 from bot.services import Services
 from bot.storage.tinydb_storage import ETagConflictError
+from cards.adaptive import literal, without_links
 from cards.i18n import normalize_locale, t
 from scoring.ids import Area
 
@@ -215,7 +216,8 @@ class ScoreBot(TeamsActivityHandler):
         area = data.get("area") if isinstance(data.get("area"), str) else None
         answer = self.parts.answer_action(verb or str(data.get("action", "")), _area(area), context)
         await self._deliver(turn_context, answer)
-        return _invoke({"statusCode": 200, "type": _INVOKE_MESSAGE, "value": answer.text})
+        shown = literal(answer.text) if isinstance(answer.text, str) else answer.text
+        return _invoke({"statusCode": 200, "type": _INVOKE_MESSAGE, "value": shown})
 
     # --- install / uninstall ------------------------------------------------------------------------
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
@@ -271,9 +273,11 @@ def without_bot_mention(activity: Activity) -> str | None:
 
 
 def answer_activity(answer: Any) -> Activity:
-    reply = MessageFactory.text(answer.text)
+    # Answers quote names from the profile; Teams renders markdown in messages and cards, so a
+    # person named "[Sign in](https://evil.example)" must not become a link in the bot's voice.
+    reply = MessageFactory.text(literal(answer.text) if isinstance(answer.text, str) else answer.text)
     if getattr(answer, "card", None):
-        reply.attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=answer.card)]
+        reply.attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=without_links(answer.card))]
     suggestions = [s for s in getattr(answer, "suggestions", None) or [] if isinstance(s, str) and s]
     if suggestions:
         reply.suggested_actions = SuggestedActions(

@@ -82,6 +82,31 @@ def literal(value: str) -> str:
     return value.replace("](", "]\u200b(")
 
 
+def without_links(node: Any) -> Any:
+    """A copy of a card with `literal` applied to everything Adaptive Cards render as markdown
+    (TextBlock and TextRun text, FactSet titles and values, fallbackText). Our own texts contain no
+    markdown links, so any link there came from user data (a person or organisation name). Input
+    values and action data are left exactly as they are."""
+    if isinstance(node, list):
+        return [without_links(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: without_links(value) for key, value in node.items()}
+    kind = out.get("type")
+    if kind in ("TextBlock", "TextRun") and isinstance(out.get("text"), str):
+        out["text"] = literal(out["text"])
+    if kind == "FactSet" and isinstance(out.get("facts"), list):
+        out["facts"] = [
+            {k: literal(v) if k in ("title", "value") and isinstance(v, str) else v for k, v in fact.items()}
+            if isinstance(fact, dict)
+            else fact
+            for fact in out["facts"]
+        ]
+    if isinstance(out.get("fallbackText"), str):
+        out["fallbackText"] = literal(out["fallbackText"])
+    return out
+
+
 def heading(value: str, *, size: str = "Large") -> Element:
     return text(value, size=size, weight="Bolder", style="heading")
 

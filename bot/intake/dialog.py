@@ -18,6 +18,7 @@ from botbuilder.dialogs import Dialog, DialogContext, DialogSet, DialogTurnResul
 from bot.intake import flow
 from bot.intake.convert import profile_data
 from bot.intake.prefs import put_areas
+from cards.adaptive import without_links
 from cards.catalog_view import known_services
 from cards.i18n import normalize_locale, t
 from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
@@ -165,7 +166,8 @@ class IntakeDialog(Dialog):
         await self.services.profiles.put(tenant_id, profile)
         await put_areas(self.services.storage, tenant_id, state.draft.areas)
         scorecard = score_profile(profile)
-        card = build_scorecard_card(scorecard, profile, locale_of(tc), areas=state.draft.areas)
+        # The scorecard quotes names from the profile: no markdown link from them (see ac.literal).
+        card = without_links(build_scorecard_card(scorecard, profile, locale_of(tc), areas=state.draft.areas))
         await reply(tc, card, t(locale_of(tc), "intake.closed.saved"))
         return await dialog_context.end_dialog()
 

@@ -55,7 +55,9 @@ async def test_markdown_links_typed_as_names_are_shown_as_text_and_saved_as_type
     assert harness.step() == "review"
     assert_no_link(harness.last_card)
 
-    await harness.press("confirm")
+    replies = await harness.press("confirm")
+    assert "Sign in to Microsoft" in json.dumps(replies[0].card)  # the scorecard names the partner
+    assert_no_link(replies[0].card)
 
     data = (await services.profiles.get(TENANT)).model_dump(mode="json", exclude_none=True)
     assert data["partner"]["name"] == f"Contoso {LINK}"
