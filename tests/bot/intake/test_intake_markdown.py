@@ -63,3 +63,4 @@ async def test_markdown_links_typed_as_names_are_shown_as_text_and_saved_as_type
     assert data["partner"]["name"] == f"Contoso {LINK}"
     assert [p["name"] for p in data["people"]] == [LINK]
     assert "[Free credit](https://evil)" in data["usage"]["deployed_services"]
+
