@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 LOCAL_TENANT = "local"  # tenant used in local mode when the client sends none (emulator, curl)
 TENANT_KEY = "bot.tenant_id"  # turn_state: the tenant of this turn, after the checks
 LOCALE_KEY = "bot.locale"
+UNREADABLE_KEY = "bot.profile_unreadable"  # turn_state: the saved profile did not load (user told)
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 _INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 _INVOKE_CARD = "application/vnd.microsoft.card.adaptive"
@@ -179,7 +180,18 @@ class ScoreBot(TeamsActivityHandler):
 
     async def _answer_context(self, turn_context: TurnContext) -> Any:
         tenant_id = turn_context.turn_state[TENANT_KEY]
-        scored = await self.services.profiles.get_scored(tenant_id)
+        try:
+            scored = await self.services.profiles.get_scored(tenant_id)
+        except ValueError as error:
+            # A saved profile the engine no longer accepts (a certification retired from the
+            # catalog, a file edited by hand). Without this every message, "help" and "update my
+            # data" included, ended in the error reply. Say so once, then answer as if no profile.
+            log.warning("saved profile of tenant %s does not load: %s", tenant_id, error,
+                        extra={"tenant_id": tenant_id})
+            await turn_context.send_activity(t(turn_context.turn_state[LOCALE_KEY],
+                                               "service.profile_unreadable"))
+            turn_context.turn_state[UNREADABLE_KEY] = True
+            scored = None
         profile, scorecard = scored if scored else (None, None)
         last = _area(await self.last_area.get(turn_context, None))
         return self.parts.answer_context(locale=turn_context.turn_state[LOCALE_KEY], profile=profile,
@@ -187,6 +199,8 @@ class ScoreBot(TeamsActivityHandler):
 
     async def _deliver(self, turn_context: TurnContext, answer: Any) -> None:
         intent = _intent_name(answer.intent)
+        if intent == "no_profile" and turn_context.turn_state.get(UNREADABLE_KEY):
+            return  # "no data yet" would contradict the note just sent about the saved data
         if getattr(answer, "area", None) is not None:
             await self.last_area.set(turn_context, str(answer.area))
         if intent == "start_intake":
@@ -241,7 +255,11 @@ class ScoreBot(TeamsActivityHandler):
     async def _welcome(self, turn_context: TurnContext) -> None:
         locale = turn_context.turn_state[LOCALE_KEY]
         await turn_context.send_activity(t(locale, "service.welcome"))
-        if await self.services.profiles.get(turn_context.turn_state[TENANT_KEY]) is None:
+        try:
+            saved = await self.services.profiles.get(turn_context.turn_state[TENANT_KEY])
+        except ValueError:  # a saved profile that no longer loads: the intake starts afresh
+            saved = None
+        if saved is None:
             await self.parts.start_intake(turn_context, self.services, None)
 
 
