@@ -216,6 +216,44 @@ def _resolve(code: str) -> Any:
     return resolve_certification(code)
 
 
+def _multi_exam_credentials() -> list[tuple[frozenset[str], str]]:
+    """(exam codes, slug) of every credential earned by passing several exams (AZ-800 + AZ-801)."""
+    from scoring.catalog import certifications
+
+    out = []
+    for cert in certifications(None):
+        exams = frozenset(_exam_key(e) for e in (getattr(cert, "exams", None) or ()) if e)
+        if len(exams) > 1:
+            out.append((exams, cert.slug))
+    return out
+
+
+def _exam_key(code: str) -> str:
+    return re.sub(r"\s+", "", code).upper()
+
+
+def resolve_codes(codes: list[str]) -> tuple[list[str], str | None]:
+    """Certification slugs for typed codes, or the first code that names nothing.
+
+    Each exam of a multi-exam credential is not a certification on its own, so "AZ-800, AZ-801" (and
+    "AZ-800/AZ-801", which the separators split) resolve together to that one credential."""
+    slugs: list[str] = []
+    pending: list[str] = []
+    for code in codes:
+        found = _resolve(code)
+        if found is None:
+            pending.append(code)
+        else:
+            slugs.append(found.slug)
+    if pending:
+        keys = {_exam_key(code) for code in pending}
+        for exams, slug in _multi_exam_credentials():
+            if exams <= keys:
+                slugs.append(slug)
+                pending = [code for code in pending if _exam_key(code) not in exams]
+    return list(dict.fromkeys(slugs)), (pending[0] if pending else None)
+
+
 def _suggest(code: str) -> str:
     from scoring.catalog import suggest_certifications
 
@@ -256,12 +294,10 @@ def read_person(data: dict[str, Any], draft: Draft, editing: int | None) -> Chec
         out.fail("person_name", "error.person_without_name")
     slugs: list[str] = []
     for field_name, codes in (("person_certs", certs), ("person_codes", split_codes(typed or ""))):
-        for code in codes or []:
-            found = _resolve(code)
-            if found is None:
-                _unknown(out, field_name, code)
-                break
-            slugs.append(found.slug)
+        found, unknown = resolve_codes(list(codes or []))
+        if unknown is not None:
+            _unknown(out, field_name, unknown)
+        slugs += found
     slugs = list(dict.fromkeys(slugs))
     if len(slugs) > MAX_CERTS_PER_PERSON:
         out.fail("person_certs", "error.too_many", max=MAX_CERTS_PER_PERSON)
@@ -303,15 +339,12 @@ def _bulk_line(line: str, number: int, out: Checked) -> tuple[str, list[str]] | 
         out.fail(field_name, "error.bulk_too_many", line=number, name=name[:60], max=MAX_CERTS_PER_PERSON)
     if field_name in out.errors:
         return None
-    slugs = []
-    for code in codes:
-        found = _resolve(code)
-        if found is None:
-            suggestions = _suggest(code)
-            key = "error.bulk_unknown_suggest" if suggestions else "error.bulk_unknown"
-            out.fail(field_name, key, line=number, name=name[:60], code=code[:60], suggestions=suggestions)
-            return None
-        slugs.append(found.slug)
+    slugs, unknown = resolve_codes(codes)
+    if unknown is not None:
+        suggestions = _suggest(unknown)
+        key = "error.bulk_unknown_suggest" if suggestions else "error.bulk_unknown"
+        out.fail(field_name, key, line=number, name=name[:60], code=unknown[:60], suggestions=suggestions)
+        return None
     return name, slugs
 
 
