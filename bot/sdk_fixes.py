@@ -452,10 +452,16 @@ class FixedCloudAdapter(CloudAdapter):
             payload = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             return _error(400, "the body is not valid JSON")
+        except RecursionError:
+            # "[[[[..." deeper than the parser recurses: a client mistake, not a server fault.
+            return _error(400, "the body is nested too deeply")
         try:
             activity = parse_activity(payload)
         except RequestRejected as rejected:
             return _error(rejected.status, rejected.reason)
+        except RecursionError:
+            # msrest's deserializer recurses too: a value that json.loads still took can be too deep here.
+            return _error(400, "the body is nested too deeply")
         auth_header = request.headers.get("Authorization", "")
         try:
             auth = await self.bot_framework_authentication.authenticate_request(activity, auth_header)

@@ -158,4 +158,6 @@ def build_card(content: NotificationContent, locale: str) -> dict[str, Any]:
         actions.append(
             ac.submit(t(loc, "notify.action_plan"), {"action": "plan", "area": first_gap.area.value})
         )
-    return ac.card(body, actions, lang=loc, fallback_text=summary_text(content, loc))
+    # Partner and person names are user data: a name written as a markdown link must not become a
+    # disguised link in a card that goes to every subscribed chat and channel.
+    return ac.without_links(ac.card(body, actions, lang=loc, fallback_text=summary_text(content, loc)))

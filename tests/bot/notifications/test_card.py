@@ -111,3 +111,15 @@ def test_a_first_month_says_there_is_nothing_to_compare_yet():
     _, content = score_month(profile(), "2026-11", AS_OF, None, None)
     assert t("en", "notify.first_month") in _texts(build_card(content, "en"))
     assert all(line.change is None for line in content.areas) and not content.gained and not content.lost
+
+
+def test_names_written_as_markdown_links_never_become_links_in_the_card():
+    data = profile_data()
+    data["partner"]["name"] = "[Contoso](https://evil.example/login)"
+    data["people"][0]["name"] = "[Ada](https://evil.example/ada)"
+    link_profile = load_profile(json.dumps(data))
+    _, content = score_month(link_profile, "2026-11", AS_OF, None, None)
+    card = build_card(content, "en")
+    rendered = json.dumps(card, ensure_ascii=False)
+    assert "](https://evil.example" not in rendered
+    assert "Contoso" in rendered  # the name is still shown, as plain text
