@@ -126,10 +126,10 @@ class ScoreBot(TeamsActivityHandler):
             await self._refuse(turn_context, tenant_id)
             return
         owner = await self.owner.get(turn_context, None)
-        if owner is not None and owner != tenant_id:
+        if isinstance(owner, str) and owner.casefold() != tenant_id.casefold():  # GUIDs: any case
             await self._refuse(turn_context, tenant_id, "service.conversation_of_another_tenant")
             return
-        if owner is None:
+        if not isinstance(owner, str):
             await self.owner.set(turn_context, tenant_id)
         turn_context.turn_state[TENANT_KEY] = tenant_id
         await self.parts.on_activity(turn_context, self.services)

@@ -64,3 +64,11 @@ async def _a_card(client: Any, connector: MockConnector) -> dict[str, Any]:
     found = cards(connector.activities)
     assert found, connector.texts()
     return found[-1]
+
+
+async def test_the_owning_tenant_id_in_another_letter_case_is_the_same_tenant(client, connector) -> None:
+    await post(client, activity(connector.url, "help", conversation="conv-c"))
+    connector.calls.clear()
+    await post(client, activity(connector.url, "help", tenant=TENANT.upper(), conversation="conv-c"))
+    assert connector.texts() != [t("en", "service.conversation_of_another_tenant")]
+    assert len(connector.texts()) == 1
