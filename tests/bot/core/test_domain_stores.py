@@ -4,6 +4,7 @@ month index under concurrency."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -79,4 +80,32 @@ async def test_months_added_concurrently_are_all_indexed(tmp_path: Path) -> None
     months = [f"2026-{m:02d}" for m in range(1, 13)]
     await asyncio.gather(*(history.put(TENANT, month, card) for month in months))
     assert await history.months(TENANT) == ["2025-12", *months]
+    storage.close()
+
+
+async def test_profiles_and_history_saved_by_the_single_file_layout_are_still_served(tmp_path: Path) -> None:
+    """A DATA_DIR from before sharding (profiles.json, history.json as that code wrote them)."""
+    profile = load_profile(PROFILE)
+    scorecard = score_profile(profile)
+    tenant = ProfileStore.key(TENANT).split("/", 1)[1]
+    documents = {
+        "profiles.json": [{"key": ProfileStore.key(TENANT), "e_tag": "p1", "codec": "json",
+                           "value": {"profile": profile.model_dump(mode="json", exclude_none=True),
+                                     "tenant": tenant, "updated": "2026-10-01T00:00:00+00:00"}}],
+        "history.json": [{"key": HistoryStore.key(TENANT, "2026-10"), "e_tag": "h1", "codec": "json",
+                          "value": {"scorecard": scorecard.to_json()}},
+                         {"key": HistoryStore.index_key(TENANT), "e_tag": "h2", "codec": "json",
+                          "value": {"months": ["2026-10"]}}],
+    }
+    for name, docs in documents.items():
+        table = {str(i): doc for i, doc in enumerate(docs, start=1)}
+        (tmp_path / name).write_text(json.dumps({"items": table}, separators=(",", ":")), encoding="utf-8")
+
+    storage = TinyDBStorage(tmp_path)
+    profiles, history = ProfileStore(storage), HistoryStore(storage)
+    assert await profiles.get(TENANT) == profile
+    assert await history.months(TENANT) == ["2026-10"]
+    assert await history.get(TENANT, "2026-10") == scorecard
+    await history.put(TENANT, "2026-11", scorecard)  # the month index keeps the old month
+    assert await history.months(TENANT) == ["2026-10", "2026-11"]
     storage.close()
