@@ -38,8 +38,13 @@ def _t(view: IntakeView, key: str, **params: Any) -> str:
 
 
 def _said(view: IntakeView, key: str, params: dict[str, Any]) -> str:
-    """A message whose parameters echo what the user typed (names, raw values): shown literally."""
-    return _t(view, key, **{k: ac.literal(v) if isinstance(v, str) else v for k, v in params.items()})
+    """A message whose parameters echo what the user typed (names, raw values): shown literally.
+    A limit ("max") is a number written the locale's way: 1.000.000.000 in German, not 1,000,..."""
+    shown = {k: ac.literal(v) if isinstance(v, str) else v for k, v in params.items()}
+    limit = shown.get("max")
+    if isinstance(limit, int | float) and not isinstance(limit, bool):
+        shown["max"] = number(view.locale, limit)
+    return _t(view, key, **shown)
 
 
 def meta(state: IntakeState, nav: str, arg: str | int | None = None) -> dict[str, Any]:

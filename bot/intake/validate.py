@@ -156,7 +156,7 @@ def read_number(
         out.fail(name, "error.whole_number")
         return None
     if value > maximum:
-        out.fail(name, "error.too_large", max=f"{maximum:,.0f}")
+        out.fail(name, "error.too_large", max=maximum)  # the card formats it in the user's locale
         return None
     return value
 

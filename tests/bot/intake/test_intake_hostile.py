@@ -118,7 +118,7 @@ async def test_huge_strings_are_refused_and_cut_in_the_echo(harness: Harness) ->
     await harness.press("next", **ORG)
     await harness.press("next", areas="data_ai")
     await harness.press("bulk", bulk=huge)
-    assert field_error(harness.last_card, "bulk") == "Too long: at most 20000 characters."
+    assert field_error(harness.last_card, "bulk") == "Too long: at most 20,000 characters."
     assert len(harness.inputs()["bulk"]["value"]) <= 3000
 
 

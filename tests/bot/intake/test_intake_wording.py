@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from intake_harness import ORG, Harness
+import pytest
+from intake_harness import ORG, USAGE, FakeServices, Harness, field_error, walk_to
+
+from cards.i18n import t
 
 
 async def test_certification_choices_name_each_exam_code_once(harness: Harness) -> None:
@@ -16,3 +19,15 @@ async def test_certification_choices_name_each_exam_code_once(harness: Harness) 
     repeated = [title for title in titles if re.search(r"\(([^()]+)\)\s*\(\1\)$", title)]
     assert not repeated, repeated
     assert "Architecting Microsoft Azure Solutions (70-534)" in titles
+
+
+@pytest.mark.parametrize(
+    ("locale", "limit"), [("en", "1,000,000,000"), ("de", "1.000.000.000"), ("fr", "1 000 000 000")]
+)
+async def test_a_maximum_is_written_the_way_the_users_locale_writes_numbers(
+    services: FakeServices, locale: str, limit: str
+) -> None:
+    harness = Harness(services, locale=locale)
+    await walk_to(harness, "usage")
+    await harness.press("next", **{**USAGE, "acr_last_month": "2e9"})
+    assert field_error(harness.last_card, "acr_last_month") == t(locale, "intake.error.too_large", max=limit)
