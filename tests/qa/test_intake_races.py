@@ -50,3 +50,27 @@ async def _draft_card(client: Any, connector: MockConnector) -> dict[str, Any]:
     await post(client, activity(connector.url, "update people", conversation="conv-r"))
     return cards(connector.activities)[-1]
 
+
+
+async def test_racing_action_execute_invokes_answer_200_and_show_only_kept_changes(
+    client, connector: MockConnector, services
+) -> None:
+    await services.profiles.put(TENANT, load_profile(PROFILE))
+    await post(client, activity(connector.url, "update people", conversation="conv-r"))
+    meta = intake_meta(cards(connector.activities)[-1])
+    connector.calls.clear()
+    datas = [{"intake": {**meta, "nav": "bulk"}, "bulk": f"Person{i}: AZ-104"} for i in range(20)]
+    bodies = [
+        activity(connector.url, None, type="invoke", name="adaptiveCard/action", conversation="conv-r",
+                 value={"action": {"type": "Action.Execute", "verb": "intake.bulk", "data": data}})
+        for data in datas
+    ]
+    responses = await asyncio.gather(*(post(client, b) for b in bodies))
+    assert [r.status for r in responses] == [200] * 20
+    answers = [await r.json() for r in responses]
+    busy = t("en", "service.error_busy")
+    shown = [a["value"] for a in answers if a["type"] == "application/vnd.microsoft.card.adaptive"]
+    assert all(a["value"] == busy for a in answers if a["type"] != "application/vnd.microsoft.card.adaptive")
+    claimed = {name for card in shown for name in re.findall(r"Person\d+", text_of(card))}
+    kept = set(re.findall(r"Person\d+", text_of(await _draft_card(client, connector))))
+    assert claimed and claimed <= kept
