@@ -5,7 +5,7 @@
   or SIGKILL at any point leaves each file either as it was or as committed, never torn; a failure
   while writing the temp files (disk full...) changes no file at all. The writer returns only after
   the directory fsync, so an acknowledged write is durable.
-- Cross-process: writers hold an exclusive `fcntl.flock` on `<name>.lock` for the whole
+- Cross-process: writers hold an exclusive `fcntl.flock` on a lock file (see `locked`) for the whole
   read-modify-write and start from the bytes on disk (compared with the cached content by digest,
   re-parsed only if another process changed them). Readers need no lock: `os.replace` swaps whole
   files.
@@ -56,12 +56,25 @@ def _digest(raw: bytes) -> bytes:
 _NO_FILE = _digest(b"")
 
 
+@contextlib.contextmanager
+def locked(lock_path: Path) -> Iterator[None]:
+    """Exclusive across processes while the block runs. Blocking: call it from a worker thread.
+    One process must not take the same lock twice at once (flock locks are per open file)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
 class JSONFile:
-    """One data file: a cached snapshot of its last committed content, and its lock."""
+    """One data file: a cached snapshot of its last committed content. Writers change it only while
+    holding its lock (`locked(...)`; which lock file is the caller's choice, see layout)."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
         # (data, stamp, digest) are replaced together as one tuple: a reader thread never pairs a
         # snapshot with another version's stamp.
         self._state: _State | None = None
@@ -134,18 +147,6 @@ class JSONFile:
         self._state = (data, _stamp(self.path), digest)
 
     # --- writers --------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Exclusive across processes. Blocking: call it from a worker thread, not the event loop.
-        Inside, `snapshot()` is the current content (re-read if another process committed)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a+b") as lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
-
     def stage(self, data: Data) -> tuple[str, bytes]:
         """Write `data` to a temp file beside the real one and flush it to disk; returns its path and
         the digest of its bytes."""

@@ -19,6 +19,7 @@ import hashlib
 import re
 
 SHARDS = 256
+LOCK_STRIPES = 256  # lock files shared by shard files: a write holds at most this many open
 TABLE = "items"  # the TinyDB table holding the documents {"key", "e_tag", "codec", "value"}
 _SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -45,6 +46,13 @@ def shard_file_name(space: str, shard: int) -> str:
 def file_name_of(key: str) -> str:
     """The shard file holding `key`."""
     return shard_file_name(space_of(key), shard_of(key))
+
+
+def lock_file_name(file_name: str) -> str:
+    """The lock file a writer of `file_name` holds (striped: a bounded number of lock files, so a
+    write touching thousands of shards does not open thousands of descriptors)."""
+    digest = hashlib.blake2b(file_name.encode("utf-8"), digest_size=4).digest()
+    return f".lock-{int.from_bytes(digest, 'big') % LOCK_STRIPES:02x}"
 
 
 def legacy_file_name(space: str) -> str:

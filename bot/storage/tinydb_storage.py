@@ -9,13 +9,15 @@ Contract (the same as botbuilder's Blob/Cosmos storages, checked by tests/bot/co
 - `delete(keys)` ignores unknown keys.
 
 Items are dicts or plain objects (botbuilder `StoreItem`, dialog state); they are stored as JSON via
-jsonpickle so dialog stacks survive a restart. Only this process writes these files, so decoding
+jsonpickle so dialog stacks survive a restart. Only the bot's own processes write these files, so decoding
 them is trusted.
 
 Keys map to files in `bot.storage.layout`: a key space (first path segment) is spread over hash
 shards (`msteams.3f.json`), so a turn's write rewrites one small file whatever the number of
-conversations. A write locks every shard it touches (in name order), checks every eTag, and only
-then replaces the files: a conflict, or a failure before the renames, saves nothing of the batch.
+conversations. A write takes the locks of every shard it touches (striped over a bounded set of
+lock files, in order), checks every eTag, and only then replaces the files: a conflict, or a
+failure before the renames, saves nothing of the batch. (A crash during the renames, which take
+microseconds, can leave part of a multi-shard batch applied; each file is always whole.)
 Files of the single-file layout (`msteams.json`) are moved into the shards the first time their
 space is used, under that file's lock, and kept renamed as `msteams.json.migrated`.
 """
@@ -37,7 +39,7 @@ import jsonpickle
 from botbuilder.core import Storage
 
 from bot.storage import layout
-from bot.storage.files import Data, JSONFile, commit, remove_stale_temp_files, retire
+from bot.storage.files import Data, JSONFile, commit, locked, remove_stale_temp_files, retire
 from bot.storage.layout import TABLE
 
 
@@ -167,6 +169,12 @@ class TinyDBStorage(Storage):
         # one thread also serialises this process's writers (the file locks order processes).
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tinydb-writer")
 
+    def _lock_all(self, stack: contextlib.ExitStack, names: Iterable[str]) -> None:
+        """Take the locks of these shard files, each once, in name order (no deadlock between
+        processes, which all lock in the same order)."""
+        for lock_name in sorted({layout.lock_file_name(name) for name in names}):
+            stack.enter_context(locked(self.folder / lock_name))
+
     def _shard(self, name: str) -> _Shard:
         found = self._shards.get(name)
         if found is None:
@@ -233,13 +241,10 @@ class TinyDBStorage(Storage):
     def _commit_write(self, encoded: dict[str, dict[str, tuple[Any, Any]]]) -> dict[str, str]:
         etags: dict[str, str] = {}
         with contextlib.ExitStack() as stack:
-            # Lock every file the write touches, in name order (no deadlock between processes),
-            # then check every eTag before changing anything: a conflict writes nothing at all.
-            current: dict[str, _Index] = {}
-            for name in sorted(encoded):
-                shard = self._shard(name)
-                stack.enter_context(shard.file.locked())
-                current[name] = shard.lookup(verified=True)  # as on disk now
+            # Lock every file the write touches, then check every eTag before changing anything:
+            # a conflict writes nothing at all.
+            self._lock_all(stack, encoded)
+            current = {name: self._shard(name).lookup(verified=True) for name in encoded}  # on disk now
             for name, items in encoded.items():
                 for key, (etag, _value) in items.items():
                     if etag is not None and etag != "*":
@@ -261,9 +266,9 @@ class TinyDBStorage(Storage):
     def _commit_delete(self, by_file: dict[str, list[str]]) -> None:
         with contextlib.ExitStack() as stack:
             changes: list[tuple[JSONFile, Data]] = []
+            self._lock_all(stack, by_file)
             for name in sorted(by_file):
                 shard = self._shard(name)
-                stack.enter_context(shard.file.locked())
                 current = shard.lookup(verified=True)
                 if any(key in current for key in by_file[name]):
                     changes.append((shard.file, _with_documents(shard.file.snapshot(), current, [],
@@ -280,7 +285,8 @@ class TinyDBStorage(Storage):
         cut off before the retirement (same content) or written after it (newer).
         """
         legacy = JSONFile(self.folder / layout.legacy_file_name(space))
-        with legacy.locked():
+        legacy_lock = legacy.path.with_name(legacy.path.name + ".lock")  # the single-file layout's lock
+        with locked(legacy_lock):
             if not legacy.exists():
                 return  # another process migrated it while we waited for the lock
             documents = list(legacy.verified().get(TABLE, {}).values())
@@ -289,9 +295,9 @@ class TinyDBStorage(Storage):
                 by_file.setdefault(layout.file_name_of(document["key"]), []).append(document)
             with contextlib.ExitStack() as stack:
                 changes: list[tuple[JSONFile, Data]] = []
+                self._lock_all(stack, by_file)
                 for name in sorted(by_file):
                     shard = self._shard(name)
-                    stack.enter_context(shard.file.locked())
                     current = shard.lookup(verified=True)
                     missing = [doc for doc in by_file[name] if doc["key"] not in current]
                     if missing:
@@ -301,7 +307,7 @@ class TinyDBStorage(Storage):
                     commit(changes)
             retire(legacy.path, layout.migrated_name(space))
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(legacy.lock_path)  # waiters re-check that the file is gone
+                os.unlink(legacy_lock)  # waiters re-check that the file is gone
 
     # --- service helpers ------------------------------------------------------------------------
     def check_ready(self) -> None:

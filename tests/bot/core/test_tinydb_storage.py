@@ -4,6 +4,7 @@ StorageBaseTests), refuses stale writes, survives SIGKILL mid-write and concurre
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 
-from bot.storage import files, layout
+from bot.storage import files, layout, tinydb_storage
 from bot.storage.files import CorruptFileError
 from bot.storage.tinydb_storage import ETagConflictError, TinyDBStorage, collection_of
 
@@ -530,3 +531,27 @@ async def test_a_writer_is_not_fooled_by_a_repeated_file_stamp(tmp_path: Path) -
     assert (await ours.read(["msteams/c"]))["msteams/c"]["v"] == 2  # and the cache is refreshed
     ours.close()
     theirs.close()
+
+
+async def test_a_write_over_thousands_of_shards_holds_a_bounded_number_of_locks(storage: TinyDBStorage,
+                                                                                  monkeypatch) -> None:
+    held, most = [0], [0]
+    real_locked = files.locked
+
+    @contextlib.contextmanager
+    def counting(path: Path):
+        with real_locked(path):
+            held[0] += 1
+            most[0] = max(most[0], held[0])
+            try:
+                yield
+            finally:
+                held[0] -= 1
+
+    monkeypatch.setattr(tinydb_storage, "locked", counting)
+    keys = {f"notify-{n % 256:02x}/t/c{n}": {"n": n} for n in range(3000)}
+    await storage.write(keys)
+    assert len({layout.file_name_of(key) for key in keys}) > 2000
+    assert most[0] <= layout.LOCK_STRIPES
+    assert len(await storage.read(list(keys))) == 3000
+    assert not list(storage.folder.glob("*.json.lock"))
