@@ -31,13 +31,8 @@ def create_app(services: Services, parts: Parts | None = None, *, scheduler: boo
         length = request.content_length
         if length is not None and length > services.settings.max_body_bytes:
             return web.json_response({"error": "the request body is too large"}, status=413)
-        try:
-            return await services.adapter.process(request, bot)
-        except RecursionError:
-            # JSON nested deeper than the parsers recurse (a hostile body of "[[[[..."): a client
-            # mistake, not a server fault. Errors inside a turn never get here (on_turn_error).
-            log.warning("refused a request nested too deeply to parse")
-            return web.json_response({"error": "the body is nested too deeply"}, status=400)
+        # Bodies nested too deeply to parse are refused by the adapter's own parse (sdk_fixes).
+        return await services.adapter.process(request, bot)
 
     async def healthz(_: web.Request) -> web.Response:
         check = getattr(services.storage, "check_ready", None)
