@@ -31,9 +31,17 @@ KEEP_RUNS = 5
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
-            item.add_marker(pytest.mark.e2e)
+    """Mark the e2e tests and run them after every other test.
+
+    The sync Playwright driver (a session fixture: one Chromium for all e2e tests) keeps an event loop
+    running in the main thread until the session ends, so an asyncio test run after it fails with
+    "cannot be called from a running event loop". Last is also where the slowest tests belong."""
+    here = Path(__file__).parent
+    e2e = [item for item in items if Path(str(item.fspath)).is_relative_to(here)]
+    for item in e2e:
+        item.add_marker(pytest.mark.e2e)
+    chosen = set(e2e)
+    items[:] = [item for item in items if item not in chosen] + e2e
 
 
 def _prune_old_runs() -> None:
