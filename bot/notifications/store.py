@@ -47,8 +47,9 @@ def _quote(value: str) -> str:
 
 
 def ref_key(tenant_id: str, conversation_id: str) -> str:
-    # Spread over 256 key prefixes: TinyDBStorage keeps one file per first path segment and rewrites
-    # it on every write, so one file for 10,000 conversations would make each claim cost ~100 ms.
+    # The 256 `notify-xx` prefixes date from when TinyDBStorage kept one file per first path segment;
+    # it now shards every key space itself, but the keys stay as they are so stored ledgers (which
+    # decide "never the same month twice") keep being found. Other storages are indifferent to them.
     digest = hashlib.blake2b(f"{tenant_id}|{conversation_id}".encode(), digest_size=1).digest()[0]
     return f"notify-{digest:02x}/{_quote(tenant_id)}/{_quote(conversation_id)}"
 
