@@ -10,6 +10,7 @@ from scoring.derive import Measures
 from scoring.engine.context import Context
 from scoring.engine.points import (
     deployments_points,
+    gate_flat_points,
     growth_pct,
     growth_points,
     net_adds_points,
@@ -132,10 +133,12 @@ def score_skilling(metric: Metric, rules: MetricRules, ctx: Context) -> Scored:
     gates = [step_state(s, ctx, ignored) for s in rules.gates]
     scoring = step_state(rules.scoring_step, ctx, ignored)
     track = ctx.track_rules
-    points = skilling_points([g.have for g in gates], scoring.have, rules, track, ctx.settings)
+    haves = [g.have for g in gates]
+    points = skilling_points(haves, scoring.have, rules, track, ctx.settings)
+    flat = gate_flat_points(haves, track, ctx.settings)
     reasons: list[Reason] = []
     all_met = True
-    for gate in gates:
+    for gate, gate_points in zip(gates, flat, strict=True):
         fields = {
             "step": gate.step.step,
             "certifications": list(gate.step.certifications),
@@ -145,10 +148,8 @@ def score_skilling(metric: Metric, rules: MetricRules, ctx: Context) -> Scored:
         }
         if gate.have >= track.gate_min_people:
             reasons.append(Reason(code=ReasonCode.GATE_MET, **fields))
-            if track.gate_points:
-                reasons.append(
-                    Reason(code=ReasonCode.GATE_POINTS, step=gate.step.step, points=track.gate_points)
-                )
+            if gate_points:
+                reasons.append(Reason(code=ReasonCode.GATE_POINTS, step=gate.step.step, points=gate_points))
         else:
             all_met = False
             reasons.append(Reason(code=ReasonCode.PREREQUISITE_UNMET, **fields))

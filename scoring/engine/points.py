@@ -20,15 +20,21 @@ def deployments_points(services: int, rules: MetricRules) -> int:
     return min(rules.max, rules.points_each * services)
 
 
+def gate_flat_points(gate_haves: list[int], track: TrackRules, settings: Settings) -> list[int]:
+    """The flat points each gate earns (2026 SMB): a met gate earns them on its own (E-20), or only
+    once every gate is met when smb_gate_points_independent is off."""
+    met = [have >= track.gate_min_people for have in gate_haves]
+    if not (settings.smb_gate_points_independent or all(met)):
+        return [0] * len(met)
+    return [track.gate_points if ok else 0 for ok in met]
+
+
 def skilling_points(
     gate_haves: list[int], scoring_have: int, rules: MetricRules, track: TrackRules, settings: Settings
 ) -> int:
     """Gates unlock the scoring step; SMB gates also earn flat points (E-20, E-21)."""
-    met = [have >= track.gate_min_people for have in gate_haves]
-    all_met = all(met)
-    gate_points = 0
-    if track.gate_points and (settings.smb_gate_points_independent or all_met):
-        gate_points = track.gate_points * sum(met)
+    gate_points = sum(gate_flat_points(gate_haves, track, settings))
+    all_met = all(have >= track.gate_min_people for have in gate_haves)
     scoring = rules.points_each * scoring_have if all_met else 0
     if settings.smb_cap_includes_gate_points:
         return min(rules.max, gate_points + scoring)

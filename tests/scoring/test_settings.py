@@ -88,6 +88,16 @@ def test_E20_E21_smb_gate_points():
     assert (outside.points, outside.max) == (48, 48)
 
 
+def test_E20_gate_points_reason_only_when_the_points_are_awarded():
+    people = {"adm1": ["ADM"], "adm2": ["ADM"]} | {f"s{i}": ["DBA"] for i in range(2)}
+    p = make_profile(people, rules="2026", track="smb")
+    codes = [r.code for r in metric_result(score_profile(p), DA, INT).reasons]
+    assert ReasonCode.GATE_POINTS in codes
+    strict = metric_result(score_profile(p, settings=Settings(smb_gate_points_independent=False)), DA, INT)
+    assert strict.points == 0
+    assert ReasonCode.GATE_POINTS not in [r.code for r in strict.reasons]
+
+
 def test_E8_thresholds_can_be_exclusive():
     rows = [
         {
