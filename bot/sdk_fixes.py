@@ -405,33 +405,28 @@ def invoke_body(body: Any) -> Any:
 
 
 def parse_activity(payload: Any) -> Activity:
-    """A validated Activity from a parsed JSON body, or RequestRejected(400)."""
+    """A validated Activity from a parsed JSON body, or RequestRejected(400).
+
+    Every check is made on the raw JSON, before msrest (which would quietly coerce 42 into "42");
+    the deserialised activity keeps these strings as they are."""
     if not isinstance(payload, dict):
         raise RequestRejected(400, "the body must be a JSON object (a Bot Framework activity)")
-    # Checked on the raw JSON: msrest would quietly coerce 42 into "42".
     for name in ("type", "serviceUrl", "channelId"):
         if not isinstance(payload.get(name), str) or not payload[name].strip():
             raise RequestRejected(400, f"the activity has no '{name}' string")
+    if not payload["serviceUrl"].startswith(("http://", "https://")):
+        raise RequestRejected(400, "the activity has no valid 'serviceUrl'")
     conversation = payload.get("conversation")
-    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
+    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str) \
+            or not conversation["id"]:
         raise RequestRejected(400, "the activity has no 'conversation.id'")
-    for name in ("from", "recipient", "channelData", "value"):
-        if name in payload and payload[name] is not None and name != "value" \
-                and not isinstance(payload[name], dict):
+    for name in ("from", "recipient", "channelData"):
+        if payload.get(name) is not None and not isinstance(payload[name], dict):
             raise RequestRejected(400, f"the activity's '{name}' must be an object")
     try:
-        activity = Activity().deserialize(payload)
+        return Activity().deserialize(payload)
     except Exception as error:  # msrest raises DeserializationError and friends for wrong types
         raise RequestRejected(400, f"not a valid activity: {error}") from error
-    if not activity.type or not isinstance(activity.type, str):
-        raise RequestRejected(400, "the activity has no 'type'")
-    if not activity.service_url or not str(activity.service_url).startswith(("http://", "https://")):
-        raise RequestRejected(400, "the activity has no valid 'serviceUrl'")
-    if activity.conversation is None or not activity.conversation.id:
-        raise RequestRejected(400, "the activity has no 'conversation.id'")
-    if not activity.channel_id:
-        raise RequestRejected(400, "the activity has no 'channelId'")
-    return activity
 
 
 class FixedCloudAdapter(CloudAdapter):
@@ -449,19 +444,14 @@ class FixedCloudAdapter(CloudAdapter):
         except web.HTTPRequestEntityTooLarge:
             return _error(413, "the request body is too large")
         try:
-            payload = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, "the body is not valid JSON")
-        except RecursionError:
-            # "[[[[..." deeper than the parser recurses: a client mistake, not a server fault.
-            return _error(400, "the body is nested too deeply")
-        try:
-            activity = parse_activity(payload)
+            activity = parse_activity(json.loads(raw))
         except RequestRejected as rejected:
             return _error(rejected.status, rejected.reason)
         except RecursionError:
-            # msrest's deserializer recurses too: a value that json.loads still took can be too deep here.
+            # "[[[[..." deeper than the parser recurses: a client mistake, not a server fault.
             return _error(400, "the body is nested too deeply")
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "the body is not valid JSON")
         auth_header = request.headers.get("Authorization", "")
         try:
             auth = await self.bot_framework_authentication.authenticate_request(activity, auth_header)
