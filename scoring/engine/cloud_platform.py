@@ -46,7 +46,13 @@ def score_cloud_platform(
             for person in people:
                 by_person.setdefault(person, []).append(slug)
         passed[name] = by_person
-    everyone = list(dict.fromkeys([*passed["assessments"], *passed["exams"]]))
+    # E-26: any mix of assessments and exams; strict mode: all of a level's people from one list.
+    if settings.cp_mixed_evidence == "any":
+        people = list(dict.fromkeys([*passed["assessments"], *passed["exams"]]))
+    else:
+        people = list(max(passed.values(), key=len))
+    certs = sorted({s for p in people for group in passed.values() for s in group.get(p, [])})
+    lapsed = [Reason(code=i.code, person=i.person, certification=i.certification, on=i.on) for i in ignored]
     value = consumption(profile, as_of, rules, settings)
     market = profile.partner.market
     levels: dict[CloudPlatformLevel, LevelResult] = {}
@@ -60,18 +66,13 @@ def score_cloud_platform(
             money_ok = meets(value, required, settings)
             code = ReasonCode.CONSUMPTION_MET if money_ok else ReasonCode.CONSUMPTION_BELOW_THRESHOLD
             reasons.append(Reason(code=code, value=float(value), required=required, market=market))
-        # E-26: any mix of assessments and exams; strict mode: all of a level's people from one list.
-        people = everyone if settings.cp_mixed_evidence == "any" else list(max(passed.values(), key=len))
-        certs = sorted({s for p in people for group in passed.values() for s in group.get(p, [])})
         people_ok = len(people) >= level.people
         code = ReasonCode.PEOPLE_PASSED if people_ok else ReasonCode.NOT_ENOUGH_PEOPLE_PASSED
         reasons.append(
             Reason(code=code, required=level.people, have=len(people), people=people, certifications=certs)
         )
         if not people_ok:
-            reasons += [
-                Reason(code=i.code, person=i.person, certification=i.certification, on=i.on) for i in ignored
-            ]
+            reasons += lapsed
         levels[CloudPlatformLevel(level_name)] = LevelResult(met=money_ok and people_ok, reasons=reasons)
     level = CloudPlatformLevel.NONE
     if levels[CloudPlatformLevel.SILVER].met:
