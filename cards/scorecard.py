@@ -1,8 +1,8 @@
 """The scorecard card and the "why" explanation card, from a `Scorecard` (and the profile for names).
 
 Section builders (`header_section`, `area_section`, `metric_row`, `cloud_platform_section`) are
-public so other cards (the monthly notification) can reuse them. Reason and plan sentences come
-from `cards.explain`, so a reason reads the same in answers and cards.
+public for other cards and the tests. Reason and plan sentences come from `cards.explain`, so a
+reason reads the same in answers and cards.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from cards import adaptive as ac
 from cards.explain import area_name, date_text, metric_name, money, names_of, plan_step_text, reason_text
 from cards.i18n import normalize_locale, t
 from scoring.ids import SHORTFALL_CODES, Area, ReasonCode
-from scoring.results import CloudPlatformResult, DesignationResult, MetricResult, Reason, Scorecard
+from scoring.results import CloudPlatformResult, DesignationResult, MetricResult, PlanStep, Reason, Scorecard
 
 TOP_REASONS = 3
 MAX_PLAN_LINES = 8
@@ -85,6 +85,22 @@ def top_reasons(result: DesignationResult, limit: int = TOP_REASONS) -> list[Rea
     return ordered[:limit]
 
 
+def _bullet(line: str) -> dict[str, Any]:
+    """One reason under a heading or a metric row: small, tight, clipped."""
+    return ac.text(clip(f"• {line}"), size="Small", spacing="None")
+
+
+def _plan_lines(locale: str, plan: list[PlanStep], names: dict[str, str] | None) -> list[dict[str, Any]]:
+    """The numbered plan, at most MAX_PLAN_LINES steps, then how many more there are."""
+    lines = [
+        ac.text(clip(f"{i}. {plan_step_text(locale, step, names)}"), size="Small", spacing="None")
+        for i, step in enumerate(plan[:MAX_PLAN_LINES], start=1)
+    ]
+    if len(plan) > MAX_PLAN_LINES:
+        lines.append(ac.text(_t(locale, "plan_more", count=len(plan) - MAX_PLAN_LINES), size="Small"))
+    return lines
+
+
 def _verdict(locale: str, result: DesignationResult) -> tuple[str, str]:
     if result.qualified:
         return _t(locale, "qualified"), "Good"
@@ -126,18 +142,10 @@ def area_section(
         reasons = top_reasons(result)
         if reasons:
             items.append(ac.text(_t(loc, "top_reasons"), weight="Bolder", size="Small", spacing="Medium"))
-            items.extend(
-                ac.text(clip(f"• {reason_text(loc, r, names)}"), size="Small", spacing="None")
-                for r in reasons
-            )
+            items.extend(_bullet(reason_text(loc, r, names)) for r in reasons)
     if with_plan and result.plan:
         items.append(ac.text(_t(loc, "plan_title"), weight="Bolder", size="Small", spacing="Medium"))
-        items.extend(
-            ac.text(clip(f"{i}. {plan_step_text(loc, step, names)}"), size="Small", spacing="None")
-            for i, step in enumerate(result.plan[:MAX_PLAN_LINES], start=1)
-        )
-        if len(result.plan) > MAX_PLAN_LINES:
-            items.append(ac.text(_t(loc, "plan_more", count=len(result.plan) - MAX_PLAN_LINES), size="Small"))
+        items.extend(_plan_lines(loc, result.plan, names))
     if with_buttons:
         items.append(
             ac.action_set(
@@ -174,14 +182,9 @@ def cloud_platform_section(
         if level_result.met:
             continue
         problems = [r for r in level_result.reasons if r.code in SHORTFALL_CODES][:2]
-        for reason in problems:
-            items.append(
-                ac.text(
-                    clip(f"• {_t(loc, f'cp_level.{key}')}: {reason_text(loc, reason, names)}"),
-                    size="Small",
-                    spacing="None",
-                )
-            )
+        items.extend(
+            _bullet(f"{_t(loc, f'cp_level.{key}')}: {reason_text(loc, reason, names)}") for reason in problems
+        )
     return ac.container(items, separator=True, spacing="Medium")
 
 
@@ -258,10 +261,7 @@ def build_explanation_card(
         body.append(ac.text(clip(reason_text(loc, reason, names))))
     for metric in result.metrics:
         body.append(metric_row(loc, metric, blocking=metric.metric in result.blocking_metrics))
-        body.extend(
-            ac.text(clip(f"• {reason_text(loc, r, names)}"), size="Small", spacing="None")
-            for r in metric.reasons[:MAX_REASONS_PER_METRIC]
-        )
+        body.extend(_bullet(reason_text(loc, r, names)) for r in metric.reasons[:MAX_REASONS_PER_METRIC])
         if len(metric.reasons) > MAX_REASONS_PER_METRIC:
             body.append(
                 ac.text(
@@ -270,10 +270,8 @@ def build_explanation_card(
             )
     if result.plan:
         body.append(ac.text(_t(loc, "plan_title"), weight="Bolder", separator=True))
-        body.extend(
-            ac.text(clip(f"{i}. {plan_step_text(loc, step, names)}"), size="Small", spacing="None")
-            for i, step in enumerate(result.plan[:MAX_PLAN_LINES], start=1)
-        )
+        # Same lines as the scorecard's, so a plan longer than the limit says so here too.
+        body.extend(_plan_lines(loc, result.plan, names))
     # This card answers "why?" in the chat, so its next step reads like the chat answers' own plan
     # button ("What do we need?"), not like the scorecard's "Show plan".
     actions = [

@@ -9,7 +9,14 @@ from card_fixtures import contoso_data, qualified_data, scored
 from card_schema import actions, assert_valid_card, texts
 
 from cards.explain import names_of, plan_step_text, reason_text
-from cards.scorecard import area_section, bar, build_explanation_card, build_scorecard_card, top_reasons
+from cards.scorecard import (
+    MAX_PLAN_LINES,
+    area_section,
+    bar,
+    build_explanation_card,
+    build_scorecard_card,
+    top_reasons,
+)
 from scoring.ids import Area, Metric
 
 
@@ -119,3 +126,26 @@ def test_metric_names_come_from_common_locale() -> None:
     text = texts(build_scorecard_card(scorecard, profile, "ko"))
     assert "배포" in text  # common.metric.deployments in Korean
     assert Metric.DEPLOYMENTS.value not in text
+
+
+def test_a_plan_longer_than_the_card_shows_says_how_many_steps_are_left_out(contoso: Any) -> None:
+    scorecard, profile = contoso
+    dai = scorecard.designation(Area.DATA_AI)
+    assert dai.plan
+    long_plan = (dai.plan * 20)[:MAX_PLAN_LINES + 3]
+    longer = scorecard.model_copy(
+        update={
+            "designations": [
+                d.model_copy(update={"plan": long_plan}) if d.area == Area.DATA_AI else d
+                for d in scorecard.designations
+            ]
+        }
+    )
+    for card in (
+        build_scorecard_card(longer, profile, "en"),
+        build_explanation_card(longer, Area.DATA_AI, profile, "en"),
+    ):
+        assert_valid_card(card)
+        text = texts(card)
+        assert f"{MAX_PLAN_LINES}. " in text and f"{MAX_PLAN_LINES + 1}. " not in text
+        assert "… and 3 more steps" in text
