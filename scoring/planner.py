@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -74,22 +75,12 @@ def growth_increase(baseline: Decimal, count: int) -> Decimal:
 
 
 # --- per-metric option curves ----------------------------------------------------------------------
-def _net_adds_options(rules: MetricRules, m: Measures) -> list[_Option]:
-    net = m.customers_current - m.customers_baseline
-    top = max(0, math.ceil(rules.max / rules.points_each) - net)
-    return [
-        _Option(k, net_adds_points(net + k, rules), (_Move(PlanAction.ADD_CUSTOMERS, k),) if k else ())
-        for k in range(top + 1)
-    ]
-
-
-def _deployment_options(rules: MetricRules, m: Measures) -> list[_Option]:
-    n = len(m.services)
-    top = max(0, math.ceil(rules.max / rules.points_each) - n)
-    return [
-        _Option(k, deployments_points(n + k, rules), (_Move(PlanAction.DEPLOY_SERVICES, k),) if k else ())
-        for k in range(top + 1)
-    ]
+def _count_options(
+    have: int, rules: MetricRules, points: Callable[[int, MetricRules], int], action: PlanAction
+) -> list[_Option]:
+    """Options of a metric that scores a count (net customers, deployed services): add k more."""
+    top = max(0, math.ceil(rules.max / rules.points_each) - have)
+    return [_Option(k, points(have + k, rules), (_Move(action, k),) if k else ()) for k in range(top + 1)]
 
 
 def _growth_options(rules: MetricRules, m: Measures, settings: Settings) -> list[_Option]:
@@ -104,12 +95,12 @@ def _growth_options(rules: MetricRules, m: Measures, settings: Settings) -> list
         if settings.min_acr_applies_to != "baseline" and current < minimum:
             k = max(k, math.ceil((minimum - current) * 100 / baseline))
         for _ in range(4):  # exactness guard (cent rounding, strict thresholds)
-            if growth_points(current + growth_increase(baseline, k), baseline, rules, settings)[0] >= target:
+            points = growth_points(current + growth_increase(baseline, k), baseline, rules, settings)[0]
+            if points >= target:
                 break
             k += 1
         else:
             return options  # cannot be reached by growth (e.g. the baseline is under the minimum)
-        points = growth_points(current + growth_increase(baseline, k), baseline, rules, settings)[0]
         options.append(_Option(k, points, (_Move(PlanAction.GROW_USAGE, k),)))
     return options
 
@@ -178,11 +169,13 @@ def _skilling_options(rules: MetricRules, state: SkillingState, ctx: Context) ->
 def _options(scored: Scored, ctx: Context) -> list[_Option]:
     metric = scored.result.metric
     if metric == Metric.NET_CUSTOMER_ADDS:
-        return _net_adds_options(scored.rules, ctx.measures)
+        net = ctx.measures.customers_current - ctx.measures.customers_baseline
+        return _count_options(net, scored.rules, net_adds_points, PlanAction.ADD_CUSTOMERS)
     if metric == Metric.USAGE_GROWTH:
         return _growth_options(scored.rules, ctx.measures, ctx.settings)
     if metric == Metric.DEPLOYMENTS:
-        return _deployment_options(scored.rules, ctx.measures)
+        count = len(ctx.measures.services)
+        return _count_options(count, scored.rules, deployments_points, PlanAction.DEPLOY_SERVICES)
     assert isinstance(scored.state, SkillingState)
     return _skilling_options(scored.rules, scored.state, ctx)
 
