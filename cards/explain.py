@@ -155,27 +155,17 @@ def _prerequisite(locale: str, reason: Reason, names: Names | None) -> str:
         have=have,
         count=have,
     )
-    holders = list(reason.people or [])
-    if holders:
-        text += t(locale, "reasons.fmt_sentence_sep") + t(
-            locale,
-            "reasons.prerequisite_unmet_holders",
-            people=person_names(locale, holders, names),
-            count=len(holders),
-        )
+    sep = t(locale, "reasons.fmt_sentence_sep")
     missing = max(1, required - have)
-    if holders:
-        text += t(locale, "reasons.fmt_sentence_sep") + t(
-            locale,
-            "reasons.prerequisite_unmet_todo_not",
-            count=missing,
-            certifications=certs,
-            people=person_names(locale, holders, names),
-        )
-    else:
-        text += t(locale, "reasons.fmt_sentence_sep") + t(
-            locale, "reasons.prerequisite_unmet_todo", count=missing, certifications=certs
-        )
+    holders = list(reason.people or [])
+    if not holders:
+        return text + sep + t(locale, "reasons.prerequisite_unmet_todo", count=missing, certifications=certs)
+    # The holders are named twice: who has it, and who the missing people must not be.
+    people = person_names(locale, holders, names)
+    text += sep + t(locale, "reasons.prerequisite_unmet_holders", people=people, count=len(holders))
+    text += sep + t(
+        locale, "reasons.prerequisite_unmet_todo_not", count=missing, certifications=certs, people=people
+    )
     return text
 
 
