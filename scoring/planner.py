@@ -29,7 +29,7 @@ from scoring.engine.points import (
     skilling_points,
 )
 from scoring.holdings import Holders, PeopleIndex
-from scoring.ids import Area, Metric, PlanAction
+from scoring.ids import Metric, PlanAction
 from scoring.models import HeldCertification, Person, Profile
 from scoring.records import month_text
 from scoring.results import PlanStep, Scorecard
@@ -181,11 +181,18 @@ def _options(scored: Scored, ctx: Context) -> list[_Option]:
 
 
 # --- choosing across metrics ---------------------------------------------------------------------------
-def plan_designation(area: Area, scored: list[Scored], ctx: Context) -> tuple[list[PlanStep], list[Metric]]:
-    """The plan for one area, and the metrics no addition can make score (then the plan is empty)."""
+def plan_designation(
+    scored: list[Scored], blocking: list[Metric], ctx: Context
+) -> tuple[list[PlanStep], list[Metric]]:
+    """The plan for one area, and the metrics no addition can make score (then the plan is empty).
+
+    A blocking metric the area does not score (D&AI advanced under the E-17 alternative) has no
+    additions at all."""
     threshold = ctx.rules.threshold
-    if area == Area.DATA_AI and not ctx.settings.data_ai_without_advanced:
-        return [], [Metric.ADVANCED_CERTIFICATIONS]
+    present = {s.result.metric for s in scored}
+    absent = [m for m in blocking if m not in present]
+    if absent:
+        return [], absent
     curves: list[tuple[Scored, list[_Option]]] = []
     unfixable: list[Metric] = []
     for item in scored:

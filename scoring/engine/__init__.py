@@ -46,7 +46,7 @@ def score_profile(
     for area in Area:
         result, scored = score_designation(area, ctx)
         if not result.qualified:
-            plan, unfixable = plan_designation(area, scored, ctx)
+            plan, unfixable = plan_designation(scored, result.blocking_metrics, ctx)
             update: dict = {"plan": plan}
             if unfixable:
                 update["reasons"] = [*result.reasons, Reason(code=ReasonCode.NO_PLAN, metrics=unfixable)]
