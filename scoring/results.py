@@ -6,10 +6,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from scoring.ids import Area, CloudPlatformLevel, Metric, PlanAction, ReasonCode
+
+
+def _json_number(value: float) -> int | float:
+    # The contract writes head counts and whole amounts as integers ("required": 2, "value": 3);
+    # fractions such as a growth of 12.7 % stay as they are.
+    return int(value) if value.is_integer() else value
+
+
+# A float in Python (money and percentages need it), an integer in JSON when it is whole.
+Number = Annotated[float, PlainSerializer(_json_number, return_type=int | float, when_used="json")]
 
 
 class _Model(BaseModel):
@@ -24,17 +35,17 @@ class Reason(_Model):
     metrics: list[Metric] | None = None
     step: int | None = None
     certifications: list[str] | None = None  # catalog slugs
-    required: float | None = None
-    have: float | None = None
+    required: Number | None = None
+    have: Number | None = None
     people: list[str] | None = None  # person ids
     points: int | None = None
     points_each: int | None = None
-    value: float | None = None
+    value: Number | None = None
     max: int | None = None
-    current: float | None = None
-    baseline: float | None = None
-    minimum: float | None = None
-    growth_pct: float | None = None
+    current: Number | None = None
+    baseline: Number | None = None
+    minimum: Number | None = None
+    growth_pct: Number | None = None
     services: list[str] | None = None
     excluded: list[str] | None = None
     person: str | None = None
@@ -47,7 +58,7 @@ class MetricResult(_Model):
     metric: Metric
     points: int
     max: int
-    value: float | None = None  # the raw measure: people counted, net adds, growth %, services
+    value: Number | None = None  # the raw measure: people counted, net adds, growth %, services
     reasons: list[Reason] = Field(default_factory=list)
 
 
@@ -80,7 +91,7 @@ class CloudPlatformResult(_Model):
     rules: str = "2017-07"
     level: CloudPlatformLevel
     levels: dict[CloudPlatformLevel, LevelResult]  # keys: silver, gold
-    consumption_usd_12m: float | None = None
+    consumption_usd_12m: Number | None = None
 
 
 class Scorecard(_Model):
