@@ -29,6 +29,7 @@ from botbuilder.schema import (
     SuggestedActions,
 )
 
+from bot.activity import locale_of, tenant_of
 from bot.services import Services
 from bot.storage.tinydb_storage import ETagConflictError
 from cards.adaptive import literal, without_links
@@ -74,19 +75,6 @@ class Parts:
             on_activity=notifications.on_activity,
             set_subscription=notifications.set_subscription,
         )
-
-
-def tenant_of(activity: Activity) -> str | None:
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = data.get("tenant")
-    tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
-    if not tenant_id and activity.conversation is not None:
-        tenant_id = activity.conversation.tenant_id
-    return str(tenant_id).strip() if isinstance(tenant_id, str) and tenant_id.strip() else None
-
-
-def locale_of(turn_context: TurnContext) -> str:
-    return normalize_locale(turn_context.activity.locale)
 
 
 def _intent_name(intent: Any) -> str:

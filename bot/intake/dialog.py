@@ -15,12 +15,13 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogSet, DialogTurnResult
 
+from bot.activity import locale_of, tenant_of
 from bot.intake import flow
 from bot.intake.convert import profile_data
 from bot.intake.prefs import put_areas
 from cards.adaptive import without_links
 from cards.catalog_view import known_services
-from cards.i18n import normalize_locale, t
+from cards.i18n import t
 from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
 from cards.intake_state import FieldError, IntakeState, Step
 from cards.scorecard import build_scorecard_card
@@ -34,18 +35,6 @@ SUBMIT_KEY = "intake.submit"  # turn_state: the submit this turn carries
 INVOKE_KEY = "intake.invoke"  # turn_state: set when answering an Action.Execute invoke
 CARD_KEY = "intake.card"  # turn_state: the card to return from the invoke
 PENDING_KEY = "intake.pending"  # turn_state: messages held back until the state is saved
-
-
-def locale_of(turn_context: TurnContext) -> str:
-    return normalize_locale(getattr(turn_context.activity, "locale", None))
-
-
-def tenant_of(turn_context: TurnContext) -> str | None:
-    activity = turn_context.activity
-    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
-    tenant_id = tenant.get("id") or getattr(activity.conversation, "tenant_id", None)
-    return str(tenant_id) if tenant_id else None
 
 
 def user_of(turn_context: TurnContext) -> str | None:
@@ -151,7 +140,7 @@ class IntakeDialog(Dialog):
         from scoring import ProfileError, load_profile, score_profile
 
         tc = dialog_context.context
-        tenant_id = tenant_of(tc)
+        tenant_id = tenant_of(tc.activity)
         today = self.services.clock().date()
         try:
             profile = load_profile(profile_data(state.draft, today))

@@ -9,6 +9,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import ActivityTypes
 
+from bot.activity import locale_of, tenant_of
 from bot.intake import flow
 from bot.intake.convert import draft_from_profile
 from bot.intake.dialog import (
@@ -19,10 +20,8 @@ from bot.intake.dialog import (
     STATE_KEY,
     SUBMIT_KEY,
     dialog_set,
-    locale_of,
     make_view,
     reply,
-    tenant_of,
 )
 from bot.intake.prefs import get_areas
 from cards.i18n import t
@@ -109,7 +108,7 @@ async def start_intake(turn_context: TurnContext, services: Any, section: str | 
             await reply(turn_context, build_intake_card(state, make_view(turn_context, state)))
             await _save(turn_context, services)
             return
-    tenant_id = tenant_of(turn_context)
+    tenant_id = tenant_of(turn_context.activity)
     saved = await _saved_profile(services, tenant_id)
     today = services.clock().date().isoformat()
     state = IntakeState(session=secrets.token_hex(8), today=today)

@@ -16,6 +16,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.activity import tenant_of as activity_tenant
 from bot.notifications.config import NotifyConfig
 from bot.notifications.models import ConversationRecord
 from bot.notifications.store import NotifyStore
@@ -28,12 +29,9 @@ _REMOVE_ACTIONS = {"remove", "remove-upgrade"}
 
 
 def tenant_of(activity: Activity) -> str | None:
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = (data.get("tenant") or {}).get("id") if isinstance(data.get("tenant"), dict) else None
-    if not tenant and activity.conversation is not None:
-        tenant = activity.conversation.tenant_id
     # Lower-case like the profile store: one tenant, one key, however Teams spells the GUID.
-    return str(tenant).strip().lower() if tenant else None
+    tenant = activity_tenant(activity)
+    return tenant.lower() if tenant else None
 
 
 def conversation_of(activity: Activity) -> str | None:

@@ -1,0 +1,23 @@
+"""What every part reads from an incoming activity, read one way: the tenant and the locale."""
+
+from __future__ import annotations
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+from cards.i18n import normalize_locale
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """The Teams tenant id (channelData.tenant.id, else conversation.tenantId), trimmed; None if absent.
+    Not lower-cased: store keys normalise it (bot.stores.tenant_key), logs show it as sent."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
+    if not tenant_id and activity.conversation is not None:
+        tenant_id = activity.conversation.tenant_id
+    return str(tenant_id).strip() if isinstance(tenant_id, str) and tenant_id.strip() else None
+
+
+def locale_of(turn_context: TurnContext) -> str:
+    return normalize_locale(turn_context.activity.locale)
