@@ -90,7 +90,13 @@ def _with_error(
 
 
 def _value(state: IntakeState, name: str, default: Any) -> Any:
-    return state.values.get(name, default) if state.values else default
+    return state.values.get(name, default)
+
+
+def _chosen(state: IntakeState, name: str, default: list[str]) -> list[str]:
+    """A multi-select's values: what the user sent (strings only, whatever a forged submit holds)."""
+    chosen = _value(state, name, default)
+    return [c for c in chosen if isinstance(c, str)] if isinstance(chosen, list) else []
 
 
 def _text_value(value: Any) -> str:
@@ -258,7 +264,6 @@ def _organisation(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
 
 
 def _areas(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
-    chosen = _value(state, "areas", state.draft.areas)
     choices = [(t(view.locale, f"common.area.{a.value}"), a.value) for a in Area]
     return _with_error(
         view,
@@ -267,7 +272,7 @@ def _areas(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             "areas",
             label=_t(view, "areas.label"),
             choices=choices,
-            value=[c for c in chosen if isinstance(c, str)] if isinstance(chosen, list) else [],
+            value=_chosen(state, "areas", state.draft.areas),
             multi=True,
             style="expanded",
         ),
@@ -350,7 +355,6 @@ def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
         if editing
         else _t(view, "people.add_title")
     )
-    chosen = _value(state, "person_certs", [])
     items: list[dict[str, Any]] = [ac.text(title, weight="Bolder", size="Medium")]
     items += _with_error(
         view,
@@ -370,7 +374,7 @@ def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
             "person_certs",
             label=_t(view, "people.certifications"),
             choices=[(_choice_title(title), slug) for title, slug in certification_choices(None)],
-            value=[c for c in chosen if isinstance(c, str)] if isinstance(chosen, list) else [],
+            value=_chosen(state, "person_certs", []),
             multi=True,
             placeholder=_t(view, "people.certifications_hint"),
         ),
@@ -480,7 +484,6 @@ def _services(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
     known = {s.casefold() for s in view.services}
     saved_listed = [s for s in state.draft.services if s.casefold() in known]
     saved_other = ", ".join(s for s in state.draft.services if s.casefold() not in known)
-    chosen = _value(state, "services", saved_listed)
     body = _with_error(
         view,
         state,
@@ -488,7 +491,7 @@ def _services(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             "services",
             label=_t(view, "services.label"),
             choices=[(s, s) for s in view.services],
-            value=[c for c in chosen if isinstance(c, str)] if isinstance(chosen, list) else [],
+            value=_chosen(state, "services", saved_listed),
             multi=True,
             placeholder=_t(view, "services.hint"),
         ),
@@ -513,6 +516,7 @@ def _services(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
 # --- review ---------------------------------------------------------------------------------------
 
 REVIEW_PEOPLE = 25  # names listed on the review card; the rest are counted (keeps it small)
+REVIEW_SERVICES = 60  # likewise for deployed services
 
 
 def review_facts(draft: Draft, view: IntakeView) -> dict[Step, list[tuple[str, str]]]:
@@ -549,10 +553,12 @@ def review_facts(draft: Draft, view: IntakeView) -> dict[Step, list[tuple[str, s
         ],
         Step.PEOPLE: people_lines or [(_t(view, "people.title"), none)],
         Step.USAGE: usage,
-        Step.SERVICES: [(_t(view, "services.label"), ac.literal(", ".join(draft.services[:60])) or none)]
+        Step.SERVICES: [
+            (_t(view, "services.label"), ac.literal(", ".join(draft.services[:REVIEW_SERVICES])) or none)
+        ]
         + (
-            [("…", _t(view, "review.more_services", count=len(draft.services) - 60))]
-            if len(draft.services) > 60
+            [("…", _t(view, "review.more_services", count=len(draft.services) - REVIEW_SERVICES))]
+            if len(draft.services) > REVIEW_SERVICES
             else []
         ),
     }
