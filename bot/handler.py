@@ -26,6 +26,7 @@ from botbuilder.schema import (
     ActivityTypes,
     Attachment,
     CardAction,
+    ChannelAccount,
     SuggestedActions,
 )
 
@@ -140,9 +141,8 @@ class ScoreBot(TeamsActivityHandler):
         log.warning("refused a %s from tenant %r (%s)", activity.type, tenant_id, key,
                     extra={"tenant_id": tenant_id, "conversation_id": activity.conversation.id})
         text = t(turn_context.turn_state[LOCALE_KEY], key)
-        bot_id = activity.recipient.id if activity.recipient else None
-        installed = activity.type == ActivityTypes.conversation_update and any(
-            member.id == bot_id for member in activity.members_added or [])
+        installed = activity.type == ActivityTypes.conversation_update and _bot_among(
+            activity, activity.members_added)
         if activity.type == ActivityTypes.message or installed:
             await turn_context.send_activity(text)
         elif activity.type == ActivityTypes.invoke:
@@ -226,10 +226,9 @@ class ScoreBot(TeamsActivityHandler):
         # Handled here rather than in TeamsActivityHandler, which looks every added user up over
         # the network (TeamsInfo.get_member) although only the bot's own arrival matters.
         activity = turn_context.activity
-        bot_id = activity.recipient.id if activity.recipient else None
-        if any(member.id == bot_id for member in activity.members_added or []):
+        if _bot_among(activity, activity.members_added):
             await self._welcome(turn_context)
-        elif any(member.id == bot_id for member in activity.members_removed or []):
+        elif _bot_among(activity, activity.members_removed):
             await self._forget_conversation(turn_context)
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
@@ -289,6 +288,12 @@ def answer_activity(answer: Any) -> Activity:
         reply.suggested_actions = SuggestedActions(
             actions=[CardAction(type="imBack", title=s, value=s) for s in suggestions[:5]])
     return reply
+
+
+def _bot_among(activity: Activity, members: list[ChannelAccount] | None) -> bool:
+    """Whether the bot itself (the activity's recipient) is one of these added/removed members."""
+    bot_id = activity.recipient.id if activity.recipient else None
+    return any(member.id == bot_id for member in members or [])
 
 
 def _area(value: Any) -> Area | None:
