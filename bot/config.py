@@ -22,11 +22,6 @@ _APP_TYPES: dict[str, AppType] = {"multitenant": "MultiTenant", "singletenant": 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-def _env(name: str) -> Any:
-    # Accept the documented name and the field name (tests and callers build Settings(field=...)).
-    return Field(validation_alias=AliasChoices(name, name.lower()))
-
-
 class SettingsError(ValueError):
     """Invalid configuration; `str()` is one line per offending variable."""
 
