@@ -41,21 +41,27 @@ def cents(value: float) -> Decimal:
     return Decimal(str(round(float(value), 2)))
 
 
-def _excluded(name: str, rules: RuleSet) -> bool:
-    folded = " ".join(name.split()).casefold()
-    return any(folded == x.casefold() for x in rules.filters.excluded_deployment_services)
+def fold(name: str) -> str:
+    """A service or offer name as compared: spacing and case do not make another service."""
+    return " ".join(name.split()).casefold()
 
 
-def from_usage(usage: Usage, rules: RuleSet) -> Measures:
+def _split_excluded(names: list[str], rules: RuleSet) -> tuple[list[str], list[str]]:
+    """Distinct names (first spelling kept), as (eligible services, excluded VM services)."""
+    excluded_keys = {fold(x) for x in rules.filters.excluded_deployment_services}
     services: list[str] = []
     excluded: list[str] = []
     seen: set[str] = set()
-    for name in usage.deployed_services:
-        key = " ".join(name.split()).casefold()
-        if key in seen:
-            continue
-        seen.add(key)
-        (excluded if _excluded(name, rules) else services).append(name)
+    for name in names:
+        key = fold(name)
+        if key not in seen:
+            seen.add(key)
+            (excluded if key in excluded_keys else services).append(name)
+    return services, excluded
+
+
+def from_usage(usage: Usage, rules: RuleSet) -> Measures:
+    services, excluded = _split_excluded(usage.deployed_services, rules)
     return Measures(
         customers_current=usage.eligible_customers_last_month,
         customers_baseline=usage.eligible_customers_same_month_last_year,
@@ -77,10 +83,8 @@ def from_records(
     scoring_month = month_of(as_of)
     last = scoring_month - settings.last_month_offset
     last_year = scoring_month - settings.last_year_offset
-    excluded_offers = {o.casefold() for o in rules.filters.excluded_offers}
-    offer_ok = np.array(
-        [" ".join(o.split()).casefold() not in excluded_offers for o in records.offers] or [False]
-    )
+    excluded_offers = {fold(o) for o in rules.filters.excluded_offers}
+    offer_ok = np.array([fold(o) not in excluded_offers for o in records.offers] or [False])
     assoc_ok = np.array([a in rules.filters.eligible_associations for a in records.associations] or [False])
     cloud_ok = np.array(
         [not settings.exclude_sovereign_clouds or c in PUBLIC_CLOUDS for c in records.clouds] or [True]
@@ -113,18 +117,21 @@ def from_records(
         sel = eligible & (month >= start) & (month <= end)
         return cents(usd[sel].sum())
 
+    # A service is counted once (§2.8), however its records spell it: codes of the same folded name
+    # are merged, and the first spelling names it.
+    keys: dict[str, int] = {}
+    names: list[str] = []
+    for name in records.services:
+        if keys.setdefault(fold(name), len(keys)) == len(names):
+            names.append(name)
+    service = np.array([keys[fold(n)] for n in records.services], dtype=np.int64)[records.service]
     ttm = eligible & (month >= last - 11) & (month <= last)
-    per_service = np.bincount(records.service[ttm], weights=usd[ttm], minlength=len(records.services))
+    per_service = np.bincount(service[ttm], weights=usd[ttm], minlength=len(names))
     if settings.deployment_net_of_credits:  # E-9: the service's net ACR over the TTM must be > 0
         used = np.round(per_service, 2) > 0
     else:
-        positive = ttm & (usd > 0)
-        used = np.bincount(records.service[positive], minlength=len(records.services)) > 0
-    services: list[str] = []
-    excluded: list[str] = []
-    for code in np.flatnonzero(used).tolist():
-        name = records.services[code]
-        (excluded if _excluded(name, rules) else services).append(name)
+        used = np.bincount(service[ttm & (usd > 0)], minlength=len(names)) > 0
+    services, excluded = _split_excluded([names[k] for k in np.flatnonzero(used).tolist()], rules)
     return Measures(
         customers_current=eligible_customers(last),
         customers_baseline=eligible_customers(last_year),

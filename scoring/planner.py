@@ -18,7 +18,7 @@ from typing import Any
 
 from scoring.catalog import Catalog, default_catalog
 from scoring.catalog.models import Certification, MetricRules
-from scoring.derive import Measures, from_records, from_usage, month_of
+from scoring.derive import Measures, fold, from_records, from_usage, month_of
 from scoring.engine.context import Context, people_index
 from scoring.engine.metrics import Scored, SkillingState, StepState
 from scoring.engine.points import (
@@ -293,11 +293,11 @@ def apply_plan(
     usage = profile.usage
     if profile.acr_records is not None:
         measures = from_records(profile.acr_records, profile.as_of, rule_set, track, settings)
-        known_services = {s.casefold() for s in profile.acr_records.services}
+        known_services = {fold(s) for s in profile.acr_records.services}
     else:
         assert usage is not None
         measures = from_usage(usage, rule_set)
-        known_services = {" ".join(s.split()).casefold() for s in usage.deployed_services}
+        known_services = {fold(s) for s in usage.deployed_services}
     serial = 0
 
     def new_id(prefix: str) -> str:
@@ -353,7 +353,7 @@ def apply_plan(
                 new_rows.append(_row(new_id("plan-growth"), last, _any_service(measures), float(increase)))
         elif step.action == PlanAction.DEPLOY_SERVICES:
             names = _new_services(known_services, step.count)
-            known_services.update(n.casefold() for n in names)
+            known_services.update(fold(n) for n in names)
             if usage is not None:
                 usage = usage.model_copy(update={"deployed_services": [*usage.deployed_services, *names]})
             else:
@@ -382,12 +382,12 @@ def _any_service(measures: Measures) -> str:
 
 
 def _new_services(known: set[str], count: int) -> list[str]:
-    names = [s for s in SUGGESTED_SERVICES if s.casefold() not in known][:count]
+    names = [s for s in SUGGESTED_SERVICES if fold(s) not in known][:count]
     n = 0
     while len(names) < count:
         n += 1
         name = f"Azure service {n}"
-        if name.casefold() not in known:
+        if fold(name) not in known:
             names.append(name)
     return names
 

@@ -97,6 +97,22 @@ def test_deployments_exclude_vms_and_net_credits():
     assert gross.reasons[0].services == ["Azure Functions", "Storage"]
 
 
+def test_a_service_spelled_two_ways_is_counted_once():
+    rows = [
+        row("a", "2026-05", 10, "Storage"),
+        row("b", "2026-06", 10, "storage "),
+        row("a", "2026-05", 10, "Azure  SQL Database"),
+        row("b", "2026-06", 10, "azure sql database"),
+        row("a", "2026-05", 10, "virtual  machines"),
+    ]
+    for chosen in (None, Settings(deployment_net_of_credits=False)):
+        dep = metric_result(card(rows, chosen), DA, "deployments")
+        assert (dep.points, dep.reasons[0].services) == (4, ["Azure  SQL Database", "Storage"])
+        assert dep.reasons[0].excluded == ["virtual  machines"]
+    credited = [row("a", "2026-05", 10, "Storage"), row("a", "2026-06", -10, "STORAGE")]
+    assert metric_result(card(credited), DA, "deployments").points == 0  # E-9 nets the spellings
+
+
 def test_ineligible_offers_associations_and_sovereign_clouds_are_filtered():
     rows = [
         row("a", "2026-09", 2000, offer="Support"),
