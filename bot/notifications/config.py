@@ -7,10 +7,13 @@ before (or without) the service settings: `NotifyConfig.from_services(services)`
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 class NotifyConfig(BaseModel):
@@ -44,24 +47,13 @@ class NotifyConfig(BaseModel):
         return ZoneInfo(self.timezone)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> NotifyConfig:
-        """Pick the NOTIFY_* values (and the bot app id) from the service settings, if set."""
-        values: dict[str, Any] = {}
-        for field, names in {
-            "day": ("notify_day", "NOTIFY_DAY"),
-            "time": ("notify_time", "NOTIFY_TIME"),
-            "timezone": ("notify_timezone", "NOTIFY_TIMEZONE"),
-            "rate_per_second": ("notify_rate_per_second", "NOTIFY_RATE_PER_SECOND"),
-            "max_tries": ("notify_max_tries", "NOTIFY_MAX_TRIES"),
-            "lease_seconds": ("notify_lease_seconds", "NOTIFY_LEASE_SECONDS"),
-            "app_id": ("microsoft_app_id", "MicrosoftAppId", "app_id"),
-        }.items():
-            for name in names:
-                value = getattr(settings, name, None) if settings is not None else None
-                if value is not None:
-                    values[field] = str(value) if field == "timezone" else value
-                    break
-        return cls(**values)
+    def from_settings(cls, settings: Settings | None) -> NotifyConfig:
+        """The NOTIFY_* values and the bot app id of the service settings; the defaults without them."""
+        if settings is None:
+            return cls()
+        return cls(day=settings.notify_day, time=settings.notify_time, timezone=settings.notify_timezone,
+                   rate_per_second=settings.notify_rate_per_second, max_tries=settings.notify_max_tries,
+                   app_id=settings.app_id)
 
     @classmethod
     def from_services(cls, services: Any) -> NotifyConfig:

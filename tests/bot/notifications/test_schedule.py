@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from notify_helpers import FakeTime
 
+from bot.config import load_settings
 from bot.notifications.config import NotifyConfig
 from bot.notifications.models import RunRecord
 from bot.notifications.schedule import (
@@ -81,6 +82,16 @@ def test_bad_months_are_refused_with_the_expected_form(bad):
 def test_unknown_time_zone_is_refused():
     with pytest.raises(ValueError, match="unknown time zone"):
         NotifyConfig(timezone="Mars/Olympus")
+
+
+def test_the_service_settings_set_the_notification_day_time_zone_rate_and_tries():
+    settings = load_settings(NOTIFY_DAY="3", NOTIFY_TIME="07:30", NOTIFY_TIMEZONE="Europe/Paris",
+                             NOTIFY_RATE_PER_SECOND="12.5", NOTIFY_MAX_TRIES="7")
+    config = NotifyConfig.from_settings(settings)
+    assert (config.day, config.time, config.timezone) == (3, dt.time(7, 30), "Europe/Paris")
+    assert (config.rate_per_second, config.max_tries) == (12.5, 7)
+    assert config.lease_seconds == NotifyConfig().lease_seconds  # no setting for it: the default
+    assert NotifyConfig.from_settings(None) == NotifyConfig()
 
 
 class _Recorder:
