@@ -14,22 +14,9 @@ from bot.intake import validate
 from cards.intake_state import PEOPLE_PER_PAGE, SECTIONS, FieldError, IntakeState, Step
 
 Kind = Literal["show", "cancelled", "confirm", "stale"]
-NAVS = frozenset(
-    {
-        "next",
-        "back",
-        "cancel",
-        "confirm",
-        "refresh",
-        "goto",
-        "save_person",
-        "edit_person",
-        "remove_person",
-        "new_person",
-        "bulk",
-        "page",
-    }
-)
+# The navigations of the people step's own buttons (person form, bulk import, paging).
+PEOPLE_NAVS = frozenset({"save_person", "edit_person", "remove_person", "new_person", "bulk", "page"})
+NAVS = frozenset({"next", "back", "cancel", "confirm", "refresh", "goto"}) | PEOPLE_NAVS
 
 
 @dataclass
@@ -94,14 +81,7 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
         if missing is not None:
             return _notice(_go(state, missing), "notice.incomplete")
         return Outcome(state, "confirm")
-    if state.step == Step.PEOPLE and nav in {
-        "save_person",
-        "edit_person",
-        "remove_person",
-        "new_person",
-        "bulk",
-        "page",
-    }:
+    if state.step == Step.PEOPLE and nav in PEOPLE_NAVS:
         return _people_action(state, nav, meta, data)
     if nav != "next" or state.step == Step.REVIEW:
         return _notice(state, "notice.unknown_action")
