@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from cards.explain import exams_beyond_name
+
 # Azure "Service Level 2" workloads offered on the deployed-services step (product names, not
 # translated). Users can type others; the engine decides eligibility (VM services are excluded).
 AZURE_SERVICES: tuple[str, ...] = (
@@ -82,7 +84,7 @@ def certification_choices(version: str | None = None) -> tuple[tuple[str, str], 
     items: list[Any] = list(certifications(version))
     out = []
     for cert in items:
-        exams = [e for e in (getattr(cert, "exams", None) or []) if e]
+        exams = exams_beyond_name(cert.name, getattr(cert, "exams", None) or [])
         title = f"{cert.name} ({', '.join(exams)})" if exams else cert.name
         out.append((title, cert.slug))
     return tuple(sorted(out, key=lambda pair: pair[0].casefold()))

@@ -115,10 +115,16 @@ def certification_exams(slug: str) -> list[str]:
     return [str(exam) for exam in (getattr(cert, "exams", None) or [])] if cert is not None else []
 
 
+def exams_beyond_name(name: str, exams: Iterable[str]) -> list[str]:
+    """The exam codes a label adds after the name: not those the name already shows (retired exams
+    are named "Architecting Microsoft Azure Solutions (70-534)", or after the code itself)."""
+    return [exam for exam in exams if exam and exam.casefold() not in name.casefold()]
+
+
 def certification_label(locale: str, slug: str) -> str:
     """ "Azure Solutions Architect Expert (AZ-305)"; the exam part is left out when none is known."""
     name = certification_name(slug)
-    exams = [exam for exam in certification_exams(slug) if exam.lower() != name.lower()]
+    exams = exams_beyond_name(name, certification_exams(slug))
     if not exams:
         return name
     return t(locale, "reasons.fmt_certification", name=name, exams=join(locale, exams, "and"))

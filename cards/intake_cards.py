@@ -7,7 +7,6 @@ fallback for clients without Universal Actions; both arrive at the same server c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -283,16 +282,6 @@ def _areas(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
 # --- people ---------------------------------------------------------------------------------------
 
 
-_REPEATED_CODE = re.compile(r"^(?P<name>.*\((?P<code>[^()]+)\))\s*\((?P=code)\)$")
-
-
-def _choice_title(title: str) -> str:
-    """Retired exams are named after their code ("Architecting ... (70-534)"); the choice title
-    adds the code again. Show it once."""
-    match = _REPEATED_CODE.match(title)
-    return match.group("name") if match else title
-
-
 def person_line(person_certs: list[str]) -> str:
     return ", ".join(certification_short(slug) for slug in person_certs)
 
@@ -373,7 +362,7 @@ def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
         ac.choice_set(
             "person_certs",
             label=_t(view, "people.certifications"),
-            choices=[(_choice_title(title), slug) for title, slug in certification_choices(None)],
+            choices=list(certification_choices(None)),
             value=_chosen(state, "person_certs", []),
             multi=True,
             placeholder=_t(view, "people.certifications_hint"),

@@ -215,3 +215,13 @@ def test_long_lists_are_cut_with_the_count_of_the_rest() -> None:
     text = explain.person_names("en", ids, {pid: f"Name{pid}" for pid in ids})
     assert text.endswith("and 28 more") and "Namep11" in text and "Namep12" not in text
     assert explain.person_names("fr", ids[:12], None).endswith("p10 et p11")
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_a_retired_exam_named_after_its_code_shows_the_code_once(locale: str) -> None:
+    # "Architecting Microsoft Azure Solutions (70-534)" already carries its exam code.
+    label = explain.certification_label(locale, "70-534")
+    assert label == "Architecting Microsoft Azure Solutions (70-534)"
+    reason = Reason(code=ReasonCode.NOT_ENOUGH_PEOPLE_PASSED, required=1, have=0, certifications=["70-534"])
+    assert explain.reason_text(locale, reason, NAMES).count("70-534") == 1
+    assert explain.certification_label(locale, "azure-solutions-architect").count("AZ-305") == 1
