@@ -92,9 +92,13 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
 async def notify(settings: Settings, month: str | None) -> int:
     from bot.notifications import MonthNotDueError, run_notify
     from bot.services import build_services
+    from bot.stores import check_month
 
-    if month is not None and not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", month):
-        return _fail(f"--month {month!r} is not a month; use YYYY-MM, e.g. 2026-10")
+    if month is not None:
+        try:
+            check_month(month)  # the month format of the score history keys
+        except ValueError:
+            return _fail(f"--month {month!r} is not a month; use YYYY-MM, e.g. 2026-10")
     _configure_logging(settings)
     services = build_services(settings)
     try:
