@@ -12,6 +12,7 @@ import datetime as dt
 import random
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -43,6 +44,15 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@dataclass
+class _Parsed:
+    """One stored version (eTag) of a profile, parsed, and its scorecard once asked for."""
+
+    etag: str
+    profile: Profile
+    scorecard: Scorecard | None = None
+
+
 class ProfileStore:
     """The partner profile of each Teams tenant.
 
@@ -56,14 +66,13 @@ class ProfileStore:
     def __init__(self, storage: Storage, clock: Callable[[], dt.datetime] = _now) -> None:
         self._storage = storage
         self._clock = clock
-        self._parsed: dict[str, tuple[str, Profile]] = {}
-        self._scored: dict[str, tuple[str, Scorecard]] = {}
+        self._memo: dict[str, _Parsed] = {}  # oldest first
 
     @staticmethod
     def key(tenant_id: str) -> str:
         return f"profiles/{tenant_key(tenant_id)}"
 
-    async def _load(self, tenant_id: str) -> tuple[str, Profile] | None:
+    async def _load(self, tenant_id: str) -> _Parsed | None:
         from scoring import load_profile  # scoring is pure; imported late to keep start-up light
 
         key = self.key(tenant_id)
@@ -71,34 +80,31 @@ class ProfileStore:
         if not item or "profile" not in item:
             return None
         etag = str(item.get("e_tag") or "")
-        memo = self._parsed.get(key)
-        if memo is not None and etag and memo[0] == etag:
+        memo = self._memo.get(key)
+        if memo is not None and etag and memo.etag == etag:
             return memo
-        loaded = (etag, load_profile(item["profile"]))
+        parsed = _Parsed(etag, load_profile(item["profile"]))
         if etag:
-            _remember(self._parsed, key, loaded, self._MEMO)
-        return loaded
+            self._memo.pop(key, None)
+            if len(self._memo) >= self._MEMO:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[key] = parsed
+        return parsed
 
     async def get(self, tenant_id: str) -> Profile | None:
-        loaded = await self._load(tenant_id)
-        return loaded[1] if loaded else None
+        parsed = await self._load(tenant_id)
+        return parsed.profile if parsed else None
 
     async def get_scored(self, tenant_id: str) -> tuple[Profile, Scorecard] | None:
         """The profile and its scorecard (scored as of the profile's own date)."""
         from scoring import score_profile
 
-        loaded = await self._load(tenant_id)
-        if loaded is None:
+        parsed = await self._load(tenant_id)
+        if parsed is None:
             return None
-        etag, profile = loaded
-        key = self.key(tenant_id)
-        memo = self._scored.get(key)
-        if memo is not None and etag and memo[0] == etag:
-            return profile, memo[1]
-        scorecard = score_profile(profile)
-        if etag:
-            _remember(self._scored, key, (etag, scorecard), self._MEMO)
-        return profile, scorecard
+        if parsed.scorecard is None:
+            parsed.scorecard = score_profile(parsed.profile)
+        return parsed.profile, parsed.scorecard
 
     async def put(self, tenant_id: str, profile: Profile) -> None:
         """Store (replace) the tenant's profile. Last writer wins: a profile is saved whole."""
@@ -109,13 +115,6 @@ class ProfileStore:
 
     async def delete(self, tenant_id: str) -> None:
         await self._storage.delete([self.key(tenant_id)])
-
-
-def _remember(memo: dict[str, Any], key: str, value: Any, limit: int) -> None:
-    memo.pop(key, None)
-    if len(memo) >= limit:
-        memo.pop(next(iter(memo)))
-    memo[key] = value
 
 
 class HistoryStore:
