@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from cards.explain import exams_beyond_name
+from cards.explain import certification_exams, certification_name, exams_beyond_name
 
 # Azure "Service Level 2" workloads offered on the deployed-services step (product names, not
 # translated). Users can type others; the engine decides eligibility (VM services are excluded).
@@ -92,10 +92,5 @@ def certification_choices(version: str | None = None) -> tuple[tuple[str, str], 
 
 def certification_short(slug: str) -> str:
     """Exam codes when the certification has them (compact for people lists), else the name."""
-    from scoring.catalog import resolve_certification
-
-    cert = resolve_certification(slug)
-    if cert is None:
-        return slug
-    exams = [e for e in (getattr(cert, "exams", None) or []) if e]
-    return "+".join(exams) if exams else cert.name
+    exams = [exam for exam in certification_exams(slug) if exam]
+    return "+".join(exams) if exams else certification_name(slug)
