@@ -79,6 +79,13 @@ def _as_dict(item: Any) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in vars(item).items()}
 
 
+def _stored(item: Any) -> dict[str, Any]:
+    """A private copy of a stored item, without the storage's `e_tag`."""
+    data = _as_dict(item)
+    data.pop("e_tag", None)
+    return data
+
+
 def _is_conflict(error: Exception) -> bool:
     # Storages signal a stale eTag differently (MemoryStorage: KeyError "Etag conflict"; Cosmos and
     # Blob: precondition failed / 412). Anything else is a real storage error and propagates.
@@ -97,10 +104,8 @@ async def compare_and_swap(storage: Storage, key: str, mutate: Mutator) -> dict[
     """
     for attempt in range(_CAS_ATTEMPTS):
         found = (await storage.read([key])).get(key)
-        current = _as_dict(found) if found is not None else None
+        current = _stored(found) if found is not None else None
         etag = _etag(found) if found is not None else None
-        if current is not None:
-            current.pop("e_tag", None)
         new = mutate(copy.deepcopy(current) if current is not None else None)
         if new is None:
             return current
@@ -189,11 +194,7 @@ class NotifyStore:
     async def get(self, tenant_id: str, conversation_id: str) -> ConversationRecord | None:
         key = ref_key(tenant_id, conversation_id)
         found = (await self.storage.read([key])).get(key)
-        if found is None:
-            return None
-        data = _as_dict(found)
-        data.pop("e_tag", None)
-        return ConversationRecord.model_validate(data)
+        return ConversationRecord.model_validate(_stored(found)) if found is not None else None
 
     async def update(
         self,
@@ -223,21 +224,13 @@ class NotifyStore:
         """Read many records at once (one storage round trip)."""
         storage_keys = {ref_key(t, c): (t, c) for t, c in keys}
         found = await self.storage.read(list(storage_keys)) if storage_keys else {}
-        records = {}
-        for key, item in found.items():
-            data = _as_dict(item)
-            data.pop("e_tag", None)
-            records[storage_keys[key]] = ConversationRecord.model_validate(data)
-        return records
+        return {storage_keys[key]: ConversationRecord.model_validate(_stored(item))
+                for key, item in found.items()}
 
     # --- run records ------------------------------------------------------------------------------
     async def run(self, month: str) -> RunRecord | None:
         found = (await self.storage.read([run_key(month)])).get(run_key(month))
-        if found is None:
-            return None
-        data = _as_dict(found)
-        data.pop("e_tag", None)
-        return RunRecord.model_validate(data)
+        return RunRecord.model_validate(_stored(found)) if found is not None else None
 
     async def put_run(self, record: RunRecord) -> None:
         def mutate(doc: dict[str, Any] | None) -> dict[str, Any] | None:
