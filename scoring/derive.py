@@ -124,7 +124,9 @@ def from_records(
     for name in records.services:
         if keys.setdefault(fold(name), len(keys)) == len(names):
             names.append(name)
-    service = np.array([keys[fold(n)] for n in records.services], dtype=np.int64)[records.service]
+    service = records.service
+    if len(names) < len(records.services):  # only then are codes merged (a gather over every row)
+        service = np.array([keys[fold(n)] for n in records.services], dtype=np.int64)[service]
     ttm = eligible & (month >= last - 11) & (month <= last)
     per_service = np.bincount(service[ttm], weights=usd[ttm], minlength=len(names))
     if settings.deployment_net_of_credits:  # E-9: the service's net ACR over the TTM must be > 0
