@@ -6,6 +6,11 @@ import json
 from typing import Any
 
 
+async def post(client: Any, body: Any) -> Any:
+    """POST an activity to the service under test."""
+    return await client.post("/api/messages", json=body)
+
+
 def cards(sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         attachment["content"]

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from botcore_helpers import activity
-
-
-async def post(client: Any, body: Any) -> Any:
-    return await client.post("/api/messages", json=body)
+from qa_helpers import post
 
 
 async def test_json_nested_deeper_than_the_parser_recurses_gets_400_not_500(client, connector) -> None:

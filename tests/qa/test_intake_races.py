@@ -7,14 +7,10 @@ import re
 from typing import Any
 
 from botcore_helpers import PROFILE, TENANT, MockConnector, activity
-from qa_helpers import cards, intake_meta, text_of
+from qa_helpers import cards, intake_meta, post, text_of
 
 from cards.i18n import t
 from scoring import load_profile
-
-
-async def post(client: Any, body: Any) -> Any:
-    return await client.post("/api/messages", json=body)
 
 
 async def test_a_turn_that_loses_a_race_mid_intake_is_told_so_and_shows_no_change_it_did_not_keep(

@@ -5,18 +5,14 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Any
 
 from botcore_helpers import PROFILE, TENANT, MockConnector, activity
+from qa_helpers import post
 
 from scoring import load_profile
 
 # What Teams renders as a link in a message or a card: [text](url) with nothing between "]" and "(".
 MARKDOWN_LINK = re.compile(r"\[[^\]\"]*\]\(")
-
-
-async def post(client: Any, body: Any) -> Any:
-    return await client.post("/api/messages", json=body)
 
 
 async def test_a_profile_with_link_names_is_quoted_as_text_in_answers_and_cards(

@@ -6,13 +6,9 @@ import json
 from typing import Any
 
 from botcore_helpers import MockConnector, activity
-from qa_helpers import cards, text_of
+from qa_helpers import cards, post, text_of
 
 from cards.i18n import t
-
-
-async def post(client: Any, body: Any) -> Any:
-    return await client.post("/api/messages", json=body)
 
 
 def mention(name: str, bot_id: str = "28:bot") -> dict[str, Any]:

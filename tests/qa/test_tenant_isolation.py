@@ -6,14 +6,10 @@ import json
 from typing import Any
 
 from botcore_helpers import OTHER_TENANT, PROFILE, TENANT, MockConnector, activity
-from qa_helpers import cards, intake_meta, text_of
+from qa_helpers import cards, intake_meta, post, text_of
 
 from cards.i18n import t
 from scoring import load_profile
-
-
-async def post(client: Any, body: Any) -> Any:
-    return await client.post("/api/messages", json=body)
 
 
 async def test_another_tenant_reusing_a_conversation_id_never_sees_its_intake_draft(

@@ -7,14 +7,10 @@ import copy
 from typing import Any
 
 from botcore_helpers import PROFILE, TENANT, MockConnector, activity
-from qa_helpers import cards, intake_meta
+from qa_helpers import cards, intake_meta, post
 
 from bot.stores import ProfileStore
 from cards.i18n import t
-
-
-async def post(client: Any, body: Any) -> Any:
-    return await client.post("/api/messages", json=body)
 
 
 async def store_unloadable_profile(services: Any) -> dict[str, Any]:
