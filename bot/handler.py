@@ -45,7 +45,6 @@ LOCALE_KEY = "bot.locale"
 UNREADABLE_KEY = "bot.profile_unreadable"  # turn_state: the saved profile did not load (user told)
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 _INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
-_INVOKE_CARD = "application/vnd.microsoft.card.adaptive"
 
 
 @dataclass
@@ -212,14 +211,13 @@ class ScoreBot(TeamsActivityHandler):
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         card = await self.parts.on_card_action(turn_context, self.services, verb, data)
         if card is not None:
-            return _invoke({"statusCode": 200, "type": _INVOKE_CARD, "value": card})
+            return _invoke({"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": card})
         # Not an intake verb: a questions button ("why", "plan", "score", "help") sent as Execute.
         context = await self._answer_context(turn_context)
         area = data.get("area") if isinstance(data.get("area"), str) else None
         answer = self.parts.answer_action(verb or str(data.get("action", "")), _area(area), context)
         await self._deliver(turn_context, answer)
-        shown = literal(answer.text) if isinstance(answer.text, str) else answer.text
-        return _invoke({"statusCode": 200, "type": _INVOKE_MESSAGE, "value": shown})
+        return _invoke({"statusCode": 200, "type": _INVOKE_MESSAGE, "value": _shown_text(answer)})
 
     # --- install / uninstall ------------------------------------------------------------------------
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
@@ -280,7 +278,7 @@ def without_bot_mention(activity: Activity) -> str | None:
 def answer_activity(answer: Any) -> Activity:
     # Answers quote names from the profile; Teams renders markdown in messages and cards, so a
     # person named "[Sign in](https://evil.example)" must not become a link in the bot's voice.
-    reply = MessageFactory.text(literal(answer.text) if isinstance(answer.text, str) else answer.text)
+    reply = MessageFactory.text(_shown_text(answer))
     if getattr(answer, "card", None):
         reply.attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=without_links(answer.card))]
     suggestions = [s for s in getattr(answer, "suggestions", None) or [] if isinstance(s, str) and s]
@@ -288,6 +286,11 @@ def answer_activity(answer: Any) -> Activity:
         reply.suggested_actions = SuggestedActions(
             actions=[CardAction(type="imBack", title=s, value=s) for s in suggestions[:5]])
     return reply
+
+
+def _shown_text(answer: Any) -> Any:
+    """The answer's text as sent: names quoted as literal text, never markdown (see answer_activity)."""
+    return literal(answer.text) if isinstance(answer.text, str) else answer.text
 
 
 def _bot_among(activity: Activity, members: list[ChannelAccount] | None) -> bool:
