@@ -30,7 +30,7 @@ import copy
 import json
 import os
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -113,6 +113,14 @@ def _decode(document: dict[str, Any]) -> Any:
 
 
 _Index = dict[str, tuple[int, dict[str, Any]]]  # key -> (doc id, document)
+# (current index of a shard, its items) -> (documents to insert or replace, keys to remove)
+_Edit = Callable[[_Index, Sequence[Any]], tuple[list[dict[str, Any]], Sequence[str]]]
+
+
+def _absent_documents(current: _Index,
+                      documents: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Migration: insert the documents whose key the shard does not hold yet."""
+    return [doc for doc in documents if doc["key"] not in current], []
 
 
 class _Shard:
@@ -264,15 +272,21 @@ class TinyDBStorage(Storage):
         return etags
 
     def _commit_delete(self, by_file: dict[str, list[str]]) -> None:
+        self._rewrite(by_file, lambda _current, keys: ([], keys))
+
+    def _rewrite(self, by_file: Mapping[str, Sequence[Any]], edit: _Edit) -> None:
+        """Under the locks of these shard files, apply `edit` to each; files with nothing to change
+        are left alone, the others are committed together."""
         with contextlib.ExitStack() as stack:
             changes: list[tuple[JSONFile, Data]] = []
             self._lock_all(stack, by_file)
             for name in sorted(by_file):
                 shard = self._shard(name)
                 current = shard.lookup(verified=True)
-                if any(key in current for key in by_file[name]):
-                    changes.append((shard.file, _with_documents(shard.file.snapshot(), current, [],
-                                                                by_file[name])))
+                documents, removed = edit(current, by_file[name])
+                if documents or any(key in current for key in removed):
+                    changes.append((shard.file, _with_documents(shard.file.snapshot(), current, documents,
+                                                                removed)))
             if changes:
                 commit(changes)
 
@@ -293,18 +307,7 @@ class TinyDBStorage(Storage):
             by_file: dict[str, list[dict[str, Any]]] = {}
             for document in documents:
                 by_file.setdefault(layout.file_name_of(document["key"]), []).append(document)
-            with contextlib.ExitStack() as stack:
-                changes: list[tuple[JSONFile, Data]] = []
-                self._lock_all(stack, by_file)
-                for name in sorted(by_file):
-                    shard = self._shard(name)
-                    current = shard.lookup(verified=True)
-                    missing = [doc for doc in by_file[name] if doc["key"] not in current]
-                    if missing:
-                        changes.append((shard.file, _with_documents(shard.file.snapshot(), current,
-                                                                    missing)))
-                if changes:
-                    commit(changes)
+            self._rewrite(by_file, _absent_documents)
             retire(legacy.path, layout.migrated_name(space))
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(legacy_lock)  # waiters re-check that the file is gone
