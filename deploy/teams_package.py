@@ -127,26 +127,37 @@ def render_manifest(settings: PackageSettings) -> dict[str, Any]:
 
 
 SCHEMA_DIR = APP_DIR / "schema"
+MANIFEST_SCHEMA = "MicrosoftTeams.v1.30.schema.json"
+LOCALIZATION_SCHEMA = "MicrosoftTeams.Localization.v1.30.schema.json"
+
+
+def document_errors(document: Any, schema_file: str) -> list[str]:
+    """"path: message" per problem of `document` against one of the vendored official schemas, formats
+    included. Needs the jsonschema package (a test dependency, not a runtime one)."""
+    import jsonschema
+
+    schema = json.loads((SCHEMA_DIR / schema_file).read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return [
+        f"{'/'.join(str(part) for part in error.path) or '(root)'}: {error.message}"
+        for error in validator.iter_errors(document)
+    ]
 
 
 def schema_errors(manifest: dict[str, Any]) -> list[str] | None:
-    """Problems against the vendored official schemas (manifest and localization files); None when the
-    jsonschema package is not installed (it is a test dependency, not a runtime one)."""
+    """Problems of the manifest and the localization files against the vendored official schemas; None
+    when the jsonschema package is not installed."""
     try:
-        import jsonschema
+        import jsonschema  # noqa: F401
     except ImportError:
         return None
-    problems = []
-    checks = [("manifest.json", manifest, "MicrosoftTeams.v1.30.schema.json")]
-    checks += [(name, json.loads(data), "MicrosoftTeams.Localization.v1.30.schema.json")
-               for name, data in localization_files().items()]
-    for name, document, schema_file in checks:
-        schema = json.loads((SCHEMA_DIR / schema_file).read_text(encoding="utf-8"))
-        validator = jsonschema.Draft4Validator(schema)
-        for error in validator.iter_errors(document):
-            where = "/".join(str(part) for part in error.path) or "(root)"
-            problems.append(f"{name}: {where}: {error.message}")
-    return problems
+    checks = [("manifest.json", manifest, MANIFEST_SCHEMA)]
+    checks += [(name, json.loads(data), LOCALIZATION_SCHEMA) for name, data in localization_files().items()]
+    return [
+        f"{name}: {problem}"
+        for name, document, schema in checks
+        for problem in document_errors(document, schema)
+    ]
 
 
 def localization_files() -> dict[str, bytes]:

@@ -9,24 +9,22 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from deploy import icons
-from deploy.teams_package import APP_DIR, PackageSettings, build_package, main, render_manifest
+from deploy.teams_package import (
+    APP_DIR,
+    LOCALIZATION_SCHEMA,
+    MANIFEST_SCHEMA,
+    PackageSettings,
+    build_package,
+    document_errors,
+    main,
+    render_manifest,
+)
 
-SCHEMA_DIR = APP_DIR / "schema"
 BOT_ID = "0b9e6a3c-7d41-4f2a-9c55-3e8d1f6a2b70"
 LOCALES = ("fr.json", "de.json", "ko.json", "zh-TW.json")
-
-
-def _validator(name: str) -> jsonschema.Draft4Validator:
-    schema = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
-    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
-
-
-def _errors(validator: jsonschema.Draft4Validator, document: object) -> list[str]:
-    return [f"{'/'.join(map(str, error.path))}: {error.message}" for error in validator.iter_errors(document)]
 
 
 def _png(data: bytes) -> tuple[int, int, list[tuple[int, int, int, int]]]:
@@ -57,7 +55,7 @@ def settings() -> PackageSettings:
 
 def test_manifest_is_valid_against_the_official_teams_schema(settings: PackageSettings) -> None:
     manifest = render_manifest(settings)
-    assert _errors(_validator("MicrosoftTeams.v1.30.schema.json"), manifest) == []
+    assert document_errors(manifest, MANIFEST_SCHEMA) == []
     assert manifest["manifestVersion"] == "1.30"
     assert manifest["$schema"].endswith("/v1.30/MicrosoftTeams.schema.json")
 
@@ -66,7 +64,7 @@ def test_schema_check_is_not_vacuous(settings: PackageSettings) -> None:
     manifest = render_manifest(settings)
     manifest["bots"][0]["scopes"].append("meeting")
     manifest["description"]["short"] = "x" * 81
-    errors = _errors(_validator("MicrosoftTeams.v1.30.schema.json"), manifest)
+    errors = document_errors(manifest, MANIFEST_SCHEMA)
     assert any(error.startswith("bots/0/scopes") for error in errors)
     assert any(error.startswith("description/short") for error in errors)
 
@@ -123,13 +121,12 @@ def test_cli_without_bot_id_exits_2_and_names_the_missing_setting(
 
 
 def test_localization_files_are_valid_and_cover_the_other_seed_languages() -> None:
-    validator = _validator("MicrosoftTeams.Localization.v1.30.schema.json")
     manifest = json.loads((APP_DIR / "manifest.template.json").read_text(encoding="utf-8"))
     declared = {entry["file"] for entry in manifest["localizationInfo"]["additionalLanguages"]}
     assert declared == set(LOCALES)
     for name in LOCALES:
         document = json.loads((APP_DIR / "localization" / name).read_text(encoding="utf-8"))
-        assert _errors(validator, document) == [], name
+        assert document_errors(document, LOCALIZATION_SCHEMA) == [], name
         assert document["name.full"] != manifest["name"]["full"], f"{name} is not translated"
 
 
