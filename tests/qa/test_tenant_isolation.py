@@ -68,3 +68,24 @@ async def test_the_owning_tenant_id_in_another_letter_case_is_the_same_tenant(cl
     await post(client, activity(connector.url, "help", tenant=TENANT.upper(), conversation="conv-c"))
     assert connector.texts() != [t("en", "service.conversation_of_another_tenant")]
     assert len(connector.texts()) == 1
+
+
+async def test_another_tenant_removing_the_bot_from_a_conversation_id_leaves_the_owners_draft(
+    client, connector: MockConnector, services
+) -> None:
+    await services.profiles.put(TENANT, load_profile(PROFILE))
+    await post(client, activity(connector.url, "update my data", conversation="conv-a"))
+    session = intake_meta(cards(connector.activities)[-1])["session"]
+    stored = await services.storage.read(["msteams/conversations/conv-a"])
+    assert stored, "the intake draft is kept in conversation state"
+
+    for removal in (
+        activity(connector.url, None, tenant=OTHER_TENANT, conversation="conv-a", type="installationUpdate",
+                 action="remove"),
+        activity(connector.url, None, tenant=OTHER_TENANT, conversation="conv-a", type="conversationUpdate",
+                 membersRemoved=[{"id": "28:bot", "name": "Partner Score"}]),
+    ):
+        assert (await post(client, removal)).status in (200, 201)
+    assert await services.storage.read(["msteams/conversations/conv-a"]) != {}
+    card = await _a_card(client, connector)  # tenant A resumes its own intake, not a fresh one
+    assert intake_meta(card)["session"] == session and "Contoso Ltd" in text_of(card)
