@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from scoring import score_profile
 from scoring.ids import Area, CloudPlatformLevel, Metric
-from scoring.results import PlanStep, Scorecard
+from scoring.results import DesignationResult, PlanStep, Scorecard
 
 EXPIRY_HORIZON_DAYS = 60
 
@@ -113,6 +113,10 @@ def expiring_certifications(profile: Any, as_of: dt.date, horizon: dt.date) -> l
     return sorted(found, key=lambda item: (item.expires, item.person, item.certification))
 
 
+def _by_area(scorecard: Scorecard | None) -> dict[Area, DesignationResult]:
+    return {d.area: d for d in scorecard.designations} if scorecard is not None else {}
+
+
 def compose(
     month: str,
     profile: Any,
@@ -126,10 +130,9 @@ def compose(
     areas: list[AreaLine] = []
     gained: list[Area] = []
     lost: list[Area] = []
+    last_month, at_horizon = _by_area(previous), _by_area(future)
     for result in scorecard.designations:
-        before = None
-        if previous is not None:
-            before = next((d for d in previous.designations if d.area == result.area), None)
+        before = last_month.get(result.area)
         areas.append(
             AreaLine(
                 area=result.area,
@@ -149,7 +152,7 @@ def compose(
     costs: list[AreaCost] = []
     if future is not None:
         for result in scorecard.designations:
-            then = next((d for d in future.designations if d.area == result.area), None)
+            then = at_horizon.get(result.area)
             if then is not None and (then.score < result.score or then.qualified != result.qualified):
                 costs.append(
                     AreaCost(
