@@ -283,8 +283,7 @@ def apply_plan(
     steps = [s for d in plan.designations for s in d.plan] if isinstance(plan, Scorecard) else list(plan)
     settings = settings or Settings()
     catalog = default_catalog(settings.catalog_dir)
-    version = rules or profile.rules
-    rule_set = catalog.rule_set(version) if version else catalog.in_force(profile.as_of)
+    rule_set = catalog.rules_for(rules or profile.rules, profile.as_of)
     _, track = rule_set.track_rules(profile.track)
     people = list(profile.people)
     by_id = {p.id: i for i, p in enumerate(people)}

@@ -91,6 +91,10 @@ class Catalog:
                 current = rules
         return current
 
+    def rules_for(self, version: str | None, on: dt.date) -> RuleSet:
+        """The named version (KeyError when unknown), else the one in force on the date."""
+        return self.rule_set(version) if version else self.in_force(on)
+
     def cloud_platform_rules(self, version: str = CLOUD_PLATFORM_VERSION) -> CloudPlatformRules:
         return self.cloud_platform[version]
 

@@ -34,12 +34,13 @@ def score_profile(
             [FieldError("as_of", as_of, f"'{as_of}' is not a date: expected YYYY-MM-DD")]
         ) from None
     version = rules or profile.rules
-    if version and version not in catalog.rule_sets:
+    try:
+        rule_set = catalog.rules_for(version, day)
+    except KeyError:
         known = ", ".join(catalog.rule_sets)
         raise ProfileError(
             [FieldError("rules", version, f"unknown rule version '{version}'; known: {known}")]
-        )
-    rule_set = catalog.rule_set(version) if version else catalog.in_force(day)
+        ) from None
     track, track_rules = rule_set.track_rules(profile.track)
     ctx = Context(profile, day, rule_set, track, track_rules, settings, catalog)
     designations = []
