@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ChannelAccount
 
 from cards.i18n import normalize_locale
 
@@ -17,6 +17,12 @@ def tenant_of(activity: Activity) -> str | None:
     if not tenant_id and activity.conversation is not None:
         tenant_id = activity.conversation.tenant_id
     return str(tenant_id).strip() if isinstance(tenant_id, str) and tenant_id.strip() else None
+
+
+def bot_among(activity: Activity, members: list[ChannelAccount] | None) -> bool:
+    """Whether the bot itself (the activity's recipient) is one of these added/removed members."""
+    bot_id = activity.recipient.id if activity.recipient is not None else None
+    return bool(bot_id) and any(member.id == bot_id for member in members or [])
 
 
 def locale_of(turn_context: TurnContext) -> str:

@@ -26,11 +26,10 @@ from botbuilder.schema import (
     ActivityTypes,
     Attachment,
     CardAction,
-    ChannelAccount,
     SuggestedActions,
 )
 
-from bot.activity import locale_of, tenant_of
+from bot.activity import bot_among, locale_of, tenant_of
 from bot.services import Services
 from bot.storage.tinydb_storage import ETagConflictError
 from cards.adaptive import literal, without_links
@@ -140,7 +139,7 @@ class ScoreBot(TeamsActivityHandler):
         log.warning("refused a %s from tenant %r (%s)", activity.type, tenant_id, key,
                     extra={"tenant_id": tenant_id, "conversation_id": activity.conversation.id})
         text = t(turn_context.turn_state[LOCALE_KEY], key)
-        installed = activity.type == ActivityTypes.conversation_update and _bot_among(
+        installed = activity.type == ActivityTypes.conversation_update and bot_among(
             activity, activity.members_added)
         if activity.type == ActivityTypes.message or installed:
             await turn_context.send_activity(text)
@@ -224,9 +223,9 @@ class ScoreBot(TeamsActivityHandler):
         # Handled here rather than in TeamsActivityHandler, which looks every added user up over
         # the network (TeamsInfo.get_member) although only the bot's own arrival matters.
         activity = turn_context.activity
-        if _bot_among(activity, activity.members_added):
+        if bot_among(activity, activity.members_added):
             await self._welcome(turn_context)
-        elif _bot_among(activity, activity.members_removed):
+        elif bot_among(activity, activity.members_removed):
             await self._forget_conversation(turn_context)
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
@@ -291,12 +290,6 @@ def answer_activity(answer: Any) -> Activity:
 def _shown_text(answer: Any) -> Any:
     """The answer's text as sent: names quoted as literal text, never markdown (see answer_activity)."""
     return literal(answer.text) if isinstance(answer.text, str) else answer.text
-
-
-def _bot_among(activity: Activity, members: list[ChannelAccount] | None) -> bool:
-    """Whether the bot itself (the activity's recipient) is one of these added/removed members."""
-    bot_id = activity.recipient.id if activity.recipient else None
-    return any(member.id == bot_id for member in members or [])
 
 
 def _area(value: Any) -> Area | None:

@@ -16,6 +16,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.activity import bot_among
 from bot.activity import tenant_of as activity_tenant
 from bot.notifications.config import NotifyConfig
 from bot.notifications.models import ConversationRecord
@@ -73,16 +74,6 @@ def _now(services: Any) -> dt.datetime:
     return clock() if clock is not None else dt.datetime.now(dt.UTC)
 
 
-def _bot_removed(activity: Activity) -> bool:
-    recipient = activity.recipient.id if activity.recipient is not None else None
-    return bool(recipient) and any(m.id == recipient for m in activity.members_removed or [])
-
-
-def _bot_added(activity: Activity) -> bool:
-    recipient = activity.recipient.id if activity.recipient is not None else None
-    return bool(recipient) and any(m.id == recipient for m in activity.members_added or [])
-
-
 def _store(services: Any) -> NotifyStore:
     return NotifyStore(services.storage)
 
@@ -106,10 +97,10 @@ async def on_activity(turn_context: TurnContext, services: Any) -> None:
         if _event_type(activity) == "teamDeleted":
             await _remove_team(store, tenant_id, conversation_id, _team_of(activity), services)
             return
-        if _bot_removed(activity):
+        if bot_among(activity, activity.members_removed):
             await _remove(store, tenant_id, conversation_id, services, "bot removed")
             return
-        if _bot_added(activity):
+        if bot_among(activity, activity.members_added):
             await _upsert(store, activity, tenant_id, conversation_id, services, install=True)
             return
     if kind in (ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update):
