@@ -141,7 +141,7 @@ def read_number(
     raw = _raw(data, name)
     text = "" if raw is None else (str(raw) if isinstance(raw, str | int | float) else "")
     out.values[name] = text.strip()[:40]
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if _blank(raw):
         if required:
             out.fail(name, "error.required")
         return None
@@ -410,9 +410,11 @@ def read_usage(data: dict[str, Any], draft: Draft) -> Checked:
         # The saved profile has detailed records; empty figures keep them.
         for name in USAGE_FIELDS:
             out.values[name] = ""
-        read_number(data, "consumption_12m", out, maximum=MAX_CONSUMPTION_12M, whole=False, required=False)
+        consumption = read_number(
+            data, "consumption_12m", out, maximum=MAX_CONSUMPTION_12M, whole=False, required=False
+        )
         if out.ok:
-            out.draft.consumption_12m = _number_or_none(data, "consumption_12m")
+            out.draft.consumption_12m = consumption
         return out
     customers_now = read_number(
         data, "customers_last_month", out, maximum=MAX_CUSTOMERS, whole=True, required=True
@@ -425,13 +427,9 @@ def read_usage(data: dict[str, Any], draft: Draft) -> Checked:
     consumption = read_number(
         data, "consumption_12m", out, maximum=MAX_CONSUMPTION_12M, whole=False, required=False
     )
-    for now_name, then_name in (
-        ("customers_last_month", "customers_year_ago"),
-        ("acr_last_month", "acr_year_ago"),
-    ):
+    for then_name in ("customers_year_ago", "acr_year_ago"):
         if _blank(_raw(data, then_name)) and then_name not in out.errors:
             out.fail(then_name, "error.year_ago_missing")
-        del now_name
     if out.ok:
         d = out.draft
         d.customers_last_month = int(customers_now) if customers_now is not None else None
@@ -443,11 +441,6 @@ def read_usage(data: dict[str, Any], draft: Draft) -> Checked:
 
 def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _number_or_none(data: dict[str, Any], name: str) -> float | None:
-    raw = _raw(data, name)
-    return None if _blank(raw) else parse_number(raw)
 
 
 # --- services -------------------------------------------------------------------------------------
