@@ -149,10 +149,11 @@ def cloud_platform_consumption(
 ) -> Decimal:
     """DPOR/TPOR-associated consumption over the trailing complete months (E-27)."""
     last = month_of(as_of) - 1
+    window = settings.cp_window_months or rules.window_months
     assoc_ok = np.array([a in rules.associations for a in records.associations] or [False])
     sel = (
         assoc_ok[records.association]
-        & (records.month >= last - settings.cp_window_months + 1)
+        & (records.month >= last - window + 1)
         & (records.month <= last)
     )
     return cents(records.usd[sel].sum())

@@ -60,7 +60,9 @@ class Settings(BaseModel):
     # exam; "same_list" needs all of a level's people from one list (assessments, or exams).
     cp_mixed_evidence: Literal["any", "same_list"] = "any"
     # E-27: Cloud Platform consumption window, in complete months before the scoring month.
-    cp_window_months: int = Field(default=12, ge=1, le=36)
+    # None = the rule version's own window (`window_months` in its catalog file: 12 for 2017-07), so
+    # the engine and the bot's rule explanations read one number.
+    cp_window_months: int | None = Field(default=None, ge=1, le=36)
     # E-28: apply the 11/03/2017 update: 70-535 counts, 70-534 counts only until 2018-12-31.
     cp_apply_2017_11_amendment: bool = True
     # Catalog directory (tests and next year's rules); None = the package's own catalog.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import make_profile, usage
 
 from scoring import Settings, score_profile
+from scoring.catalog import get_catalog
 from scoring.ids import ReasonCode
 
 AS_OF = "2017-09-30"  # the 07/07/2017 rules, before the 11/03/2017 update
@@ -95,6 +96,10 @@ def test_CP_window_is_trailing_12_complete_months():
 
     records = [row("2016-08"), row("2016-09"), row("2017-08"), row("2017-09")]
     assert _cp(None, {}, acr_records=records).consumption_usd_12m == 20_000  # 2016-09 .. 2017-08
+    # The window is the catalog's (the bot quotes the same number), unless a setting overrides it.
+    assert get_catalog("2017-07").window_months == 12
+    last_month_only = Settings(cp_window_months=1)
+    assert _cp(None, {}, acr_records=records, settings=last_month_only).consumption_usd_12m == 10_000
 
 
 def test_E28_70_534_counts_until_end_of_2018_and_70_535_from_2017_11_03():

@@ -28,8 +28,8 @@ def test_defaults_are_the_recommendations():
     assert s.smb_gate_points_independent and s.smb_cap_includes_gate_points  # E-20, E-21
     assert s.exclude_sovereign_clouds  # E-23
     assert (
-        s.cp_mixed_evidence == "any" and s.cp_window_months == 12 and s.cp_apply_2017_11_amendment
-    )  # E-26..28
+        s.cp_mixed_evidence == "any" and s.cp_window_months is None and s.cp_apply_2017_11_amendment
+    )  # E-26..28 (E-27: the catalog's window, 12 months; see test_cloud_platform)
 
 
 def test_E11_counting_holdings_instead_of_people():
