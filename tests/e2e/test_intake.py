@@ -4,11 +4,11 @@ confirming shows the scorecard the scoring engine computes for the same data."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from e2e_client import PlaygroundChat
 from e2e_harness import Stack
+from test_questions import worked_example_da_4a
 
 from cards.i18n import t
 from scoring import load_profile, score_profile
@@ -91,18 +91,8 @@ def test_whole_intake_through_the_cards_ends_with_the_scorecard(chat: Playground
 
     scorecard = chat.card_with(en("cards.title"))
     text = scorecard.inner_text()
-    expected = score_profile(load_profile({
-        "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
-        "as_of": dt.datetime.now(dt.UTC).date().isoformat(),
-        "people": [
-            {"id": "p1", "name": "Ada", "certifications": ["AZ-305"]},
-            {"id": "p2", "name": "Bo", "certifications": ["AZ-104", "DP-300"]},
-            {"id": "p3", "name": "Cy", "certifications": ["AZ-104", "AI-102"]},
-        ],
-        "usage": {"eligible_customers_last_month": 5, "eligible_customers_same_month_last_year": 3,
-                  "acr_last_month": 112700.0, "acr_same_month_last_year": 100000.0,
-                  "deployed_services": ["Azure SQL Database", "Azure App Service"]},
-    }))
+    # What the steps above entered: the profile the question tests import.
+    expected = score_profile(load_profile(worked_example_da_4a()))
     assert "Contoso Ltd" in text
     for designation in expected.designations:
         area = en(f"common.area.{designation.area}")
