@@ -6,7 +6,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from conftest import make_profile, metric_result
+from scoring_builders import make_profile, metric_result
 
 from scoring import Settings, score_profile
 from scoring.catalog import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_profile, usage
+from scoring_builders import make_profile, usage
 
 from scoring import Settings, score_profile
 from scoring.catalog import get_catalog

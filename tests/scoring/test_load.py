@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import usage
+from scoring_builders import usage
 
 from scoring import ProfileError, load_profile
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_profile, metric_result
+from scoring_builders import make_profile, metric_result
 
 from scoring import AcrRecords, ProfileError, Settings, score_profile
 

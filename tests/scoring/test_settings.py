@@ -4,7 +4,7 @@ alternative changes exactly what the rule says it changes."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_profile, metric_result, points, usage
+from scoring_builders import make_profile, metric_result, points, usage
 
 from scoring import ProfileError, Settings, score_profile
 from scoring.ids import ReasonCode

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import area_profile, make_profile, metric_result, points, usage
+from scoring_builders import area_profile, make_profile, metric_result, points, usage
 
 from scoring import score_profile
 from scoring.ids import ReasonCode

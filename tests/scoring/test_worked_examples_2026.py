@@ -6,7 +6,7 @@ In 2026, D&AI Step 1 = ADM and Step 2 = SAE.
 from __future__ import annotations
 
 import pytest
-from conftest import make_profile, metric_result, points
+from scoring_builders import make_profile, metric_result, points
 
 from scoring import score_profile
 from scoring.ids import ReasonCode

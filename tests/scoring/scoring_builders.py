@@ -1,10 +1,12 @@
-"""Fixtures and builders for the scoring tests: profiles written the way the rules' examples read."""
+"""Builders for the scoring tests: profiles written the way the rules' examples read.
+
+A module of its own, not conftest.py: test modules import these by name, and several test folders
+each have a conftest.py, so `from conftest import ...` picks whichever was imported first when more
+than one folder is collected in one run."""
 
 from __future__ import annotations
 
 from typing import Any
-
-import pytest
 
 from scoring import Profile, load_profile
 
@@ -65,11 +67,6 @@ def make_profile(
         data["usage"] = usage()
     data.update(extra)
     return load_profile(data)
-
-
-@pytest.fixture
-def profile_builder():
-    return make_profile
 
 
 def metric_result(card, area: str, metric: str):
