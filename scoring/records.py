@@ -78,6 +78,16 @@ def factorize(values: Iterable[Any], count: int) -> tuple[list[Any], np.ndarray]
 
 
 # --- customers ------------------------------------------------------------------------------------
+def _one_code_per_tenant(distinct: list[str], codes: np.ndarray) -> tuple[int, np.ndarray]:
+    """Tenant ids are GUIDs, which ignore letter case: `ABC-1` and `abc-1` are one customer (E-10).
+    Folds only the distinct ids (a few thousand), never the rows."""
+    folded = [value.casefold() for value in distinct]
+    if len(set(folded)) == len(folded):
+        return len(distinct), codes
+    merged, remap = factorize(folded, len(folded))
+    return len(merged), remap[codes]
+
+
 class Tenants(Protocol):
     def __len__(self) -> int: ...
     def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]: ...
@@ -95,8 +105,7 @@ class _ListTenants:
 
     def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]:
         picked = itemgetter(*rows.tolist())(self.ids) if rows.size > 1 else [self.ids[int(r)] for r in rows]
-        distinct, codes = factorize(picked, rows.size)
-        return len(distinct), codes
+        return _one_code_per_tenant(*factorize(picked, rows.size))
 
     def values(self) -> list[str]:
         return self.ids
@@ -114,10 +123,8 @@ class _ColumnTenants:
     def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]:
         found = self.column.take(rows).factorize()
         if found is None:  # very long ids: decode just these rows
-            picked = [self._one(int(r)) for r in rows]
-            distinct, codes = factorize(picked, rows.size)
-            return len(distinct), codes
-        return len(found[0]), found[1]
+            found = factorize([self._one(int(r)) for r in rows], rows.size)
+        return _one_code_per_tenant(*found)
 
     def _one(self, row: int) -> str:
         column = self.column

@@ -135,6 +135,18 @@ def test_a_tenant_is_counted_once_and_its_associations_are_summed():
     assert metric_result(apart, DA, "net_customer_adds").reasons[0].current == 0
 
 
+def test_a_tenant_id_in_two_letter_cases_is_one_customer():
+    # E-10: tenant ids are GUIDs; "ABC-1" and "abc-1" are the same customer, so 600 + 600 makes it eligible.
+    rows = [row("ABC-1", "2026-09", 600), row("abc-1", "2026-09", 600)]
+    assert metric_result(card(rows), DA, "net_customer_adds").reasons[0].current == 1
+    text = "customer,month,service,offer,association,usd\n" + "".join(
+        f"{r['customer']},{r['month']},{r['service']},{r['offer']},{r['association']},{r['usd']}\n"
+        for r in rows
+    )
+    from_csv = score_profile(make_profile(acr_records=AcrRecords.from_csv(text)))
+    assert metric_result(from_csv, DA, "net_customer_adds").reasons[0].current == 1
+
+
 def test_cent_rounding_of_sums_before_thresholds():
     rows = [row("a", "2026-09", 0.1)] * 3 + [row("a", "2026-09", 999.7)]
     assert metric_result(card(rows), DA, "net_customer_adds").reasons[0].current == 1
