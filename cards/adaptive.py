@@ -13,6 +13,13 @@ VERSION = "1.5"
 Element = dict[str, Any]
 
 
+def _set(out: Element, fields: dict[str, Any]) -> Element:
+    """Adds the optional properties that are set (truthy): cards stay small and say only what differs
+    from the Adaptive Cards defaults."""
+    out.update((key, value) for key, value in fields.items() if value)
+    return out
+
+
 def card(
     body: list[Element],
     actions: list[Element] | None = None,
@@ -29,15 +36,7 @@ def card(
         # Full width: scorecards and forms are unreadable in Teams' default narrow bubble.
         "msteams": {"width": "Full"},
     }
-    if actions:
-        out["actions"] = actions
-    if refresh:
-        out["refresh"] = refresh
-    if lang:
-        out["lang"] = lang
-    if fallback_text:
-        out["fallbackText"] = fallback_text
-    return out
+    return _set(out, {"actions": actions, "refresh": refresh, "lang": lang, "fallbackText": fallback_text})
 
 
 def text(
@@ -54,23 +53,19 @@ def text(
     element_id: str | None = None,
 ) -> Element:
     out: Element = {"type": "TextBlock", "text": value, "wrap": wrap}
-    if size:
-        out["size"] = size
-    if weight:
-        out["weight"] = weight
-    if color:
-        out["color"] = color
-    if subtle:
-        out["isSubtle"] = True
-    if spacing:
-        out["spacing"] = spacing
-    if separator:
-        out["separator"] = True
-    if style:
-        out["style"] = style
-    if element_id:
-        out["id"] = element_id
-    return out
+    return _set(
+        out,
+        {
+            "size": size,
+            "weight": weight,
+            "color": color,
+            "isSubtle": subtle,
+            "spacing": spacing,
+            "separator": separator,
+            "style": style,
+            "id": element_id,
+        },
+    )
 
 
 def literal(value: str) -> str:
@@ -125,15 +120,7 @@ def container(
     bleed: bool = False,
 ) -> Element:
     out: Element = {"type": "Container", "items": items}
-    if style:
-        out["style"] = style
-    if spacing:
-        out["spacing"] = spacing
-    if separator:
-        out["separator"] = True
-    if bleed:
-        out["bleed"] = True
-    return out
+    return _set(out, {"style": style, "spacing": spacing, "separator": separator, "bleed": bleed})
 
 
 def column(
@@ -146,24 +133,14 @@ def column(
     spacing: str | None = None,
 ) -> Element:
     out: Element = {"type": "Column", "width": width, "items": items}
-    if style:
-        out["style"] = style
-    if spacing:
-        out["spacing"] = spacing
-    if vertical:
-        out["verticalContentAlignment"] = vertical
-    if min_height:
-        out["minHeight"] = min_height
-    return out
+    return _set(
+        out,
+        {"style": style, "spacing": spacing, "verticalContentAlignment": vertical, "minHeight": min_height},
+    )
 
 
 def columns(cols: list[Element], *, spacing: str | None = None, separator: bool = False) -> Element:
-    out: Element = {"type": "ColumnSet", "columns": cols}
-    if spacing:
-        out["spacing"] = spacing
-    if separator:
-        out["separator"] = True
-    return out
+    return _set({"type": "ColumnSet", "columns": cols}, {"spacing": spacing, "separator": separator})
 
 
 def facts(pairs: list[tuple[str, str]]) -> Element:
@@ -171,21 +148,14 @@ def facts(pairs: list[tuple[str, str]]) -> Element:
 
 
 def action_set(actions: list[Element], *, spacing: str | None = None) -> Element:
-    out: Element = {"type": "ActionSet", "actions": actions}
-    if spacing:
-        out["spacing"] = spacing
-    return out
+    return _set({"type": "ActionSet", "actions": actions}, {"spacing": spacing})
 
 
 def submit(
     title: str, data: dict[str, Any], *, style: str | None = None, associated_inputs: str | None = None
 ) -> Element:
     out: Element = {"type": "Action.Submit", "title": title, "data": data}
-    if style:
-        out["style"] = style
-    if associated_inputs:
-        out["associatedInputs"] = associated_inputs
-    return out
+    return _set(out, {"style": style, "associatedInputs": associated_inputs})
 
 
 def execute(
@@ -202,18 +172,8 @@ def execute(
     place with our answer; older clients use the fallback, which arrives as a message `value`.
     Both carry the same data, so the server handles them with the same code.
     """
-    out: Element = {
-        "type": "Action.Execute",
-        "title": title,
-        "verb": verb,
-        "data": data,
-        "fallback": submit(title, data, style=style, associated_inputs=associated_inputs),
-    }
-    if style:
-        out["style"] = style
-    if associated_inputs:
-        out["associatedInputs"] = associated_inputs
-    return out
+    fallback = submit(title, data, style=style, associated_inputs=associated_inputs)
+    return {**fallback, "type": "Action.Execute", "verb": verb, "fallback": fallback}
 
 
 def input_text(
@@ -228,19 +188,17 @@ def input_text(
     error_message: str | None = None,
 ) -> Element:
     out: Element = {"type": "Input.Text", "id": input_id, "label": label}
-    if value:
-        out["value"] = value
-    if placeholder:
-        out["placeholder"] = placeholder
-    if multiline:
-        out["isMultiline"] = True
-    if max_length:
-        out["maxLength"] = max_length
-    if required:
-        out["isRequired"] = True
-    if error_message:
-        out["errorMessage"] = error_message
-    return out
+    return _set(
+        out,
+        {
+            "value": value,
+            "placeholder": placeholder,
+            "isMultiline": multiline,
+            "maxLength": max_length,
+            "isRequired": required,
+            "errorMessage": error_message,
+        },
+    )
 
 
 def choice_set(
@@ -263,13 +221,6 @@ def choice_set(
         "choices": [{"title": title, "value": val} for title, val in choices],
         "style": style,
     }
-    if multi:
-        out["isMultiSelect"] = True
     joined = ",".join(value) if isinstance(value, list) else value
-    if joined:
-        out["value"] = joined
-    if placeholder:
-        out["placeholder"] = placeholder
-    if required:
-        out["isRequired"] = True
-    return out
+    fields = {"isMultiSelect": multi, "value": joined, "placeholder": placeholder, "isRequired": required}
+    return _set(out, fields)
