@@ -15,19 +15,11 @@ from aiohttp.test_utils import TestClient, TestServer
 # The mock connector and activity builder are the bot core's (one implementation, not a copy).
 sys.path.insert(0, str(Path(__file__).parents[1] / "bot" / "core"))
 
-from botcore_helpers import MockConnector
+from botcore_helpers import connector  # noqa: F401 (the bot core's mock Bot Connector fixture)
 
 from bot.app import create_app
 from bot.config import Settings
 from bot.services import Services, build_services
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[MockConnector]:
-    mock = MockConnector()
-    await mock.start()
-    yield mock
-    await mock.close()
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
@@ -82,6 +84,15 @@ class MockConnector:
     async def close(self) -> None:
         if self.server is not None:
             await self.server.close()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[MockConnector]:
+    """A started mock Bot Connector, closed after the test (imported by the core and QA conftests)."""
+    mock = MockConnector()
+    await mock.start()
+    yield mock
+    await mock.close()
 
 
 @dataclass

@@ -9,19 +9,11 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from botcore_helpers import FakeParts, MockConnector
+from botcore_helpers import FakeParts, connector  # noqa: F401 (connector: a shared fixture)
 
 from bot.app import create_app
 from bot.config import Settings
 from bot.services import Services, build_services
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[MockConnector]:
-    mock = MockConnector()
-    await mock.start()
-    yield mock
-    await mock.close()
 
 
 @pytest.fixture
