@@ -32,7 +32,7 @@ class Services:
     adapter: FixedCloudAdapter
     clock: Callable[[], dt.datetime] = utc_now
     pool: ConnectorPool | None = None
-    extras: dict[str, Any] = field(default_factory=dict)  # per-part caches (e.g. dialog sets)
+    extras: dict[str, Any] = field(default_factory=dict)  # per-part overrides (e.g. "notify_config")
 
     async def close(self) -> None:
         if self.pool is not None:
