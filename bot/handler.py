@@ -88,7 +88,9 @@ class ScoreBot(TeamsActivityHandler):
         self.last_area = services.conversation_state.create_property("last_area")
         # The tenant a conversation belongs to. Conversation state is keyed by conversation id
         # alone, so without this a request carrying another tenant's conversation id would read
-        # (and could save) that tenant's intake draft.
+        # (and could save) that tenant's intake draft. The key is left as botbuilder makes it: a
+        # tenant in the key would orphan every stored conversation (drafts, last area, this owner)
+        # unless each were migrated on first read, and would isolate no better than this check.
         self.owner = services.conversation_state.create_property("tenant_id")
 
     @property
