@@ -79,10 +79,9 @@ def error_for(view: IntakeView, error: FieldError | None) -> dict[str, Any] | No
     return ac.error_text(_said(view, error.key, error.params))
 
 
-def _with_error(
-    view: IntakeView, state: IntakeState, element: dict[str, Any], name: str
-) -> list[dict[str, Any]]:
-    message = error_for(view, state.errors.get(name))
+def _with_error(view: IntakeView, state: IntakeState, element: dict[str, Any]) -> list[dict[str, Any]]:
+    """An input followed by its error message, if the last submit left one (errors are keyed by input id)."""
+    message = error_for(view, state.errors.get(element["id"]))
     if message is None:
         return [element]
     return [element, message]
@@ -205,7 +204,6 @@ def _organisation(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             placeholder=_t(view, "organisation.partner_id_hint"),
             max_length=10,
         ),
-        "partner_id",
     )
     body += _with_error(
         view,
@@ -216,7 +214,6 @@ def _organisation(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             value=_text_value(_value(state, "partner_name", d.partner_name)),
             max_length=200,
         ),
-        "partner_name",
     )
     body += _with_error(
         view,
@@ -228,7 +225,6 @@ def _organisation(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             value=_text_value(_value(state, "market", d.market)),
             style="expanded",
         ),
-        "market",
     )
     body += _with_error(
         view,
@@ -240,7 +236,6 @@ def _organisation(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             value=_text_value(_value(state, "track", d.track)),
             style="expanded",
         ),
-        "track",
     )
     body += _with_error(
         view,
@@ -251,7 +246,6 @@ def _organisation(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             choices=rules_choices,
             value=_text_value(_value(state, "rules", d.rules)),
         ),
-        "rules",
     )
     body.append(
         ac.text(_t(view, "organisation.rules_note", version=view.rules_in_force), size="Small", subtle=True)
@@ -275,7 +269,6 @@ def _areas(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             multi=True,
             style="expanded",
         ),
-        "areas",
     )
 
 
@@ -354,7 +347,6 @@ def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
             value=_text_value(_value(state, "person_name", "")),
             max_length=100,
         ),
-        "person_name",
     )
     items += _with_error(
         view,
@@ -367,7 +359,6 @@ def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
             multi=True,
             placeholder=_t(view, "people.certifications_hint"),
         ),
-        "person_certs",
     )
     items += _with_error(
         view,
@@ -379,7 +370,6 @@ def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
             placeholder=_t(view, "people.codes_hint"),
             max_length=600,
         ),
-        "person_codes",
     )
     actions = [
         button(
@@ -461,7 +451,6 @@ def _usage(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
                 placeholder=_t(view, f"usage.{name}_hint"),
                 max_length=40,
             ),
-            name,
         )
     return body
 
@@ -484,7 +473,6 @@ def _services(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             multi=True,
             placeholder=_t(view, "services.hint"),
         ),
-        "services",
     )
     body += _with_error(
         view,
@@ -496,7 +484,6 @@ def _services(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             placeholder=_t(view, "services.other_hint"),
             max_length=15_000,
         ),
-        "services_other",
     )
     body.append(ac.text(_t(view, "services.vm_note"), size="Small", subtle=True))
     return body
