@@ -57,10 +57,24 @@ def _raw(data: dict[str, Any], name: str) -> Any:
     return data.get(name) if isinstance(data, dict) else None
 
 
+# Characters no typed name or figure needs: C0/C1 controls (line breaks in a one-line field) and the
+# explicit text-direction overrides/isolates that can make a name read differently from what it is.
+_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The same in a multi-line field (a paste): line breaks and tabs are how the user separates lines there.
+_HIDDEN_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def read_text(
-    data: dict[str, Any], name: str, out: Checked, *, limit: int, echo: int = MAX_ECHO
+    data: dict[str, Any],
+    name: str,
+    out: Checked,
+    *,
+    limit: int,
+    echo: int = MAX_ECHO,
+    multiline: bool = False,
 ) -> str | None:
-    """A trimmed string, or None (with an error) when the value is of the wrong type or too long."""
+    """A trimmed string, or None (with an error) when the value is of the wrong type, too long, or
+    carries hidden control characters (which Teams' own inputs never send: a hand-made submit)."""
     raw = _raw(data, name)
     if raw is None:
         out.values[name] = ""
@@ -73,6 +87,9 @@ def read_text(
     out.values[name] = value[: min(max(limit, MAX_ECHO), echo)]
     if len(value) > limit:
         out.fail(name, "error.too_long", max=limit)
+        return None
+    if (_HIDDEN_MULTILINE if multiline else _HIDDEN).search(value):
+        out.fail(name, "error.control_characters")
         return None
     return value
 
@@ -355,7 +372,7 @@ def read_bulk(data: dict[str, Any], draft: Draft) -> Checked:
     them), each with its own message. A name already in the list gets the certifications added.
     """
     out = Checked(draft=draft.model_copy(deep=True))
-    text = read_text(data, "bulk", out, limit=MAX_BULK_CHARS, echo=MAX_BULK_ECHO)
+    text = read_text(data, "bulk", out, limit=MAX_BULK_CHARS, echo=MAX_BULK_ECHO, multiline=True)
     if not text:
         return out
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -449,7 +466,9 @@ def _blank(raw: Any) -> bool:
 def read_services(data: dict[str, Any], draft: Draft, known: list[str]) -> Checked:
     out = Checked(draft=draft.model_copy(deep=True))
     chosen = read_choices(data, "services", out, limit=20_000)
-    other = read_text(data, "services_other", out, limit=MAX_SERVICES_TEXT, echo=MAX_SERVICES_TEXT)
+    other = read_text(
+        data, "services_other", out, limit=MAX_SERVICES_TEXT, echo=MAX_SERVICES_TEXT, multiline=True
+    )
     if chosen is None or other is None:
         return out
     by_key = {name.casefold(): name for name in known}

@@ -53,6 +53,14 @@ CASES: dict[str, tuple[str, str, dict[str, Any], str | None, dict[str, Any]]] = 
         "services_other",
         {"max": 100},
     ),
+    "error.control_characters": (
+        "people",
+        "save_person",
+        # A right-to-left override makes "Ada" + "txt.exe" display as something else: a forged submit.
+        {"person_name": "Ada\u202etxt.exe", "person_certs": "azure-developer"},
+        "person_name",
+        {},
+    ),
     "error.person_without_name": (
         "people",
         "save_person",

@@ -13,6 +13,12 @@ CASES = [
     ("organisation", {**ORG, "partner_name": "   "}, "partner_name", "Please fill this in."),
     ("organisation", {**ORG, "partner_name": "C" * 201}, "partner_name", "Too long: at most 200 characters."),
     ("organisation", {**ORG, "market": "mars"}, "market", "Choose one of the options."),
+    (
+        "organisation",
+        {**ORG, "partner_name": "Contoso\nLtd"},
+        "partner_name",
+        "Remove the hidden control characters (line breaks, text-direction marks) from this field.",
+    ),
     ("organisation", {**ORG, "track": "startup"}, "track", "Choose one of the options."),
     ("organisation", {**ORG, "rules": "1999"}, "rules", "Choose one of the options."),
     ("areas", {"areas": ""}, "areas", "Choose at least one area."),
