@@ -4,7 +4,6 @@ replies captured by the bot core's mock Bot Connector."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,9 +11,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-# The mock connector and activity builder are the bot core's (one implementation, not a copy).
-sys.path.insert(0, str(Path(__file__).parents[1] / "bot" / "core"))
-
+# The mock connector and activity builder are the bot core's (one implementation, not a copy;
+# tests/bot/core is on pytest's pythonpath).
 from botcore_helpers import connector  # noqa: F401 (the bot core's mock Bot Connector fixture)
 
 from bot.app import create_app

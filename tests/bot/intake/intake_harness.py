@@ -5,15 +5,15 @@ A module of its own (not conftest) so test files import it by a name unique in t
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import card_schema
 from botbuilder.core import ConversationState, TurnContext, UserState
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from card_fixtures import contoso_data
 
 import bot.intake as intake
 from bot.storage.tinydb_storage import TinyDBStorage
@@ -24,17 +24,6 @@ USER = "29:user-ada"
 TODAY = dt.datetime(2026, 10, 31, 9, 0, tzinfo=dt.UTC)
 
 
-def _load_card_schema() -> Any:
-    path = Path(__file__).parents[2] / "cards" / "card_schema.py"
-    spec = importlib.util.spec_from_file_location("card_schema_for_intake", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-card_schema = _load_card_schema()
 
 
 @dataclass
@@ -212,28 +201,8 @@ def field_error(card: Any, input_id: str) -> str | None:
 
 
 def contoso_profile_data() -> dict[str, Any]:
-    return {
-        "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
-        "as_of": "2026-09-30",
-        "rules": "2023-H2",
-        "track": "enterprise",
-        "people": [
-            {
-                "id": "p1",
-                "name": "Ada",
-                "certifications": ["AZ-305", {"id": "AZ-104", "expires": "2027-03-01"}],
-            },
-            {"id": "p2", "name": "Grace", "certifications": ["AZ-104", "DP-300"]},
-        ],
-        "usage": {
-            "eligible_customers_last_month": 5,
-            "eligible_customers_same_month_last_year": 3,
-            "acr_last_month": 112700.0,
-            "acr_same_month_last_year": 100000.0,
-            "deployed_services": ["Azure SQL Database", "Azure App Service"],
-        },
-        "cloud_platform": {"consumption_usd_12m": 20000},
-    }
+    """The card tests' Contoso profile (ARCHITECTURE.md's example), dated a month earlier."""
+    return {**contoso_data(), "as_of": "2026-09-30"}
 
 
 ORG = {
