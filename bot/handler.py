@@ -58,6 +58,7 @@ class Parts:
     on_card_action: Callable[..., Awaitable[dict | None]]
     on_activity: Callable[..., Awaitable[None]]
     set_subscription: Callable[..., Awaitable[str]]
+    memory: Any = None  # the questions part's memory model (follow-ups); None: nothing remembered
 
     @classmethod
     def real(cls) -> Parts:
@@ -68,6 +69,7 @@ class Parts:
             answer=questions.answer,
             answer_action=questions.answer_action,
             answer_context=questions.AnswerContext,
+            memory=questions.Memory,
             run_intake_turn=intake.run_intake_turn,
             start_intake=intake.start_intake,
             on_card_action=intake.on_card_action,
@@ -78,6 +80,24 @@ class Parts:
 
 def _intent_name(intent: Any) -> str:
     return str(getattr(intent, "value", intent))
+
+
+_MEMORY_USERS = 20
+
+
+def _user_key(turn_context: TurnContext) -> str:
+    sender = turn_context.activity.from_property
+    return str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", None) or "")
+
+
+def _memory(parts: Parts, stored: Any) -> Any:
+    """The stored memory as the questions part's model; a damaged or foreign value is forgotten."""
+    if not isinstance(stored, dict) or parts.memory is None:
+        return None
+    try:
+        return parts.memory.model_validate(stored)
+    except ValueError:
+        return None
 
 
 class ScoreBot(TeamsActivityHandler):
@@ -92,6 +112,9 @@ class ScoreBot(TeamsActivityHandler):
         # tenant in the key would orphan every stored conversation (drafts, last area, this owner)
         # unless each were migrated on first read, and would isolate no better than this check.
         self.owner = services.conversation_state.create_property("tenant_id")
+        # What each user's last question was about, so that "who has it?" follows it (per user: in a
+        # group chat two people's threads must not mix). Keyed by the user's AAD object id.
+        self.memories = services.conversation_state.create_property("memories")
 
     @property
     def parts(self) -> Parts:
@@ -182,8 +205,9 @@ class ScoreBot(TeamsActivityHandler):
             scored = None
         profile, scorecard = scored if scored else (None, None)
         last = _area(await self.last_area.get(turn_context, None))
+        memory = _memory(self.parts, (await self.memories.get(turn_context, None) or {}).get(_user_key(turn_context)))
         return self.parts.answer_context(locale=turn_context.turn_state[LOCALE_KEY], profile=profile,
-                                         scorecard=scorecard, last_area=last)
+                                         scorecard=scorecard, last_area=last, memory=memory)
 
     async def _deliver(self, turn_context: TurnContext, answer: Any) -> None:
         intent = _intent_name(answer.intent)
@@ -191,6 +215,12 @@ class ScoreBot(TeamsActivityHandler):
             return  # "no data yet" would contradict the note just sent about the saved data
         if getattr(answer, "area", None) is not None:
             await self.last_area.set(turn_context, str(answer.area))
+        memory = getattr(answer, "memory", None)
+        if memory is not None:
+            memories = dict(await self.memories.get(turn_context, None) or {})
+            memories[_user_key(turn_context)] = memory.model_dump(mode="json")
+            # Only the most recent users of a busy channel are remembered: the state stays small.
+            await self.memories.set(turn_context, dict(list(memories.items())[-_MEMORY_USERS:]))
         if intent == "start_intake":
             await self.parts.start_intake(turn_context, self.services, getattr(answer, "section", None))
             return
