@@ -35,4 +35,3 @@ def fact_answer(query: Query, ctx: AnswerContext) -> Answer:
     else:
         reply.say("conversation.fact_refresh", day=facts.refresh_day, days=facts.skilling_lag_days)
     return Answer(reply.text(), None, Intent.FACT, ctx.last_area)
-

@@ -55,7 +55,7 @@ def resolve(
     if query.intent in (Intent.SCORE, Intent.UNKNOWN) and _elliptical(query) and last_intent in _CARRIED:
         if not names_new and not query.pronoun and not query.follow_up:
             return query
-        new_metric = query.metric or (metric if not query.areas or last_intent != Intent.SCORE else metric)
+        new_metric = query.metric or metric
         new_areas = query.areas or (
             areas if query.metric is None or all(has_metric(a, query.metric) for a in areas) else ()
         )

@@ -48,7 +48,13 @@ def changes(ctx: AnswerContext) -> Answer:
         reply.bullet(t(locale, key, area=area_name(locale, old.area), before=old.score, after=new.score))
         for metric, was, is_now in metrics:
             reply.bullet(
-                t(locale, "conversation.changes_metric", metric=metric_name(locale, metric), before=was, after=is_now)
+                t(
+                    locale,
+                    "conversation.changes_metric",
+                    metric=metric_name(locale, metric),
+                    before=was,
+                    after=is_now,
+                )
             )
     if not changed_areas:
         reply.say("conversation.changes_same", date=date)

@@ -73,7 +73,11 @@ WHAT_IF = _merged("what_if")
 EXPIRY = _merged("expiry")
 CHANGES = _merged("changes")
 YES_NO = _merged("yes_no")
-FACT_WORDS: dict[str, list[str]] = _merged_map("facts")
+# Most specific topic first: "how long is the qualification window" is about the window.
+_FACT_ORDER = ("window", "associations", "learn_profile", "refresh", "skilling_delay")
+FACT_WORDS: dict[str, list[str]] = dict(
+    sorted(_merged_map("facts").items(), key=lambda item: _FACT_ORDER.index(item[0]) if item[0] in _FACT_ORDER else 99)
+)
 GAIN = _merged("gain")
 PASS = _merged("pass")
 GROW = _merged("grow")
@@ -98,6 +102,7 @@ def all_phrase_lists() -> list[list[str]]:
 
 
 MORE_CUSTOMERS = _merged("more_customers")
+SCORE_STRONG = _merged("score_strong")
 ZERO_WORDS = _merged("zero")
 WHAT_IF_STRONG = _merged("what_if_strong")
 EXCLUDED_SERVICE_WORDS = _merged("excluded_services")

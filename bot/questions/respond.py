@@ -511,6 +511,9 @@ def _why_metric(reply: Reply, result: DesignationResult, metric: Metric, shared:
     )
     # Shortfalls first: they answer "why only/zero"; then what did earn points.
     reply.reasons(_shortfalls(found) + [r for r in found.reasons if r.code not in SHORTFALL_CODES])
+    excluded = sorted({s for r in found.reasons if r.code == ReasonCode.SERVICES_COUNTED for s in r.excluded or []})
+    if excluded:
+        reply.say("conversation.deploy_not_counted", excluded=explain.join(reply.locale, excluded))
     if not found.reasons:
         reply.say("answers.why_metric_no_detail")
     if found.points >= found.max:

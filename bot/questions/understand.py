@@ -139,7 +139,7 @@ def normalize(text: str) -> str:
     text = text.replace("&", " & ")
     for pattern, token in lexicon.ABBREVIATIONS:
         text = re.sub(pattern, token, text)
-    text = re.sub(r"[^\w&\s-]", " ", text)  # punctuation (CJK punctuation too) becomes a space
+    text = re.sub(r"[^\w&%\s-]", " ", text)  # punctuation (CJK punctuation too) becomes a space
     return " ".join(text.split())
 
 
@@ -293,7 +293,9 @@ _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|pour\s*cent|prozent|퍼
 _NUMBER = re.compile(r"(?<![\w-])(\d{1,3})(?![\d%])")
 # Bare words that name the Data & AI area only when nothing says they mean "the data" we hold.
 _GENERIC_DATA = {"data", "donnees", "daten", "데이터", "資料", "数据", "數據"}
-_DETERMINERS = re.compile(r"\b(?:the|my|our|your|mes|nos|vos|les|des|meine|unsere|die|der)\s+(?:data|donnees|daten)\b")
+_DETERMINERS = re.compile(
+    r"\b(?:the|my|our|your|mes|nos|vos|les|des|meine|unsere|die|der)\s+(?:data|donnees|daten)\b"
+)
 
 
 def _count(norm: str, text: _Text) -> int | None:
@@ -359,7 +361,7 @@ def _understand(norm: str) -> Query:
     named_levels = [level for level, words in lexicon.CLOUD_LEVEL_WORDS.items() if text.any(words)]
     cloud_level = named_levels[0] if len(named_levels) == 1 and cloud else None
     cues = {intent: text.any(words) for intent, words in lexicon.INTENT_WORDS.items()}
-    zero = bool(_ZERO_POINTS.search(norm)) or full.any(lexicon.ZERO_WORDS)
+    zero = bool(_ZERO_POINTS.search(norm)) or full.any(lexicon.ZERO_WORDS) or "0" in full.words
     if zero:
         cues[Intent.WHY] = True
     excluded = next((s for s in lexicon.EXCLUDED_SERVICE_WORDS if full.has(s)), None)
@@ -419,9 +421,9 @@ def _understand(norm: str) -> Query:
     questions = (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.PLAN)
     if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions):
         section = _section(full)
-        if section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2 or not (areas or metric or slug):
-            if not (slug and full.any(lexicon.WHO_CUES)):
-                return query(Intent.START_INTAKE, section, cued=True)
+        about_data = section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2
+        if (about_data or not (areas or metric or slug)) and not (slug and full.any(lexicon.WHO_CUES)):
+            return query(Intent.START_INTAKE, section, cued=True)
     # 4. Expiry and change over time.
     if full.any(lexicon.EXPIRY) and not cues[Intent.RULE]:
         return query(Intent.EXPIRY, cued=True)
@@ -435,6 +437,10 @@ def _understand(norm: str) -> Query:
     # "why is growth calculated like that" is a why question: a real "why" beats rule cues.
     if text.any(lexicon.WHY_STRONG):
         return query(Intent.WHY)
+    if full.any(lexicon.SCORE_STRONG) and not metric:
+        return query(Intent.SCORE, cued=True)
+    if cues[Intent.RULE] and slug and not metric:
+        return query(Intent.CERTIFICATIONS, cued=True)  # "what is AZ-305 worth?": where it counts
     if cues[Intent.RULE] and not zero:
         return query(Intent.RULE)
     if cues[Intent.WHY]:

@@ -10,7 +10,7 @@ import pytest
 from qa_profiles import ADA_ONLY_ARCHITECT, big_data, card_schema, context, make_profile
 
 from bot.questions import AnswerContext, Intent, answer, answer_action
-from cards.i18n import SUPPORTED_LOCALES
+from cards.i18n import SUPPORTED_LOCALES, t
 from scoring import load_profile
 from scoring.ids import Area
 
