@@ -417,6 +417,9 @@ def _understand(norm: str) -> Query:
             change.kind != "certify" or full.any(lexicon.PASS) or full.any(lexicon.WHAT_IF_STRONG)
         ):
             return query(Intent.WHAT_IF, what_if=change, cued=True)
+    # What changed since last month comes before the intake's verbs (a French 'a changé' is no 'change').
+    if full.any(lexicon.CHANGES) and not cues[Intent.RULE] and not text.any(lexicon.WHY_STRONG):
+        return query(Intent.CHANGES, cued=True)
     # 3. Start or update the data ("update my customers", "commencer", "데이터 업데이트").
     questions = (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.PLAN)
     if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions):
@@ -427,8 +430,6 @@ def _understand(norm: str) -> Query:
     # 4. Expiry and change over time.
     if full.any(lexicon.EXPIRY) and not cues[Intent.RULE]:
         return query(Intent.EXPIRY, cued=True)
-    if full.any(lexicon.CHANGES) and not cues[Intent.RULE] and not text.any(lexicon.WHY_STRONG):
-        return query(Intent.CHANGES, cued=True)
     # 5. Programme facts (refresh dates, the qualification window...), unless a score question names a metric.
     fact = _fact(full, any(cues.values()))
     if fact is not None and not (metric and (cues[Intent.WHY] or cues[Intent.PLAN])) and not zero:
