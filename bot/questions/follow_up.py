@@ -43,7 +43,13 @@ def resolve(
     metric = memory.metric
     names_new = bool(query.areas or query.metric or query.certification or person)
     # "who has it?", "qui l'a ?", "그거 누가 갖고 있어요?": the certification the last answer was about.
-    if query.intent == Intent.CERTIFICATIONS and not query.certification and not query.unknown_exam:
+    carried_metric = query.metric is not None and query.follow_up and last_intent != Intent.CERTIFICATIONS
+    if (
+        query.intent == Intent.CERTIFICATIONS
+        and not query.certification
+        and not query.unknown_exam
+        and not carried_metric
+    ):
         if memory.certification and (query.pronoun or not (query.areas or query.metric)):
             return replace(query, certification=memory.certification)
         if not query.areas and areas and (query.metric or metric):
@@ -52,7 +58,10 @@ def resolve(
     if query.intent == Intent.EXPIRY and not query.certification and memory.certification and query.pronoun:
         return replace(query, certification=memory.certification)
     # "and deployments?", "what about advanced?", "und für Infra?": the last question, one slot changed.
-    if query.intent in (Intent.SCORE, Intent.UNKNOWN) and _elliptical(query) and last_intent in _CARRIED:
+    follows = query.intent in (Intent.SCORE, Intent.UNKNOWN) or (
+        query.intent == Intent.CERTIFICATIONS and carried_metric and not query.certification
+    )
+    if follows and _elliptical(query) and last_intent in _CARRIED:
         if not names_new and not query.pronoun and not query.follow_up:
             return query
         new_metric = query.metric or metric

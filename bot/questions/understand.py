@@ -410,8 +410,9 @@ def _understand(norm: str) -> Query:
         if full.any(lexicon.START_WORDS):
             return query(Intent.START_NOTIFICATIONS, cued=True)
         return query(Intent.HELP, cued=True)
-    # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy.
-    if full.any(lexicon.WHAT_IF) and not cues[Intent.RULE]:
+    # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy
+    # ("what happens when Ada's AZ-104 expires?" is an expiry question, even with its "if").
+    if full.any(lexicon.WHAT_IF) and not cues[Intent.RULE] and not full.any(lexicon.EXPIRY):
         change = _what_if(norm, text, slug, metric)
         if change is not None and (
             change.kind != "certify" or full.any(lexicon.PASS) or full.any(lexicon.WHAT_IF_STRONG)
@@ -438,6 +439,8 @@ def _understand(norm: str) -> Query:
     # "why is growth calculated like that" is a why question: a real "why" beats rule cues.
     if text.any(lexicon.WHY_STRONG):
         return query(Intent.WHY)
+    if excluded is not None and shared["yes_no"]:
+        return query(Intent.RULE, cued=True)  # "do VMs count as deployments?"
     if full.any(lexicon.SCORE_STRONG) and not metric:
         return query(Intent.SCORE, cued=True)
     if cues[Intent.RULE] and slug and not metric:
