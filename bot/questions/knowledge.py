@@ -478,7 +478,8 @@ def certification_answer(
     return Answer(reply.text(), None, intent, area)
 
 
-_CAPITALISED = re.compile(r"(?<![\w-])([A-Z][a-zà-öø-ÿ]+)(?![\w-])")
+# A name may carry a Korean or Chinese particle right after it ("Gus가", "Gus的").
+_CAPITALISED = re.compile(r"(?<![\w-])([A-Z][a-zà-öø-ÿ]+)(?![A-Za-z0-9_à-öø-ÿ-])")
 
 
 def new_name(ctx: AnswerContext, text: str) -> str | None:

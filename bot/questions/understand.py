@@ -367,7 +367,8 @@ def _understand(norm: str) -> Query:
     excluded = next((s for s in lexicon.EXCLUDED_SERVICE_WORDS if full.has(s)), None)
     if excluded is not None:
         metric = metric or Metric.DEPLOYMENTS
-    words = len(full.words) if not full.has_cjk else max(len(full.words), len(full.compact) // 3)
+    # Korean and Chinese run words together: about three characters make a word for "a short message".
+    words = sum(max(1, len(w) // 3) if _CJK.search(w) else 1 for w in full.words)
     shared = {
         "areas": tuple(areas),
         "metric": metric,
@@ -423,7 +424,8 @@ def _understand(norm: str) -> Query:
         return query(Intent.CHANGES, cued=True)
     # 3. Start or update the data ("update my customers", "commencer", "데이터 업데이트").
     questions = (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.PLAN)
-    if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions):
+    asks_when = full.any(lexicon.WHEN) and _fact(full, True) is not None  # "when is the data updated?"
+    if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions) and not asks_when:
         section = _section(full)
         about_data = section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2
         if (about_data or not (areas or metric or slug)) and not (slug and full.any(lexicon.WHO_CUES)):
