@@ -1,5 +1,6 @@
 """`python -m bot` (the service), `python -m bot import-profile FILE --tenant ID`,
-`python -m bot notify [--month YYYY-MM]`. Exit codes: 0 ok, 2 invalid input or settings."""
+`python -m bot notify [--month YYYY-MM]`, `python -m bot check-storage [--quarantine]`.
+Exit codes: 0 ok, 1 damaged items found (check-storage), 2 invalid input, settings or unusable storage."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--tenant", required=True, help="the Teams tenant id (channelData.tenant.id)")
     notify = sub.add_parser("notify", help="run the monthly notification job once, now")
     notify.add_argument("--month", help="the month to notify, YYYY-MM (default: the month due)")
+    check = sub.add_parser("check-storage", help="list damaged stored items (reads every item)")
+    check.add_argument("--quarantine", action="store_true",
+                       help="move each damaged item into the store's quarantine (never deleted)")
     return parser
 
 
@@ -55,7 +59,8 @@ def serve(settings: Settings) -> int:
 
 
 async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
-    from bot.storage.tinydb_storage import TinyDBStorage
+    from bot.storage.base import StorageError
+    from bot.storage.factory import open_storage
     from bot.stores import ProfileStore
     from scoring import ProfileError, load_profile
 
@@ -78,11 +83,18 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
     except ProfileError as error:
         print(f"error: {path}: the profile was refused, nothing was stored:\n{error}", file=sys.stderr)
         return 2
-    storage = TinyDBStorage(settings.data_dir)
+    # A storage failure is told in one line below; the storage's own log line would repeat it.
+    logging.basicConfig(level=logging.CRITICAL)
+    try:
+        storage = open_storage(settings)
+    except (StorageError, OSError) as error:
+        return _fail(f"the store cannot be opened: {_storage_problem(error)}")
     try:
         await ProfileStore(storage).put(tenant, profile)
+    except (StorageError, OSError) as error:
+        return _fail(f"the profile was not stored: {_storage_problem(error)}")
     finally:
-        storage.close()
+        await storage.close()
     name = profile.partner.name or profile.partner.id
     print(f"stored the profile of {name} ({len(profile.people)} people, as of {profile.as_of}) "
           f"for tenant {tenant} in {settings.data_dir}")
@@ -99,16 +111,59 @@ async def notify(settings: Settings, month: str | None) -> int:
             check_month(month)  # the month format of the score history keys
         except ValueError:
             return _fail(f"--month {month!r} is not a month; use YYYY-MM, e.g. 2026-10")
+    from bot.storage.base import StorageError
+
     _configure_logging(settings)
-    services = build_services(settings)
+    try:
+        services = build_services(settings)
+    except (StorageError, OSError) as error:
+        return _fail(f"the store cannot be opened: {_storage_problem(error)}")
     try:
         summary = await run_notify(services, month)
     except MonthNotDueError as error:
         return _fail(str(error))
+    except (StorageError, OSError) as error:
+        return _fail(f"the notification run stopped: {_storage_problem(error)}; run it again to finish")
     finally:
         await services.close()
     print(summary)
     return 0
+
+
+def _storage_problem(error: BaseException) -> str:
+    """One line for a storage failure (a damaged item, a full disk...), without a traceback."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+async def check_storage(settings: Settings, quarantine: bool) -> int:
+    from bot.storage.base import StorageError
+    from bot.storage.factory import open_storage
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        storage = open_storage(settings)
+    except (StorageError, OSError) as error:
+        return _fail(f"the store cannot be opened: {_storage_problem(error)}")
+    try:
+        damaged = await storage.scan_damaged()
+        for entry in damaged:
+            keys = f" (keys: {', '.join(entry.keys)})" if entry.keys else ""
+            line = f"damaged: {entry.location}: {entry.problem}{keys}"
+            if quarantine:
+                line += f" -> quarantined as {await storage.quarantine(entry)}"
+            print(line)
+    except (StorageError, OSError) as error:
+        return _fail(f"the store cannot be checked: {_storage_problem(error)}")
+    finally:
+        await storage.close()
+    if not damaged:
+        print(f"no damaged items in {storage.describe()}")
+        return 0
+    verb = "quarantined" if quarantine else "found (run with --quarantine to move them aside)"
+    print(f"{len(damaged)} damaged item(s) {verb}")
+    return 0 if quarantine else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(error))
     if args.command == "import-profile":
         return asyncio.run(import_profile(settings, args.profile, args.tenant))
+    if args.command == "check-storage":
+        return asyncio.run(check_storage(settings, args.quarantine))
     if args.command == "notify":
         return asyncio.run(notify(settings, args.month))
     return serve(settings)
