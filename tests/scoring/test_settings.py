@@ -24,12 +24,13 @@ def test_defaults_are_the_recommendations():
     assert s.combine_tenant_associations  # E-10
     assert s.count_distinct_people  # E-11, E-14
     assert s.count_retired_until_cutoff and s.only_valid_certifications  # E-15, E-16
+    assert not s.counts_on_expiry_date  # E-16: the `expires` day itself no longer counts
     assert s.data_ai_without_advanced  # E-17
     assert s.smb_gate_points_independent and s.smb_cap_includes_gate_points  # E-20, E-21
     assert s.exclude_sovereign_clouds  # E-23
     assert (
-        s.cp_mixed_evidence == "any" and s.cp_window_months is None and s.cp_apply_2017_11_amendment
-    )  # E-26..28 (E-27: the catalog's window, 12 months; see test_cloud_platform)
+        s.cp_mixed_evidence == "any" and s.cp_window_months is None and s.cloud_platform_rules is None
+    )  # E-26..28 (E-27: the catalog's window, 12 months; E-28: the version in force; test_cloud_platform)
 
 
 def test_E11_counting_holdings_instead_of_people():
