@@ -3,7 +3,7 @@ integer codes into their distinct values. A million records never become a milli
 after parsing, and the derivations are vectorized (see `scoring.derive`).
 
 Amounts (`usd`) may be negative: Partner Center exports carry credit lines, and E-9 nets them per
-service (a service credited to <= 0 is not deployed). Sums are rounded to cents before thresholds.
+service (a service credited to <= 0 is not deployed). Sums are exact (`amounts`, see scoring.money).
 
 Customers (tenants) are the one high-cardinality column: they are only coded for the rows a window
 needs (the eligible-customer months), see `Tenants.codes_for`.
@@ -18,6 +18,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,6 +28,7 @@ import numpy as np
 from scoring import csvfast
 from scoring.errors import FieldError, ProfileError
 from scoring.errors import short_value as _short
+from scoring.money import Amounts
 
 COLUMNS = ("customer", "month", "service", "offer", "association", "usd")
 OPTIONAL_COLUMNS = ("cloud",)  # E-23: "public" (or empty) unless the subscription is sovereign
@@ -157,6 +159,11 @@ class AcrRecords:
 
     def __len__(self) -> int:
         return int(self.usd.shape[0])
+
+    @cached_property
+    def amounts(self) -> Amounts:
+        """`usd` as exact decimals (the way they were written), for exact sums and thresholds."""
+        return Amounts(self.usd)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AcrRecords) and self.to_rows() == other.to_rows()

@@ -129,15 +129,23 @@ class Catalog:
                         break
         return self.registry[slug] if slug else None
 
-    def part_of(self, text: str) -> Certification | None:
-        """The credential a text names one exam of, when that credential takes several exams
+    def exam_part(self, text: str) -> tuple[Certification, str] | None:
+        """(credential, exam code) when a text names one exam of a credential that takes several
         (`AZ-800` -> Windows Server Hybrid Administrator Associate, which needs AZ-800 and AZ-801)."""
         if not isinstance(text, str) or len(text) > 200:
             return None
         key = _normalize(text)
-        keys = [key, *(key[len(p) :].strip() for p in _PREFIXES if key.startswith(p))]
-        slug = next((self._parts[k] for k in keys if k in self._parts), None)
-        return self.registry[slug] if slug else None
+        for k in (key, *(key[len(p) :].strip() for p in _PREFIXES if key.startswith(p))):
+            slug = self._parts.get(k)
+            if slug is not None:
+                cert = self.registry[slug]
+                return cert, next(e for e in cert.exams if _normalize(e) == k)
+        return None
+
+    def part_of(self, text: str) -> Certification | None:
+        """The credential a text names one exam of, when that credential takes several exams."""
+        found = self.exam_part(text)
+        return found[0] if found else None
 
     def suggest(self, text: str, limit: int = 3) -> list[Certification]:
         key = _normalize(text[:200])  # fuzzy matching is quadratic: never on unbounded text

@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from scoring.catalog import Catalog, CloudPlatformRules
-from scoring.derive import cents, cloud_platform_consumption
+from scoring.derive import cloud_platform_consumption
 from scoring.engine.context import people_index
 from scoring.engine.points import meets
 from scoring.holdings import Holders, Ignored
 from scoring.ids import CloudPlatformLevel, ReasonCode
 from scoring.models import Profile
+from scoring.money import exact
 from scoring.results import CloudPlatformResult, LevelResult, Reason
 from scoring.settings import Settings
 
@@ -21,7 +22,7 @@ def consumption(
 ) -> Decimal | None:
     given = profile.cloud_platform.consumption_usd_12m if profile.cloud_platform else None
     if given is not None:
-        return cents(given)
+        return exact(given)
     if profile.acr_records is not None:
         return cloud_platform_consumption(profile.acr_records, as_of, rules, settings)
     return None
