@@ -139,4 +139,5 @@ def test_a_broken_catalog_fails_loudly_naming_file_and_field(tmp_path, file, old
 
 def test_the_packaged_catalog_loads():
     catalog = load_catalog(CATALOG_DIR)
-    assert set(catalog.rule_sets) == {"2023-H2", "2026"} and set(catalog.cloud_platform) == {"2017-07", "2017-11"}
+    assert set(catalog.rule_sets) == {"2023-H2", "2026"}
+    assert set(catalog.cloud_platform) == {"2017-07", "2017-11"}

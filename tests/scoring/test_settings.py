@@ -146,3 +146,18 @@ def test_score_profile_rejects_unknown_rules_and_bad_dates():
     assert caught.value.errors[0].field == "rules"
     with pytest.raises(ProfileError):
         score_profile(make_profile(), as_of="yesterday")
+
+
+def test_E16_a_certification_expiring_on_the_scoring_date_does_not_count_that_day_by_default():
+    people = {"A": ["ADM"], "B": ["ADM"], "C": [{"id": "AZ-204", "expires": "2026-10-31"}]}
+    profile = make_profile(people, as_of="2026-10-31")
+    default = metric_result(score_profile(profile), DAI, INT)
+    assert default.points == 0
+    expired = [r for r in default.reasons if r.code == ReasonCode.CERTIFICATION_EXPIRED]
+    assert [(r.person, str(r.on)) for r in expired] == [("C", "2026-10-31")]
+    last_day = Settings(counts_on_expiry_date=True)
+    counted = score_profile(profile, settings=last_day)
+    assert metric_result(counted, DAI, INT).points == 4
+    day_after = score_profile(profile, as_of="2026-11-01", settings=last_day)
+    lapsed = metric_result(day_after, DAI, INT)
+    assert [str(r.on) for r in lapsed.reasons if r.code == ReasonCode.CERTIFICATION_EXPIRED] == ["2026-11-01"]
