@@ -167,8 +167,9 @@ class CardRenderer:
         self.page.evaluate("color => { document.body.style.background = color; }", _css(canvas))
         result = self.page.evaluate("([card, config]) => renderCard(card, config)", [card, config])
         if screenshot is not None:
+            # The page is the card (no margin, the card's width): a full-page JPEG is the quickest capture.
             screenshot.parent.mkdir(parents=True, exist_ok=True)
-            self.page.locator("#host").screenshot(path=str(screenshot), animations="disabled")
+            self.page.screenshot(path=str(screenshot), full_page=True, type="jpeg", quality=85)
         events = [e for e in result["events"] if not is_sdk_lang_bug(e)]
         ignored = [e for e in result["events"] if is_sdk_lang_bug(e)]
         return Rendering(events=events, ignored=ignored, texts=result["texts"], screenshot=screenshot)

@@ -208,3 +208,14 @@ def answer_cards(locale: str) -> list[tuple[str, Card]]:
 def sent_cards(locale: str) -> list[tuple[str, Card]]:
     """Every card the bot sends, named, in `locale`."""
     return builder_cards(locale) + notice_cards(locale) + notification_cards(locale) + answer_cards(locale)
+
+
+def layouts(locale: str) -> list[tuple[str, Card]]:
+    """`sent_cards` less the repeats of a layout: the very large partner's cards (the same elements,
+    only more of them) and the qualified partner's intake (the same forms with other values). What a
+    renderer sees differs between the cards kept, not between these and their repeats."""
+    return [
+        (name, card)
+        for name, card in sent_cards(locale)
+        if "-big" not in name and not name.startswith("intake-qualified-")
+    ]

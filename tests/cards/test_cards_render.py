@@ -1,8 +1,8 @@
-"""Every card the bot sends, in every locale, rendered by Microsoft's Adaptive Cards SDK (npm
-`adaptivecards` 3.x, Teams' web renderer) in headless Chromium under Teams' light, dark and
-high-contrast host configs: the SDK raises no parse or validation event, and every text reaches WCAG AA
-contrast (4.5:1, 3:1 for large text) against the background it is drawn on. A screenshot of each
-rendering is kept in test-artifacts/cards/<theme>/<locale>/."""
+"""Every card layout the bot sends (sent_cards.layouts), in every locale, rendered by Microsoft's
+Adaptive Cards SDK (npm `adaptivecards` 3.x, Teams' web renderer) in headless Chromium under Teams'
+light, dark and high-contrast host configs: the SDK raises no parse or validation event, and every
+text reaches WCAG AA contrast (4.5:1, 3:1 for large text) against the background it is drawn on.
+A screenshot of each rendering is kept in test-artifacts/cards/<theme>/<locale>/."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from card_renderer import (
     contrast,
     unavailable,
 )
-from sent_cards import sent_cards
+from sent_cards import layouts
 
 from cards import adaptive as ac
 from cards.i18n import SUPPORTED_LOCALES
@@ -34,7 +34,7 @@ Renderings = Callable[[str, str], dict[str, Rendering]]
 
 
 def _file_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".png"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".jpg"
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def rendered(renderer: CardRenderer) -> Renderings:
     def render(theme: str, locale: str) -> dict[str, Rendering]:
         folder = ARTIFACTS / theme / locale
         return {
-            name: renderer.render(card, theme, folder / _file_name(name)) for name, card in sent_cards(locale)
+            name: renderer.render(card, theme, folder / _file_name(name)) for name, card in layouts(locale)
         }
 
     return render
@@ -84,7 +84,7 @@ def test_each_rendering_is_kept_as_a_screenshot_and_shows_text(
     rendered: Renderings, theme: str, locale: str
 ) -> None:
     renderings = rendered(theme, locale)
-    assert len(renderings) == len(sent_cards(locale))
+    assert len(renderings) == len(layouts(locale))
     for name, rendering in renderings.items():
         assert rendering.screenshot is not None and rendering.screenshot.stat().st_size > 1000, name
         assert rendering.texts, f"{name}: no text measured"
