@@ -18,6 +18,7 @@ from card_fixtures import contoso_data
 import bot.intake as intake
 from bot.storage.tinydb_storage import TinyDBStorage
 from bot.stores import HistoryStore, ProfileStore
+from cards.adaptive import ATTENTION_MARK
 
 TENANT = "tenant-contoso"
 USER = "29:user-ada"
@@ -186,13 +187,14 @@ def field_error(card: Any, input_id: str) -> str | None:
                 and item.get("id") == input_id
                 and str(item.get("type", "")).startswith("Input.")
             ):
+                # An attention banner right under the input (cards.adaptive.error_text): its first line.
                 after = card[i + 1] if i + 1 < len(card) else None
                 if (
                     isinstance(after, dict)
-                    and after.get("type") == "TextBlock"
-                    and after.get("color") == "Attention"
+                    and after.get("type") == "Container"
+                    and after.get("style") == "attention"
                 ):
-                    return after["text"]
+                    return after["items"][0]["text"].removeprefix(f"{ATTENTION_MARK} ")
                 return None
             found = field_error(item, input_id)
             if found is not None:
