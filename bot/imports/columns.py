@@ -70,13 +70,16 @@ def recognise(header: list[str], expected: str | None = None) -> Recognised:
             continue
         index: dict[str, int] = {}
         for name, column in spec.columns.items():
-            names = {header_key(name), *(header_key(alias) for alias in column.aliases)}
-            found = [i for i, key in enumerate(keys) if key in names]
-            if len(found) > 1:
-                raise ImportProblem("repeated_column", column=name,
-                                    found=", ".join(header[i] for i in found))
-            if found:
-                index[name] = found[0]
+            # The first of the column's names the header has (exports carry both CustomerName and
+            # CustomerTenantName: the one listed first wins); the same name twice is ambiguous.
+            for wanted in (header_key(alias) for alias in [name, *column.aliases]):
+                found = [i for i, key in enumerate(keys) if key == wanted]
+                if len(found) > 1:
+                    raise ImportProblem("repeated_column", column=name,
+                                        found=", ".join(header[i] for i in found))
+                if found:
+                    index[name] = found[0]
+                    break
         if all(name in index for name in spec.required) and (
                 best is None or len(spec.required) > len(column_map().kinds[best.kind].required)):
             best = Recognised(kind=kind, index=index)

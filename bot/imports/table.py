@@ -111,7 +111,7 @@ def _csv(text: str) -> Table:
         raise ImportProblem("empty_file")
     counts = {d: first.count(d) for d in DELIMITERS}
     delimiter = max(DELIMITERS, key=lambda d: counts[d])  # ties: "," (the order of DELIMITERS)
-    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except csv.Error:
