@@ -12,6 +12,7 @@ from bot.imports.refused import check_text, row_numbers
 from bot.imports.table import Table
 from cards.import_cards import RefusedRow
 from scoring.catalog import resolve_certification, suggest_certifications
+from scoring.catalog.models import Certification
 
 MAX_CERTIFICATIONS_PER_PERSON = 60  # the catalog has fewer: more is a broken file, not a person
 MAX_NAME = 200
@@ -55,6 +56,7 @@ def read_people(table: Table, found: Recognised, limit: int) -> PeopleFile:
     name_at, cert_at = col["name"], col["certification"]
     email_at, expires_at = col.get("email"), col.get("expires")
     by_key: dict[str, FilePerson] = {}
+    known: dict[str, Certification | None] = {}  # a file names the same few certifications again and again
     refused: list[RefusedRow] = []
     unidentified = False
 
@@ -102,7 +104,7 @@ def read_people(table: Table, found: Recognised, limit: int) -> PeopleFile:
             if person.entries > MAX_CERTIFICATIONS_PER_PERSON:
                 raise ImportProblem("too_many_certifications", name=person.name,
                                     limit=MAX_CERTIFICATIONS_PER_PERSON)
-            found_cert = resolve_certification(text)
+            found_cert = known[text] if text in known else known.setdefault(text, resolve_certification(text))
             if found_cert is None:
                 near = suggest_certifications(text)
                 refused.append(RefusedRow(number, "unknown_certification", text,

@@ -14,19 +14,21 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from bot.imports.acr import AcrFile, read_acr
 from bot.imports.columns import column_map, recognise
 from bot.imports.people import FilePerson, PeopleFile, name_key, read_people
 from bot.imports.problems import ImportProblem
-from bot.imports.table import read_table
+from bot.imports.table import no_gc_pauses, read_table
 from cards.import_cards import FileView, ImportView, PeopleChanges, ScoreChange, UsageChanges
 from scoring import HeldCertification, Person, Profile, Scorecard, score_profile
 from scoring.catalog import default_catalog
 from scoring.records import month_text
 
 PREVIEW_MINUTES = 15
+_CONTEXT = {"catalog": default_catalog()}  # validate certifications against one loaded catalog
 DECIMAL_COMMA_LOCALES = ("fr", "de")  # where Excel writes 1234,50
 
 
@@ -51,6 +53,13 @@ class Preview:
 def build_preview(base: Profile | None, files: Sequence[ReceivedFile], *, locale: str, tenant_id: str,
                   conversation_id: str = "", today: dt.date | None = None) -> Preview:
     """Read the files against the saved profile. ImportProblem when a file cannot be used at all."""
+    with no_gc_pauses():
+        return _build_preview(base, files, locale=locale, tenant_id=tenant_id,
+                              conversation_id=conversation_id, today=today)
+
+
+def _build_preview(base: Profile | None, files: Sequence[ReceivedFile], *, locale: str, tenant_id: str,
+                   conversation_id: str, today: dt.date | None) -> Preview:
     if base is None:
         raise ImportProblem("no_profile")
     people_file: PeopleFile | None = None
@@ -92,7 +101,9 @@ def build_preview(base: Profile | None, files: Sequence[ReceivedFile], *, locale
 
 
 # --- people ---------------------------------------------------------------------------------------
+@cache
 def _label(slug: str) -> str:
+    """How people write a certification: its exam code(s), else its name."""
     cert = default_catalog().registry.get(slug)
     return (cert.exam_label or cert.name) if cert else slug
 
@@ -145,8 +156,9 @@ def _person(person_id: str, incoming: FilePerson, held: list[HeldCertification])
     for slug, expires in incoming.certifications.items():
         before = old.get(slug)
         earned = before.earned if before else None
-        certifications.append(HeldCertification(id=slug, earned=earned,
-                                                expires=expires or (before.expires if before else None)))
+        certifications.append(HeldCertification.model_validate(
+            {"id": slug, "earned": earned, "expires": expires or (before.expires if before else None)},
+            context=_CONTEXT))
     if incoming.partly_refused:  # the file's list for them is incomplete: remove nothing of theirs
         certifications.extend(c for slug, c in old.items() if slug not in incoming.certifications)
     return Person(id=person_id, name=incoming.name, certifications=certifications)
