@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import numpy as np
+
 from bot.imports.acr import AcrFile, read_acr
 from bot.imports.columns import column_map, recognise
 from bot.imports.people import FilePerson, PeopleFile, name_key, read_people
@@ -176,11 +178,11 @@ def _new_id(incoming: FilePerson, taken: set[str]) -> str:
 # --- usage ----------------------------------------------------------------------------------------
 def _usage_changes(base: Profile, file: AcrFile) -> UsageChanges:
     records = file.records
-    months = sorted({int(m) for m in set(records.month.tolist())}) if len(records) else []
+    months = np.unique(records.month).tolist() if len(records) else []
     if base.acr_records is not None:
         old = base.acr_records
         records_before: int | None = len(old)
-        customers_before: int | None = len({c.casefold() for c in old.customer.values()})
+        customers_before: int | None = len(set(map(str.casefold, old.customer.values())))
         services_before = set(old.services)
     else:
         records_before = None

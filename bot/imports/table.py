@@ -45,6 +45,7 @@ class Table:
     delimiter: str | None  # CSV only
     header_row: int  # the row number of the header, as a spreadsheet shows it (1-based)
     _rows: Iterator[list[str]] = field(repr=False)
+    utf8: bytes | None = field(default=None, repr=False)  # the CSV's bytes when UTF-8 (for Arrow)
 
     def rows(self, limit: int) -> list[list[str]]:
         """The data rows (blank rows kept as [] so row numbers stay exact), at most `limit`.
@@ -60,7 +61,7 @@ class Table:
 
 def read_table(data: bytes) -> Table:
     """The table in a received file, or ImportProblem naming what is wrong with it."""
-    if not data.strip():
+    if not data or data.isspace():
         raise ImportProblem("empty_file")
     if data.startswith(b"PK\x03\x04"):
         return _xlsx(data)
@@ -68,11 +69,13 @@ def read_table(data: bytes) -> Table:
         raise ImportProblem("old_excel")
     if data.startswith(_BINARY_MAGIC):
         raise ImportProblem("binary_file")
-    return _csv(_decode(data))
+    return _csv(*_decode(data))
 
 
 # --- CSV ------------------------------------------------------------------------------------------
-def _decode(data: bytes) -> str:
+def _decode(data: bytes) -> tuple[str, bytes | None]:
+    """The text, and its UTF-8 bytes without BOM when the file was UTF-8 (Arrow reads those)."""
+    utf8: bytes | None = None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
@@ -81,21 +84,16 @@ def _decode(data: bytes) -> str:
     elif b"\x00" in data[:4096]:
         raise ImportProblem("binary_file")  # no text encoding we read has NUL bytes without a BOM
     else:
-        text = _decode_8bit(data)
+        try:
+            text, utf8 = data.decode("utf-8"), data.removeprefix(codecs.BOM_UTF8)
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")  # Excel's "CSV" on Western Windows: Latin-1 plus € and quotes
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")  # every byte is a Latin-1 character
     if _looks_binary(text[:4096]):
         raise ImportProblem("binary_file")
-    return text.removeprefix("\ufeff")
-
-
-def _decode_8bit(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")  # Excel's "CSV" on Western Windows: Latin-1 plus € and quotes
-    except UnicodeDecodeError:
-        return data.decode("latin-1")  # every byte is a Latin-1 character
+    return text.removeprefix("\ufeff"), utf8
 
 
 def _looks_binary(sample: str) -> bool:
@@ -103,27 +101,32 @@ def _looks_binary(sample: str) -> bool:
     return controls > max(8, len(sample) // 50)
 
 
-def _csv(text: str) -> Table:
-    lines = iter(io.StringIO(text, newline=""))
-    skipped = 0
-    first = ""
-    for line in lines:
-        if line.strip(" \t\r\n,;"):
-            first = line
+def _csv(text: str, utf8: bytes | None = None) -> Table:
+    skipped, start = 0, 0
+    while True:  # the header: the first line with something in it
+        end = text.find("\n", start)
+        first = text[start:] if end < 0 else text[start : end + 1]
+        if first.strip(" \t\r\n,;") or end < 0:
             break
-        skipped += 1
-    if not first:
+        skipped, start = skipped + 1, end + 1
+    if not first.strip(" \t\r\n,;"):
         raise ImportProblem("empty_file")
     counts = {d: first.count(d) for d in DELIMITERS}
     delimiter = max(DELIMITERS, key=lambda d: counts[d])  # ties: "," (the order of DELIMITERS)
-    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
     try:
-        header = next(reader)
-    except csv.Error:
+        header = next(csv.reader([first], delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration):
         raise ImportProblem("not_csv") from None
     if len(header) > MAX_COLUMNS:
         raise ImportProblem("too_many_columns", limit=MAX_COLUMNS)
-    return Table(header=header, source="csv", delimiter=delimiter, header_row=skipped + 1, _rows=reader)
+    rest = len(first) + start
+    return Table(header=header, source="csv", delimiter=delimiter, header_row=skipped + 1,
+                 _rows=_csv_rows(text, rest, delimiter), utf8=utf8)
+
+
+def _csv_rows(text: str, start: int, delimiter: str) -> Iterator[list[str]]:
+    """The rows after the header, read only if asked for (Arrow reads big files without them)."""
+    yield from csv.reader(io.StringIO(text[start:], newline=""), delimiter=delimiter, strict=True)
 
 
 @contextlib.contextmanager

@@ -177,3 +177,19 @@ def test_broken_files_are_named_for_what_they_are(data: bytes, key: str) -> None
     with pytest.raises(ImportProblem) as caught:
         preview(data)
     assert caught.value.key in key.split("_or_")
+
+
+@pytest.mark.parametrize("blank", ["", "\n"], ids=["read by Arrow", "blank line: read by the csv module"])
+def test_both_readers_give_the_same_records_and_exact_row_numbers(blank: str) -> None:
+    from bot.imports.acr import arrow_table
+
+    data = ("customer,month,service,offer,association,usd\n"
+            f"c1,2026-09,SQL,CSP,CSP_T1,10\n{blank}"
+            'c2,2026-09,"SQL, managed",CSP,CSP_T1,20\n'
+            "c3,2026-99,SQL,CSP,CSP_T1,30\n").encode()
+    table = read_table(data)
+    assert (arrow_table(table, 10) is None) == bool(blank)
+    result = preview(data)
+    assert [(r.row, r.value) for r in result.view.files[0].refused] == [(4 + len(blank), "2026-99")]
+    assert [(r["customer"], r["service"], r["usd"]) for r in result.profile.acr_records.to_rows()] == [
+        ("c1", "SQL", 10.0), ("c2", "SQL, managed", 20.0)]
