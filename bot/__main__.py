@@ -1,5 +1,6 @@
-"""`python -m bot` (the service), `python -m bot import-profile FILE --tenant ID`,
-`python -m bot notify [--month YYYY-MM]`, `python -m bot check-storage [--quarantine]`.
+"""`python -m bot` (the service), `python -m bot import-profile FILE --tenant ID` (or `--people FILE`,
+`--records FILE` with a preview and `--yes` to apply), `python -m bot notify [--month YYYY-MM]`,
+`python -m bot check-storage [--quarantine]`.
 Exit codes: 0 ok, 1 damaged items found (check-storage), 2 invalid input, settings or unusable storage."""
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="run the bot service (the default)")
     imp = sub.add_parser("import-profile", help="store a partner profile for a Teams tenant")
-    imp.add_argument("profile", type=Path, help="profile JSON file (see ARCHITECTURE.md)")
+    imp.add_argument("profile", type=Path, nargs="?", help="profile JSON file (see ARCHITECTURE.md)")
     imp.add_argument("--tenant", required=True, help="the Teams tenant id (channelData.tenant.id)")
+    imp.add_argument("--people", type=Path, help="people and certifications, CSV or .xlsx (see README)")
+    imp.add_argument("--records", type=Path, help="ACR records (or Partner Center AzureUsage), CSV or .xlsx")
+    imp.add_argument("--yes", action="store_true", help="with --people/--records: apply the preview")
     notify = sub.add_parser("notify", help="run the monthly notification job once, now")
     notify.add_argument("--month", help="the month to notify, YYYY-MM (default: the month due)")
     check = sub.add_parser("check-storage", help="list damaged stored items (reads every item)")
@@ -101,6 +105,54 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
     return 0
 
 
+async def import_files(settings: Settings, tenant: str, people: Path | None, records: Path | None,
+                       apply: bool) -> int:
+    """The chat's file import from the command line: the same preview, printed; `--yes` applies it."""
+    import datetime as dt
+
+    from bot.imports import ImportProblem, ReceivedFile, apply_import, build_preview
+    from bot.imports.chat import problem_text
+    from bot.storage.tinydb_storage import TinyDBStorage
+    from bot.stores import ProfileStore
+    from cards.import_cards import preview_text
+
+    tenant = tenant.strip()
+    if not _TENANT.match(tenant):
+        return _fail(f"--tenant {tenant!r} is not a tenant id")
+    files = []
+    for path, kind in ((people, "people"), (records, "acr")):
+        if path is None:
+            continue
+        try:
+            files.append(ReceivedFile(path.name, path.read_bytes(), expected=kind))
+        except OSError as error:
+            return _fail(f"{path}: cannot read it ({error})")
+    storage = TinyDBStorage(settings.data_dir)
+    try:
+        store = ProfileStore(storage)
+        try:
+            base = await store.get(tenant)
+        except ValueError as error:
+            return _fail(f"the saved profile of tenant {tenant} does not load: {error}")
+        try:
+            preview = build_preview(base, files, locale="en", tenant_id=tenant,
+                                    today=dt.datetime.now(dt.UTC).date())
+        except ImportProblem as problem:
+            return _fail(problem_text("en", problem))
+        print(preview_text(preview.view, "en"))
+        if not apply:
+            print("nothing was saved; run again with --yes to apply")
+            return 0
+        try:
+            await apply_import(store, tenant, preview)
+        except ImportProblem as problem:
+            return _fail(problem_text("en", problem))
+    finally:
+        storage.close()
+    print(f"saved for tenant {tenant} in {settings.data_dir}")
+    return 0
+
+
 async def notify(settings: Settings, month: str | None) -> int:
     from bot.notifications import MonthNotDueError, run_notify
     from bot.services import build_services
@@ -173,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         return _fail(str(error))
     if args.command == "import-profile":
+        if args.people or args.records:
+            if args.profile is not None:
+                return _fail("give a profile JSON file or --people/--records, not both")
+            return asyncio.run(import_files(settings, args.tenant, args.people, args.records, args.yes))
+        if args.profile is None:
+            return _fail("import-profile needs a profile JSON file, or --people/--records")
         return asyncio.run(import_profile(settings, args.profile, args.tenant))
     if args.command == "check-storage":
         return asyncio.run(check_storage(settings, args.quarantine))

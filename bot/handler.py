@@ -30,6 +30,7 @@ from botbuilder.schema import (
 )
 
 from bot.activity import bot_among, locale_of, tenant_of
+from bot.imports import handle_import_turn
 from bot.services import Services
 from bot.storage.base import DamagedItemError, ETagConflictError, StorageUnavailableError
 from bot.storage.turn import save_turn_state
@@ -180,6 +181,8 @@ class ScoreBot(TeamsActivityHandler):
         # Every part reads the text without the bot's @mention (group chats and channels need one):
         # "@Partner Score cancel" must cancel an intake like "cancel" does.
         activity.text = without_bot_mention(activity)
+        if await handle_import_turn(turn_context, services):  # a file, "import", Apply/Cancel of a preview
+            return
         if await parts.run_intake_turn(turn_context, services):
             return
         context = await self._answer_context(turn_context)

@@ -229,6 +229,13 @@ class AcrRecords:
             _shape_errors(rows, path, errors)
             raise ProfileError(errors[:MAX_ERRORS]) from None
 
+    # --- from columns -------------------------------------------------------------------------------
+    @classmethod
+    def from_columns(cls, columns: dict[str, list[Any]], path: str = "acr_records") -> AcrRecords:
+        """Records from equal-length column lists (text, `usd` as floats; `cloud` optional), validated
+        like `from_rows`: a file reader that already holds columns skips building a dict per row."""
+        return _Builder(path, None).from_lists(columns, len(columns["usd"]))
+
     # --- from CSV ----------------------------------------------------------------------------------
     @classmethod
     def from_csv(cls, source: Path | str | bytes | io.TextIOBase, path: str = "acr_records") -> AcrRecords:
