@@ -8,43 +8,27 @@ from typing import Any
 
 import card_schema
 import pytest
-from botcore_helpers import PROFILE
-from trust_helpers import ADA, BOB, GINA, TENANT, User, cards, message, profile_with
+from trust_helpers import (
+    ADA,
+    BOB,
+    GINA,
+    TENANT,
+    User,
+    cards,
+    confirm,
+    person,
+    say,
+    section_update_to_review,
+    seed,
+    snapshot,
+)
 
 from bot.services import Services
-from bot.trust import Person, save_profile
 from bot.trust.guard import owners_of, versions_of
-from scoring import load_profile
 
 NOT_OWNER = ("Only the owners of your organisation's data can change it: Ada Lovelace. Ask one of them "
              "to make the change, or to make you an owner (\"add @you as owner\"). Nothing was changed.")
 GUEST = "Guests can ask me anything, but can't change the organisation's data. Nothing was changed."
-
-
-def person(user: User) -> Person:
-    return Person(user.aad, user.name, user.role)
-
-
-async def seed(services: Services) -> None:
-    """Ada saved the first data (so she owns it), then added Grace: versions 1 and 2."""
-    await save_profile(services, TENANT, load_profile(PROFILE), editor=person(ADA), via="intake")
-    grown = profile_with(("p1", "Ada", ["AZ-305", "AZ-104"]), ("p2", "Grace", ["AZ-104"]))
-    await save_profile(services, TENANT, load_profile(grown), editor=person(ADA), via="intake", base=1)
-
-
-async def snapshot(services: Services) -> tuple[Any, ...]:
-    profile = await services.profiles.get(TENANT)
-    versions = await versions_of(services).entries(TENANT)
-    owners = await owners_of(services).owners(TENANT)
-    return (profile.model_dump(mode="json") if profile else None, [v.number for v in versions],
-            [o.id for o in owners])
-
-
-async def say(client: Any, connector: Any, user: User, text: str | None = None, **fields: Any) -> list[str]:
-    connector.calls.clear()
-    response = await client.post("/api/messages", json=message(connector.url, user, text, **fields))
-    assert response.status in (200, 201), await response.text()
-    return [text for text in connector.texts() if text]
 
 
 WRITES = {
@@ -70,27 +54,6 @@ async def test_every_write_path_refuses_non_owners_and_guests_and_changes_nothin
     assert texts == [refusal]
     assert cards(connector) == []  # no intake form that could never be saved
     assert await snapshot(services) == before
-
-
-async def section_update_to_review(client: Any, connector: Any, user: User, conversation: str,
-                                   bulk: str) -> dict[str, Any]:
-    """`user` says "update my people", adds people by bulk paste, goes to review: the review card."""
-    await say(client, connector, user, "update my people", conversation=conversation)
-    for nav, inputs in (("bulk", {"bulk": bulk}), ("next", {})):
-        card = cards(connector)[-1]
-        action = next(a for a in card_schema.actions(card) if (a.get("data") or {}).get("intake", {})
-                      .get("nav") == nav)
-        await say(client, connector, user, value={**action["data"], **inputs}, conversation=conversation)
-    review = cards(connector)[-1]
-    assert "Confirm" in card_schema.texts(review) or any(
-        a["data"]["intake"]["nav"] == "confirm" for a in card_schema.actions(review) if "intake" in a.get("data", {}))
-    return review
-
-
-async def confirm(client: Any, connector: Any, user: User, conversation: str, review: dict[str, Any]) -> list[str]:
-    action = next(a for a in card_schema.actions(review) if (a.get("data") or {}).get("intake", {})
-                  .get("nav") == "confirm")
-    return await say(client, connector, user, value=action["data"], conversation=conversation)
 
 
 async def test_an_intake_confirm_by_someone_no_longer_an_owner_is_refused_on_the_card(

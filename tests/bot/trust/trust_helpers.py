@@ -7,8 +7,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import card_schema
 from aiohttp import web
 from botcore_helpers import PROFILE, MockConnector
+
+from bot.services import Services
+from bot.trust import Person, save_profile
+from bot.trust.guard import owners_of, versions_of
+from scoring import load_profile
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -71,8 +77,8 @@ def message(url: str, user: User, text: str | None = None, *, value: Any = None,
         body["text"] = text
     if value is not None:
         body["value"] = value
-    entities = [{"type": "mention", "text": f"<at>{u.name}</at>", "mentioned": {"id": u.teams_id, "name": u.name}}
-                for u in mentions]
+    entities = [{"type": "mention", "text": f"<at>{u.name}</at>",
+                 "mentioned": {"id": u.teams_id, "name": u.name}} for u in mentions]
     if text and "<at>Partner Score</at>" in text:  # the bot @mentioned, as group chats require
         entities.append({"type": "mention", "text": "<at>Partner Score</at>",
                          "mentioned": {"id": "28:bot", "name": "Partner Score"}})
@@ -89,3 +95,53 @@ def cards(connector: MockConnector) -> list[dict[str, Any]]:
 def profile_with(*people: tuple[str, str, list[str]]) -> dict[str, Any]:
     """ARCHITECTURE.md's small profile with these (id, name, certifications) people."""
     return {**PROFILE, "people": [{"id": i, "name": n, "certifications": c} for i, n, c in people]}
+
+
+def person(user: User) -> Person:
+    return Person(user.aad, user.name, user.role)
+
+
+async def seed(services: Services) -> None:
+    """Ada saved the first data (so she owns it), then added Grace: versions 1 and 2."""
+    await save_profile(services, TENANT, load_profile(PROFILE), editor=person(ADA), via="intake")
+    grown = profile_with(("p1", "Ada", ["AZ-305", "AZ-104"]), ("p2", "Grace", ["AZ-104"]))
+    await save_profile(services, TENANT, load_profile(grown), editor=person(ADA), via="intake", base=1)
+
+
+async def snapshot(services: Services) -> tuple[Any, ...]:
+    profile = await services.profiles.get(TENANT)
+    versions = await versions_of(services).entries(TENANT)
+    owners = await owners_of(services).owners(TENANT)
+    return (profile.model_dump(mode="json") if profile else None, [v.number for v in versions],
+            [o.id for o in owners])
+
+
+async def say(client: Any, connector: Any, user: User, text: str | None = None, **fields: Any) -> list[str]:
+    connector.calls.clear()
+    response = await client.post("/api/messages", json=message(connector.url, user, text, **fields))
+    assert response.status in (200, 201), await response.text()
+    return [text for text in connector.texts() if text]
+
+
+async def section_update_to_review(client: Any, connector: Any, user: User, conversation: str,
+                                   bulk: str) -> dict[str, Any]:
+    """`user` says "update my people", adds people by bulk paste, goes to review: the review card."""
+    await say(client, connector, user, "update my people", conversation=conversation)
+    for nav, inputs in (("bulk", {"bulk": bulk}), ("next", {})):
+        card = cards(connector)[-1]
+        action = next(a for a in card_schema.actions(card) if (_nav(a) or ("",))[0] == nav)
+        await say(client, connector, user, value={**action["data"], **inputs}, conversation=conversation)
+    review = cards(connector)[-1]
+    assert {_nav(a)[1] for a in card_schema.actions(review) if _nav(a)} == {"review"}
+    return review
+
+
+def _nav(action: dict[str, Any]) -> tuple[str, str] | None:
+    meta = (action.get("data") or {}).get("intake")
+    return (meta["nav"], meta["step"]) if isinstance(meta, dict) else None
+
+
+async def confirm(client: Any, connector: Any, user: User, conversation: str,
+                  review: dict[str, Any]) -> list[str]:
+    action = next(a for a in card_schema.actions(review) if (_nav(a) or ("",))[0] == "confirm")
+    return await say(client, connector, user, value=action["data"], conversation=conversation)
