@@ -77,7 +77,8 @@ async def test_an_old_version_is_restored_from_the_history_card(
         client: Any, connector: Any, services: Services) -> None:
     await seed(services)
     await say(client, connector, ADA, "history of changes")
-    restore_v1 = next(a for a in card_schema.actions(cards(connector)[-1]) if a["title"] == "Restore version 1")
+    restore_v1 = next(a for a in card_schema.actions(cards(connector)[-1])
+                      if a["title"] == "Restore version 1")
     assert await say(client, connector, ADA, value=restore_v1["data"]) == [
         "Version 1 is back, saved as version 3."]
     assert await people(services) == ["Ada"]
@@ -90,7 +91,8 @@ async def test_a_restore_pressed_after_another_owners_change_is_refused_and_show
     await seed(services)
     await owners_of(services).add(TENANT, person(BOB), added_by=ADA.aad)
     await say(client, connector, ADA, "history of changes")
-    restore_v1 = next(a for a in card_schema.actions(cards(connector)[-1]) if a["title"] == "Restore version 1")
+    restore_v1 = next(a for a in card_schema.actions(cards(connector)[-1])
+                      if a["title"] == "Restore version 1")
     review = await section_update_to_review(client, connector, BOB, "a:bob", "Dora: AZ-104")
     await confirm(client, connector, BOB, "a:bob", review)  # version 3, after Ada's card was shown
     texts = await say(client, connector, ADA, value=restore_v1["data"])
