@@ -72,8 +72,8 @@ def plain(value: Any) -> Any:
         return value.value
     if value is None or isinstance(value, str | int | float | bool):
         return value
-    if hasattr(value, "__dict__"):
-        return {k: plain(v) for k, v in vars(value).items() if not k.startswith("_") and k != "e_tag"}
+    if hasattr(value, "__dict__"):  # e.g. DialogState keeps its stack in `_dialog_stack`
+        return {k.lstrip("_"): plain(v) for k, v in vars(value).items() if k != "e_tag"}
     return str(value)
 
 
