@@ -92,18 +92,18 @@ class TenantData:
     async def _read(self, key: str) -> Any:
         return (await self.storage.read([key])).get(key)
 
-    async def _conversations(self, tenant_id: str) -> dict[str, str | None]:
-        """conversation id -> its conversation-state key (None if unknown)."""
-        found: dict[str, str | None] = {}
+    async def _conversations(self, tenant_id: str) -> dict[str, list[str]]:
+        """conversation id -> its conversation-state keys (a channel has one per reply thread)."""
+        found: dict[str, list[str]] = {}
         registry = await self._read(registry_key(tenant_id))
         for state_key, conversation_id in ((registry or {}).get("conversations") or {}).items():
-            found[conversation_id] = state_key
+            found.setdefault(conversation_id, []).append(state_key)
         tenant = _tenant(tenant_id)
         for indexed_tenant, conversation_id in await self.notify.index():
             if indexed_tenant == tenant and conversation_id not in found:
                 record = await self.notify.get(tenant, conversation_id)
                 channel = (record.reference or {}).get("channelId") if record else None
-                found[conversation_id] = f"{channel}/conversations/{conversation_id}" if channel else None
+                found[conversation_id] = [f"{channel}/conversations/{conversation_id}"] if channel else []
         return found
 
     async def export(self, tenant_id: str) -> dict[str, Any]:
@@ -120,13 +120,13 @@ class TenantData:
             if item and "scorecard" in item:
                 history[month] = plain(item["scorecard"])
         conversations = []
-        for conversation_id, state_key in sorted((await self._conversations(tenant_id)).items()):
+        for conversation_id, state_keys in sorted((await self._conversations(tenant_id)).items()):
             record = await self.notify.get(_tenant(tenant_id), conversation_id)
-            state = await self._read(state_key) if state_key else None
+            states = await self.storage.read(state_keys) if state_keys else {}
             conversations.append({
                 "conversation_id": conversation_id,
                 "notifications": record.model_dump(mode="json") if record else None,
-                "state": plain(state) if state is not None else None,
+                "state": {key: plain(value) for key, value in sorted(states.items())},
             })
         return {
             "tenant": _tenant(tenant_id),
@@ -153,7 +153,7 @@ class TenantData:
                 HistoryStore.index_key(tenant_id)]
         keys += [HistoryStore.key(tenant_id, month) for month in months]
         keys += [ref_key(tenant, conversation_id) for conversation_id in conversations]
-        keys += [state_key for state_key in conversations.values() if state_key]
+        keys += [state_key for state_keys in conversations.values() for state_key in state_keys]
         await self.storage.delete(keys)
         entries = {index_entry(tenant, conversation_id) for conversation_id in conversations}
 

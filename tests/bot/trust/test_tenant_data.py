@@ -20,6 +20,7 @@ from bot.trust.tenant_data import TenantData
 from scoring import load_profile, score_profile
 
 OTHER = "0a1b2c3d-0000-4000-8000-000000000002"
+CHANNEL = "19:general@thread.tacv2"
 ROOT = Path(__file__).resolve().parents[3]
 EMPTY = {"tenant": TENANT, "profile": None, "profile_updated": None, "preferences": {"areas": None},
          "owners": [], "versions": [], "score_history": {}, "conversations": []}
@@ -31,6 +32,7 @@ async def populate(client: Any, connector: Any, services: Services) -> None:
     await services.history.put(TENANT, "2026-10", score_profile(load_profile(PROFILE)))
     await say(client, connector, ADA, "stop notifications", conversation="a:ada-personal")
     await section_update_to_review(client, connector, ADA, "19:team@thread.v2", "Carl: AZ-104")  # a draft
+    await say(client, connector, ADA, "what is my score?", conversation=f"{CHANNEL};messageid=42")  # a thread
     await save_profile(services, OTHER, load_profile(PROFILE), editor=Person("someone-else", "Zoe"),
                        via="intake")
 
@@ -51,13 +53,17 @@ async def test_export_then_erase_then_export_is_empty_and_other_tenants_keep_the
     assert [o["name"] for o in exported["owners"]] == ["Ada Lovelace"]
     assert list(exported["score_history"]) == ["2026-10"]
     conversations = {c["conversation_id"]: c for c in exported["conversations"]}
-    assert set(conversations) == {"a:ada-personal", "19:team@thread.v2"}
+    assert set(conversations) == {"a:ada-personal", "19:team@thread.v2", CHANNEL}
+    thread_state = f"msteams/conversations/{CHANNEL};messageid=42"
+    assert list(conversations[CHANNEL]["state"]) == [thread_state]
     assert conversations["a:ada-personal"]["notifications"]["subscribed"] is False
     assert "Carl" in json.dumps(conversations["19:team@thread.v2"]["state"])  # the intake draft
+    assert list(conversations["19:team@thread.v2"]["state"]) == ["msteams/conversations/19:team@thread.v2"]
     json.dumps(exported)  # one JSON document
 
     counts = await data.erase(TENANT)
-    assert counts == {"profile": 1, "versions": 2, "score_history_months": 1, "conversations": 2}
+    assert counts == {"profile": 1, "versions": 2, "score_history_months": 1, "conversations": 3}
+    assert await services.storage.read([thread_state]) == {}
     assert without_time(await data.export(TENANT)) == EMPTY
     assert await services.profiles.get(TENANT) is None
     other = await data.export(OTHER)
@@ -82,7 +88,7 @@ async def test_the_command_line_exports_erases_only_with_yes_and_exports_nothing
     first = await asyncio.to_thread(run, ["export-tenant", "--tenant", TENANT], data_dir)
     assert first.returncode == 0, first.stderr
     document = json.loads(first.stdout)
-    assert len(document["versions"]) == 2 and len(document["conversations"]) == 2
+    assert len(document["versions"]) == 2 and len(document["conversations"]) == 3
 
     refused = await asyncio.to_thread(run, ["erase-tenant", "--tenant", TENANT], data_dir)
     assert refused.returncode == 2
@@ -95,7 +101,7 @@ async def test_the_command_line_exports_erases_only_with_yes_and_exports_nothing
     erased = await asyncio.to_thread(run, ["erase-tenant", "--tenant", TENANT, "--yes"], data_dir)
     assert erased.returncode == 0, erased.stderr
     assert erased.stdout == (f"erased tenant {TENANT}: profile 1, versions 2, score history months 1, "
-                             "conversations 2\n")
+                             "conversations 3\n")
     after = await asyncio.to_thread(run, ["export-tenant", "--tenant", TENANT], data_dir)
     assert without_time(json.loads(after.stdout)) == EMPTY
     bad = await asyncio.to_thread(run, ["export-tenant", "--tenant", "../etc"], data_dir)
