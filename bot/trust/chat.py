@@ -56,19 +56,22 @@ async def _on_command(turn_context: TurnContext, services: Any, command: Command
 
 
 async def _on_submit(turn_context: TurnContext, services: Any, data: dict[str, Any]) -> None:
-    op = data.get("op")
-    base = data.get("base") if isinstance(data.get("base"), int) and not isinstance(data.get("base"), bool) \
-        else None
+    op, base, version = data.get("op"), _number(data.get("base")), _number(data.get("version"))
     if op == "undo":
         await undo(turn_context, services, base=base)
-    elif op == "restore" and isinstance(data.get("version"), int):
-        await restore(turn_context, services, data["version"], base=base)
+    elif op == "restore" and version is not None:
+        await restore(turn_context, services, version, base=base)
     elif op == "add_owner" and isinstance(data.get("member"), str):
         await add_owner(turn_context, services, ("member", data["member"], ""))
     elif op == "remove_owner" and isinstance(data.get("owner"), str):
         await remove_owner(turn_context, services, ("owner", data["owner"], ""))
     else:
         await show_history(turn_context, services)  # a broken or forged button: show where things are
+
+
+def _number(value: Any) -> int | None:
+    """A version number from a card's data (JSON: true is not 1)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _tenant(turn_context: TurnContext) -> str:

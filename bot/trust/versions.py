@@ -159,7 +159,7 @@ class VersionStore:
                     written.append(key)
                     new_entries.append(VersionEntry(number=1, at=now, via="earlier",
                                                     changes=Changes(first=True), body=key))
-            before = await self.profile_data(new_entries[-1]) if new_entries else None
+            before = await self._before(tenant_id, new_entries[-1]) if new_entries else None
             number = new_entries[-1].number + 1 if new_entries else 1
             key = self._body_key(tenant, number)
             await self._storage.write({key: {"profile": data, "e_tag": "*"}})
@@ -189,6 +189,16 @@ class VersionStore:
                          tenant_id, self.retention_months, extra={"tenant_id": tenant_id})
             return entry
         raise RuntimeError(f"could not save a version of tenant {tenant_id!r}: too much contention")
+
+    async def _before(self, tenant_id: str, latest: VersionEntry) -> dict[str, Any] | None:
+        """The latest version's data, to say what changed; if its item is gone (a storage restored
+        from an older backup), the current profile stands in rather than the save failing."""
+        try:
+            return await self.profile_data(latest)
+        except VersionNotFoundError:
+            log.warning("version %d of tenant %s has no data; comparing with the current profile",
+                        latest.number, tenant_id, extra={"tenant_id": tenant_id})
+            return await self._earlier_profile(tenant_id)
 
     async def _earlier_profile(self, tenant_id: str) -> dict[str, Any] | None:
         key = ProfileStore.key(tenant_id)

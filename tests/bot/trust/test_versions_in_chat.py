@@ -135,3 +135,19 @@ async def test_undo_with_nothing_before_says_so(client: Any, connector: Any, ser
     assert await say(client, connector, ADA, "undo") == ["There is no earlier version to go back to."]
     assert await say(client, connector, ADA, "history of changes") == [
         "No change to your organisation's data has been saved yet."]
+
+
+async def test_broken_or_forged_history_buttons_change_nothing(
+        client: Any, connector: Any, services: Services) -> None:
+    await seed(services)
+    before = await versions_of(services).entries(TENANT)
+    unknown = await say(client, connector, ADA, value={"trust": {"op": "restore", "version": 99, "base": 2}})
+    assert unknown == ["There is no version 99 (versions are kept for 24 months). Say \"history of changes\" "
+                       "to see the ones there are."]
+    assert await say(client, connector, ADA, value={"trust": {"op": "restore", "version": 2, "base": 2}}) == [
+        "Version 2 is already the current data: nothing to restore."]
+    for forged in ({"op": "restore", "version": True, "base": 2}, {"op": "restore", "version": -1},
+                   {"op": "drop_table"}, {"op": "restore", "version": "1"}):
+        assert await say(client, connector, ADA, value={"trust": forged}) == [
+            "Here are the latest changes to your organisation's data."]  # the history, as it stands
+    assert await versions_of(services).entries(TENANT) == before
