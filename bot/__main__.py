@@ -1,6 +1,7 @@
 """`python -m bot` (the service), `python -m bot import-profile FILE --tenant ID` (or `--people FILE`,
 `--records FILE` with a preview and `--yes` to apply), `python -m bot notify [--month YYYY-MM]`,
-`python -m bot check-storage [--quarantine]`.
+`python -m bot check-storage [--quarantine]`, `python -m bot export-tenant --tenant ID`,
+`python -m bot erase-tenant --tenant ID --yes`.
 Exit codes: 0 ok, 1 damaged items found (check-storage), 2 invalid input, settings or unusable storage."""
 
 from __future__ import annotations
@@ -34,7 +35,20 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-storage", help="list damaged stored items (reads every item)")
     check.add_argument("--quarantine", action="store_true",
                        help="move each damaged item into the store's quarantine (never deleted)")
+    export = sub.add_parser("export-tenant", help="print everything held for a tenant as one JSON document")
+    export.add_argument("--tenant", required=True, help="the Teams tenant id (channelData.tenant.id)")
+    erase = sub.add_parser("erase-tenant", help="erase everything held for a tenant")
+    erase.add_argument("--tenant", required=True, help="the Teams tenant id (channelData.tenant.id)")
+    erase.add_argument("--yes", action="store_true", help="confirm: the erasure cannot be undone")
     return parser
+
+
+def _check_tenant(tenant: str) -> str | None:
+    """The error message for a tenant id that is not one, else None."""
+    if _TENANT.match(tenant):
+        return None
+    return (f"--tenant {tenant!r} is not a tenant id (letters, digits, '-', '.', '_'; "
+            "e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47)")
 
 
 def _fail(message: str) -> int:
@@ -63,15 +77,16 @@ def serve(settings: Settings) -> int:
 
 
 async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
+    from bot.services import utc_now
     from bot.storage.base import StorageError
     from bot.storage.factory import open_storage
     from bot.stores import ProfileStore
+    from bot.trust.versions import VersionStore
     from scoring import ProfileError, load_profile
 
     tenant = tenant.strip()
-    if not _TENANT.match(tenant):
-        return _fail(f"--tenant {tenant!r} is not a tenant id (letters, digits, '-', '.', '_'; "
-                     "e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47)")
+    if problem := _check_tenant(tenant):
+        return _fail(problem)
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -94,14 +109,53 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
     except (StorageError, OSError) as error:
         return _fail(f"the store cannot be opened: {_storage_problem(error)}")
     try:
-        await ProfileStore(storage).put(tenant, profile)
+        # A new version like any change (via "command line"), so it can be listed and undone.
+        versions = VersionStore(storage, ProfileStore(storage), utc_now, settings.version_retention_months)
+        entry = await versions.save(tenant, profile, via="command_line")
     except (StorageError, OSError) as error:
         return _fail(f"the profile was not stored: {_storage_problem(error)}")
     finally:
         await storage.close()
     name = profile.partner.name or profile.partner.id
     print(f"stored the profile of {name} ({len(profile.people)} people, as of {profile.as_of}) "
-          f"for tenant {tenant} in {settings.data_dir}")
+          f"for tenant {tenant} in {settings.data_dir} as version {entry.number}")
+    return 0
+
+
+async def export_tenant(settings: Settings, tenant: str) -> int:
+    from bot.services import build_services
+    from bot.trust.tenant_data import TenantData
+
+    tenant = tenant.strip()
+    if problem := _check_tenant(tenant):
+        return _fail(problem)
+    services = build_services(settings)
+    try:
+        document = await TenantData(services.storage, services.clock).export(tenant)
+    finally:
+        await services.close()
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+async def erase_tenant(settings: Settings, tenant: str, yes: bool) -> int:
+    from bot.services import build_services
+    from bot.trust.tenant_data import TenantData
+
+    tenant = tenant.strip()
+    if problem := _check_tenant(tenant):
+        return _fail(problem)
+    if not yes:
+        return _fail(f"erasing tenant {tenant} cannot be undone; run `python -m bot export-tenant "
+                     f"--tenant {tenant}` first if the data is wanted, then add --yes")
+    services = build_services(settings)
+    try:
+        counts = await TenantData(services.storage, services.clock).erase(tenant)
+    finally:
+        await services.close()
+    print(f"erased tenant {tenant}: profile {counts['profile']}, versions {counts['versions']}, "
+          f"score history months {counts['score_history_months']}, conversations {counts['conversations']}")
     return 0
 
 
@@ -112,7 +166,7 @@ async def import_files(settings: Settings, tenant: str, people: Path | None, rec
 
     from bot.imports import ImportProblem, ReceivedFile, apply_import, build_preview
     from bot.imports.chat import problem_text
-    from bot.storage.tinydb_storage import TinyDBStorage
+    from bot.storage.factory import open_storage
     from bot.stores import ProfileStore
     from cards.import_cards import preview_text
 
@@ -127,7 +181,7 @@ async def import_files(settings: Settings, tenant: str, people: Path | None, rec
             files.append(ReceivedFile(path.name, path.read_bytes(), expected=kind))
         except OSError as error:
             return _fail(f"{path}: cannot read it ({error})")
-    storage = TinyDBStorage(settings.data_dir)
+    storage = open_storage(settings)
     try:
         store = ProfileStore(storage)
         try:
@@ -148,7 +202,7 @@ async def import_files(settings: Settings, tenant: str, people: Path | None, rec
         except ImportProblem as problem:
             return _fail(problem_text("en", problem))
     finally:
-        storage.close()
+        await storage.close()
     print(f"saved for tenant {tenant} in {settings.data_dir}")
     return 0
 
@@ -236,6 +290,10 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(check_storage(settings, args.quarantine))
     if args.command == "notify":
         return asyncio.run(notify(settings, args.month))
+    if args.command == "export-tenant":
+        return asyncio.run(export_tenant(settings, args.tenant))
+    if args.command == "erase-tenant":
+        return asyncio.run(erase_tenant(settings, args.tenant, args.yes))
     return serve(settings)
 
 

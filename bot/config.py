@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         "IMPORT_TIMEOUT_SECONDS", "import_timeout_seconds"))
     import_allow_loopback_http: bool = Field(False, validation_alias=AliasChoices(
         "IMPORT_ALLOW_LOOPBACK_HTTP", "import_allow_loopback_http"))
+    # Who may change a tenant's data (bot/trust): its owners, or every member (small organisations).
+    edit_rights: Literal["owners", "everyone"] = Field(
+        "owners", validation_alias=AliasChoices("EDIT_RIGHTS", "edit_rights"))
+    # How long profile versions are kept (the latest is always kept).
+    version_retention_months: int = Field(24, ge=1, le=1200, validation_alias=AliasChoices(
+        "VERSION_RETENTION_MONTHS", "version_retention_months"))
 
     @field_validator("allowed_tenants", mode="before")
     @classmethod
@@ -81,6 +87,11 @@ class Settings(BaseSettings):
                 return "MultiTenant"
             return _APP_TYPES.get(value.strip().lower(), value)
         return value
+
+    @field_validator("edit_rights", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod

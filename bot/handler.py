@@ -1,7 +1,8 @@
 """The Teams handler: one turn, in the order the team brief fixes.
 
 tenant check (ALLOWED_TENANTS) -> notifications.on_activity -> message/submit: intake.run_intake_turn;
-if not consumed and the submit value has "action" -> questions.answer_action; else
+then the trust commands (undo, history, owners: bot.trust.chat); if not consumed and the submit value
+has "action" -> questions.answer_action; else
 questions.answer(text). Intents START_INTAKE -> intake.start_intake, STOP/START_NOTIFICATIONS ->
 notifications.set_subscription, anything else -> send the answer (text, card, suggestions).
 Install -> welcome + intake when the tenant has no profile. `adaptiveCard/action` -> intake.
@@ -34,6 +35,9 @@ from bot.imports import handle_import_turn
 from bot.services import Services
 from bot.storage.base import DamagedItemError, ETagConflictError, StorageUnavailableError
 from bot.storage.turn import save_turn_state
+from bot.trust import may_edit, refusal_text
+from bot.trust.chat import handle_turn as trust_turn
+from bot.trust.tenant_data import remember
 from cards.adaptive import literal, without_links
 from cards.i18n import normalize_locale, t
 from scoring.ids import Area
@@ -146,6 +150,7 @@ class ScoreBot(TeamsActivityHandler):
         if not isinstance(owner, str):
             await self.owner.set(turn_context, tenant_id)
         turn_context.turn_state[TENANT_KEY] = tenant_id
+        await remember(turn_context, self.services, tenant_id)  # for export-tenant / erase-tenant
         await self.parts.on_activity(turn_context, self.services)
         await super().on_turn(turn_context)
         try:
@@ -184,6 +189,9 @@ class ScoreBot(TeamsActivityHandler):
         if await handle_import_turn(turn_context, services):  # a file, "import", Apply/Cancel of a preview
             return
         if await parts.run_intake_turn(turn_context, services):
+            return
+        # "undo", "history of changes", "add @Ada as owner"... and their card buttons (bot/trust).
+        if await trust_turn(turn_context, services):
             return
         context = await self._answer_context(turn_context)
         value = activity.value if isinstance(activity.value, dict) else None
@@ -227,6 +235,10 @@ class ScoreBot(TeamsActivityHandler):
             # Only the most recent users of a busy channel are remembered: the state stays small.
             await self.memories.set(turn_context, dict(list(memories.items())[-_MEMORY_USERS:]))
         if intent == "start_intake":
+            _, decision = await may_edit(turn_context, self.services)
+            if not decision.allowed:  # no form to fill in that could never be saved
+                await turn_context.send_activity(refusal_text(turn_context.turn_state[LOCALE_KEY], decision))
+                return
             await self.parts.start_intake(turn_context, self.services, getattr(answer, "section", None))
             return
         if intent in ("stop_notifications", "start_notifications"):
@@ -280,7 +292,7 @@ class ScoreBot(TeamsActivityHandler):
             saved = await self.services.profiles.get(turn_context.turn_state[TENANT_KEY])
         except ValueError:  # a saved profile that no longer loads: the intake starts afresh
             saved = None
-        if saved is None:
+        if saved is None and (await may_edit(turn_context, self.services))[1].allowed:
             await self.parts.start_intake(turn_context, self.services, None)
 
 

@@ -16,6 +16,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Conversat
 from card_fixtures import contoso_data
 
 import bot.intake as intake
+from bot.config import Settings
 from bot.storage.tinydb_storage import TinyDBStorage
 from bot.stores import HistoryStore, ProfileStore
 from cards.adaptive import ATTENTION_MARK
@@ -38,6 +39,7 @@ class FakeServices:
     history: HistoryStore
     clock: Any = lambda: TODAY
     extras: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=lambda: Settings(app_id=""))  # local mode, owners edit
 
     @classmethod
     def over(cls, folder: Path) -> FakeServices:
