@@ -175,6 +175,7 @@ class Snapshot(_Model):
     """One scorecard kept in the history, reduced to what trends and the window need."""
 
     kind: SnapshotKind
+    id: str = ""  # set by whoever stores it, to find it again
     month: str  # the month it counts for (YYYY-MM)
     as_of: dt.date  # the date the profile was scored on
     recorded_at: dt.datetime
@@ -195,10 +196,12 @@ def snapshot_of(
     *,
     month: str | None = None,
     changes: ProfileChanges | None = None,
+    snapshot_id: str = "",
 ) -> Snapshot:
     """The snapshot of a scorecard; it counts for `month`, by default the month of its date."""
     return Snapshot(
         kind=kind,
+        id=snapshot_id,
         month=month or month_of(scorecard.as_of),
         as_of=scorecard.as_of,
         recorded_at=recorded_at,
