@@ -78,7 +78,8 @@ def score_gauge(locale: str, result: DesignationResult) -> dict[str, Any]:
     for clients without charts."""
     loc = normalize_locale(locale)
     h = {"threshold": result.threshold}
-    fallback = ac.text(t(loc, "history.gauge_fallback", score=result.score, **h), size="Small", spacing="None")
+    words = t(loc, "history.gauge_fallback", score=result.score, **h)
+    fallback = ac.text(words, size="Small", spacing="None")
     return charts.gauge(
         value=result.score,
         maximum=100,

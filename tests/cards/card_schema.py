@@ -94,7 +94,8 @@ def chart_problems(card: dict[str, Any]) -> list[str]:
             problems.append(f"{kind}: no fallback element for clients without charts")
         element = {key: value for key, value in chart.items() if key != "fallback"}
         validator = jsonschema.Draft6Validator({**_CHARTS_SCHEMA, "$ref": f"#/definitions/{kind}"})
-        problems += [f"{kind} {list(e.absolute_path)}: {e.message}"[:300] for e in validator.iter_errors(element)]
+        errors = validator.iter_errors(element)
+        problems += [f"{kind} {list(e.absolute_path)}: {e.message}"[:300] for e in errors]
     return problems
 
 
