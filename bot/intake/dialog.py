@@ -137,6 +137,7 @@ class IntakeDialog(Dialog):
         )
 
     async def _confirm(self, dialog_context: DialogContext, state: IntakeState) -> DialogTurnResult:
+        from bot.history import history_for
         from scoring import ProfileError, load_profile, score_profile
 
         tc = dialog_context.context
@@ -155,8 +156,11 @@ class IntakeDialog(Dialog):
         await self.services.profiles.put(tenant_id, profile)
         await put_areas(self.services.storage, tenant_id, state.draft.areas)
         scorecard = score_profile(profile)
+        # The save was just kept in the score history: the card shows the trend, or that there is none yet.
+        history = await history_for(self.services.storage, tenant_id)
         # The scorecard quotes names from the profile: no markdown link from them (see ac.literal).
-        card = without_links(build_scorecard_card(scorecard, profile, locale_of(tc), areas=state.draft.areas))
+        card = without_links(build_scorecard_card(scorecard, profile, locale_of(tc), areas=state.draft.areas,
+                                                  history=history))
         await reply(tc, card, t(locale_of(tc), "intake.closed.saved"))
         return await dialog_context.end_dialog()
 

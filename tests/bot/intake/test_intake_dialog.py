@@ -44,6 +44,8 @@ async def test_full_intake_to_scorecard_saves_only_on_confirm(
     assert replies[0].text == "Saved. Here is your scorecard."
     card = replies[0].card
     assert card is not None and "Partner capability score" in harness.text()
+    # A first profile has no score history: the card says so rather than drawing an invented trend.
+    assert t("en", "history.no_history") in harness.text()
     saved = await services.profiles.get(TENANT)
     assert saved is not None
     data = saved.model_dump(mode="json", exclude_none=True)
