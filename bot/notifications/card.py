@@ -63,7 +63,10 @@ def summary_text(content: NotificationContent, locale: str) -> str:
     """The message text beside the card: shown in the activity feed and read by screen readers."""
     locale = normalize_locale(locale)
     qualified = [_area(line.area, locale) for line in content.areas if line.qualified]
+    held = [_area(line.area, locale) for line in content.areas if _held_through(content, line.area)]
     key = "notify.summary_qualified" if qualified else "notify.summary_none"
+    if not qualified and held:
+        key, qualified = "history.summary_held", held
     month = month_name(locale, content.month)
     return t(locale, key, partner=content.partner_name, month=month, areas=", ".join(qualified))
 

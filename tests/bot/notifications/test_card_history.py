@@ -12,7 +12,7 @@ from card_schema import MAX_CARD_BYTES, assert_valid_card, card_bytes, charts_in
 from history_fixtures import monthly, year_with_a_lapse
 from notify_helpers import profile, profile_data
 
-from bot.notifications.card import build_card
+from bot.notifications.card import build_card, summary_text
 from bot.notifications.content import score_month, with_history
 from cards.explain import date_text, plan_step_text
 from cards.history_view import month_name
@@ -80,7 +80,8 @@ def test_an_area_held_by_an_earlier_month_is_at_risk_with_its_plan_and_the_trend
     line = "Digital & App Innovation: held through January 2027 unless you qualify again. To qualify now:"
     assert line in text
     assert f"• {plan_step_text('en', dai.plan[0], content.names)}" in text
-    assert "held through January 2027" in _facts(card)["Digital & App Innovation"]
+    assert "not qualified this month, held through January 2027" in _facts(card)["Digital & App Innovation"]
+
     assert [c["type"] for c in charts_in(card)] == ["Chart.Line"]
     plan_buttons = [a for a in card["actions"] if a["title"] == t("en", "notify.action_plan")]
     assert [b["data"] for b in plan_buttons] == [{"action": "plan", "scope": "all"}]
@@ -95,3 +96,16 @@ def test_the_biggest_monthly_card_with_a_year_of_history_fits_in_every_locale(lo
     card = build_card(content, locale)
     assert_valid_card(card)
     assert card_bytes(card) <= MAX_CARD_BYTES
+
+
+def test_the_summary_names_areas_held_by_an_earlier_month_when_none_qualifies_now():
+    data = profile_data()
+    data["people"][3]["certifications"] = ["AZ-104"]  # without Ken's AZ-700 nothing qualifies
+    scorecard, content = score_month(load_profile(data), "2026-11", AS_OF, None, None)
+    assert not any(line.qualified for line in content.areas)
+    content = with_history(content, scorecard, year_with_a_lapse(data, "2026-11"))
+    assert summary_text(content, "en") == (
+        "Contoso Ltd: your partner capability score for November 2026 is in. No designation qualifies "
+        "this month; still held thanks to an earlier month: Data & AI, Infrastructure, "
+        "Digital & App Innovation."
+    )
