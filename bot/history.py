@@ -26,7 +26,7 @@ from typing import Any
 from botbuilder.core import Storage
 
 from bot.notifications.store import compare_and_swap
-from bot.stores import tenant_key
+from bot.stores import HistoryStore, tenant_key
 from scoring.history import (
     ProfileChanges,
     ScoreHistory,
@@ -144,14 +144,32 @@ class ScoreHistoryStore:
         return sorted(_field(found, "months") or [])
 
     async def snapshots(self, tenant_id: str) -> list[Snapshot]:
-        """Every snapshot kept for the tenant, oldest month first (one storage read for all months)."""
+        """Every snapshot kept for the tenant, oldest month first (one storage read for all months).
+
+        Monthly scorecards the job stored before snapshots existed (bot.stores.HistoryStore) count
+        too: they are real scores of those months, not a back-fill."""
         keys = [self.month_key(tenant_id, month) for month in await self.months(tenant_id)]
         found = await self._storage.read(keys) if keys else {}
         out: list[Snapshot] = []
         for key in keys:
             for item in _field(found.get(key), "snapshots") or []:
                 out.append(Snapshot.model_validate(item))
+        out += await self._older_monthly(tenant_id, {s.month for s in out if s.kind == SnapshotKind.MONTHLY})
         return sorted(out, key=lambda s: (s.month, s.recorded_at))
+
+    async def _older_monthly(self, tenant_id: str, covered: set[str]) -> list[Snapshot]:
+        monthly = HistoryStore(self._storage)
+        missing = [m for m in await monthly.months(tenant_id) if m not in covered]
+        keys = {monthly.key(tenant_id, m): m for m in missing}
+        found = await self._storage.read(list(keys)) if keys else {}
+        out = []
+        for key, month in keys.items():
+            card = _field(found.get(key), "scorecard")
+            if card is not None:
+                scorecard = Scorecard.model_validate(card)
+                at = dt.datetime.combine(scorecard.as_of, dt.time(), dt.UTC)
+                out.append(snapshot_of(scorecard, SnapshotKind.MONTHLY, at, month=month))
+        return out
 
     async def history(self, tenant_id: str) -> ScoreHistory:
         return build_history(await self.snapshots(tenant_id))

@@ -126,3 +126,16 @@ async def test_two_processes_recording_at_once_both_land(tmp_path: Path) -> None
     assert len(await ScoreHistoryStore(first).snapshots(TENANT)) == 8
     first.close()
     second.close()
+
+
+async def test_monthly_scorecards_stored_before_snapshots_existed_count_as_history(storage) -> None:
+    card = score_profile(profile(as_of="2026-09-21"))
+    # As the monthly job stored them before this history: the scorecard and the month index only.
+    await storage.write({HistoryStore.key(TENANT, "2026-09"): {"scorecard": card.to_json(), "e_tag": "*"},
+                         HistoryStore.index_key(TENANT): {"months": ["2026-09"], "e_tag": "*"}})
+    await HistoryStore(storage).put(TENANT, "2026-10", score_profile(profile(as_of="2026-10-21")))
+    snaps = await ScoreHistoryStore(storage).snapshots(TENANT)
+    assert [(s.kind, s.month, s.as_of.isoformat()) for s in snaps] == [
+        (SnapshotKind.MONTHLY, "2026-09", "2026-09-21"),
+        (SnapshotKind.MONTHLY, "2026-10", "2026-10-21"),
+    ]
