@@ -193,8 +193,11 @@ class ScoreBot(TeamsActivityHandler):
         # "undo", "history of changes", "add @Ada as owner"... and their card buttons (bot/trust).
         if await trust_turn(turn_context, services):
             return
-        context = await self._answer_context(turn_context)
         value = activity.value if isinstance(activity.value, dict) else None
+        # A button about every area (the monthly card's plan: `"scope": "all"`) must not be narrowed
+        # to the area the conversation last talked about.
+        every_area = value is not None and value.get("scope") == "all"
+        context = await self._answer_context(turn_context, last_area=not every_area)
         if value is not None and isinstance(value.get("action"), str):
             area = value.get("area") if isinstance(value.get("area"), str) else None
             answer = parts.answer_action(value["action"], _area(area), context)
@@ -202,7 +205,7 @@ class ScoreBot(TeamsActivityHandler):
             answer = parts.answer((activity.text or "").strip(), context)
         await self._deliver(turn_context, answer)
 
-    async def _answer_context(self, turn_context: TurnContext) -> Any:
+    async def _answer_context(self, turn_context: TurnContext, *, last_area: bool = True) -> Any:
         tenant_id = turn_context.turn_state[TENANT_KEY]
         try:
             scored = await self.services.profiles.get_scored(tenant_id)
@@ -217,8 +220,9 @@ class ScoreBot(TeamsActivityHandler):
             turn_context.turn_state[UNREADABLE_KEY] = True
             scored = None
         profile, scorecard = scored if scored else (None, None)
-        last = _area(await self.last_area.get(turn_context, None))
-        memory = _memory(self.parts, (await self.memories.get(turn_context, None) or {}).get(_user_key(turn_context)))
+        last = _area(await self.last_area.get(turn_context, None)) if last_area else None
+        stored = (await self.memories.get(turn_context, None) or {}).get(_user_key(turn_context))
+        memory = _memory(self.parts, stored) if last_area else None
         return self.parts.answer_context(locale=turn_context.turn_state[LOCALE_KEY], profile=profile,
                                          scorecard=scorecard, last_area=last, memory=memory)
 
@@ -261,7 +265,7 @@ class ScoreBot(TeamsActivityHandler):
         if card is not None:
             return _invoke({"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": card})
         # Not an intake verb: a questions button ("why", "plan", "score", "help") sent as Execute.
-        context = await self._answer_context(turn_context)
+        context = await self._answer_context(turn_context, last_area=data.get("scope") != "all")
         area = data.get("area") if isinstance(data.get("area"), str) else None
         answer = self.parts.answer_action(verb or str(data.get("action", "")), _area(area), context)
         await self._deliver(turn_context, answer)

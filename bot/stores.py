@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import random
 import re
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from scoring.results import Scorecard
 if TYPE_CHECKING:
     from scoring import Profile
 
+log = logging.getLogger(__name__)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _RETRIES = 64  # optimistic retries; each round lets at least one writer through
 
@@ -107,14 +109,35 @@ class ProfileStore:
         return parsed.profile, parsed.scorecard
 
     async def put(self, tenant_id: str, profile: Profile) -> None:
-        """Store (replace) the tenant's profile. Last writer wins: a profile is saved whole."""
+        """Store (replace) the tenant's profile. Last writer wins: a profile is saved whole.
+        Every save is kept in the score history with what changed (bot/history.py)."""
         key = self.key(tenant_id)
+        before = await self._previous(tenant_id)
         data = profile.model_dump(mode="json", exclude_none=True)
         await self._storage.write({key: {"profile": data, "tenant": tenant_id.strip().lower(),
                                          "updated": self._clock().isoformat(), "e_tag": "*"}})
+        await _keep_in_history(self._storage, self._clock, tenant_id, before, profile)
+
+    async def _previous(self, tenant_id: str) -> Profile | None:
+        try:
+            return await self.get(tenant_id)
+        except ValueError:  # a saved profile the engine no longer accepts: the new one replaces it
+            return None
 
     async def delete(self, tenant_id: str) -> None:
         await self._storage.delete([self.key(tenant_id)])
+
+
+async def _keep_in_history(storage: Storage, clock: Callable[[], dt.datetime], tenant_id: str,
+                           before: Profile | None, after: Profile) -> None:
+    """The saved change's snapshot. The profile is saved already: a history failure is logged, and
+    never turns a successful save into an error for the user."""
+    from bot.history import ScoreHistoryStore  # bot.history builds on this module
+
+    try:
+        await ScoreHistoryStore(storage, clock).record_change(tenant_id, before, after)
+    except Exception:
+        log.exception("score history: the saved change of tenant %s was not kept", tenant_id)
 
 
 class HistoryStore:
@@ -142,6 +165,10 @@ class HistoryStore:
         key = self.key(tenant_id, month)
         await self._storage.write({key: {"scorecard": scorecard.to_json(), "e_tag": "*"}})
         await self._add_month(tenant_id, month)
+        from bot.history import ScoreHistoryStore  # bot.history builds on this module
+        from scoring.history import SnapshotKind
+
+        await ScoreHistoryStore(self._storage).record(tenant_id, scorecard, SnapshotKind.MONTHLY, month=month)
 
     async def months(self, tenant_id: str) -> list[str]:
         key = self.index_key(tenant_id)

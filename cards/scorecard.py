@@ -10,10 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from cards import adaptive as ac
+from cards import charts
 from cards.explain import area_name, date_text, metric_name, money, names_of, plan_step_text, reason_text
+from cards.history_view import standing_element, trend_section
 from cards.i18n import normalize_locale, t
+from scoring.history import ScoreHistory
 from scoring.ids import SHORTFALL_CODES, Area, ReasonCode
 from scoring.results import CloudPlatformResult, DesignationResult, MetricResult, PlanStep, Reason, Scorecard
+from scoring.window import AreaWindow, WindowResult, qualification_window
 
 TOP_REASONS = 3
 MAX_PLAN_LINES = 8
@@ -68,6 +72,51 @@ def metric_row(locale: str, result: MetricResult, *, blocking: bool) -> dict[str
     )
 
 
+def score_gauge(locale: str, result: DesignationResult) -> dict[str, Any]:
+    """The area's score on a 0-100 gauge whose segments change colour at the threshold; a sentence
+    for clients without charts."""
+    loc = normalize_locale(locale)
+    h = {"threshold": result.threshold}
+    words = t(loc, "history.gauge_fallback", score=result.score, **h)
+    fallback = ac.text(words, size="Small", spacing="None")
+    return charts.gauge(
+        value=result.score,
+        maximum=100,
+        segments=[
+            (result.threshold, t(loc, "history.legend_below", **h), "attention"),
+            (100 - result.threshold, t(loc, "history.legend_qualifies"), "good"),
+        ],
+        sub_label=t(loc, "history.gauge_sub", **h),
+        max_width="280px",
+        fallback=fallback,
+    )
+
+
+def metric_bars(locale: str, result: DesignationResult) -> dict[str, Any]:
+    """Each metric's points and the points still possible, as stacked bars; for clients without
+    charts, the same as facts ("Net customer adds: 20/30"). A metric at 0 that blocks is marked ⚠."""
+    loc = normalize_locale(locale)
+    rows = []
+    facts = []
+    for metric in result.metrics:
+        blocking = metric.metric in result.blocking_metrics
+        full = metric.points >= metric.max
+        color = "good" if full or (metric.points > 0 and not blocking) else "warning"
+        name = metric_name(loc, metric.metric) + (" ⚠" if blocking else "")
+        points = _t(loc, "points_of", points=metric.points, max=metric.max)
+        facts.append((name, points))
+        rows.append(
+            (
+                f"{name} {points}",
+                [
+                    (t(loc, "history.legend_points"), metric.points, color),
+                    (t(loc, "history.legend_missing"), max(0, metric.max - metric.points), "neutral"),
+                ],
+            )
+        )
+    return charts.stacked_bars(rows, fallback=ac.facts(facts), title=t(loc, "history.metrics_title"))
+
+
 def top_reasons(result: DesignationResult, limit: int = TOP_REASONS) -> list[Reason]:
     """The reasons that best explain the score: blocking metrics first, then metrics below max."""
     ordered: list[Reason] = []
@@ -116,6 +165,8 @@ def area_section(
     with_reasons: bool = True,
     with_plan: bool = True,
     with_buttons: bool = True,
+    standing: AreaWindow | None = None,
+    window_months: int = 6,
 ) -> dict[str, Any]:
     loc = normalize_locale(locale)
     verdict = _verdict(loc, result)
@@ -131,8 +182,9 @@ def area_section(
         ),
         ac.text(verdict, weight="Bolder", spacing="None"),
     ]
-    for metric in result.metrics:
-        items.append(metric_row(loc, metric, blocking=metric.metric in result.blocking_metrics))
+    if standing is not None:
+        items.append(standing_element(loc, standing, window_months))
+    items += [score_gauge(loc, result), metric_bars(loc, result)]
     for reason in result.reasons:
         if reason.code == ReasonCode.NOT_APPLICABLE:
             items.append(ac.text(clip(reason_text(loc, reason, names)), size="Small", subtle=True))
@@ -232,14 +284,33 @@ def build_scorecard_card(
     intro: str | None = None,
     with_update: bool = True,
     areas: list[str] | None = None,
+    history: ScoreHistory | None = None,
+    window: WindowResult | None = None,
 ) -> dict[str, Any]:
-    """The scorecard: every area (those in `areas`, the partner's interests, first) and Cloud Platform."""
+    """The scorecard: every area (those in `areas`, the partner's interests, first) and Cloud Platform.
+
+    With the tenant's `history` (bot/history.py), each area also says where it stands in the
+    qualification window (qualified, held through a month and at risk, or not qualified) and the
+    card ends with the score of the last months as a line chart, or says there is no history yet."""
     loc = normalize_locale(locale)
     names = names_of(profile)
+    if window is None and history is not None:
+        window = qualification_window(scorecard, history)
     body = header_section(loc, scorecard, profile)
     if intro:
         body.append(ac.text(intro))
-    body.extend(area_section(loc, d, names) for d in _areas_of(scorecard, areas))
+    ordered = _areas_of(scorecard, areas)
+    body.extend(
+        area_section(
+            loc,
+            d,
+            names,
+            standing=window.area(d.area) if window is not None else None,
+            window_months=window.window_months if window is not None else 6,
+        )
+        for d in ordered
+    )
+    body.extend(trend_section(loc, history, [d.area for d in ordered]))
     if scorecard.cloud_platform is not None:
         body.append(cloud_platform_section(loc, scorecard.cloud_platform, names))
     actions = [ac.submit(_t(loc, "button_update"), {"action": "update"})] if with_update else []

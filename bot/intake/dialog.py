@@ -139,6 +139,7 @@ class IntakeDialog(Dialog):
         )
 
     async def _confirm(self, dialog_context: DialogContext, state: IntakeState) -> DialogTurnResult:
+        from bot.history import history_for
         from scoring import ProfileError, load_profile, score_profile
 
         tc = dialog_context.context
@@ -177,8 +178,11 @@ class IntakeDialog(Dialog):
             return Dialog.end_of_turn
         await put_areas(self.services.storage, tenant_id, state.draft.areas)
         scorecard = score_profile(profile)
+        # The save was just kept in the score history: the card shows the trend, or that there is none yet.
+        history = await history_for(self.services.storage, tenant_id)
         # The scorecard quotes names from the profile: no markdown link from them (see ac.literal).
-        card = without_links(build_scorecard_card(scorecard, profile, locale, areas=state.draft.areas))
+        card = without_links(build_scorecard_card(scorecard, profile, locale, areas=state.draft.areas,
+                                                  history=history))
         await reply(tc, card, f"{t(locale, 'intake.closed.saved')} {saved_text(locale, saved)}")
         return await dialog_context.end_dialog()
 

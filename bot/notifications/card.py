@@ -11,8 +11,11 @@ from typing import Any
 from bot.notifications.content import AreaLine, NotificationContent
 from cards import adaptive as ac
 from cards.explain import certification_label, date_text, plan_step_text
+from cards.history_view import month_name, trend_section
 from cards.i18n import normalize_locale, t
+from scoring.history import add_months
 from scoring.ids import Area
+from scoring.window import Standing
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MAX_PLAN_LINES = 6  # per area: the card stays short; "What should I do?" gives the whole plan
@@ -26,15 +29,28 @@ def _area(area: Area | str, locale: str) -> str:
     return t(locale, f"common.area.{area}")
 
 
-def _area_value(line: AreaLine, locale: str) -> str:
-    status = t(locale, "notify.qualified" if line.qualified else "notify.not_qualified")
-    if line.change is None:
-        change = t(locale, "notify.change_none")
+def _held_through(content: NotificationContent, area: Area) -> str | None:
+    """The month an at-risk area stays held through (qualified in an earlier month of the window)."""
+    if content.window is None:
+        return None
+    standing = content.window.area(area)
+    return standing.held_through if standing.standing == Standing.HELD else None
+
+
+def _area_value(content: NotificationContent, line: AreaLine, locale: str) -> str:
+    """'48 / 100 (70 needed) · not qualified · +4 since October 2026'."""
+    held = _held_through(content, line.area)
+    if held is not None:
+        status = t(locale, "history.monthly_held", month=month_name(locale, held))
     else:
-        change = t(locale, "notify.change", change=_signed(line.change))
-    return t(
-        locale, "notify.area_value", score=line.score, threshold=line.threshold, change=change, status=status
-    )
+        status = t(locale, "notify.qualified" if line.qualified else "notify.not_qualified")
+    last_month = month_name(locale, add_months(content.month, -1))
+    if line.change is None:
+        change = t(locale, "history.monthly_no_previous", month=last_month)
+    else:
+        change = t(locale, "history.monthly_change", change=_signed(line.change), month=last_month)
+    score = t(locale, "history.monthly_score", score=line.score, threshold=line.threshold)
+    return t(locale, "history.monthly_value", score=score, change=change, status=status)
 
 
 def opt_out_text(locale: str) -> str:
@@ -47,8 +63,12 @@ def summary_text(content: NotificationContent, locale: str) -> str:
     """The message text beside the card: shown in the activity feed and read by screen readers."""
     locale = normalize_locale(locale)
     qualified = [_area(line.area, locale) for line in content.areas if line.qualified]
+    held = [_area(line.area, locale) for line in content.areas if _held_through(content, line.area)]
     key = "notify.summary_qualified" if qualified else "notify.summary_none"
-    return t(locale, key, partner=content.partner_name, month=content.month, areas=", ".join(qualified))
+    if not qualified and held:
+        key, qualified = "history.summary_held", held
+    month = month_name(locale, content.month)
+    return t(locale, key, partner=content.partner_name, month=month, areas=", ".join(qualified))
 
 
 def _blocking(content: NotificationContent, locale: str) -> list[dict[str, Any]]:
@@ -96,39 +116,66 @@ def _expiring(content: NotificationContent, locale: str) -> list[dict[str, Any]]
     return body
 
 
+def _plan_steps(content: NotificationContent, line: AreaLine, locale: str) -> list[dict[str, Any]]:
+    return [
+        ac.text(f"• {plan_step_text(locale, step, content.names)}", size="Small", spacing="None")
+        for step in line.plan[:MAX_PLAN_LINES]
+    ]
+
+
+def _at_risk(content: NotificationContent, locale: str) -> list[dict[str, Any]]:
+    """Areas held only by an earlier month of the window: until when, and what to do to qualify now."""
+    body: list[dict[str, Any]] = []
+    for line in content.areas:
+        held = _held_through(content, line.area)
+        if held is None:
+            continue
+        if not body:
+            body.append(ac.text(t(locale, "history.at_risk_heading"), weight="Bolder", spacing="Medium",
+                                color="Attention"))
+        body.append(ac.text(t(locale, "history.at_risk_line", area=_area(line.area, locale),
+                              month=month_name(locale, held)), spacing="Small"))
+        body.extend(_plan_steps(content, line, locale))
+    return body
+
+
 def _plan(content: NotificationContent, locale: str) -> list[dict[str, Any]]:
-    planned = [line for line in content.areas if not line.qualified and line.plan]
+    planned = [
+        line
+        for line in content.areas
+        if not line.qualified and line.plan and _held_through(content, line.area) is None
+    ]
     if not planned:
         return []
     body = [ac.text(t(locale, "notify.plan_heading"), weight="Bolder", spacing="Medium")]
     for line in planned:
         body.append(ac.text(t(locale, "notify.plan_area", area=_area(line.area, locale)), spacing="Small"))
-        body.extend(
-            ac.text(f"• {plan_step_text(locale, step, content.names)}", size="Small", spacing="None")
-            for step in line.plan[:MAX_PLAN_LINES]
-        )
+        body.extend(_plan_steps(content, line, locale))
     return body
 
 
 def build_card(content: NotificationContent, locale: str) -> dict[str, Any]:
     loc = normalize_locale(locale)
     body: list[dict[str, Any]] = [
-        ac.heading(t(loc, "notify.title", month=content.month)),
+        ac.heading(t(loc, "notify.title", month=month_name(loc, content.month))),
         ac.text(
             t(
                 loc,
-                "notify.subtitle",
+                "history.monthly_subtitle",
                 partner=content.partner_name,
                 as_of=date_text(loc, content.as_of),
+                data_date=date_text(loc, content.data_as_of or content.as_of),
                 rules=content.rules,
             ),
             subtle=True,
             size="Small",
             spacing="None",
         ),
-        ac.facts([(_area(line.area, loc), _area_value(line, loc)) for line in content.areas]),
+        ac.facts([(_area(line.area, loc), _area_value(content, line, loc)) for line in content.areas]),
     ]
-    if not content.has_previous:
+    if content.history is not None:
+        body += trend_section(loc, content.history, [line.area for line in content.areas])
+    elif not content.has_previous:
         body.append(ac.text(t(loc, "notify.first_month"), subtle=True, size="Small"))
     if content.cloud_platform is not None:
         level = t(loc, f"notify.level_{content.cloud_platform.value}")
@@ -139,14 +186,13 @@ def build_card(content: NotificationContent, locale: str) -> dict[str, Any]:
         body.append(ac.text(t(loc, "notify.changes_heading"), weight="Bolder", spacing="Medium"))
         # The words say gained or lost; Good and Attention colours do not read in every Teams theme.
         body.extend(ac.text(line) for line in changes)
-    body += _blocking(content, loc) + _expiring(content, loc) + _plan(content, loc)
+    body += _at_risk(content, loc) + _blocking(content, loc) + _expiring(content, loc) + _plan(content, loc)
     body.append(ac.text(opt_out_text(loc), subtle=True, size="Small", spacing="Large", separator=True))
     actions = [ac.submit(t(loc, "notify.action_score"), {"action": "score"})]
-    first_gap = next((line for line in content.areas if not line.qualified and line.plan), None)
-    if first_gap is not None:
-        actions.append(
-            ac.submit(t(loc, "notify.action_plan"), {"action": "plan", "area": first_gap.area.value})
-        )
+    if any(not line.qualified and line.plan for line in content.areas):
+        # The card covers every area, so its plan button answers for all of them (`scope`: the
+        # handler then ignores the area the conversation last talked about).
+        actions.append(ac.submit(t(loc, "notify.action_plan"), {"action": "plan", "scope": "all"}))
     # Partner and person names are user data: a name written as a markdown link must not become a
     # disguised link in a card that goes to every subscribed chat and channel.
     return ac.without_links(ac.card(body, actions, lang=loc, fallback_text=summary_text(content, loc)))

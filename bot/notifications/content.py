@@ -12,8 +12,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from scoring import score_profile
+from scoring.history import ScorecardChanges, ScoreHistory, add_months, scorecard_changes
 from scoring.ids import Area, CloudPlatformLevel, Metric
 from scoring.results import DesignationResult, PlanStep, Scorecard
+from scoring.window import WindowResult, qualification_window
+
+TREND_MONTHS = 12  # history carried to the card: the last year
 
 EXPIRY_HORIZON_DAYS = 60
 
@@ -66,6 +70,10 @@ class NotificationContent(_Model):
     names: dict[str, str] = {}  # person id -> display name, for plan steps that name people
     cloud_platform: CloudPlatformLevel | None = None
     previous_cloud_platform: CloudPlatformLevel | None = None
+    data_as_of: dt.date | None = None  # the date of the partner's data (the profile's `as_of`)
+    changes: ScorecardChanges | None = None  # since last month's scorecard, when there is one
+    history: ScoreHistory | None = None  # the last months kept, this one included (None: not read)
+    window: WindowResult | None = None  # each area's standing in the qualification window
 
 
 def _certification_entries(person: Any) -> list[tuple[str, dt.date | None]]:
@@ -184,7 +192,42 @@ def compose(
         previous_cloud_platform=(
             previous.cloud_platform.level if previous is not None and previous.cloud_platform else None
         ),
+        data_as_of=getattr(profile, "as_of", None),
+        changes=scorecard_changes(previous, scorecard) if previous is not None else None,
     )
+
+
+def with_history(
+    content: NotificationContent, scorecard: Scorecard, history: ScoreHistory
+) -> NotificationContent:
+    """The content with the tenant's kept history: the trend of the last months and each area's
+    standing in the qualification window (held, at risk) for the notification's month."""
+    past = history.until(content.month)
+    window = qualification_window(scorecard, past, month=content.month)
+    update: dict[str, Any] = {"history": past.last(TREND_MONTHS), "window": window}
+    if not content.has_previous:
+        # No monthly scorecard last month, but maybe a saved change dated then: compare with that,
+        # so the change column and the trend chart tell the same story.
+        last_month = add_months(content.month, -1)
+        areas = [
+            line.model_copy(
+                update={
+                    "previous_score": score,
+                    "previous_qualified": past.qualified_in(line.area, last_month),
+                }
+            )
+            if (score := past.score(line.area, last_month)) is not None
+            else line
+            for line in content.areas
+        ]
+        if any(line.previous_score is not None for line in areas):
+            update |= {
+                "areas": areas,
+                "has_previous": True,
+                "gained": [a.area for a in areas if a.qualified and a.previous_qualified is False],
+                "lost": [a.area for a in areas if not a.qualified and a.previous_qualified],
+            }
+    return content.model_copy(update=update)
 
 
 def score_month(

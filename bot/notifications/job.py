@@ -27,7 +27,7 @@ from typing import Any
 from bot.notifications.card import CARD_CONTENT_TYPE, build_card, summary_text
 from bot.notifications.config import NotifyConfig
 from bot.notifications.connector import ConnectorSender
-from bot.notifications.content import NotificationContent, score_month
+from bot.notifications.content import NotificationContent, score_month, with_history
 from bot.notifications.delivery import DeliveryResult, Outcome, deliver
 from bot.notifications.models import ConversationRecord, Delivery, MonthEntry, NotifySummary, RunRecord
 from bot.notifications.pacing import Sleep, TokenBucket, utc_now
@@ -53,7 +53,9 @@ async def compose_for_tenant(
     scorecard, content = await asyncio.to_thread(score_month, profile, month, as_of, previous, current)
     if current is None:
         await services.history.put(tenant_id, month, scorecard)
-    return content
+    from bot.history import ScoreHistoryStore  # bot.history builds on bot.notifications.store
+
+    return with_history(content, scorecard, await ScoreHistoryStore(services.storage).history(tenant_id))
 
 
 @dataclass

@@ -139,6 +139,9 @@ class RuleSet(_Data):
     title: str
     effective_from: dt.date
     threshold: int = Field(gt=0, le=100)
+    # Months in the qualification window, the current one included (E-19): a designation is held
+    # while it qualified in any of them.
+    qualification_window_months: int = Field(ge=1, le=24)
     filters: Filters
     tracks: dict[Track, TrackRules]
     areas: dict[Area, AreaRules]

@@ -337,3 +337,13 @@ async def test_overlapping_turns_of_one_conversation_both_get_their_answer(clien
     assert (first.status, second.status) == (201, 201)
     assert sorted(connector.texts()) == ["answer to 'infra again' in en", "answer to 'infra score' in en"]
     assert any("kept the concurrent turn's state" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_button_about_every_area_ignores_the_last_area(client, connector, fake_parts) -> None:
+    await post(client, activity(connector.url, "data and ai score"))
+    await post(client, activity(connector.url, None, value={"action": "plan", "scope": "all"}))
+    await post(client, activity(connector.url, None, value={"action": "plan"}))
+    contexts = [args[2] for name, args in fake_parts.calls if name == "answer_action"]
+    # The monthly card's "What should I do?" covers every area; a button without scope keeps the
+    # conversation's area, as before.
+    assert [c.last_area for c in contexts] == [None, "data_ai"]

@@ -47,6 +47,8 @@ async def test_full_intake_to_scorecard_saves_only_on_confirm(
         "owner: only owners can change it. Add others with \"add @Name as owner\".")
     card = replies[0].card
     assert card is not None and "Partner capability score" in harness.text()
+    # A first profile has no score history: the card says so rather than drawing an invented trend.
+    assert t("en", "history.no_history") in harness.text()
     saved = await services.profiles.get(TENANT)
     assert saved is not None
     data = saved.model_dump(mode="json", exclude_none=True)
