@@ -10,7 +10,17 @@ from .model import Answer, AnswerContext, Intent, Memory, Section
 from .respond import query_for_action, respond
 from .understand import Query, understand
 
-__all__ = ["Answer", "AnswerContext", "Intent", "Memory", "Query", "Section", "answer", "answer_action", "understand"]
+__all__ = [
+    "Answer",
+    "AnswerContext",
+    "Intent",
+    "Memory",
+    "Query",
+    "Section",
+    "answer",
+    "answer_action",
+    "understand",
+]
 
 
 def answer(text: str, ctx: AnswerContext) -> Answer:

@@ -54,5 +54,7 @@ def help_card(locale: str, examples: list[str]) -> dict[str, Any]:
             (t(locale, "conversation.button_update"), {"action": "update"}),
         ],
     )
-    card["body"].extend({"type": "TextBlock", "text": f"• {e}", "wrap": True, "spacing": "Small"} for e in examples)
+    card["body"].extend(
+        {"type": "TextBlock", "text": f"• {e}", "wrap": True, "spacing": "Small"} for e in examples
+    )
     return card

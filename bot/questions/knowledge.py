@@ -218,7 +218,11 @@ def _deployment_yes_no(reply: Reply, rules: RuleSet, area: Area | None, service:
     locale = reply.locale
     params = _metric_params(rules, area, Metric.DEPLOYMENTS)
     excluded = rules.filters.excluded_deployment_services
-    fields = {"points_each": params.points_each, "max": params.max, "excluded": explain.join(locale, excluded)}
+    fields = {
+        "points_each": params.points_each,
+        "max": params.max,
+        "excluded": explain.join(locale, excluded),
+    }
     if service is not None:
         reply.say("conversation.no")
         named = next((e for e in excluded if e.casefold() == service.casefold()), excluded[0])

@@ -76,7 +76,10 @@ YES_NO = _merged("yes_no")
 # Most specific topic first: "how long is the qualification window" is about the window.
 _FACT_ORDER = ("window", "associations", "learn_profile", "refresh", "skilling_delay")
 FACT_WORDS: dict[str, list[str]] = dict(
-    sorted(_merged_map("facts").items(), key=lambda item: _FACT_ORDER.index(item[0]) if item[0] in _FACT_ORDER else 99)
+    sorted(
+        _merged_map("facts").items(),
+        key=lambda item: _FACT_ORDER.index(item[0]) if item[0] in _FACT_ORDER else 99,
+    )
 )
 GAIN = _merged("gain")
 PASS = _merged("pass")

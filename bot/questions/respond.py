@@ -72,7 +72,9 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
         query = replace(query, areas=(ctx.last_area,), area=ctx.last_area)
     answer = _dispatch(query, ctx, locale, names, original, person)
     previous = ctx.memory if ctx.memory is not None and ctx.memory.fresh(moment) else None
-    memory = follow_up.remember(previous, answer.memory or _memory_of(query, answer, person, previous), moment)
+    memory = follow_up.remember(
+        previous, answer.memory or _memory_of(query, answer, person, previous), moment
+    )
     return replace(answer, memory=memory)
 
 
@@ -86,10 +88,16 @@ def _memory_of(query: Query, answer: Answer, person: str | None, previous: Memor
         return None
     if answer.intent == Intent.CERTIFICATIONS and query.certification and previous is not None:
         # "who has it?" is an aside: the topic (a why about intermediate in D&AI) goes on after it.
-        return previous.model_copy(update={"certification": query.certification, "person": person or previous.person})
+        return previous.model_copy(
+            update={"certification": query.certification, "person": person or previous.person}
+        )
     areas = list(query.areas) or ([answer.area] if answer.area else [])
     return Memory(
-        intent=answer.intent, areas=areas, metric=query.metric, certification=query.certification, person=person
+        intent=answer.intent,
+        areas=areas,
+        metric=query.metric,
+        certification=query.certification,
+        person=person,
     )
 
 
@@ -108,9 +116,12 @@ def _dispatch(
     if intent == Intent.FACT:
         return facts.fact_answer(query, ctx)
     # "What does Ada hold?": a person of the profile named in a certification (or unclear) question.
-    if intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN) and not query.certification and not query.unknown_exam:
-        if person is not None:
-            return knowledge.person_answer(person, ctx, locale, names)
+    if (
+        intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN)
+        and not query.certification
+        and not query.unknown_exam
+    ) and person is not None:
+        return knowledge.person_answer(person, ctx, locale, names)
     return _HANDLERS[intent](query, ctx, locale, names, original)
 
 
@@ -347,8 +358,13 @@ def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorec
             for result in card_data.designations:
                 if (found := _metric_result(result, metric)) is not None:
                     reply.bullet(
-                        t(locale, "conversation.metric_area_points", area=area_name(locale, result.area),
-                          points=found.points, max=found.max)
+                        t(
+                            locale,
+                            "conversation.metric_area_points",
+                            area=area_name(locale, result.area),
+                            points=found.points,
+                            max=found.max,
+                        )
                     )
             return Answer(reply.text(), None, Intent.WHY, None)
         areas = [r.area for r in results]
@@ -357,8 +373,14 @@ def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorec
         if not pending:
             reply.say("conversation.all_qualified")
             for result in card_data.designations:
-                reply.bullet(t(locale, "answers.score_line_qualified", area=area_name(locale, result.area),
-                               score=result.score))
+                reply.bullet(
+                    t(
+                        locale,
+                        "answers.score_line_qualified",
+                        area=area_name(locale, result.area),
+                        score=result.score,
+                    )
+                )
             return Answer(reply.text(), None, Intent.WHY, None)
         areas = pending
     if len(areas) == 1:
@@ -390,10 +412,14 @@ def _focus(result: DesignationResult, metric: Metric | None) -> str | None:
         if metric is not None and metric_result.metric != metric:
             continue
         for reason in metric_result.reasons:
-            if reason.code in (ReasonCode.PREREQUISITE_UNMET, ReasonCode.NO_SCORING_PEOPLE) and reason.certifications:
+            if (
+                reason.code in (ReasonCode.PREREQUISITE_UNMET, ReasonCode.NO_SCORING_PEOPLE)
+                and reason.certifications
+            ):
                 return reason.certifications[0]
     return next(
-        (s.certification for s in result.plan if s.certification and (metric is None or s.metric == metric)), None
+        (s.certification for s in result.plan if s.certification and (metric is None or s.metric == metric)),
+        None,
     )
 
 
@@ -458,13 +484,18 @@ def _why_areas_grouped(reply: Reply, results: list[DesignationResult]) -> None:
             if not blocking:
                 continue
             header = t(
-                locale, "answers.why_metric_blocks", metric=metric_name(locale, metric_result.metric),
-                points=metric_result.points, max=metric_result.max,
+                locale,
+                "answers.why_metric_blocks",
+                metric=metric_name(locale, metric_result.metric),
+                points=metric_result.points,
+                max=metric_result.max,
             )
             for reason in _shortfalls(metric_result) or metric_result.reasons:
                 causes.append((result.area, f"{header} {explain.reason_text(locale, reason, reply.names)}"))
     _say_grouped(reply, causes, all_areas)
-    reply.say("conversation.to_do_areas", areas=explain.join(locale, [area_name(locale, a) for a in all_areas]))
+    reply.say(
+        "conversation.to_do_areas", areas=explain.join(locale, [area_name(locale, a) for a in all_areas])
+    )
     steps = [
         (result.area, explain.plan_step_text(locale, step, reply.names))
         for result in results
@@ -511,7 +542,9 @@ def _why_metric(reply: Reply, result: DesignationResult, metric: Metric, shared:
     )
     # Shortfalls first: they answer "why only/zero"; then what did earn points.
     reply.reasons(_shortfalls(found) + [r for r in found.reasons if r.code not in SHORTFALL_CODES])
-    excluded = sorted({s for r in found.reasons if r.code == ReasonCode.SERVICES_COUNTED for s in r.excluded or []})
+    excluded = sorted(
+        {s for r in found.reasons if r.code == ReasonCode.SERVICES_COUNTED for s in r.excluded or []}
+    )
     if excluded:
         reply.say("conversation.deploy_not_counted", excluded=explain.join(reply.locale, excluded))
     if not found.reasons:

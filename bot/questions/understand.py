@@ -326,14 +326,16 @@ def _what_if(norm: str, text: _Text, slug: str | None, metric: Metric | None) ->
 
 
 def _data_means_area(norm: str, text: _Text, areas: list[Area]) -> list[Area]:
-    """Drop Data & AI when the only word for it is "data" used as "our data" ("when is the data refreshed")."""
+    """Drop Data & AI when its only word is "data" meaning "our data" ("when is the data refreshed")."""
     if Area.DATA_AI not in areas or text.has("area_data_ai"):
         return areas
     specific = [w for w in lexicon.AREA_WORDS[Area.DATA_AI] if w not in _GENERIC_DATA]
     if text.any(specific):
         return areas
-    if _DETERMINERS.search(norm) or text.any(lexicon.START_INTAKE_WORDS) or any(
-        text.any(words) for words in lexicon.FACT_WORDS.values()
+    if (
+        _DETERMINERS.search(norm)
+        or text.any(lexicon.START_INTAKE_WORDS)
+        or any(text.any(words) for words in lexicon.FACT_WORDS.values())
     ):
         return [a for a in areas if a != Area.DATA_AI]
     return areas
