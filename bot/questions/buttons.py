@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cards.explain import area_name
+from cards.explain import area_button_title, area_name
 from cards.i18n import t
 from scoring.ids import Area
 
@@ -22,7 +22,7 @@ def submit_card(text: str | None, buttons: list[tuple[str, dict[str, str]]]) -> 
 
 
 def area_buttons(locale: str, action: str) -> list[tuple[str, dict[str, str]]]:
-    return [(area_name(locale, area), {"action": action, "area": str(area)}) for area in Area]
+    return [(area_button_title(locale, area), {"action": action, "area": str(area)}) for area in Area]
 
 
 def ask_area_card(locale: str, action: str) -> tuple[str, dict[str, Any]]:

@@ -45,11 +45,6 @@ def test_area_button_titles_fit_a_narrow_client(locale: str) -> None:
     assert len(set(titles)) == len(Area) and all(0 < columns(title) <= MAX_COLUMNS for title in titles)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/questions/buttons.py titles its area buttons with the full area names (up to 40 "
-    "characters in French); to switch to cards.explain.area_button_title when bot/questions is merged",
-)
 @pytest.mark.parametrize("locale", ["en", "fr", "de"])
 def test_answer_card_button_titles_fit_a_narrow_client(locale: str) -> None:
     assert long_titles(answer_cards(locale)) == {}
