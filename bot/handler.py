@@ -13,6 +13,8 @@ fakes; by default it imports the real packages.
 
 from __future__ import annotations
 
+import dataclasses
+
 import importlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -89,6 +91,20 @@ def _intent_name(intent: Any) -> str:
 
 
 _MEMORY_USERS = 20
+
+
+async def _previous_snapshot(services: Services, turn_context: TurnContext, context: Any) -> Any:
+    """The last snapshot kept from a month before the current scorecard's (None when there is none)."""
+    from bot.history import ScoreHistoryStore
+    from scoring.history import month_of
+
+    scorecard = getattr(context, "scorecard", None)
+    if scorecard is None:
+        return None
+    current = month_of(scorecard.as_of)
+    snapshots = await ScoreHistoryStore(services.storage).snapshots(turn_context.turn_state[TENANT_KEY])
+    earlier = [s for s in snapshots if s.month < current]
+    return max(earlier, key=lambda s: (s.month, s.recorded_at), default=None)
 
 
 def _user_key(turn_context: TurnContext) -> str:
@@ -203,6 +219,11 @@ class ScoreBot(TeamsActivityHandler):
             answer = parts.answer_action(value["action"], _area(area), context)
         else:
             answer = parts.answer((activity.text or "").strip(), context)
+            if _intent_name(answer.intent) == "changes" and not getattr(context, "history_loaded", True):
+                # "What changed since last month?" is the one question that reads the score history.
+                previous = await _previous_snapshot(self.services, turn_context, context)
+                context = dataclasses.replace(context, previous=previous, history_loaded=True)
+                answer = parts.answer((activity.text or "").strip(), context)
         await self._deliver(turn_context, answer)
 
     async def _answer_context(self, turn_context: TurnContext, *, last_area: bool = True) -> Any:

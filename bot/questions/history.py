@@ -1,4 +1,5 @@
-"""'What changed since last month?': this scorecard against the last one the monthly job stored."""
+"""'What changed since last month?': this scorecard against the last snapshot the score history kept
+from an earlier month (the monthly job's, or one taken when the profile was saved)."""
 
 from __future__ import annotations
 
@@ -24,20 +25,18 @@ def changes(ctx: AnswerContext) -> Answer:
         return Answer(reply.text(), None, Intent.CHANGES, ctx.last_area)
     date = explain.date_text(locale, before.as_of)
     changed_areas = []
-    for old in before.designations:
-        try:
-            new = now.designation(old.area)
-        except KeyError:
+    for new in now.designations:
+        old = before.areas.get(new.area)
+        if old is None:
             continue
         metrics = [
-            (m.metric, m.points, n.points)
-            for m in old.metrics
-            for n in new.metrics
-            if n.metric == m.metric and n.points != m.points
+            (m.metric, old.metrics[m.metric], m.points)
+            for m in new.metrics
+            if m.metric in old.metrics and old.metrics[m.metric] != m.points
         ]
         if new.score == old.score and new.qualified == old.qualified and not metrics:
             continue
-        changed_areas.append(old.area)
+        changed_areas.append(new.area)
         key = "conversation.changes_area"
         if new.qualified and not old.qualified:
             key = "conversation.changes_area_qualified"
@@ -45,7 +44,7 @@ def changes(ctx: AnswerContext) -> Answer:
             key = "conversation.changes_area_lost"
         if len(changed_areas) == 1:
             reply.say("conversation.changes_header", date=date)
-        reply.bullet(t(locale, key, area=area_name(locale, old.area), before=old.score, after=new.score))
+        reply.bullet(t(locale, key, area=area_name(locale, new.area), before=old.score, after=new.score))
         for metric, was, is_now in metrics:
             reply.bullet(
                 t(

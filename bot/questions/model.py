@@ -12,6 +12,7 @@ from scoring.ids import Area, Metric
 
 if TYPE_CHECKING:
     from scoring import Profile
+    from scoring.history import Snapshot
     from scoring.results import Scorecard
 
 
@@ -71,7 +72,10 @@ class AnswerContext:
     scorecard: Scorecard | None = None  # scored from `profile` on demand when left out
     last_area: Area | None = None
     memory: Memory | None = None  # this user's recent turns in this conversation (follow-ups)
-    previous: Scorecard | None = None  # the last stored monthly scorecard, for "what changed?"
+    # The score history's last snapshot from an earlier month, for "what changed?" (the handler reads
+    # it only for that question: `history_loaded` says it was looked for).
+    previous: Snapshot | None = None
+    history_loaded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
