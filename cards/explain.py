@@ -245,6 +245,17 @@ def reason_text(locale: str, reason: Reason, names: Names | None = None) -> str:
     return t(locale, key, **fields)
 
 
+def step_reason_text(
+    locale: str, metric: Metric | None, reason: Reason, names: Names | None = None
+) -> str:
+    """A reason with its metric named when it speaks of a step: intermediate and advanced certifications
+    each have a "step 1", and two bare "step 1" lines read as a contradiction."""
+    text = reason_text(locale, reason, names)
+    if metric is None or reason.step is None:
+        return text
+    return t(locale, "reasons.with_metric", metric=metric_name(locale, metric), text=text)
+
+
 def reasons_text(locale: str, reasons: Iterable[Reason], names: Names | None = None) -> list[str]:
     return [reason_text(locale, reason, names) for reason in reasons]
 

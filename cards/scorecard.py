@@ -11,11 +11,20 @@ from typing import Any
 
 from cards import adaptive as ac
 from cards import charts
-from cards.explain import area_name, date_text, metric_name, money, names_of, plan_step_text, reason_text
+from cards.explain import (
+    area_name,
+    date_text,
+    metric_name,
+    money,
+    names_of,
+    plan_step_text,
+    reason_text,
+    step_reason_text,
+)
 from cards.history_view import standing_element, trend_section
 from cards.i18n import normalize_locale, t
 from scoring.history import ScoreHistory
-from scoring.ids import SHORTFALL_CODES, Area, ReasonCode
+from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.results import CloudPlatformResult, DesignationResult, MetricResult, PlanStep, Reason, Scorecard
 from scoring.window import AreaWindow, WindowResult, qualification_window
 
@@ -117,9 +126,10 @@ def metric_bars(locale: str, result: DesignationResult) -> dict[str, Any]:
     return charts.stacked_bars(rows, fallback=ac.facts(facts), title=t(loc, "history.metrics_title"))
 
 
-def top_reasons(result: DesignationResult, limit: int = TOP_REASONS) -> list[Reason]:
-    """The reasons that best explain the score: blocking metrics first, then metrics below max."""
-    ordered: list[Reason] = []
+def top_reasons(result: DesignationResult, limit: int = TOP_REASONS) -> list[tuple[Metric | None, Reason]]:
+    """The reasons that best explain the score, each with its metric: blocking metrics first, then
+    metrics below max."""
+    ordered: list[tuple[Metric | None, Reason]] = []
     metrics = sorted(
         result.metrics, key=lambda m: (m.metric not in result.blocking_metrics, m.points >= m.max)
     )
@@ -127,9 +137,9 @@ def top_reasons(result: DesignationResult, limit: int = TOP_REASONS) -> list[Rea
         if metric.points >= metric.max:
             continue
         problems = [r for r in metric.reasons if r.code in SHORTFALL_CODES]
-        ordered.extend(problems[:1] or metric.reasons[:1])
+        ordered.extend((metric.metric, r) for r in problems[:1] or metric.reasons[:1])
     if not ordered:
-        ordered = [r for r in result.reasons if r.code != ReasonCode.NOT_APPLICABLE]
+        ordered = [(None, r) for r in result.reasons if r.code != ReasonCode.NOT_APPLICABLE]
     return ordered[:limit]
 
 
@@ -195,7 +205,7 @@ def area_section(
         reasons = top_reasons(result)
         if reasons:
             items.append(ac.text(_t(loc, "top_reasons"), weight="Bolder", size="Small", spacing="Medium"))
-            items.extend(_bullet(reason_text(loc, r, names)) for r in reasons)
+            items.extend(_bullet(step_reason_text(loc, m, r, names)) for m, r in reasons)
     if with_plan and result.plan:
         items.append(ac.text(_t(loc, "plan_title"), weight="Bolder", size="Small", spacing="Medium"))
         items.extend(_plan_lines(loc, result.plan, names))

@@ -27,7 +27,7 @@ def area_buttons(locale: str, action: str) -> list[tuple[str, dict[str, str]]]:
 
 def ask_area_card(locale: str, action: str) -> tuple[str, dict[str, Any]]:
     text = t(locale, "answers.ask_area")
-    return text, submit_card(None, area_buttons(locale, action))
+    return text, submit_card(t(locale, "conversation.ask_area_short"), area_buttons(locale, action))
 
 
 def follow_up_card(locale: str, area: Area) -> dict[str, Any]:
@@ -41,7 +41,10 @@ def follow_up_card(locale: str, area: Area) -> dict[str, Any]:
 
 
 def start_intake_card(locale: str, text: str) -> dict[str, Any]:
-    return submit_card(None, [(t(locale, "answers.button_start_intake"), {"action": "update"})])
+    return submit_card(
+        t(locale, "conversation.button_update"),
+        [(t(locale, "answers.button_start_intake"), {"action": "update"})],
+    )
 
 
 def help_card(locale: str, examples: list[str]) -> dict[str, Any]:

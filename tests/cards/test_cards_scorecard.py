@@ -8,7 +8,7 @@ from typing import Any
 from card_fixtures import contoso_data, qualified_data, scored
 from card_schema import actions, assert_valid_card, texts
 
-from cards.explain import names_of, plan_step_text, reason_text
+from cards.explain import names_of, plan_step_text, reason_text, step_reason_text
 from cards.scorecard import (
     MAX_PLAN_LINES,
     area_section,
@@ -33,8 +33,9 @@ def test_contoso_scorecard_shows_points_against_max_blocking_metric_reasons_and_
         assert f"{metric.points}/{metric.max}" in text
     assert "Blocking qualification (0 points): Intermediate certifications" in text
     names = names_of(profile)
-    for reason in top_reasons(dai):
-        assert reason_text("en", reason, names)[:200] in text
+    for metric, reason in top_reasons(dai):
+        # A reason about a step names its metric ("Intermediate certifications — Step 1 …").
+        assert step_reason_text("en", metric, reason, names)[:200] in text
     for step in dai.plan:
         assert plan_step_text("en", step, names)[:200] in text
     # The unmet gate names who holds it and what to do (from the engine's reason, rendered by explain).

@@ -36,8 +36,8 @@ def test_every_reason_code_is_either_a_shortfall_or_not_never_both() -> None:
 def test_top_reasons_name_the_shortfall_of_each_metric_below_its_maximum() -> None:
     scorecard, _ = scored(contoso_data())
     for result in scorecard.designations:
-        for reason in top_reasons(result, limit=99):
-            metric = next((m for m in result.metrics if reason in m.reasons), None)
+        for named, reason in top_reasons(result, limit=99):
+            metric = next((m for m in result.metrics if m.metric == named), None)
             if metric is not None and any(r.code in SHORTFALL_CODES for r in metric.reasons):
                 assert reason.code in SHORTFALL_CODES, (result.area, metric.metric, reason.code)
 

@@ -34,7 +34,7 @@ def test_da_4a_one_solutions_architect_names_the_step_1_gate_the_certification_t
         "Expert (AZ-305), not Ada." in text
     )
     assert (
-        "Step 2 prerequisite met: 2 of 2 people hold Azure Administrator Associate (AZ-104) (Bob and Chen)"
+        "Step 2 prerequisite met: 2 people hold Azure Administrator Associate (AZ-104) (2 needed): Bob and Chen."
         in text
     )
 
