@@ -105,13 +105,17 @@ def _check_card(card: Scorecard, minimum: float = 1000) -> None:
             assert met == (money.code == ReasonCode.CONSUMPTION_MET)
         assert people.have == len(people.people)
         assert (people.have >= people.required) == (people.code == ReasonCode.PEOPLE_PASSED)
-        assert level.met == (money.code == ReasonCode.CONSUMPTION_MET and people.code == ReasonCode.PEOPLE_PASSED)
+        assert level.met == (
+            money.code == ReasonCode.CONSUMPTION_MET and people.code == ReasonCode.PEOPLE_PASSED
+        )
 
 
 # Amounts near the boundaries: a baseline, and a current a whole percentage away give or take a
 # hundredth of a cent or a cent; and amounts on either side of the $1,000 minimum.
 BASELINE = st.integers(1, 50_000_000).map(lambda c: Decimal(c) / 100)
-NUDGE = st.sampled_from([Decimal("-0.01"), Decimal("-0.0001"), Decimal(0), Decimal("0.0001"), Decimal("0.01")])
+NUDGE = st.sampled_from(
+    [Decimal("-0.01"), Decimal("-0.0001"), Decimal(0), Decimal("0.0001"), Decimal("0.01")]
+)
 
 
 @st.composite
