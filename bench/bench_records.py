@@ -150,14 +150,14 @@ def main() -> None:
         old = run_child(old_tree, folder, args.repeat)
         new = run_child(ROOT, folder, args.repeat)
     print(f"load_profile + derive + score, median of {args.repeat}: wall s (cpu s)")
-    print(f"{'':38} {'baseline ' + args.baseline:>18} {'this tree':>16} {'speed-up':>9}  target")
+    print(f"{'':38} {'baseline ' + args.baseline:>18} {'this tree':>16} {'speed-up':>14}  target (wall)")
     for key, label in LABELS.items():
         a, b = old[key], new[key]
         target = TARGETS.get(key)
         verdict = "" if target is None else f"< {target} s: {'met' if b['wall'] < target else 'NOT met'}"
         print(
             f"{label:38} {a['wall']:8.3f} ({a['cpu']:6.3f}) {b['wall']:7.3f} ({b['cpu']:6.3f}) "
-            f"{a['wall'] / b['wall']:8.1f}x  {verdict}"
+            f"{a['wall'] / b['wall']:5.1f}x ({a['cpu'] / b['cpu']:4.1f}x)  {verdict}"
         )
     same = all(old[k]["card"]["designations"] == new[k]["card"]["designations"] for k in LABELS)
     print(f"designations identical in both trees: {same}")
