@@ -10,6 +10,7 @@ row-by-row path, whose messages name the row, the column and the CSV line.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -32,8 +33,13 @@ def _columns(table: pa.Table, names: Sequence[str]) -> Columns | None:
         column = table.column(name)
         if column.null_count:
             return None
-        encoded = column.combine_chunks().dictionary_encode()
-        out[name] = (encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False))
+        # One memo table across the chunks: every chunk carries the same, complete dictionary.
+        encoded = column.dictionary_encode()
+        if encoded.num_chunks == 0:
+            out[name] = ([], np.zeros(0, dtype=np.int32))
+            continue
+        codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
+        out[name] = (encoded.chunk(0).dictionary.to_pylist(), np.concatenate(codes))
     return out
 
 
@@ -61,9 +67,9 @@ _ROW = pa.struct(
 )
 
 
-def read_json_rows(rows: Sequence[bytes]) -> tuple[Columns, bool] | None:
-    """Records given as the raw JSON text of each row (objects with exactly the record fields), as
-    columns and whether any row has a `cloud`; None when a row is not such an object."""
+def read_json_rows(rows: Sequence[Any]) -> tuple[Columns, bool] | None:
+    """Records given as the raw JSON text of each row (bytes-like), as columns and whether any row has
+    a `cloud`; None when a row is not an object with exactly the record fields and types."""
     if not rows:
         return None
     try:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from pydantic import ValidationError
 
 from scoring.catalog import Catalog, default_catalog
@@ -29,9 +30,17 @@ def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog 
     if isinstance(data, Path):
         base_dir = data.parent
         try:
-            data = data.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = data.read_bytes()
+        except OSError as exc:
             raise ProfileError([FieldError("(file)", str(data), f"cannot read the profile: {exc}")]) from exc
+    if isinstance(data, bytes):
+        data = data.removeprefix(b"\xef\xbb\xbf")
+        data = _with_columnar_records(data) or data
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProfileError([FieldError("(file)", "(bytes)", f"cannot read the profile: {exc}")]) from exc
     if isinstance(data, (str, bytes)):
         try:
             data = json.loads(data)
@@ -85,6 +94,35 @@ def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog 
     if errors:
         raise ProfileError(errors[:MAX_ERRORS])
     return profile
+
+
+# Below this many records the plain path is as quick, and its parse is the one that names errors.
+COLUMNAR_MIN_RECORDS = 1000
+
+
+def _with_columnar_records(data: bytes) -> dict[str, Any] | None:
+    """A profile whose `acr_records` rows are read by Arrow, without a Python object per row: msgspec
+    splits the JSON into its top-level values (validating all of it), Arrow reads the rows. None when
+    the text is not such a profile or a row is not a well-formed record: the plain path then parses
+    everything and names every problem."""
+    try:
+        top = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+        if "acr_records" not in top:
+            return None
+        rows = msgspec.json.decode(top["acr_records"], type=list[msgspec.Raw])
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None  # not JSON, not an object, or records that are not a list (a CSV file name)
+    if len(rows) < COLUMNAR_MIN_RECORDS:
+        return None
+    try:
+        records = AcrRecords.from_json_rows(rows)
+    except ProfileError:
+        return None
+    if records is None:
+        return None
+    out: dict[str, Any] = {key: json.loads(bytes(raw)) for key, raw in top.items() if key != "acr_records"}
+    out["acr_records"] = records
+    return out
 
 
 def _records(make: Any, errors: list[FieldError]) -> AcrRecords | None:

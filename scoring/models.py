@@ -164,8 +164,8 @@ class Person(_Model):
 
 
 def _combined(slug: str, exams: list[Any]) -> str | dict[str, Any]:
-    """One credential from the entries of its exams: earned when the last exam was, expiring when the
-    first entry with an expiry date says (dates left as written: HeldCertification checks them)."""
+    """One credential from the entries of its exams: earned when the last exam was, expiring on the
+    earliest `expires` given (ISO dates compare as text; HeldCertification then checks them)."""
     earned = [e["earned"] for e in exams if isinstance(e, dict) and e.get("earned") is not None]
     expires = [e["expires"] for e in exams if isinstance(e, dict) and e.get("expires") is not None]
     if not earned and not expires:

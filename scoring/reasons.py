@@ -3,6 +3,8 @@ locale files; this is the developer/admin view of the same structured data.)"""
 
 from __future__ import annotations
 
+from decimal import ROUND_FLOOR, Decimal
+
 from scoring.catalog import Catalog
 from scoring.ids import Area, Metric, PlanAction, ReasonCode
 from scoring.results import PlanStep, Reason
@@ -19,6 +21,18 @@ METRIC_NAMES = {
     Metric.USAGE_GROWTH: "Usage growth",
     Metric.DEPLOYMENTS: "Deployments",
 }
+
+
+def _pct(value: float | None) -> str:
+    """Truncated to two decimals, never rounded up: 4.9999 % scored 4 points and must not read 5.00 %."""
+    return f"{Decimal(repr(float(value or 0))).quantize(Decimal('0.01'), rounding=ROUND_FLOOR)}%"
+
+
+def _usd(value: float | None) -> str:
+    """Dollars as given: cents always shown, finer digits only when there are any ($1,019.999)."""
+    amount = Decimal(repr(float(value or 0)))
+    places = max(2, -int(amount.as_tuple().exponent))
+    return f"${amount:,.{places}f}"
 
 
 class Describer:
@@ -80,17 +94,17 @@ class Describer:
                 )
             case c.GROWTH:
                 return (
-                    f"usage grew {r.growth_pct:.2f}% (${r.current:,.2f} vs ${r.baseline:,.2f}), "
+                    f"usage grew {_pct(r.growth_pct)} ({_usd(r.current)} vs {_usd(r.baseline)}), "
                     "1 point per whole %"
                 )
             case c.NO_GROWTH:
-                return f"growth of {r.growth_pct:.2f}% is under 1% (${r.current:,.2f} vs ${r.baseline:,.2f})"
+                return f"growth of {_pct(r.growth_pct)} is under 1% ({_usd(r.current)} vs {_usd(r.baseline)})"
             case c.ZERO_BASELINE:
-                return f"no usage a year before (${r.baseline:,.2f}), so growth cannot be measured"
+                return f"no usage a year before ({_usd(r.baseline)}), so growth cannot be measured"
             case c.BELOW_MINIMUM_ACR:
                 return (
-                    f"qualifying usage must be at least ${r.minimum:,.0f} (now ${r.current:,.2f}, "
-                    f"a year before ${r.baseline:,.2f})"
+                    f"qualifying usage must be at least ${r.minimum:,.0f} (now {_usd(r.current)}, "
+                    f"a year before {_usd(r.baseline)})"
                 )
             case c.SERVICES_COUNTED:
                 excluded = f"; not counted: {', '.join(r.excluded)}" if r.excluded else ""
@@ -126,7 +140,7 @@ class Describer:
                 )
             case c.CONSUMPTION_MET | c.CONSUMPTION_BELOW_THRESHOLD:
                 ok = "meets" if r.code == c.CONSUMPTION_MET else "is under"
-                return f"consumption ${r.value:,.2f} {ok} the ${r.required:,.0f} needed ({r.market} market)"
+                return f"consumption {_usd(r.value)} {ok} the ${r.required:,.0f} needed ({r.market} market)"
             case c.CONSUMPTION_UNKNOWN:
                 return f"no consumption figure (needs ${r.required:,.0f}, {r.market} market)"
             case c.PEOPLE_PASSED | c.NOT_ENOUGH_PEOPLE_PASSED:

@@ -17,7 +17,7 @@ import difflib
 import io
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
@@ -247,7 +247,6 @@ class AcrRecords:
         data = _read_bytes(source, path)
         try:
             text_head = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8")
-            data.decode("utf-8")  # validate once: every cell below is then valid UTF-8
         except UnicodeDecodeError:
             raise ProfileError([FieldError(path, "(bytes)", "the CSV file is not UTF-8 text")]) from None
         try:
@@ -258,14 +257,18 @@ class AcrRecords:
             raise ProfileError([FieldError(path, "", "the CSV file is empty: it needs a header row")])
         _check_header(header, path)
         builder = _Builder(path, line_of=2)
-        columns = columnar.read_csv(data, header)
+        columns = columnar.read_csv(data, header)  # Arrow checks the cells are UTF-8
         if columns is not None:
             return builder.from_columns(columns)
-        return builder.from_lists(*_csv_module_columns(data.decode("utf-8"), header, path))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProfileError([FieldError(path, "(bytes)", "the CSV file is not UTF-8 text")]) from None
+        return builder.from_lists(*_csv_module_columns(text, header, path))
 
     # --- from the raw JSON text of each row (a profile file) --------------------------------------
     @classmethod
-    def from_json_rows(cls, rows: list[bytes], path: str = "acr_records") -> AcrRecords | None:
+    def from_json_rows(cls, rows: Sequence[Any], path: str = "acr_records") -> AcrRecords | None:
         """Records from the JSON text of each row, read by Arrow; None when a row is not an object
         with exactly the record fields and types (then parse the rows and use `from_rows`, whose
         messages name the row and the field)."""

@@ -54,3 +54,11 @@ def test_every_plan_action_reads_as_a_sentence(action):
     )
     text = Describer(default_catalog(), {"p1": "Ada"}).plan_step(step)
     assert "+4 points" in text and text != str(action)
+
+
+def test_growth_text_shows_the_figures_the_points_came_from_never_rounded_up():
+    describe = Describer(default_catalog(), {})
+    growth = Reason(code=ReasonCode.GROWTH, growth_pct=4.9999, current=344239.24, baseline=327846.9)
+    assert describe.reason(growth) == ("usage grew 4.99% ($344,239.24 vs $327,846.90), 1 point per whole %")
+    under = Reason(code=ReasonCode.NO_GROWTH, growth_pct=0.29, current=1019.999, baseline=1017.05)
+    assert describe.reason(under) == "growth of 0.29% is under 1% ($1,019.999 vs $1,017.05)"

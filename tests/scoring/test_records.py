@@ -147,7 +147,7 @@ def test_a_tenant_id_in_two_letter_cases_is_one_customer():
     assert metric_result(from_csv, DA, "net_customer_adds").reasons[0].current == 1
 
 
-def test_cent_rounding_of_sums_before_thresholds():
+def test_sums_are_exact_before_thresholds():
     rows = [row("a", "2026-09", 0.1)] * 3 + [row("a", "2026-09", 999.7)]
     assert metric_result(card(rows), DA, "net_customer_adds").reasons[0].current == 1
 

@@ -1,0 +1,168 @@
+"""ACR records at scale, this tree against an older one: prints figures and ratios (not a test).
+
+    .venv/bin/python bench/bench_records.py [--baseline REV] [--rows N] [--repeat K]
+
+1,000,000 ACR records, scored three ways: `load_profile` + derive + score of
+  1. a profile file naming a CSV file of the records (target < 0.25 s),
+  2. a profile file with the records inline as JSON rows (target < 1 s),
+  3. a profile already parsed into Python dicts (the bot's and the CLI's other entry).
+Each is timed in this tree and in the `scoring` package of `--baseline` (default: the commit before
+issue 15 replaced our numpy CSV parser by Arrow), each in its own process on the same files, and
+printed side by side: median wall-clock and CPU seconds (CPU counts every thread: on the shared
+2-core machine it says what the work costs when it has the cores to itself). The scorecards of
+both trees are compared too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = "86764ad"  # the last commit with scoring/csvfast.py
+TARGETS = {"csv": 0.25, "json_file": 1.0}
+LABELS = {
+    "csv": "profile + CSV file of the records",
+    "json_file": "profile file, records inline (JSON)",
+    "json_dicts": "profile already parsed (dicts)",
+}
+
+SERVICES = [
+    "Azure SQL Database",
+    "Azure App Service",
+    "Storage",
+    "Virtual Machines",
+    "Azure Functions",
+    "Azure Kubernetes Service",
+    "Azure Cosmos DB",
+    "Key Vault",
+    "Azure Monitor",
+    "Virtual Machines Licenses",
+]
+OFFERS = ["Azure plan", "Azure plan", "Azure plan", "Trial", "Support"]
+ASSOCIATIONS = ["CSP_T1", "CSP_T2", "DPOR", "PAL", "TPOR", "NONE"]
+
+
+def record_rows(n: int) -> list[dict]:
+    """Two years of history ending at the last complete month (the windows the rules look at)."""
+    rng = random.Random(42)
+    months = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][8:33]
+    return [
+        {
+            "customer": f"tenant-{rng.randrange(20_000):05d}",
+            "month": rng.choice(months),
+            "service": rng.choice(SERVICES),
+            "offer": rng.choice(OFFERS),
+            "association": rng.choice(ASSOCIATIONS),
+            "usd": round(rng.uniform(-50, 900), 2),
+        }
+        for _ in range(n)
+    ]
+
+
+def write_files(folder: Path, n: int) -> None:
+    rows = record_rows(n)
+    head = {"partner": {"id": "bench"}, "as_of": "2026-10-31", "rules": "2026"}
+    with (folder / "records.csv").open("w") as handle:
+        handle.write("customer,month,service,offer,association,usd\n")
+        handle.writelines(
+            f"{r['customer']},{r['month']},{r['service']},{r['offer']},{r['association']},{r['usd']}\n"
+            for r in rows
+        )
+    (folder / "profile-csv.json").write_text(json.dumps({**head, "acr_records": "records.csv"}))
+    (folder / "profile-inline.json").write_text(json.dumps({**head, "acr_records": rows}))
+
+
+def measure(folder: Path, repeat: int) -> dict:
+    """Run in a child process whose `scoring` is the tree under test."""
+    from scoring import load_profile, score_profile
+
+    def timed(make) -> dict:
+        walls, cpus, card = [], [], None
+        for _ in range(repeat):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            card = score_profile(make())
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - start_cpu)
+        return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "card": card.to_json()}
+
+    inline = folder / "profile-inline.json"
+    out = {
+        "csv": timed(lambda: load_profile(folder / "profile-csv.json")),
+        "json_file": timed(lambda: load_profile(inline)),
+    }
+    parsed = json.loads(inline.read_text())
+    out["json_dicts"] = timed(lambda: load_profile(parsed))
+    return out
+
+
+def baseline_tree(rev: str, into: Path) -> Path:
+    """The `scoring` package of a commit, unpacked on its own (git archive)."""
+    data = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "scoring"], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(data)) as archive:
+        archive.extractall(into, filter="data")
+    return into
+
+
+def run_child(tree: Path, folder: Path, repeat: int) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", str(folder), "--repeat", str(repeat)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tree,
+    )
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.repeat)))
+        return
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_files(folder, args.rows)
+        size = (folder / "records.csv").stat().st_size / 1e6
+        inline = (folder / "profile-inline.json").stat().st_size / 1e6
+        print(f"{args.rows:,} ACR records: CSV {size:.0f} MB, inline JSON profile {inline:.0f} MB")
+        old_tree = baseline_tree(args.baseline, folder / "baseline")
+        old = run_child(old_tree, folder, args.repeat)
+        new = run_child(ROOT, folder, args.repeat)
+    print(f"load_profile + derive + score, median of {args.repeat}: wall s (cpu s)")
+    print(f"{'':38} {'baseline ' + args.baseline:>18} {'this tree':>16} {'speed-up':>14}  target (wall)")
+    for key, label in LABELS.items():
+        a, b = old[key], new[key]
+        target = TARGETS.get(key)
+        verdict = "" if target is None else f"< {target} s: {'met' if b['wall'] < target else 'NOT met'}"
+        print(
+            f"{label:38} {a['wall']:8.3f} ({a['cpu']:6.3f}) {b['wall']:7.3f} ({b['cpu']:6.3f}) "
+            f"{a['wall'] / b['wall']:5.1f}x ({a['cpu'] / b['cpu']:4.1f}x)  {verdict}"
+        )
+    same = all(old[k]["card"]["designations"] == new[k]["card"]["designations"] for k in LABELS)
+    print(f"designations identical in both trees: {same}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
