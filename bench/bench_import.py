@@ -28,14 +28,31 @@ from cards.import_cards import build_preview_card
 from scoring import load_profile
 
 CERTS = ["AZ-305", "AZ-104", "DP-300", "AI-102", "DP-100", "PL-300", "AZ-204", "AZ-700", "AZ-400", "AZ-140"]
-SERVICES = ["Azure SQL Database", "Azure App Service", "Storage", "Azure Kubernetes Service", "Azure Functions",
-            "Azure Cosmos DB", "Azure Synapse Analytics", "Azure Virtual Desktop", "Azure Monitor", "Azure Backup"]
+SERVICES = [
+    "Azure SQL Database",
+    "Azure App Service",
+    "Storage",
+    "Azure Kubernetes Service",
+    "Azure Functions",
+    "Azure Cosmos DB",
+    "Azure Synapse Analytics",
+    "Azure Virtual Desktop",
+    "Azure Monitor",
+    "Azure Backup",
+]
 BASE = {
-    "partner": {"id": "4412345", "name": "Contoso Ltd"}, "as_of": "2026-10-31",
-    "people": [{"id": f"p{i}", "name": f"Person {i}", "certifications": [CERTS[i % len(CERTS)]]} for i in range(500)],
-    "usage": {"eligible_customers_last_month": 5, "eligible_customers_same_month_last_year": 3,
-              "acr_last_month": 112700.0, "acr_same_month_last_year": 100000.0,
-              "deployed_services": ["Azure SQL Database"]},
+    "partner": {"id": "4412345", "name": "Contoso Ltd"},
+    "as_of": "2026-10-31",
+    "people": [
+        {"id": f"p{i}", "name": f"Person {i}", "certifications": [CERTS[i % len(CERTS)]]} for i in range(500)
+    ],
+    "usage": {
+        "eligible_customers_last_month": 5,
+        "eligible_customers_same_month_last_year": 3,
+        "acr_last_month": 112700.0,
+        "acr_same_month_last_year": 100000.0,
+        "deployed_services": ["Azure SQL Database"],
+    },
 }
 
 
@@ -54,8 +71,10 @@ def acr_file(rows: int) -> bytes:
     months = [f"{2025 + (m // 12)}-{m % 12 + 1:02d}" for m in range(22)]
     lines = ["customer,month,service,offer,association,usd"]
     for _ in range(rows):
-        lines.append(f"{rng.choice(customers)},{rng.choice(months)},{rng.choice(SERVICES)},CSP,CSP_T1,"
-                     f"{rng.uniform(-50, 5000):.2f}")
+        lines.append(
+            f"{rng.choice(customers)},{rng.choice(months)},{rng.choice(SERVICES)},CSP,CSP_T1,"
+            f"{rng.uniform(-50, 5000):.2f}"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -73,18 +92,23 @@ async def main(runs: int) -> None:
     app.router.add_get("/{name}", lambda request: web.Response(body=bodies[request.match_info["name"]]))
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
-    settings = Settings(import_allow_loopback_http=True, import_max_bytes=100 * 1024 * 1024,
-                        import_timeout_seconds=60)
+    settings = Settings(
+        import_allow_loopback_http=True, import_max_bytes=100 * 1024 * 1024, import_timeout_seconds=60
+    )
     base = load_profile(BASE)
     try:
         print(f"{'file':<32}{'size':>10}{'median':>10}{'best':>10}{'target':>9}{'ratio':>8}")
-        for name, label, target in (("people.csv", "people, 10,000 rows", 2.0),
-                                    ("acr.csv", "ACR records, 1,000,000 rows", 3.0)):
+        for name, label, target in (
+            ("people.csv", "people, 10,000 rows", 2.0),
+            ("acr.csv", "ACR records, 1,000,000 rows", 3.0),
+        ):
             url = str(server.make_url(f"/{name}"))
             times = [await receipt_to_card(url, settings, base, name) for _ in range(runs)]
             median = statistics.median(times)
-            print(f"{label:<32}{len(bodies[name]) / 1e6:>8.1f}MB{median:>9.2f}s{min(times):>9.2f}s"
-                  f"{target:>8.1f}s{median / target:>8.2f}")
+            print(
+                f"{label:<32}{len(bodies[name]) / 1e6:>8.1f}MB{median:>9.2f}s{min(times):>9.2f}s"
+                f"{target:>8.1f}s{median / target:>8.2f}"
+            )
     finally:
         await server.close()
 

@@ -18,8 +18,9 @@ MAX_NAMES = 10  # names listed per change; the count says how many in all
 MAX_REFUSED_SHOWN = 20
 APPLY = "apply"
 CANCEL = "cancel"
-_HIDDEN = tuple(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
-                                  *range(0x2066, 0x206A)])
+_HIDDEN = tuple(
+    chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
 _MAX_SHOWN = 80
 
 
@@ -108,8 +109,17 @@ def refused_line(locale: str, row: RefusedRow) -> str:
 def build_preview_card(view: ImportView, locale: str) -> dict[str, Any]:
     body: list[dict[str, Any]] = [ac.heading(t(locale, "imports.preview_title"), size="Medium")]
     for file in view.files:
-        body.append(ac.text(t(locale, "imports.file_line", name=file.name,
-                              kind=t(locale, f"imports.kind_{file.kind}"), count=file.rows)))
+        body.append(
+            ac.text(
+                t(
+                    locale,
+                    "imports.file_line",
+                    name=file.name,
+                    kind=t(locale, f"imports.kind_{file.kind}"),
+                    count=file.rows,
+                )
+            )
+        )
     if view.people is not None:
         body.extend(_people(view.people, locale))
     if view.usage is not None:
@@ -117,27 +127,49 @@ def build_preview_card(view: ImportView, locale: str) -> dict[str, Any]:
     refused = [row for file in view.files for row in file.refused]
     total_refused = sum(file.refused_count for file in view.files)
     if total_refused:
-        body.append(ac.text(t(locale, "imports.refused_heading", count=total_refused), weight="Bolder",
-                            color="Attention", separator=True))
+        body.append(
+            ac.text(
+                t(locale, "imports.refused_heading", count=total_refused),
+                weight="Bolder",
+                color="Attention",
+                separator=True,
+            )
+        )
         body.extend(ac.text(refused_line(locale, row), size="Small") for row in refused[:MAX_REFUSED_SHOWN])
         if total_refused > MAX_REFUSED_SHOWN:
-            body.append(ac.text(t(locale, "imports.and_more", count=total_refused - MAX_REFUSED_SHOWN),
-                                size="Small", subtle=True))
+            body.append(
+                ac.text(
+                    t(locale, "imports.and_more", count=total_refused - MAX_REFUSED_SHOWN),
+                    size="Small",
+                    subtle=True,
+                )
+            )
     body.append(ac.text(t(locale, "imports.scores_heading"), weight="Bolder", separator=True))
-    body.append(ac.facts([(t(locale, f"common.area.{score.area}"), _score(score, locale))
-                          for score in view.scores]))
-    body.append(ac.text(t(locale, "imports.nothing_saved_yet", minutes=view.expires_minutes), subtle=True,
-                        size="Small"))
+    body.append(
+        ac.facts([(t(locale, f"common.area.{score.area}"), _score(score, locale)) for score in view.scores])
+    )
+    body.append(
+        ac.text(
+            t(locale, "imports.nothing_saved_yet", minutes=view.expires_minutes), subtle=True, size="Small"
+        )
+    )
     actions = [
-        ac.submit(t(locale, "imports.apply"), {"import": APPLY, "preview": view.preview_id}, style="positive"),
+        ac.submit(
+            t(locale, "imports.apply"), {"import": APPLY, "preview": view.preview_id}, style="positive"
+        ),
         ac.submit(t(locale, "imports.cancel"), {"import": CANCEL, "preview": view.preview_id}),
     ]
     return ac.without_links(ac.card(body, actions, lang=locale))
 
 
 def _people(people: PeopleChanges, locale: str) -> list[dict[str, Any]]:
-    out = [ac.text(t(locale, "imports.people_heading", before=people.before, after=people.after),
-                   weight="Bolder", separator=True)]
+    out = [
+        ac.text(
+            t(locale, "imports.people_heading", before=people.before, after=people.after),
+            weight="Bolder",
+            separator=True,
+        )
+    ]
     pairs = [
         ("imports.people_added", people.added),
         ("imports.people_removed", people.removed),
@@ -155,19 +187,31 @@ def _people(people: PeopleChanges, locale: str) -> list[dict[str, Any]]:
 def _usage(usage: UsageChanges, locale: str) -> list[dict[str, Any]]:
     none = t(locale, "imports.typed_figures")
     facts = [
-        (t(locale, "imports.usage_records"),
-         f"{_count(usage.records_before, none)} → {usage.records_after:,}"),
-        (t(locale, "imports.usage_customers"),
-         f"{_count(usage.customers_before, '-')} → {usage.customers_after:,}"),
+        (
+            t(locale, "imports.usage_records"),
+            f"{_count(usage.records_before, none)} → {usage.records_after:,}",
+        ),
+        (
+            t(locale, "imports.usage_customers"),
+            f"{_count(usage.customers_before, '-')} → {usage.customers_after:,}",
+        ),
     ]
     if usage.first_month:
         facts.append((t(locale, "imports.usage_months"), f"{usage.first_month} – {usage.last_month}"))
     if usage.services_added:
-        facts.append((t(locale, "imports.services_added", count=len(usage.services_added)),
-                      listed(locale, usage.services_added)))
+        facts.append(
+            (
+                t(locale, "imports.services_added", count=len(usage.services_added)),
+                listed(locale, usage.services_added),
+            )
+        )
     if usage.services_removed:
-        facts.append((t(locale, "imports.services_removed", count=len(usage.services_removed)),
-                      listed(locale, usage.services_removed)))
+        facts.append(
+            (
+                t(locale, "imports.services_removed", count=len(usage.services_removed)),
+                listed(locale, usage.services_removed),
+            )
+        )
     return [ac.text(t(locale, "imports.usage_heading"), weight="Bolder", separator=True), ac.facts(facts)]
 
 
@@ -185,10 +229,14 @@ def _score(score: ScoreChange, locale: str) -> str:
 def preview_text(view: ImportView, locale: str) -> str:
     """The preview as plain text (the command line prints it): the card's content, line by line."""
     lines = [t(locale, "imports.preview_title")]
-    lines += [t(locale, "imports.file_line", name=f.name, kind=t(locale, f"imports.kind_{f.kind}"), count=f.rows)
-              for f in view.files]
-    for element in [*(_people(view.people, locale) if view.people else []),
-                    *(_usage(view.usage, locale) if view.usage else [])]:
+    lines += [
+        t(locale, "imports.file_line", name=f.name, kind=t(locale, f"imports.kind_{f.kind}"), count=f.rows)
+        for f in view.files
+    ]
+    for element in [
+        *(_people(view.people, locale) if view.people else []),
+        *(_usage(view.usage, locale) if view.usage else []),
+    ]:
         if element["type"] == "FactSet":
             lines += [f"  {fact['title']}: {fact['value']}" for fact in element["facts"]]
         else:

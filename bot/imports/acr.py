@@ -60,8 +60,10 @@ class _Columns:
         width = max(found.index.values()) + 1
         if any(len(row) < width for row in rows):
             self.kept = [i for i, row in enumerate(rows) if any(row)]
-            rows = [row + [""] * (width - len(row)) if len(row) < width else row
-                    for row in map(rows.__getitem__, self.kept)]
+            rows = [
+                row + [""] * (width - len(row)) if len(row) < width else row
+                for row in map(rows.__getitem__, self.kept)
+            ]
         self.rows, self.n = rows, len(rows)
 
     def coded(self, name: str) -> tuple[list[str], np.ndarray]:
@@ -111,8 +113,10 @@ def arrow_table(table: Table, limit: int) -> Any | None:
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=table.delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                                 strings_can_be_null=False))
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     if read.num_rows > limit:
@@ -133,8 +137,12 @@ def read_acr(table: Table, found: Recognised, limit: int, decimal_comma: bool) -
     bad = np.zeros(n, dtype=bool)
     refused: list[RefusedRow] = []
 
-    def refuse(mask: np.ndarray, reason: str, values: list[str] | np.ndarray,
-               suggest: dict[str, list[str]] | None = None) -> None:
+    def refuse(
+        mask: np.ndarray,
+        reason: str,
+        values: list[str] | np.ndarray,
+        suggest: dict[str, list[str]] | None = None,
+    ) -> None:
         fresh = mask & ~bad
         for i in np.flatnonzero(fresh)[:MAX_LISTED].tolist():
             number = number_of(kept[i] if kept is not None else i)
@@ -163,15 +171,23 @@ def read_acr(table: Table, found: Recognised, limit: int, decimal_comma: bool) -
         if name in text:
             values, codes = text[name]
             columns[name] = np.asarray(values, dtype=object)[codes[keep]].tolist()
-    customers = {value.casefold() for value in np.asarray(text["customer"][0], dtype=object)[
-        np.unique(text["customer"][1][keep])].tolist()}
+    customers = {
+        value.casefold()
+        for value in np.asarray(text["customer"][0], dtype=object)[
+            np.unique(text["customer"][1][keep])
+        ].tolist()
+    }
     try:
         records = AcrRecords.from_columns(columns)
     except ProfileError as error:  # a check above missed something: refuse the file, say what
         raise ImportProblem("records_invalid", detail=str(error.errors[0]) if error.errors else "") from None
-    return AcrFile(records=records, refused=sorted(refused, key=lambda r: r.row)[:MAX_LISTED],
-                   refused_count=int(bad.sum()), customers=len(customers),
-                   services=sorted(set(columns["service"])))
+    return AcrFile(
+        records=records,
+        refused=sorted(refused, key=lambda r: r.row)[:MAX_LISTED],
+        refused_count=int(bad.sum()),
+        customers=len(customers),
+        services=sorted(set(columns["service"])),
+    )
 
 
 def _check_distinct(name: str, values: list[str], codes: np.ndarray, refuse: Callable[..., None]) -> None:
@@ -188,7 +204,8 @@ def _check_distinct(name: str, values: list[str], codes: np.ndarray, refuse: Cal
         elif name == "association" and normalize_association(value) is None:
             reasons[code] = "unknown_association"
             suggest[value] = difflib.get_close_matches(value.upper(), ASSOCIATIONS, n=2, cutoff=0.4) or list(
-                ASSOCIATIONS)
+                ASSOCIATIONS
+            )
         elif name in ("customer", "service", "offer") and not value:
             reasons[code] = "value_missing"
     if not reasons:
@@ -227,10 +244,8 @@ def _plausible(amounts: np.ndarray) -> np.ndarray:
 def _amount(text: str, decimal_comma: bool) -> float:
     cleaned = _SPACES.sub("", text.strip()).removeprefix("$").removesuffix("$").strip()
     cleaned = cleaned.removeprefix("USD").removesuffix("USD").strip()
-    if decimal_comma:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
+    # 1.234,50 where the comma is the decimal separator, 1,234.50 where it groups thousands.
+    cleaned = cleaned.replace(".", "").replace(",", ".") if decimal_comma else cleaned.replace(",", "")
     try:
         return float(cleaned)
     except ValueError:

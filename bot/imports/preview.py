@@ -52,16 +52,31 @@ class Preview:
     created: float = field(default_factory=time.monotonic)
 
 
-def build_preview(base: Profile | None, files: Sequence[ReceivedFile], *, locale: str, tenant_id: str,
-                  conversation_id: str = "", today: dt.date | None = None) -> Preview:
+def build_preview(
+    base: Profile | None,
+    files: Sequence[ReceivedFile],
+    *,
+    locale: str,
+    tenant_id: str,
+    conversation_id: str = "",
+    today: dt.date | None = None,
+) -> Preview:
     """Read the files against the saved profile. ImportProblem when a file cannot be used at all."""
     with no_gc_pauses():
-        return _build_preview(base, files, locale=locale, tenant_id=tenant_id,
-                              conversation_id=conversation_id, today=today)
+        return _build_preview(
+            base, files, locale=locale, tenant_id=tenant_id, conversation_id=conversation_id, today=today
+        )
 
 
-def _build_preview(base: Profile | None, files: Sequence[ReceivedFile], *, locale: str, tenant_id: str,
-                   conversation_id: str, today: dt.date | None) -> Preview:
+def _build_preview(
+    base: Profile | None,
+    files: Sequence[ReceivedFile],
+    *,
+    locale: str,
+    tenant_id: str,
+    conversation_id: str,
+    today: dt.date | None,
+) -> Preview:
     if base is None:
         raise ImportProblem("no_profile")
     people_file: PeopleFile | None = None
@@ -76,16 +91,27 @@ def _build_preview(base: Profile | None, files: Sequence[ReceivedFile], *, local
         if found.kind == "people":
             people_file = read_people(table, found, spec.max_rows)
             if not people_file.people:
-                raise ImportProblem("every_row_refused", count=len(people_file.refused),
-                                    first=people_file.refused[0].row if people_file.refused else 0)
+                raise ImportProblem(
+                    "every_row_refused",
+                    count=len(people_file.refused),
+                    first=people_file.refused[0].row if people_file.refused else 0,
+                )
             rows = sum(len(p.rows) for p in people_file.people) + len(people_file.refused)
-            views.append(FileView(received.name, "people", rows, people_file.refused[:50],
-                                  len(people_file.refused)))
+            views.append(
+                FileView(received.name, "people", rows, people_file.refused[:50], len(people_file.refused))
+            )
         else:
             decimal_comma = locale in DECIMAL_COMMA_LOCALES or table.delimiter in (";", "\t")
             acr_file = read_acr(table, found, spec.max_rows, decimal_comma)
-            views.append(FileView(received.name, "acr", len(acr_file.records) + acr_file.refused_count,
-                                  acr_file.refused, acr_file.refused_count))
+            views.append(
+                FileView(
+                    received.name,
+                    "acr",
+                    len(acr_file.records) + acr_file.refused_count,
+                    acr_file.refused,
+                    acr_file.refused_count,
+                )
+            )
     people, people_changes = (base.people, None) if people_file is None else _merge_people(base, people_file)
     update: dict[str, Any] = {"people": people}
     usage_changes = None
@@ -95,10 +121,22 @@ def _build_preview(base: Profile | None, files: Sequence[ReceivedFile], *, local
     fields: dict[str, Any] = {"usage": base.usage, "acr_records": base.acr_records, **update}
     if acr_file is None and people_changes is not None and people == base.people:
         raise ImportProblem("nothing_to_change")
-    profile = Profile(partner=base.partner, as_of=today or base.as_of, rules=base.rules, track=base.track,
-                      cloud_platform=base.cloud_platform, **fields)
-    view = ImportView(preview_id=secrets.token_urlsafe(12), files=views, people=people_changes,
-                      usage=usage_changes, scores=_scores(base, profile), expires_minutes=PREVIEW_MINUTES)
+    profile = Profile(
+        partner=base.partner,
+        as_of=today or base.as_of,
+        rules=base.rules,
+        track=base.track,
+        cloud_platform=base.cloud_platform,
+        **fields,
+    )
+    view = ImportView(
+        preview_id=secrets.token_urlsafe(12),
+        files=views,
+        people=people_changes,
+        usage=usage_changes,
+        scores=_scores(base, profile),
+        expires_minutes=PREVIEW_MINUTES,
+    )
     return Preview(view.preview_id, tenant_id, conversation_id, base, profile, view)
 
 
@@ -121,22 +159,28 @@ def _merge_people(base: Profile, file: PeopleFile) -> tuple[list[Person], People
     changes = PeopleChanges(before=len(base.people), after=0, kept_unreadable=file.unidentified)
     for incoming in file.people:
         old = (by_id.get(incoming.email.casefold()) if incoming.email else None) or by_name.get(
-            name_key(incoming.name))
+            name_key(incoming.name)
+        )
         if old is not None and old.id in matched:
             old = None  # two file people cannot both be one saved person
         if old is None:
             person = _person(_new_id(incoming, taken), incoming, [])
             taken.add(person.id)
             changes.added.append(person.label())
-            changes.certifications_added.extend(f"{person.label()}: {_label(c.id)}" for c in person.certifications)
+            changes.certifications_added.extend(
+                f"{person.label()}: {_label(c.id)}" for c in person.certifications
+            )
         else:
             matched.add(old.id)
             person = _person(old.id, incoming, old.certifications)
             before = {c.id for c in old.certifications}
             after = {c.id for c in person.certifications}
-            changes.certifications_added.extend(f"{person.label()}: {_label(s)}" for s in sorted(after - before))
+            changes.certifications_added.extend(
+                f"{person.label()}: {_label(s)}" for s in sorted(after - before)
+            )
             changes.certifications_removed.extend(
-                f"{person.label()}: {_label(s)}" for s in sorted(before - after))
+                f"{person.label()}: {_label(s)}" for s in sorted(before - after)
+            )
             if person != old:
                 changes.changed.append(person.label())
         people.append(person)
@@ -147,7 +191,9 @@ def _merge_people(base: Profile, file: PeopleFile) -> tuple[list[Person], People
             people.append(old)  # a refused row may have been this person: keep them as they were
         else:
             changes.removed.append(old.label())
-            changes.certifications_removed.extend(f"{old.label()}: {_label(c.id)}" for c in old.certifications)
+            changes.certifications_removed.extend(
+                f"{old.label()}: {_label(c.id)}" for c in old.certifications
+            )
     changes.after = len(people)
     return people, changes
 
@@ -158,9 +204,12 @@ def _person(person_id: str, incoming: FilePerson, held: list[HeldCertification])
     for slug, expires in incoming.certifications.items():
         before = old.get(slug)
         earned = before.earned if before else None
-        certifications.append(HeldCertification.model_validate(
-            {"id": slug, "earned": earned, "expires": expires or (before.expires if before else None)},
-            context=_CONTEXT))
+        certifications.append(
+            HeldCertification.model_validate(
+                {"id": slug, "earned": earned, "expires": expires or (before.expires if before else None)},
+                context=_CONTEXT,
+            )
+        )
     if incoming.partly_refused:  # the file's list for them is incomplete: remove nothing of theirs
         certifications.extend(c for slug, c in old.items() if slug not in incoming.certifications)
     return Person(id=person_id, name=incoming.name, certifications=certifications)
@@ -190,10 +239,15 @@ def _usage_changes(base: Profile, file: AcrFile) -> UsageChanges:
         services_before = set(base.usage.deployed_services) if base.usage else set()
     services_after = set(file.services)
     return UsageChanges(
-        records_before=records_before, records_after=len(records), customers_before=customers_before,
-        customers_after=file.customers, services_added=sorted(services_after - services_before),
+        records_before=records_before,
+        records_after=len(records),
+        customers_before=customers_before,
+        customers_after=file.customers,
+        services_added=sorted(services_after - services_before),
         services_removed=sorted(services_before - services_after),
-        first_month=month_text(months[0]) if months else "", last_month=month_text(months[-1]) if months else "")
+        first_month=month_text(months[0]) if months else "",
+        last_month=month_text(months[-1]) if months else "",
+    )
 
 
 # --- scores ---------------------------------------------------------------------------------------
@@ -207,9 +261,15 @@ def _scores(base: Profile, profile: Profile) -> list[ScoreChange]:
     out = []
     for designation in after.designations:
         was = old.get(designation.area)
-        out.append(ScoreChange(area=str(designation.area.value), before=str(was.score) if was else "-",
-                               after=str(designation.score), qualified_before=bool(was and was.qualified),
-                               qualified_after=designation.qualified))
+        out.append(
+            ScoreChange(
+                area=str(designation.area.value),
+                before=str(was.score) if was else "-",
+                after=str(designation.score),
+                qualified_before=bool(was and was.qualified),
+                qualified_after=designation.qualified,
+            )
+        )
     return out
 
 
@@ -239,8 +299,11 @@ class PendingPreviews:
         self._items: dict[str, Preview] = {}
 
     def put(self, preview: Preview) -> None:
-        for key in [k for k, p in self._items.items() if p.conversation_id == preview.conversation_id
-                    and p.tenant_id == preview.tenant_id]:
+        for key in [
+            k
+            for k, p in self._items.items()
+            if p.conversation_id == preview.conversation_id and p.tenant_id == preview.tenant_id
+        ]:
             del self._items[key]
         while len(self._items) >= self.MAX:
             del self._items[next(iter(self._items))]

@@ -11,14 +11,24 @@ from bot.imports.problems import ImportProblem
 from bot.imports.table import read_table
 from scoring import load_profile
 
-BASE = load_profile({
-    "partner": {"id": "4412345", "name": "Contoso Ltd"}, "as_of": "2026-10-31", "rules": "2023-H2",
-    "people": [{"id": "p1", "name": "Ada", "certifications": ["AZ-305"]},
-               {"id": "p2", "name": "Bob", "certifications": ["AZ-104"]}],
-    "usage": {"eligible_customers_last_month": 5, "eligible_customers_same_month_last_year": 3,
-              "acr_last_month": 1000.0, "acr_same_month_last_year": 900.0,
-              "deployed_services": ["Azure SQL Database"]},
-})
+BASE = load_profile(
+    {
+        "partner": {"id": "4412345", "name": "Contoso Ltd"},
+        "as_of": "2026-10-31",
+        "rules": "2023-H2",
+        "people": [
+            {"id": "p1", "name": "Ada", "certifications": ["AZ-305"]},
+            {"id": "p2", "name": "Bob", "certifications": ["AZ-104"]},
+        ],
+        "usage": {
+            "eligible_customers_last_month": 5,
+            "eligible_customers_same_month_last_year": 3,
+            "acr_last_month": 1000.0,
+            "acr_same_month_last_year": 900.0,
+            "deployed_services": ["Azure SQL Database"],
+        },
+    }
+)
 
 
 def preview(data: bytes, locale: str = "en", expected: str | None = None):
@@ -30,17 +40,24 @@ def people_of(data: bytes, **kw) -> list[tuple[str, list[str]]]:
 
 
 PEOPLE = "name,certification\nAda,AZ-305\nAda,AZ-104\nZoë Müller,DP-203\n"
-EXPECTED = [("Ada", ["azure-solutions-architect", "azure-administrator"]), ("Zoë Müller", ["azure-data-engineer"])]
+EXPECTED = [
+    ("Ada", ["azure-solutions-architect", "azure-administrator"]),
+    ("Zoë Müller", ["azure-data-engineer"]),
+]
 
 
-@pytest.mark.parametrize("encoded", [
-    PEOPLE.encode("utf-8"),
-    b"\xef\xbb\xbf" + PEOPLE.encode("utf-8"),
-    PEOPLE.replace(",", "\t").encode("utf-16"),  # Excel's "Unicode text": UTF-16 with BOM, tabs
-    PEOPLE.replace(",", ";").encode("cp1252"),  # European Excel "CSV": Windows-1252, semicolons
-    PEOPLE.encode("latin-1"),
-    PEOPLE.replace("\n", "\r\n").encode("utf-8"),
-], ids=["utf-8", "utf-8 BOM", "utf-16 tabs", "cp1252 semicolons", "latin-1", "CRLF"])
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        PEOPLE.encode("utf-8"),
+        b"\xef\xbb\xbf" + PEOPLE.encode("utf-8"),
+        PEOPLE.replace(",", "\t").encode("utf-16"),  # Excel's "Unicode text": UTF-16 with BOM, tabs
+        PEOPLE.replace(",", ";").encode("cp1252"),  # European Excel "CSV": Windows-1252, semicolons
+        PEOPLE.encode("latin-1"),
+        PEOPLE.replace("\n", "\r\n").encode("utf-8"),
+    ],
+    ids=["utf-8", "utf-8 BOM", "utf-16 tabs", "cp1252 semicolons", "latin-1", "CRLF"],
+)
 def test_people_read_the_same_in_every_encoding_and_delimiter(encoded: bytes) -> None:
     assert people_of(encoded) == EXPECTED
 
@@ -65,8 +82,12 @@ def test_excel_dates_become_expiry_dates() -> None:
 
 def test_people_missing_from_the_file_are_removed_and_shown() -> None:
     changes = preview(b"name,certification\nAda,AZ-305\nAda,AZ-104\n").view.people
-    assert (changes.removed, changes.changed, changes.certifications_added, changes.certifications_removed) == (
-        ["Bob"], ["Ada"], ["Ada: AZ-104"], ["Bob: AZ-104"])
+    assert (
+        changes.removed,
+        changes.changed,
+        changes.certifications_added,
+        changes.certifications_removed,
+    ) == (["Bob"], ["Ada"], ["Ada: AZ-104"], ["Bob: AZ-104"])
 
 
 def test_a_person_with_a_refused_certification_keeps_the_ones_the_file_lost() -> None:
@@ -82,16 +103,20 @@ def test_a_file_equal_to_the_saved_data_changes_nothing() -> None:
     assert caught.value.key == "nothing_to_change"
 
 
-@pytest.mark.parametrize("cell, locale, delimiter, amount", [
-    ("1234.5", "en", ",", 1234.5),
-    ('"1,234.50"', "en", ",", 1234.5),
-    ("1234,5", "fr", ";", 1234.5),
-    ("1.234,50", "de", ";", 1234.5),
-    ("1 234,50", "fr", ";", 1234.5),
-    ("-12,5", "de", "\t", -12.5),
-])
-def test_amounts_read_with_the_decimal_separator_of_the_file(cell: str, locale: str, delimiter: str,
-                                                             amount: float) -> None:
+@pytest.mark.parametrize(
+    "cell, locale, delimiter, amount",
+    [
+        ("1234.5", "en", ",", 1234.5),
+        ('"1,234.50"', "en", ",", 1234.5),
+        ("1234,5", "fr", ";", 1234.5),
+        ("1.234,50", "de", ";", 1234.5),
+        ("1 234,50", "fr", ";", 1234.5),
+        ("-12,5", "de", "\t", -12.5),
+    ],
+)
+def test_amounts_read_with_the_decimal_separator_of_the_file(
+    cell: str, locale: str, delimiter: str, amount: float
+) -> None:
     header = delimiter.join(["customer", "month", "service", "offer", "association", "usd"])
     row = delimiter.join(["c1", "2026-09", "Azure SQL Database", "CSP", "CSP_T1", cell])
     records = preview(f"{header}\n{row}\n".encode(), locale).profile.acr_records
@@ -99,33 +124,59 @@ def test_amounts_read_with_the_decimal_separator_of_the_file(cell: str, locale: 
 
 
 def test_partner_center_azure_usage_columns_are_recognised_by_their_aliases() -> None:
-    header = ["MPNId", "CustomerTenantId", "CustomerTenantName", "Month", "ServiceLevel1", "AzureLicenseType",
-              "PartnerAttributionType", "ACR_USD"]
+    header = [
+        "MPNId",
+        "CustomerTenantId",
+        "CustomerTenantName",
+        "Month",
+        "ServiceLevel1",
+        "AzureLicenseType",
+        "PartnerAttributionType",
+        "ACR_USD",
+    ]
     found = recognise(header)
     assert found.kind == "acr"
     assert found.index == {"customer": 1, "month": 3, "service": 4, "offer": 5, "association": 6, "usd": 7}
 
 
 def test_month_start_dates_and_association_spellings_are_understood() -> None:
-    data = ("Customer Tenant Id,Month Start Date,Service Name,Offer Type,Association Type,ACR\n"
-            "c1,2026-09-01,Azure SQL Database,CSP,CSP Tier 1,10\n").encode()
+    data = (
+        b"Customer Tenant Id,Month Start Date,Service Name,Offer Type,Association Type,ACR\n"
+        b"c1,2026-09-01,Azure SQL Database,CSP,CSP Tier 1,10\n"
+    )
     rows = preview(data).profile.acr_records.to_rows()
-    assert rows == [{"customer": "c1", "month": "2026-09", "service": "Azure SQL Database", "offer": "CSP",
-                     "association": "CSP_T1", "usd": 10.0}]
+    assert rows == [
+        {
+            "customer": "c1",
+            "month": "2026-09",
+            "service": "Azure SQL Database",
+            "offer": "CSP",
+            "association": "CSP_T1",
+            "usd": 10.0,
+        }
+    ]
 
 
 def test_bad_acr_rows_are_refused_by_row_and_the_rest_kept() -> None:
-    data = ("customer,month,service,offer,association,usd\n"
-            "c1,2026-09,SQL,CSP,CSP_T1,10\n"
-            "c2,2026-13,SQL,CSP,CSP_T1,10\n"
-            "c3,2026-09,SQL,CSP,CSP_T9,10\n"
-            "c4,2026-09,SQL,CSP,CSP_T1,ten\n"
-            ",2026-09,SQL,CSP,CSP_T1,10\n").encode()
+    data = (
+        b"customer,month,service,offer,association,usd\n"
+        b"c1,2026-09,SQL,CSP,CSP_T1,10\n"
+        b"c2,2026-13,SQL,CSP,CSP_T1,10\n"
+        b"c3,2026-09,SQL,CSP,CSP_T9,10\n"
+        b"c4,2026-09,SQL,CSP,CSP_T1,ten\n"
+        b",2026-09,SQL,CSP,CSP_T1,10\n"
+    )
     result = preview(data)
     refused = [(r.row, r.reason, r.value, r.suggestions) for r in result.view.files[0].refused]
-    assert refused == [(3, "bad_month", "2026-13", []), (4, "unknown_association", "CSP_T9", ["CSP_T2", "CSP_T1"]),
-                       (5, "bad_amount", "ten", []), (6, "value_missing", "", [])]
-    assert result.profile.acr_records.to_rows()[0]["customer"] == "c1" and len(result.profile.acr_records) == 1
+    assert refused == [
+        (3, "bad_month", "2026-13", []),
+        (4, "unknown_association", "CSP_T9", ["CSP_T2", "CSP_T1"]),
+        (5, "bad_amount", "ten", []),
+        (6, "value_missing", "", []),
+    ]
+    assert (
+        result.profile.acr_records.to_rows()[0]["customer"] == "c1" and len(result.profile.acr_records) == 1
+    )
 
 
 def test_the_customers_and_tenants_download_is_explained_not_guessed_at() -> None:
@@ -141,8 +192,10 @@ def test_headers_match_ignoring_case_spaces_and_punctuation() -> None:
 def test_a_repeated_column_is_refused_naming_both() -> None:
     with pytest.raises(ImportProblem) as caught:
         recognise(["Name", "Certification", "name "])
-    assert (caught.value.key, caught.value.params) == ("repeated_column", {"column": "name",
-                                                                            "found": "Name, name "})
+    assert (caught.value.key, caught.value.params) == (
+        "repeated_column",
+        {"column": "name", "found": "Name, name "},
+    )
 
 
 def test_the_command_line_kind_must_match_the_file() -> None:
@@ -166,13 +219,16 @@ def test_every_template_is_recognised_as_its_kind() -> None:
         assert recognise(table.header).kind == kind
 
 
-@pytest.mark.parametrize("data, key", [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old_excel"),
-    (b"PK\x03\x04 not really a zip", "binary_file"),
-    (b"name,certification\n", "no_rows_or_every_row_refused"),
-    (b' \n\n ,,\n', "empty_file"),
-    (b'name,certification\n"Ada,AZ-305\n', "not_csv"),
-])
+@pytest.mark.parametrize(
+    "data, key",
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old_excel"),
+        (b"PK\x03\x04 not really a zip", "binary_file"),
+        (b"name,certification\n", "no_rows_or_every_row_refused"),
+        (b" \n\n ,,\n", "empty_file"),
+        (b'name,certification\n"Ada,AZ-305\n', "not_csv"),
+    ],
+)
 def test_broken_files_are_named_for_what_they_are(data: bytes, key: str) -> None:
     with pytest.raises(ImportProblem) as caught:
         preview(data)
@@ -183,13 +239,17 @@ def test_broken_files_are_named_for_what_they_are(data: bytes, key: str) -> None
 def test_both_readers_give_the_same_records_and_exact_row_numbers(blank: str) -> None:
     from bot.imports.acr import arrow_table
 
-    data = ("customer,month,service,offer,association,usd\n"
-            f"c1,2026-09,SQL,CSP,CSP_T1,10\n{blank}"
-            'c2,2026-09,"SQL, managed",CSP,CSP_T1,20\n'
-            "c3,2026-99,SQL,CSP,CSP_T1,30\n").encode()
+    data = (
+        "customer,month,service,offer,association,usd\n"
+        f"c1,2026-09,SQL,CSP,CSP_T1,10\n{blank}"
+        'c2,2026-09,"SQL, managed",CSP,CSP_T1,20\n'
+        "c3,2026-99,SQL,CSP,CSP_T1,30\n"
+    ).encode()
     table = read_table(data)
     assert (arrow_table(table, 10) is None) == bool(blank)
     result = preview(data)
     assert [(r.row, r.value) for r in result.view.files[0].refused] == [(4 + len(blank), "2026-99")]
     assert [(r["customer"], r["service"], r["usd"]) for r in result.profile.acr_records.to_rows()] == [
-        ("c1", "SQL", 10.0), ("c2", "SQL, managed", 20.0)]
+        ("c1", "SQL", 10.0),
+        ("c2", "SQL, managed", 20.0),
+    ]
