@@ -291,7 +291,7 @@ class PendingPreviews:
     worth writing down for a click that may never come. One per conversation (a new file replaces
     it); a restart forgets them, and Apply then says the preview expired."""
 
-    MAX = 32  # previews held at once; the oldest goes first
+    MAX = 16  # previews held at once (each up to IMPORT_MAX_BYTES of rows); the oldest goes first
 
     def __init__(self, minutes: int = PREVIEW_MINUTES, clock: Any = time.monotonic) -> None:
         self._ttl = minutes * 60
