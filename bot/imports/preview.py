@@ -156,7 +156,7 @@ def _merge_people(base: Profile, file: PeopleFile) -> tuple[list[Person], People
     taken = {p.id for p in base.people}
     matched: set[str] = set()
     people: list[Person] = []
-    changes = PeopleChanges(before=len(base.people), after=0, kept_unreadable=file.unidentified)
+    changes = PeopleChanges(before=len(base.people), after=0)
     for incoming in file.people:
         old = (by_id.get(incoming.email.casefold()) if incoming.email else None) or by_name.get(
             name_key(incoming.name)
@@ -188,6 +188,7 @@ def _merge_people(base: Profile, file: PeopleFile) -> tuple[list[Person], People
         if old.id in matched:
             continue
         if file.unidentified:
+            changes.kept_unreadable = True
             people.append(old)  # a refused row may have been this person: keep them as they were
         else:
             changes.removed.append(old.label())

@@ -253,3 +253,11 @@ def test_both_readers_give_the_same_records_and_exact_row_numbers(blank: str) ->
         ("c1", "SQL", 10.0),
         ("c2", "SQL, managed", 20.0),
     ]
+
+
+def test_an_unreadable_row_keeps_everyone_missing_from_the_file_and_says_so() -> None:
+    result = preview(b"name,certification\nAda,AZ-305\nAda,AZ-104\nB\x07ob,AZ-104\n")
+    assert [p.name for p in result.profile.people] == ["Ada", "Bob"]
+    assert (result.view.people.removed, result.view.people.kept_unreadable) == ([], True)
+    whole = preview(b"name,certification\nAda,AZ-305\nAda,AZ-104\n").view.people
+    assert (whole.removed, whole.kept_unreadable) == (["Bob"], False)
