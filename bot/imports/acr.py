@@ -163,32 +163,27 @@ def read_acr(table: Table, found: Recognised, limit: int, decimal_comma: bool) -
     if not keep.size:
         raise ImportProblem("every_row_refused", count=n, first=refused[0].row if refused else 0)
     months, month_codes = text["month"]
-    month_texts = [month_text(index) if (index := _month(v)) is not None else "" for v in months]
-    columns: dict[str, list] = {
-        "month": np.asarray(month_texts, dtype=object)[month_codes[keep]].tolist(),
-        "usd": amounts[keep].tolist(),
-    }
-    for name in ("customer", "service", "offer", "association", "cloud"):
-        if name in text:
-            values, codes = text[name]
-            columns[name] = np.asarray(values, dtype=object)[codes[keep]].tolist()
-    customers = {
-        value.casefold()
-        for value in np.asarray(text["customer"][0], dtype=object)[
-            np.unique(text["customer"][1][keep])
-        ].tolist()
-    }
+    text["month"] = ([month_text(i) if (i := _month(v)) is not None else "" for v in months], month_codes)
+    coded = {name: _compact(values, codes[keep]) for name, (values, codes) in text.items()}
+    customer_values, customer_codes = coded.pop("customer")
+    customers = np.asarray(customer_values, dtype=object)[customer_codes].tolist()
     try:
-        records = AcrRecords.from_columns(columns)
+        records = AcrRecords.from_columns(customers, coded, amounts[keep])
     except ProfileError as error:  # a check above missed something: refuse the file, say what
         raise ImportProblem("records_invalid", detail=str(error.errors[0]) if error.errors else "") from None
     return AcrFile(
         records=records,
         refused=sorted(refused, key=lambda r: r.row)[:MAX_LISTED],
         refused_count=int(bad.sum()),
-        customers=len(customers),
-        services=sorted(set(columns["service"])),
+        customers=len({c.casefold() for c in customer_values}),
+        services=sorted(coded["service"][0]),
     )
+
+
+def _compact(values: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The values still used by `codes` (rows were left out), and codes into them."""
+    used, inverse = np.unique(codes, return_inverse=True)
+    return [values[i] for i in used.tolist()], inverse.astype(np.int32)
 
 
 def _check_distinct(name: str, values: list[str], codes: np.ndarray, refuse: Callable[..., None]) -> None:
