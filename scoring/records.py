@@ -231,10 +231,21 @@ class AcrRecords:
 
     # --- from columns -------------------------------------------------------------------------------
     @classmethod
-    def from_columns(cls, columns: dict[str, list[Any]], path: str = "acr_records") -> AcrRecords:
-        """Records from equal-length column lists (text, `usd` as floats; `cloud` optional), validated
-        like `from_rows`: a file reader that already holds columns skips building a dict per row."""
-        return _Builder(path, None).from_lists(columns, len(columns["usd"]))
+    def from_columns(
+        cls,
+        customers: list[str],
+        coded: dict[str, tuple[list[str], np.ndarray]],
+        usd: np.ndarray,
+        path: str = "acr_records",
+    ) -> AcrRecords:
+        """Records from columns a file reader already holds, validated like `from_rows`: customers per
+        row, the text columns (`month` as YYYY-MM, `service`, `offer`, `association`, optional `cloud`)
+        as (distinct values, per-row codes), `usd` as floats. A million rows are never re-coded."""
+        builder = _Builder(path, None)
+        if not all(customers):
+            builder.error(customers.index(""), "customer", "", "must not be empty")
+        usd = np.asarray(usd, dtype=np.float64)
+        return builder.build(_ListTenants(customers), coded, usd, len(customers))
 
     # --- from CSV ----------------------------------------------------------------------------------
     @classmethod

@@ -29,8 +29,12 @@ def pending(services: Any) -> PendingPreviews:
 
 
 def _words(locale: str) -> set[str]:
-    return {w.strip().casefold() for key in (locale, "en") for w in t(key, "imports.cmd_import").split("|")
-            if w.strip()}
+    return {
+        w.strip().casefold()
+        for key in (locale, "en")
+        for w in t(key, "imports.cmd_import").split("|")
+        if w.strip()
+    }
 
 
 def is_import_turn(turn_context: TurnContext) -> bool:
@@ -74,8 +78,9 @@ async def handle_import_turn(turn_context: TurnContext, services: Any) -> bool:
     return True
 
 
-async def _receive(turn_context: TurnContext, services: Any, attachment: Attachment, tenant_id: str,
-                   locale: str) -> None:
+async def _receive(
+    turn_context: TurnContext, services: Any, attachment: Attachment, tenant_id: str, locale: str
+) -> None:
     content = attachment.content if isinstance(attachment.content, dict) else {}
     url = content.get("downloadUrl")
     if not isinstance(url, str) or not url:
@@ -86,12 +91,18 @@ async def _receive(turn_context: TurnContext, services: Any, attachment: Attachm
         base = await services.profiles.get(tenant_id)
     except ValueError:  # a saved profile the engine no longer accepts: the intake first
         base = None
-    preview = build_preview(base, [ReceivedFile(name, data)], locale=locale, tenant_id=tenant_id,
-                            conversation_id=turn_context.activity.conversation.id,
-                            today=services.clock().date())
+    preview = build_preview(
+        base,
+        [ReceivedFile(name, data)],
+        locale=locale,
+        tenant_id=tenant_id,
+        conversation_id=turn_context.activity.conversation.id,
+        today=services.clock().date(),
+    )
     pending(services).put(preview)
-    reply = MessageFactory.attachment(Attachment(content_type=CARD_CONTENT_TYPE,
-                                                 content=build_preview_card(preview.view, locale)))
+    reply = MessageFactory.attachment(
+        Attachment(content_type=CARD_CONTENT_TYPE, content=build_preview_card(preview.view, locale))
+    )
     await turn_context.send_activity(reply)
 
 
@@ -106,8 +117,12 @@ async def _button(turn_context: TurnContext, services: Any, value: dict, tenant_
         await turn_context.send_activity(t(locale, "imports.cancelled"))
         return
     profile = await apply_import(services.profiles, tenant_id, preview)
-    log.info("import applied for tenant %s: %s", tenant_id, ", ".join(f.kind for f in preview.view.files),
-             extra={"tenant_id": tenant_id})
+    log.info(
+        "import applied for tenant %s: %s",
+        tenant_id,
+        ", ".join(f.kind for f in preview.view.files),
+        extra={"tenant_id": tenant_id},
+    )
     scores = ", ".join(f"{t(locale, 'common.area.' + s.area)} {s.after}" for s in preview.view.scores)
     await turn_context.send_activity(t(locale, "imports.applied", people=len(profile.people), scores=scores))
 
@@ -128,5 +143,6 @@ def problem_text(locale: str, problem: ImportProblem) -> str:
         kinds = column_map().kinds
         wanted = [problem.params["expected"]] if problem.params.get("expected") else ["people", "acr"]
         text += "\n\n" + "\n\n".join(
-            t(locale, f"imports.help_{kind}", columns=kinds[kind].template_header()) for kind in wanted)
+            t(locale, f"imports.help_{kind}", columns=kinds[kind].template_header()) for kind in wanted
+        )
     return text

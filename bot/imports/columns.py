@@ -75,16 +75,20 @@ def recognise(header: list[str], expected: str | None = None) -> Recognised:
             for wanted in (header_key(alias) for alias in [name, *column.aliases]):
                 found = [i for i, key in enumerate(keys) if key == wanted]
                 if len(found) > 1:
-                    raise ImportProblem("repeated_column", column=name,
-                                        found=", ".join(header[i] for i in found))
+                    raise ImportProblem(
+                        "repeated_column", column=name, found=", ".join(header[i] for i in found)
+                    )
                 if found:
                     index[name] = found[0]
                     break
         if all(name in index for name in spec.required) and (
-                best is None or len(spec.required) > len(column_map().kinds[best.kind].required)):
+            best is None or len(spec.required) > len(column_map().kinds[best.kind].required)
+        ):
             best = Recognised(kind=kind, index=index)
     if best is None:
-        raise ImportProblem("columns_not_recognised",
-                            found=", ".join(cell for cell in header if cell.strip()) or "-",
-                            expected=expected or "")
+        raise ImportProblem(
+            "columns_not_recognised",
+            found=", ".join(cell for cell in header if cell.strip()) or "-",
+            expected=expected or "",
+        )
     return best

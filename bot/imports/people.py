@@ -68,9 +68,12 @@ def read_people(table: Table, found: Recognised, limit: int) -> PeopleFile:
             continue
         number = numbers(i)
         name, email, certs, expires_text = (cell(row, at) for at in (name_at, email_at, cert_at, expires_at))
-        problem = (check_text(number, name, MAX_NAME) or check_text(number, email, MAX_EMAIL)
-                   or check_text(number, certs, 4000)
-                   or check_text(number, expires_text, 40))
+        problem = (
+            check_text(number, name, MAX_NAME)
+            or check_text(number, email, MAX_EMAIL)
+            or check_text(number, certs, 4000)
+            or check_text(number, expires_text, 40)
+        )
         if problem is None and not name:
             problem = RefusedRow(number, "name_missing", "")
         if problem is None and email and not _EMAIL.match(email):
@@ -94,26 +97,34 @@ def read_people(table: Table, found: Recognised, limit: int) -> PeopleFile:
         if person is None:
             person = by_key.setdefault(key, FilePerson(name=name, email=email or None))
         elif email and name_key(person.name) != name_key(name):
-            raise ImportProblem("duplicate_people", email=email, first=person.name, second=name,
-                                rows=f"{person.rows[0]}, {number}")
+            raise ImportProblem(
+                "duplicate_people",
+                email=email,
+                first=person.name,
+                second=name,
+                rows=f"{person.rows[0]}, {number}",
+            )
         person.rows.append(number)
         for text in (part.strip() for part in _SPLIT.split(certs)):
             if not text:
                 continue
             person.entries += 1
             if person.entries > MAX_CERTIFICATIONS_PER_PERSON:
-                raise ImportProblem("too_many_certifications", name=person.name,
-                                    limit=MAX_CERTIFICATIONS_PER_PERSON)
+                raise ImportProblem(
+                    "too_many_certifications", name=person.name, limit=MAX_CERTIFICATIONS_PER_PERSON
+                )
             found_cert = known[text] if text in known else known.setdefault(text, resolve_certification(text))
             if found_cert is None:
                 near = suggest_certifications(text)
-                refused.append(RefusedRow(number, "unknown_certification", text,
-                                       [c.exam_label or c.name for c in near]))
+                refused.append(
+                    RefusedRow(number, "unknown_certification", text, [c.exam_label or c.name for c in near])
+                )
                 person.partly_refused = True
                 continue
             held = person.certifications.get(found_cert.slug)
-            person.certifications[found_cert.slug] = max(held, expires) if held and expires else (
-                expires or held)
+            person.certifications[found_cert.slug] = (
+                max(held, expires) if held and expires else (expires or held)
+            )
     _no_same_name_twice(by_key)
     return PeopleFile(people=list(by_key.values()), refused=refused, unidentified=unidentified)
 
@@ -125,9 +136,13 @@ def _no_same_name_twice(people: dict[str, FilePerson]) -> None:
     for person in people.values():
         other = seen.setdefault(name_key(person.name), person)
         if other is not person:
-            raise ImportProblem("duplicate_people", email=f"{other.email or '-'} / {person.email or '-'}",
-                                first=other.name, second=person.name,
-                                rows=f"{other.rows[0]}, {person.rows[0]}")
+            raise ImportProblem(
+                "duplicate_people",
+                email=f"{other.email or '-'} / {person.email or '-'}",
+                first=other.name,
+                second=person.name,
+                rows=f"{other.rows[0]}, {person.rows[0]}",
+            )
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -26,11 +26,10 @@ from bot.imports.problems import ImportProblem
 from bot.imports.table import no_gc_pauses, read_table
 from cards.import_cards import FileView, ImportView, PeopleChanges, ScoreChange, UsageChanges
 from scoring import HeldCertification, Person, Profile, Scorecard, score_profile
-from scoring.catalog import default_catalog
+from scoring.catalog import Catalog, default_catalog
 from scoring.records import month_text
 
 PREVIEW_MINUTES = 15
-_CONTEXT = {"catalog": default_catalog()}  # validate certifications against one loaded catalog
 DECIMAL_COMMA_LOCALES = ("fr", "de")  # where Excel writes 1234,50
 
 
@@ -142,9 +141,15 @@ def _build_preview(
 
 # --- people ---------------------------------------------------------------------------------------
 @cache
+def _catalog() -> Catalog:
+    """The default catalog, looked up once (`default_catalog()` resolves its path on every call)."""
+    return default_catalog()
+
+
+@cache
 def _label(slug: str) -> str:
     """How people write a certification: its exam code(s), else its name."""
-    cert = default_catalog().registry.get(slug)
+    cert = _catalog().registry.get(slug)
     return (cert.exam_label or cert.name) if cert else slug
 
 
@@ -156,7 +161,7 @@ def _merge_people(base: Profile, file: PeopleFile) -> tuple[list[Person], People
     taken = {p.id for p in base.people}
     matched: set[str] = set()
     people: list[Person] = []
-    changes = PeopleChanges(before=len(base.people), after=0, kept_unreadable=file.unidentified)
+    changes = PeopleChanges(before=len(base.people), after=0)
     for incoming in file.people:
         old = (by_id.get(incoming.email.casefold()) if incoming.email else None) or by_name.get(
             name_key(incoming.name)
@@ -188,6 +193,7 @@ def _merge_people(base: Profile, file: PeopleFile) -> tuple[list[Person], People
         if old.id in matched:
             continue
         if file.unidentified:
+            changes.kept_unreadable = True
             people.append(old)  # a refused row may have been this person: keep them as they were
         else:
             changes.removed.append(old.label())
@@ -200,6 +206,7 @@ def _merge_people(base: Profile, file: PeopleFile) -> tuple[list[Person], People
 
 def _person(person_id: str, incoming: FilePerson, held: list[HeldCertification]) -> Person:
     old = {c.id: c for c in held}
+    context = {"catalog": _catalog()}
     certifications = []
     for slug, expires in incoming.certifications.items():
         before = old.get(slug)
@@ -207,7 +214,7 @@ def _person(person_id: str, incoming: FilePerson, held: list[HeldCertification])
         certifications.append(
             HeldCertification.model_validate(
                 {"id": slug, "earned": earned, "expires": expires or (before.expires if before else None)},
-                context=_CONTEXT,
+                context=context,
             )
         )
     if incoming.partly_refused:  # the file's list for them is incomplete: remove nothing of theirs
@@ -291,7 +298,7 @@ class PendingPreviews:
     worth writing down for a click that may never come. One per conversation (a new file replaces
     it); a restart forgets them, and Apply then says the preview expired."""
 
-    MAX = 32  # previews held at once; the oldest goes first
+    MAX = 16  # previews held at once (each up to IMPORT_MAX_BYTES of rows); the oldest goes first
 
     def __init__(self, minutes: int = PREVIEW_MINUTES, clock: Any = time.monotonic) -> None:
         self._ttl = minutes * 60

@@ -120,8 +120,14 @@ def _csv(text: str, utf8: bytes | None = None) -> Table:
     if len(header) > MAX_COLUMNS:
         raise ImportProblem("too_many_columns", limit=MAX_COLUMNS)
     rest = len(first) + start
-    return Table(header=header, source="csv", delimiter=delimiter, header_row=skipped + 1,
-                 _rows=_csv_rows(text, rest, delimiter), utf8=utf8)
+    return Table(
+        header=header,
+        source="csv",
+        delimiter=delimiter,
+        header_row=skipped + 1,
+        _rows=_csv_rows(text, rest, delimiter),
+        utf8=utf8,
+    )
 
 
 def _csv_rows(text: str, start: int, delimiter: str) -> Iterator[list[str]]:
@@ -153,8 +159,11 @@ def _xlsx(data: bytes) -> Table:
         raise ImportProblem("binary_file") from None
     # zipfile never inflates an entry beyond its declared size, so the declared sizes bound the work.
     unzipped = sum(entry.file_size for entry in entries)
-    if (len(entries) > MAX_ZIP_ENTRIES or unzipped > MAX_UNZIPPED_BYTES
-            or any(entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1024) for entry in entries)):
+    if (
+        len(entries) > MAX_ZIP_ENTRIES
+        or unzipped > MAX_UNZIPPED_BYTES
+        or any(entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1024) for entry in entries)
+    ):
         raise ImportProblem("zip_bomb")
     if "xl/workbook.xml" not in archive.namelist():
         raise ImportProblem("not_a_spreadsheet")

@@ -200,7 +200,9 @@ class Stack:
         env.update(HOST="127.0.0.1", PORT=str(BOT_PORT), DATA_DIR=str(self.data_dir), LOG_LEVEL="INFO",
                    PYTHONUNBUFFERED="1",
                    # The current month's notification is always due (whatever the day the suite runs).
-                   NOTIFY_DAY="1", NOTIFY_TIME="00:00", NOTIFY_TIMEZONE="UTC")
+                   NOTIFY_DAY="1", NOTIFY_TIME="00:00", NOTIFY_TIMEZONE="UTC",
+                   # Files "attached" through a custom activity are served over http on loopback.
+                   IMPORT_ALLOW_LOOPBACK_HTTP="1")
         env.pop("ALLOWED_TENANTS", None)
         return env
 

@@ -253,3 +253,35 @@ def test_both_readers_give_the_same_records_and_exact_row_numbers(blank: str) ->
         ("c1", "SQL", 10.0),
         ("c2", "SQL, managed", 20.0),
     ]
+
+
+def test_an_unreadable_row_keeps_everyone_missing_from_the_file_and_says_so() -> None:
+    result = preview(b"name,certification\nAda,AZ-305\nAda,AZ-104\nB\x07ob,AZ-104\n")
+    assert [p.name for p in result.profile.people] == ["Ada", "Bob"]
+    assert (result.view.people.removed, result.view.people.kept_unreadable) == ([], True)
+    whole = preview(b"name,certification\nAda,AZ-305\nAda,AZ-104\n").view.people
+    assert (whole.removed, whole.kept_unreadable) == (["Bob"], False)
+
+
+def test_acr_records_in_excel_read_numbers_and_month_dates_as_excel_saved_them() -> None:
+    import datetime as dt
+
+    book = xlsx(
+        [
+            [
+                "CustomerTenantId",
+                "Month",
+                "ServiceLevel1",
+                "AzureLicenseType",
+                "PartnerAttributionType",
+                "ACR_USD",
+            ],
+            ["c1", dt.datetime(2026, 9, 1), "Azure SQL Database", "Azure plan", "CSP Tier 1", 1234.5],
+            ["c2", dt.datetime(2026, 10, 1), "Azure App Service", "Azure plan", "DPOR", 20],
+        ]
+    )
+    rows = preview(book).profile.acr_records.to_rows()
+    assert [(r["customer"], r["month"], r["association"], r["usd"]) for r in rows] == [
+        ("c1", "2026-09", "CSP_T1", 1234.5),
+        ("c2", "2026-10", "DPOR", 20.0),
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from botbuilder.core.adapters import TestAdapter
 from card_schema import assert_valid_card, texts
-from conftest import FileServer, file_attachment, saved_profile_bytes, send
+from import_chat import FileServer, file_attachment, saved_profile_bytes, send
 from import_files import PEOPLE_CSV, xlsx, xlsx_with_formulas, zip_bomb
 
 from bot.config import Settings
@@ -260,3 +260,18 @@ async def test_excel_formulas_are_never_evaluated_only_their_saved_values_read(
     await send(chat, None, value=card["actions"][0]["data"])
     profile = await services.profiles.get(TENANT)
     assert [p.name for p in profile.people] == ["Ada", "Grace"]
+
+
+async def test_apply_refuses_when_the_data_changed_since_the_preview(
+    chat: TestAdapter, files: FileServer, services: Services
+) -> None:
+    from botcore_helpers import PROFILE
+
+    from scoring import load_profile
+
+    card = card_of(await drop(chat, files, "people.csv", (PEOPLE_CSV + "Grace,,DP-203,\n").encode()))
+    edited = load_profile({**PROFILE, "people": [{"id": "p1", "name": "Ada", "certifications": ["AZ-700"]}]})
+    await services.profiles.put(TENANT, edited)  # someone else saves in between
+    replies = await send(chat, None, value=card["actions"][0]["data"])
+    assert replies[0].text == t("en", "imports.changed_since_preview")
+    assert await services.profiles.get(TENANT) == edited
