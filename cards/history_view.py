@@ -39,8 +39,14 @@ def month_name(locale: str, month: str) -> str:
 
 
 def month_short(locale: str, month: str) -> str:
-    """'Nov 2026', 'nov. 2026', '2026년 11월': chart axis labels."""
+    """'Nov 2026', 'nov. 2026', '2026년 11월': months in the text version of the trend."""
     return format_skeleton("yMMM", first_day(month), locale=_babel(locale))
+
+
+def month_numeric(locale: str, month: str) -> str:
+    """'11/2026', '11.2026', '2026. 11.', '2026/11': chart axis labels, short in every script (a
+    chart repeats each label once per line, and a card has a size limit)."""
+    return format_skeleton("yMM", first_day(month), locale=_babel(locale))
 
 
 def _h(locale: str, key: str, **params: Any) -> str:
@@ -74,9 +80,12 @@ def no_history_text(locale: str) -> str:
     return _h(locale, "no_history")
 
 
-def trend_section(locale: str, history: ScoreHistory | None, areas: list[Area]) -> list[dict[str, Any]]:
+def trend_section(
+    locale: str, history: ScoreHistory | None, areas: list[Area], threshold: int = 70
+) -> list[dict[str, Any]]:
     """The last months per area as a line chart (text fallback), or that there is no history yet.
-    Nothing when `history` is None (not known to the caller)."""
+    Nothing when `history` is None (not known to the caller). A flat line at the threshold spans
+    every month, so a month without a score stays on the axis instead of vanishing."""
     if history is None:
         return []
     loc = normalize_locale(locale)
@@ -84,11 +93,13 @@ def trend_section(locale: str, history: ScoreHistory | None, areas: list[Area]) 
     if len(shown.months) < 2:
         return [ac.text(no_history_text(loc), size="Small", subtle=True, spacing="Medium")]
     wanted = [a for a in areas if a in shown.areas]
-    labels = [month_short(loc, m) for m in shown.months]
+    labels = [month_numeric(loc, m) for m in shown.months]
     series = []
     for area in wanted:
         points = [(labels[i], float(s)) for i, s in enumerate(shown.areas[area].scores) if s is not None]
         series.append((area_name(loc, area), points, AREA_COLORS[area]))
+    needed = [(x, float(threshold)) for x in labels]
+    series.append((_h(loc, "gauge_sub", threshold=threshold), needed, "neutral"))
     recent = shown.last(FALLBACK_MONTHS)
     recent_labels = [month_short(loc, m) for m in recent.months]
     gap = _h(loc, "trend_gap")

@@ -309,7 +309,8 @@ def build_scorecard_card(
         )
         for d in ordered
     )
-    body.extend(trend_section(loc, history, [d.area for d in ordered]))
+    threshold = ordered[0].threshold if ordered else 70
+    body.extend(trend_section(loc, history, [d.area for d in ordered], threshold))
     if scorecard.cloud_platform is not None:
         body.append(cloud_platform_section(loc, scorecard.cloud_platform, names))
     actions = [ac.submit(_t(loc, "button_update"), {"action": "update"})] if with_update else []

@@ -183,7 +183,8 @@ def build_card(content: NotificationContent, locale: str) -> dict[str, Any]:
         ac.facts([(_area(line.area, loc), _area_value(content, line, loc)) for line in content.areas]),
     ]
     if content.history is not None:
-        body += trend_section(loc, content.history, [line.area for line in content.areas])
+        threshold = content.areas[0].threshold if content.areas else 70
+        body += trend_section(loc, content.history, [line.area for line in content.areas], threshold)
     elif not content.has_previous:
         body.append(ac.text(t(loc, "notify.first_month"), subtle=True, size="Small"))
     if content.cloud_platform is not None:

@@ -11,7 +11,7 @@ from card_fixtures import big_data, contoso_data, scored
 from card_schema import MAX_CARD_BYTES, assert_valid_card, card_bytes, card_problems, charts_in, texts
 from history_fixtures import monthly, year_with_a_lapse
 
-from cards.history_view import month_name, month_short, standing_text
+from cards.history_view import month_name, month_numeric, month_short, standing_text
 from cards.i18n import SUPPORTED_LOCALES, t
 from cards.scorecard import build_scorecard_card, metric_bars, score_gauge
 from scoring.history import build_history
@@ -72,8 +72,12 @@ def test_with_history_the_card_draws_the_last_months_per_area_and_says_where_eac
     card = build_scorecard_card(scorecard, profile, "en", history=history)
     assert_valid_card(card)
     [line] = [c for c in charts_in(card) if c["type"] == "Chart.Line"]
-    labels = [month_short("en", m) for m in history.months]
-    assert [s["legend"] for s in line["data"]] == [t("en", f"common.area.{a}") for a in Area]
+    labels = [month_numeric("en", m) for m in history.months]
+    assert labels[0] == "11/2025"
+    assert [s["legend"] for s in line["data"]] == [t("en", f"common.area.{a}") for a in Area] + ["70 needed"]
+    # The threshold line has a point in every month, gaps included, so every month is on the axis.
+    assert [v["x"] for v in line["data"][-1]["values"]] == labels
+    assert {v["y"] for v in line["data"][-1]["values"]} == {70}
     dai = line["data"][0]
     scores = history.areas[Area.DATA_AI].scores
     assert [(v["x"], v["y"]) for v in dai["values"]] == [
