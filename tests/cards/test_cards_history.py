@@ -103,6 +103,8 @@ def test_a_first_score_says_there_is_no_history_yet_and_draws_no_trend() -> None
     card = build_scorecard_card(scorecard, profile, "en", history=only)
     assert t("en", "history.no_history") in texts(card)
     assert not [c for c in charts_in(card) if c["type"] == "Chart.Line"]
+    # Nothing is claimed about months that were not kept.
+    assert "No qualifying month" not in texts(card)
     not_known = build_scorecard_card(scorecard, profile, "en")
     assert t("en", "history.no_history") not in texts(not_known)
 
