@@ -55,6 +55,20 @@ class Settings(BaseSettings):
         "NOTIFY_RATE_PER_SECOND", "notify_rate_per_second"))
     notify_max_tries: int = Field(5, ge=1, le=20,
                                   validation_alias=AliasChoices("NOTIFY_MAX_TRIES", "notify_max_tries"))
+    # Files sent in a personal chat (bot/imports): largest download, its time limit, and whether an
+    # http:// downloadUrl on a loopback address is accepted (tests, local playground; Teams sends https).
+    import_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024,
+                                  validation_alias=AliasChoices("IMPORT_MAX_BYTES", "import_max_bytes"))
+    import_timeout_seconds: float = Field(30.0, gt=0, le=300, validation_alias=AliasChoices(
+        "IMPORT_TIMEOUT_SECONDS", "import_timeout_seconds"))
+    import_allow_loopback_http: bool = Field(False, validation_alias=AliasChoices(
+        "IMPORT_ALLOW_LOOPBACK_HTTP", "import_allow_loopback_http"))
+    # Who may change a tenant's data (bot/trust): its owners, or every member (small organisations).
+    edit_rights: Literal["owners", "everyone"] = Field(
+        "owners", validation_alias=AliasChoices("EDIT_RIGHTS", "edit_rights"))
+    # How long profile versions are kept (the latest is always kept).
+    version_retention_months: int = Field(24, ge=1, le=1200, validation_alias=AliasChoices(
+        "VERSION_RETENTION_MONTHS", "version_retention_months"))
 
     @field_validator("allowed_tenants", mode="before")
     @classmethod
@@ -73,6 +87,11 @@ class Settings(BaseSettings):
                 return "MultiTenant"
             return _APP_TYPES.get(value.strip().lower(), value)
         return value
+
+    @field_validator("edit_rights", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod

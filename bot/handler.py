@@ -1,7 +1,8 @@
 """The Teams handler: one turn, in the order the team brief fixes.
 
 tenant check (ALLOWED_TENANTS) -> notifications.on_activity -> message/submit: intake.run_intake_turn;
-if not consumed and the submit value has "action" -> questions.answer_action; else
+then the trust commands (undo, history, owners: bot.trust.chat); if not consumed and the submit value
+has "action" -> questions.answer_action; else
 questions.answer(text). Intents START_INTAKE -> intake.start_intake, STOP/START_NOTIFICATIONS ->
 notifications.set_subscription, anything else -> send the answer (text, card, suggestions).
 Install -> welcome + intake when the tenant has no profile. `adaptiveCard/action` -> intake.
@@ -30,8 +31,13 @@ from botbuilder.schema import (
 )
 
 from bot.activity import bot_among, locale_of, tenant_of
+from bot.imports import handle_import_turn
 from bot.services import Services
-from bot.storage.tinydb_storage import ETagConflictError
+from bot.storage.base import DamagedItemError, ETagConflictError, StorageUnavailableError
+from bot.storage.turn import save_turn_state
+from bot.trust import may_edit, refusal_text
+from bot.trust.chat import handle_turn as trust_turn
+from bot.trust.tenant_data import remember
 from cards.adaptive import literal, without_links
 from cards.i18n import normalize_locale, t
 from scoring.ids import Area
@@ -58,6 +64,7 @@ class Parts:
     on_card_action: Callable[..., Awaitable[dict | None]]
     on_activity: Callable[..., Awaitable[None]]
     set_subscription: Callable[..., Awaitable[str]]
+    memory: Any = None  # the questions part's memory model (follow-ups); None: nothing remembered
 
     @classmethod
     def real(cls) -> Parts:
@@ -68,6 +75,7 @@ class Parts:
             answer=questions.answer,
             answer_action=questions.answer_action,
             answer_context=questions.AnswerContext,
+            memory=questions.Memory,
             run_intake_turn=intake.run_intake_turn,
             start_intake=intake.start_intake,
             on_card_action=intake.on_card_action,
@@ -78,6 +86,24 @@ class Parts:
 
 def _intent_name(intent: Any) -> str:
     return str(getattr(intent, "value", intent))
+
+
+_MEMORY_USERS = 20
+
+
+def _user_key(turn_context: TurnContext) -> str:
+    sender = turn_context.activity.from_property
+    return str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", None) or "")
+
+
+def _memory(parts: Parts, stored: Any) -> Any:
+    """The stored memory as the questions part's model; a damaged or foreign value is forgotten."""
+    if not isinstance(stored, dict) or parts.memory is None:
+        return None
+    try:
+        return parts.memory.model_validate(stored)
+    except ValueError:
+        return None
 
 
 class ScoreBot(TeamsActivityHandler):
@@ -92,6 +118,9 @@ class ScoreBot(TeamsActivityHandler):
         # tenant in the key would orphan every stored conversation (drafts, last area, this owner)
         # unless each were migrated on first read, and would isolate no better than this check.
         self.owner = services.conversation_state.create_property("tenant_id")
+        # What each user's last question was about, so that "who has it?" follows it (per user: in a
+        # group chat two people's threads must not mix). Keyed by the user's AAD object id.
+        self.memories = services.conversation_state.create_property("memories")
 
     @property
     def parts(self) -> Parts:
@@ -121,18 +150,20 @@ class ScoreBot(TeamsActivityHandler):
         if not isinstance(owner, str):
             await self.owner.set(turn_context, tenant_id)
         turn_context.turn_state[TENANT_KEY] = tenant_id
+        await remember(turn_context, self.services, tenant_id)  # for export-tenant / erase-tenant
         await self.parts.on_activity(turn_context, self.services)
         await super().on_turn(turn_context)
-        for state in (self.services.conversation_state, self.services.user_state):
-            try:
-                await state.save_changes(turn_context)
-            except ETagConflictError as conflict:
-                # Two turns of one conversation overlapped (a double send). The user already has
-                # this turn's answer: keep the other turn's state rather than report an error.
-                if not turn_context.responded:
-                    raise
-                log.warning("kept the concurrent turn's state: %s", conflict,
-                            extra={"conversation_id": activity.conversation.id, "tenant_id": tenant_id})
+        try:
+            # One storage write (one commit) for every state the turn changed; none if unchanged.
+            await save_turn_state(turn_context, (self.services.conversation_state, self.services.user_state),
+                                  self.services.storage)
+        except ETagConflictError as conflict:
+            # Two turns of one conversation overlapped (a double send). The user already has
+            # this turn's answer: keep the other turn's state rather than report an error.
+            if not turn_context.responded:
+                raise
+            log.warning("kept the concurrent turn's state: %s", conflict,
+                        extra={"conversation_id": activity.conversation.id, "tenant_id": tenant_id})
 
     async def _refuse(self, turn_context: TurnContext, tenant_id: str | None, key: str | None = None) -> None:
         activity = turn_context.activity
@@ -155,7 +186,12 @@ class ScoreBot(TeamsActivityHandler):
         # Every part reads the text without the bot's @mention (group chats and channels need one):
         # "@Partner Score cancel" must cancel an intake like "cancel" does.
         activity.text = without_bot_mention(activity)
+        if await handle_import_turn(turn_context, services):  # a file, "import", Apply/Cancel of a preview
+            return
         if await parts.run_intake_turn(turn_context, services):
+            return
+        # "undo", "history of changes", "add @Ada as owner"... and their card buttons (bot/trust).
+        if await trust_turn(turn_context, services):
             return
         value = activity.value if isinstance(activity.value, dict) else None
         # A button about every area (the monthly card's plan: `"scope": "all"`) must not be narrowed
@@ -185,8 +221,10 @@ class ScoreBot(TeamsActivityHandler):
             scored = None
         profile, scorecard = scored if scored else (None, None)
         last = _area(await self.last_area.get(turn_context, None)) if last_area else None
+        stored = (await self.memories.get(turn_context, None) or {}).get(_user_key(turn_context))
+        memory = _memory(self.parts, stored) if last_area else None
         return self.parts.answer_context(locale=turn_context.turn_state[LOCALE_KEY], profile=profile,
-                                         scorecard=scorecard, last_area=last)
+                                         scorecard=scorecard, last_area=last, memory=memory)
 
     async def _deliver(self, turn_context: TurnContext, answer: Any) -> None:
         intent = _intent_name(answer.intent)
@@ -194,7 +232,17 @@ class ScoreBot(TeamsActivityHandler):
             return  # "no data yet" would contradict the note just sent about the saved data
         if getattr(answer, "area", None) is not None:
             await self.last_area.set(turn_context, str(answer.area))
+        memory = getattr(answer, "memory", None)
+        if memory is not None:
+            memories = dict(await self.memories.get(turn_context, None) or {})
+            memories[_user_key(turn_context)] = memory.model_dump(mode="json")
+            # Only the most recent users of a busy channel are remembered: the state stays small.
+            await self.memories.set(turn_context, dict(list(memories.items())[-_MEMORY_USERS:]))
         if intent == "start_intake":
+            _, decision = await may_edit(turn_context, self.services)
+            if not decision.allowed:  # no form to fill in that could never be saved
+                await turn_context.send_activity(refusal_text(turn_context.turn_state[LOCALE_KEY], decision))
+                return
             await self.parts.start_intake(turn_context, self.services, getattr(answer, "section", None))
             return
         if intent in ("stop_notifications", "start_notifications"):
@@ -248,7 +296,7 @@ class ScoreBot(TeamsActivityHandler):
             saved = await self.services.profiles.get(turn_context.turn_state[TENANT_KEY])
         except ValueError:  # a saved profile that no longer loads: the intake starts afresh
             saved = None
-        if saved is None:
+        if saved is None and (await may_edit(turn_context, self.services))[1].allowed:
             await self.parts.start_intake(turn_context, self.services, None)
 
 
@@ -323,7 +371,10 @@ async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
     # The context is in the text (plain log formats) and in `extra` (structured handlers).
     log.error("turn failed: %s: %s [%s]", type(error).__name__, error, shown, exc_info=error, extra=context)
     locale = normalize_locale(activity.locale)
-    key = "service.error_busy" if isinstance(error, ETagConflictError) else "service.error_generic"
+    key = ("service.error_busy" if isinstance(error, ETagConflictError)
+           else "storage_damage.damaged" if isinstance(error, DamagedItemError)
+           else "storage_damage.unavailable" if isinstance(error, StorageUnavailableError)
+           else "service.error_generic")
     text = t(locale, key)
     try:
         if activity.type == ActivityTypes.invoke:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,7 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.config import Settings
 from bot.sdk_fixes import ConnectorPool, FixedCloudAdapter, PooledBotFrameworkAuthentication, apply_sdk_fixes
-from bot.storage.tinydb_storage import TinyDBStorage
+from bot.storage.factory import open_storage
 from bot.stores import HistoryStore, ProfileStore
 
 
@@ -39,7 +40,9 @@ class Services:
             await self.pool.close()
         close = getattr(self.storage, "close", None)
         if callable(close):
-            close()
+            result = close()
+            if inspect.isawaitable(result):
+                await result
 
 
 def build_adapter(settings: Settings, pool: ConnectorPool,
@@ -55,7 +58,7 @@ def build_adapter(settings: Settings, pool: ConnectorPool,
 def build_services(settings: Settings, storage: Storage | None = None,
                    clock: Callable[[], dt.datetime] = utc_now,
                    credentials_factory: ServiceClientCredentialsFactory | None = None) -> Services:
-    storage = storage if storage is not None else TinyDBStorage(settings.data_dir)
+    storage = storage if storage is not None else open_storage(settings)
     pool = ConnectorPool()
     return Services(
         settings=settings,

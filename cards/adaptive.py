@@ -2,6 +2,12 @@
 
 Every function returns a plain dict; nothing here knows about bots. `card()` wraps a body in the
 1.5 envelope with Teams' `msteams` width hint (the only Teams extension we use).
+
+Colour: Teams' host configs give `Good` text 2.1:1 on the light theme's white and `Attention` text
+3.2:1 on the dark theme's grey (WCAG AA wants 4.5:1), and the same colours on tinted containers are
+worse. So text keeps the default colour (or `Accent`, which reads in every theme) and a status is
+shown by a tinted container (`status`) or a symbol (`GOOD_MARK`, `ATTENTION_MARK`) next to the words.
+tests/cards/test_cards_render.py measures this in Teams' light, dark and high-contrast themes.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from typing import Any
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 Element = dict[str, Any]
+GOOD_MARK = "✓"
+ATTENTION_MARK = "⚠"
 
 
 def _set(out: Element, fields: dict[str, Any]) -> Element:
@@ -36,7 +44,11 @@ def card(
         # Full width: scorecards and forms are unreadable in Teams' default narrow bubble.
         "msteams": {"width": "Full"},
     }
-    return _set(out, {"actions": actions, "refresh": refresh, "lang": lang, "fallbackText": fallback_text})
+    # `lang` is an ISO 639-1 code in the schema (the SDK refuses "zh-TW"): the language, not the region.
+    language = lang.split("-", 1)[0].lower() if lang else None
+    return _set(
+        out, {"actions": actions, "refresh": refresh, "lang": language, "fallbackText": fallback_text}
+    )
 
 
 def text(
@@ -106,9 +118,16 @@ def heading(value: str, *, size: str = "Large") -> Element:
     return text(value, size=size, weight="Bolder", style="heading")
 
 
-def error_text(message: str, *, element_id: str | None = None) -> Element:
-    """A validation message placed right under the input it is about."""
-    return text(message, color="Attention", size="Small", spacing="None", element_id=element_id)
+def status(items: list[Element], *, good: bool, spacing: str | None = None) -> Element:
+    """A tinted banner (`good` or `attention` container) whose text keeps the container's own colour,
+    which reads on the tint in every Teams theme."""
+    return container(items, style="good" if good else "attention", spacing=spacing)
+
+
+def error_text(*messages: str) -> Element:
+    """Validation messages, placed right under the input they are about: an attention banner."""
+    lines = [text(f"{ATTENTION_MARK} {message}", size="Small", spacing="None") for message in messages]
+    return status(lines, good=False, spacing="Small")
 
 
 def container(

@@ -134,6 +134,11 @@ def area_name(locale: str, area: Area | str) -> str:
     return t(locale, f"common.area.{area}")
 
 
+def area_button_title(locale: str, area: Area | str) -> str:
+    """An area on a button: short enough (about 20 characters) not to be cut on Teams mobile."""
+    return t(locale, f"buttons.area.{area}")
+
+
 # --- reasons ------------------------------------------------------------------------------------
 
 

@@ -154,18 +154,9 @@ def _header(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             "notice.profile_rejected",
             "notice.incomplete",
         }
-        out.append(
-            ac.container(
-                [
-                    ac.text(
-                        _said(view, state.notice.key, state.notice.params),
-                        color="Attention" if bad else "Good",
-                        weight="Bolder",
-                    )
-                ],
-                style="attention" if bad else "good",
-            )
-        )
+        mark = ac.ATTENTION_MARK if bad else ac.GOOD_MARK
+        message = _said(view, state.notice.key, state.notice.params)
+        out.append(ac.status([ac.text(f"{mark} {message}", weight="Bolder")], good=not bad))
     return out
 
 
@@ -410,12 +401,11 @@ def _bulk_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
         ),
     ]
     names = sorted((n for n in state.errors if n == "bulk" or n.startswith("bulk#")), key=_bulk_order)
-    for name in names[:MAX_BULK_MESSAGES]:
-        message = error_for(view, state.errors[name])
-        if message:
-            items.append(message)
+    messages = [_said(view, state.errors[n].key, state.errors[n].params) for n in names[:MAX_BULK_MESSAGES]]
     if len(names) > MAX_BULK_MESSAGES:
-        items.append(ac.error_text(_t(view, "error.bulk_more", count=len(names) - MAX_BULK_MESSAGES)))
+        messages.append(_t(view, "error.bulk_more", count=len(names) - MAX_BULK_MESSAGES))
+    if messages:
+        items.append(ac.error_text(*messages))
     items.append(ac.action_set([button(view, state, "button.bulk", "bulk")]))
     return ac.container(items, separator=True, spacing="Large")
 

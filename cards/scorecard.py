@@ -54,8 +54,7 @@ def metric_row(locale: str, result: MetricResult, *, blocking: bool) -> dict[str
             ac.column(
                 [
                     ac.text(
-                        name + (" ⚠" if blocking else ""),
-                        color="Attention" if blocking else None,
+                        name + (f" {ac.ATTENTION_MARK}" if blocking else ""),
                         weight="Bolder" if blocking else None,
                     )
                 ],
@@ -150,10 +149,12 @@ def _plan_lines(locale: str, plan: list[PlanStep], names: dict[str, str] | None)
     return lines
 
 
-def _verdict(locale: str, result: DesignationResult) -> tuple[str, str]:
+def _verdict(locale: str, result: DesignationResult) -> str:
+    """Qualified or not, marked with a symbol: the default text colour is the only one that reads in every
+    Teams theme (see cards.adaptive)."""
     if result.qualified:
-        return _t(locale, "qualified"), "Good"
-    return _t(locale, "not_qualified", threshold=result.threshold), "Attention"
+        return f"{ac.GOOD_MARK} {_t(locale, 'qualified')}"
+    return f"{ac.ATTENTION_MARK} {_t(locale, 'not_qualified', threshold=result.threshold)}"
 
 
 def area_section(
@@ -169,7 +170,7 @@ def area_section(
     has_history: bool = False,
 ) -> dict[str, Any]:
     loc = normalize_locale(locale)
-    verdict, color = _verdict(loc, result)
+    verdict = _verdict(loc, result)
     items: list[dict[str, Any]] = [
         ac.columns(
             [
@@ -180,7 +181,7 @@ def area_section(
                 ),
             ]
         ),
-        ac.text(verdict, color=color, weight="Bolder", spacing="None"),
+        ac.text(verdict, weight="Bolder", spacing="None"),
     ]
     # "No qualifying month" only means something when earlier months were kept.
     if standing is not None and (standing.standing != Standing.NOT_QUALIFIED or has_history):
@@ -191,7 +192,7 @@ def area_section(
             items.append(ac.text(clip(reason_text(loc, reason, names)), size="Small", subtle=True))
     if result.blocking_metrics:
         blocking = ", ".join(metric_name(loc, m) for m in result.blocking_metrics)
-        items.append(ac.text(_t(loc, "blocking", metrics=blocking), color="Attention", size="Small"))
+        items.append(ac.text(f"{ac.ATTENTION_MARK} {_t(loc, 'blocking', metrics=blocking)}", size="Small"))
     if with_reasons:
         reasons = top_reasons(result)
         if reasons:
@@ -219,12 +220,12 @@ def cloud_platform_section(
 ) -> dict:
     loc = normalize_locale(locale)
     level = _t(loc, f"cp_level.{result.level}")
+    mark = ac.GOOD_MARK if result.level != "none" else ac.ATTENTION_MARK
     items: list[dict[str, Any]] = [
         ac.text(t(loc, "common.area.cloud_platform"), size="Medium", weight="Bolder"),
         ac.text(
-            _t(loc, "cp_level", level=level),
+            f"{mark} {_t(loc, 'cp_level', level=level)}",
             weight="Bolder",
-            color="Good" if result.level != "none" else "Attention",
             spacing="None",
         ),
     ]
@@ -327,10 +328,9 @@ def build_explanation_card(
     loc = normalize_locale(locale)
     names = names_of(profile)
     result = scorecard.designation(area)
-    verdict, color = _verdict(loc, result)
     body: list[dict[str, Any]] = [
         ac.heading(_t(loc, "why_title", area=area_name(loc, result.area))),
-        ac.text(_t(loc, "score_of", score=result.score) + " · " + verdict, color=color, weight="Bolder"),
+        ac.text(_t(loc, "score_of", score=result.score) + " · " + _verdict(loc, result), weight="Bolder"),
     ]
     for reason in result.reasons:
         body.append(ac.text(clip(reason_text(loc, reason, names))))

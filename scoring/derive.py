@@ -16,6 +16,7 @@ import numpy as np
 
 from scoring.catalog.models import CloudPlatformRules, RuleSet, TrackRules
 from scoring.models import Usage
+from scoring.money import exact
 from scoring.records import PUBLIC_CLOUDS, AcrRecords
 from scoring.settings import Settings
 
@@ -34,11 +35,6 @@ class Measures:
 
 def month_of(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
-
-
-def cents(value: float) -> Decimal:
-    """Money as an exact decimal of cents: float sums are rounded before any threshold test."""
-    return Decimal(str(round(float(value), 2)))
 
 
 def fold(name: str) -> str:
@@ -65,16 +61,11 @@ def from_usage(usage: Usage, rules: RuleSet) -> Measures:
     return Measures(
         customers_current=usage.eligible_customers_last_month,
         customers_baseline=usage.eligible_customers_same_month_last_year,
-        acr_current=cents(usage.acr_last_month),
-        acr_baseline=cents(usage.acr_same_month_last_year),
+        acr_current=exact(usage.acr_last_month),
+        acr_baseline=exact(usage.acr_same_month_last_year),
         services=services,
         excluded=excluded,
     )
-
-
-def _meets(values: np.ndarray, threshold: float, settings: Settings) -> np.ndarray:
-    rounded = np.round(values, 2)
-    return rounded >= threshold if settings.thresholds_inclusive else rounded > threshold
 
 
 def from_records(
@@ -91,7 +82,7 @@ def from_records(
     )
     eligible = offer_ok[records.offer] & assoc_ok[records.association] & cloud_ok[records.cloud]
     month = records.month
-    usd = records.usd
+    amounts = records.amounts  # exact: no sum is rounded before a threshold or the growth (E-7, E-8)
 
     def eligible_customers(m: int) -> int:
         """Tenants whose eligible ACR reaches the threshold in month m or m-1 (E-8, E-10)."""
@@ -103,19 +94,18 @@ def from_records(
         for which in (m, m - 1):
             sel = month[rows] == which
             if settings.combine_tenant_associations:  # E-10: sum a tenant's ACR across association types
-                totals = np.bincount(codes[sel], weights=usd[rows][sel], minlength=n_tenants)
+                totals = amounts.group_totals(rows[sel], codes[sel], n_tenants)
             else:
                 n_assoc = max(1, len(records.associations))
                 keys = codes[sel].astype(np.int64) * n_assoc + records.association[rows][sel]
-                sums = np.bincount(keys, weights=usd[rows][sel], minlength=n_tenants * n_assoc)
+                sums = amounts.group_totals(rows[sel], keys, n_tenants * n_assoc)
                 totals = sums.reshape(n_tenants, n_assoc).max(axis=1)
-            ok |= _meets(totals, track.customer_min_acr, settings)
+            ok |= amounts.at_least(totals, track.customer_min_acr, settings.thresholds_inclusive)
         return int(ok.sum())
 
     def qualifying_acr(end: int) -> Decimal:
         start = end - 11 if settings.usage_growth_window == "ttm" else end
-        sel = eligible & (month >= start) & (month <= end)
-        return cents(usd[sel].sum())
+        return amounts.total(eligible & (month >= start) & (month <= end))
 
     # A service is counted once (§2.8), however its records spell it: codes of the same folded name
     # are merged, and the first spelling names it.
@@ -128,11 +118,10 @@ def from_records(
     if len(names) < len(records.services):  # only then are codes merged (a gather over every row)
         service = np.array([keys[fold(n)] for n in records.services], dtype=np.int64)[service]
     ttm = eligible & (month >= last - 11) & (month <= last)
-    per_service = np.bincount(service[ttm], weights=usd[ttm], minlength=len(names))
     if settings.deployment_net_of_credits:  # E-9: the service's net ACR over the TTM must be > 0
-        used = np.round(per_service, 2) > 0
+        used = amounts.group_totals(ttm, service[ttm], len(names)) > 0
     else:
-        used = np.bincount(service[ttm & (usd > 0)], minlength=len(names)) > 0
+        used = np.bincount(service[ttm & (records.usd > 0)], minlength=len(names)) > 0
     services, excluded = _split_excluded([names[k] for k in np.flatnonzero(used).tolist()], rules)
     return Measures(
         customers_current=eligible_customers(last),
@@ -151,9 +140,5 @@ def cloud_platform_consumption(
     last = month_of(as_of) - 1
     window = settings.cp_window_months or rules.window_months
     assoc_ok = np.array([a in rules.associations for a in records.associations] or [False])
-    sel = (
-        assoc_ok[records.association]
-        & (records.month >= last - window + 1)
-        & (records.month <= last)
-    )
-    return cents(records.usd[sel].sum())
+    sel = assoc_ok[records.association] & (records.month >= last - window + 1) & (records.month <= last)
+    return records.amounts.total(sel)

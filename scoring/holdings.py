@@ -85,6 +85,9 @@ class Holders:
             return plain, []
         valid = dict.fromkeys(plain)
         lapsed: dict[str, Ignored] = {}
+        # E-16: lapsed when `expires` <= this day (the scoring date, or the day before it when the
+        # expiry date itself still counts).
+        last_valid = as_of - dt.timedelta(days=1) if self.settings.counts_on_expiry_date else as_of
         for person, earned, expires in dated:
             if earned is not None and earned > as_of:
                 continue  # not earned yet on the scoring date
@@ -104,9 +107,10 @@ class Holders:
                     ),
                 )
                 continue
-            if self.settings.only_valid_certifications and expires is not None and expires <= as_of:
+            if self.settings.only_valid_certifications and expires is not None and expires <= last_valid:
+                stopped = expires + dt.timedelta(days=1) if self.settings.counts_on_expiry_date else expires
                 lapsed.setdefault(
-                    person, Ignored(person, cert.slug, ReasonCode.CERTIFICATION_EXPIRED, expires)
+                    person, Ignored(person, cert.slug, ReasonCode.CERTIFICATION_EXPIRED, stopped)
                 )
                 continue
             valid[person] = None

@@ -105,7 +105,7 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
         suggestions: list[str] = list(ctx.get("suggestions", []))
         if len(loc) >= 3 and loc[-3] == "certifications" and loc[-1] == "id":
             loc = loc[:-1]  # "people[0].certifications[1]" whether written as text or {"id": ...}
-        if kind == "unknown_certification":
+        if kind in ("unknown_certification", "exam_alone"):
             message = err["msg"]
         elif kind == "duplicate_person":
             loc = ["people", ctx["i"], "id"]

@@ -61,6 +61,23 @@ class HeldCertification(_Model):
     def _resolve(cls, value: str, info: ValidationInfo) -> str:
         catalog = _catalog(info)
         cert = catalog.resolve(value)
+        if cert is None and (part := catalog.exam_part(value)) is not None:
+            # Exams that complete their credential were merged into it (Person._exams_to_credentials):
+            # this one stands alone, and one exam earns nothing.
+            whole, exam = part
+            raise PydanticCustomError(
+                "exam_alone",
+                "'{value}' is one of the {count} exams of {name} ({exams}): on its own it earns no "
+                "certification; add {missing} once passed",
+                {
+                    "value": value,
+                    "count": len(whole.exams),
+                    "name": whole.name,
+                    "exams": whole.exam_label,
+                    "missing": " and ".join(e for e in whole.exams if e != exam),
+                    "suggestions": [whole.slug],
+                },
+            )
         if cert is None:
             near = catalog.suggest(value)
             hint = ", ".join(f"{c.exam_label or c.slug} ({c.name})" for c in near)
@@ -98,8 +115,67 @@ class Person(_Model):
     name: str | None = Field(default=None, max_length=200)
     certifications: list[HeldCertification] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _exams_to_credentials(cls, value: Any, info: ValidationInfo) -> Any:
+        """Exam codes are aliases: the exams of a credential that takes several (AZ-800 and AZ-801)
+        name it once all are listed. Each such exam becomes the credential, in place (so every other
+        entry keeps its index for error messages); the copies are dropped after validation."""
+        if not isinstance(value, dict) or not isinstance(value.get("certifications"), list):
+            return value
+        catalog = _catalog(info)
+        items = value["certifications"]
+        parts: dict[str, dict[int, str]] = {}  # credential slug -> {index: exam code}
+        held: set[str] = set()
+        for i, item in enumerate(items):
+            text = item.get("id") if isinstance(item, dict) else item
+            if not isinstance(text, str):
+                continue
+            if (found := catalog.exam_part(text)) is not None:
+                parts.setdefault(found[0].slug, {})[i] = found[1]
+            elif (cert := catalog.resolve(text)) is not None:
+                held.add(cert.slug)
+        if not parts:
+            return value
+        merged = list(items)
+        for slug, exams in parts.items():
+            if slug in held or set(exams.values()) >= set(catalog.registry[slug].exams):
+                entry = _combined(slug, [items[i] for i in exams])
+                for i in exams:
+                    merged[i] = entry
+            # else: an exam alone, which HeldCertification names as such
+        return {**value, "certifications": merged}
+
+    @field_validator("certifications")
+    @classmethod
+    def _one_entry_per_holding(cls, held: list[HeldCertification]) -> list[HeldCertification]:
+        # Equal entries say no more than one does (and merged exams leave copies of their credential).
+        seen: set[tuple[str, dt.date | None, dt.date | None]] = set()
+        kept = []
+        for item in held:
+            key = (item.id, item.earned, item.expires)
+            if key not in seen:
+                seen.add(key)
+                kept.append(item)
+        return kept
+
     def label(self) -> str:
         return self.name or self.id
+
+
+def _combined(slug: str, exams: list[Any]) -> str | dict[str, Any]:
+    """One credential from the entries of its exams: earned when the last exam was, expiring when the
+    first entry with an expiry date says (dates left as written: HeldCertification checks them)."""
+    earned = [e["earned"] for e in exams if isinstance(e, dict) and e.get("earned") is not None]
+    expires = [e["expires"] for e in exams if isinstance(e, dict) and e.get("expires") is not None]
+    if not earned and not expires:
+        return slug
+    entry: dict[str, Any] = {"id": slug}
+    if earned:
+        entry["earned"] = max(earned, key=str)
+    if expires:
+        entry["expires"] = min(expires, key=str)
+    return entry
 
 
 # Strict: a JSON number, not "12" or true (a hostile or clumsy file is told, not guessed at).

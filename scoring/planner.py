@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from fractions import Fraction
 from typing import Any
 
 from scoring.catalog import Catalog, default_catalog
@@ -91,7 +92,7 @@ def _growth_options(rules: MetricRules, m: Measures, settings: Settings) -> list
         return options
     minimum = Decimal(str(rules.min_acr or 0))
     for target in range(options[0].points + 1, rules.max + 1):
-        k = max(0, math.ceil(target / rules.points_each - pct))
+        k = max(0, math.ceil(Fraction(target, rules.points_each) - pct))
         if settings.min_acr_applies_to != "baseline" and current < minimum:
             k = max(k, math.ceil((minimum - current) * 100 / baseline))
         for _ in range(4):  # exactness guard (cent rounding, strict thresholds)

@@ -1,9 +1,10 @@
 """ACR records (the detailed usage form), kept columnar: one numpy array per column, text columns as
-integer codes into their distinct values. A million records never become a million Python objects
-after parsing, and the derivations are vectorized (see `scoring.derive`).
+integer codes into their distinct values. A million records never become a million Python objects:
+CSV files and the rows of a profile file are read by Apache Arrow (`scoring.columnar`), and the
+derivations are vectorized (see `scoring.derive`).
 
 Amounts (`usd`) may be negative: Partner Center exports carry credit lines, and E-9 nets them per
-service (a service credited to <= 0 is not deployed). Sums are rounded to cents before thresholds.
+service (a service credited to <= 0 is not deployed). Sums are exact (`amounts`, see scoring.money).
 
 Customers (tenants) are the one high-cardinality column: they are only coded for the rows a window
 needs (the eligible-customer months), see `Tenants.codes_for`.
@@ -18,15 +19,17 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from scoring import csvfast
+from scoring import columnar
 from scoring.errors import FieldError, ProfileError
 from scoring.errors import short_value as _short
+from scoring.money import Amounts
 
 COLUMNS = ("customer", "month", "service", "offer", "association", "usd")
 OPTIONAL_COLUMNS = ("cloud",)  # E-23: "public" (or empty) unless the subscription is sovereign
@@ -111,31 +114,25 @@ class _ListTenants:
         return self.ids
 
 
-class _ColumnTenants:
-    """Customer ids as byte ranges of a parsed CSV buffer (see scoring.csvfast)."""
+class _CodedTenants:
+    """Customer ids as their distinct values and one code per row (records read by Arrow)."""
 
-    def __init__(self, column: csvfast.Column):
-        self.column = column
+    def __init__(self, distinct: list[str], codes: np.ndarray):
+        self.distinct = distinct
+        self.codes = codes
+        self._merged: tuple[int, np.ndarray] | None = None
 
     def __len__(self) -> int:
-        return len(self.column)
+        return int(self.codes.shape[0])
 
     def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]:
-        found = self.column.take(rows).factorize()
-        if found is None:  # very long ids: decode just these rows
-            found = factorize([self._one(int(r)) for r in rows], rows.size)
-        return _one_code_per_tenant(*found)
-
-    def _one(self, row: int) -> str:
-        column = self.column
-        return bytes(column.buf[column.start[row] : column.end[row]]).decode("utf-8")
+        if self._merged is None:  # letter case folded once, over the distinct ids only
+            self._merged = _one_code_per_tenant(self.distinct, np.arange(len(self.distinct)))
+        count, remap = self._merged
+        return count, remap[self.codes[rows]]
 
     def values(self) -> list[str]:
-        found = self.column.factorize()
-        if found is None:
-            return [self._one(i) for i in range(len(self.column))]
-        distinct, codes = found
-        return np.asarray(distinct, dtype=object)[codes].tolist()
+        return np.asarray(self.distinct, dtype=object)[self.codes].tolist() if len(self) else []
 
 
 # --- the records ----------------------------------------------------------------------------------
@@ -157,6 +154,11 @@ class AcrRecords:
 
     def __len__(self) -> int:
         return int(self.usd.shape[0])
+
+    @cached_property
+    def amounts(self) -> Amounts:
+        """`usd` as exact decimals (the way they were written), for exact sums and thresholds."""
+        return Amounts(self.usd)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AcrRecords) and self.to_rows() == other.to_rows()
@@ -227,13 +229,20 @@ class AcrRecords:
             _shape_errors(rows, path, errors)
             raise ProfileError(errors[:MAX_ERRORS]) from None
 
+    # --- from columns -------------------------------------------------------------------------------
+    @classmethod
+    def from_columns(cls, columns: dict[str, list[Any]], path: str = "acr_records") -> AcrRecords:
+        """Records from equal-length column lists (text, `usd` as floats; `cloud` optional), validated
+        like `from_rows`: a file reader that already holds columns skips building a dict per row."""
+        return _Builder(path, None).from_lists(columns, len(columns["usd"]))
+
     # --- from CSV ----------------------------------------------------------------------------------
     @classmethod
     def from_csv(cls, source: Path | str | bytes | io.TextIOBase, path: str = "acr_records") -> AcrRecords:
         """Records from CSV with the same columns (header row required; `cloud` optional).
 
-        `source` is a Path, CSV text (str), bytes, or an open text file. Plain files (no quotes) are
-        parsed vectorized (scoring.csvfast); others with the csv module.
+        `source` is a Path, CSV text (str), bytes, or an open text file. Arrow reads well-formed files;
+        a file it refuses is read again by the csv module, which names the bad row.
         """
         data = _read_bytes(source, path)
         try:
@@ -249,12 +258,22 @@ class AcrRecords:
             raise ProfileError([FieldError(path, "", "the CSV file is empty: it needs a header row")])
         _check_header(header, path)
         builder = _Builder(path, line_of=2)
-        columns = csvfast.parse(data, len(header))
+        columns = columnar.read_csv(data, header)
         if columns is not None:
-            records = builder.from_csv_columns(dict(zip(header, columns, strict=True)))
-            if records is not None:
-                return records
+            return builder.from_columns(columns)
         return builder.from_lists(*_csv_module_columns(data.decode("utf-8"), header, path))
+
+    # --- from the raw JSON text of each row (a profile file) --------------------------------------
+    @classmethod
+    def from_json_rows(cls, rows: list[bytes], path: str = "acr_records") -> AcrRecords | None:
+        """Records from the JSON text of each row, read by Arrow; None when a row is not an object
+        with exactly the record fields and types (then parse the rows and use `from_rows`, whose
+        messages name the row and the field)."""
+        read = columnar.read_json_rows(rows)
+        if read is None:
+            return None
+        columns, _ = read
+        return _Builder(path, None).from_columns(columns)
 
 
 class _Builder:
@@ -310,22 +329,16 @@ class _Builder:
             amounts = [0.0] * n  # the other columns are still checked, and all errors reported together
         return self.build(_ListTenants(list(customers)), coded, np.array(amounts, dtype=np.float64), n)
 
-    def from_csv_columns(self, columns: dict[str, csvfast.Column]) -> AcrRecords | None:
-        coded: dict[str, tuple[list[Any], np.ndarray]] = {}
-        for col in TEXT_COLUMNS:
-            if col in columns:
-                found = columns[col].factorize()
-                if found is None:
-                    return None
-                coded[col] = found
-        usd = columns["usd"].floats()
-        if usd is None:
-            return None
-        customer = columns["customer"]
-        empty = np.flatnonzero(customer.lengths() == 0)
-        if empty.size:
-            self.error(int(empty[0]), "customer", "", "must not be empty")
-        return self.build(_ColumnTenants(customer), coded, usd, len(customer))
+    def from_columns(self, columns: columnar.Columns) -> AcrRecords:
+        """Columns as Arrow gives them: text columns coded, amounts a float64 array."""
+        coded = {col: columns[col] for col in TEXT_COLUMNS if col in columns}
+        distinct, codes = columns["customer"]  # type: ignore[misc]
+        if "" in distinct:
+            first = int(np.flatnonzero(codes == distinct.index(""))[0])
+            self.error(first, "customer", "", "must not be empty")
+        usd = columns["usd"]
+        assert isinstance(usd, np.ndarray)
+        return self.build(_CodedTenants(distinct, codes), coded, usd, len(codes))  # type: ignore[arg-type]
 
     def build(
         self, customer: Tenants, coded: dict[str, tuple[list[Any], np.ndarray]], usd: np.ndarray, n: int

@@ -88,7 +88,7 @@ class LevelResult(_Model):
 
 
 class CloudPlatformResult(_Model):
-    rules: str = "2017-07"
+    rules: str = "2017-11"  # the Cloud Platform version applied: 2017-07 or 2017-11 (E-28)
     level: CloudPlatformLevel
     levels: dict[CloudPlatformLevel, LevelResult]  # keys: silver, gold
     consumption_usd_12m: Number | None = None

@@ -47,6 +47,9 @@ class Settings(BaseModel):
     count_retired_until_cutoff: bool = True
     # E-16: only certifications valid on the scoring date count (expires/earned dates of a person).
     only_valid_certifications: bool = True
+    # E-16, the boundary: a certification whose `expires` date is the scoring date. False: `expires` is
+    # the first day it no longer counts (it does not count that day); True: its last valid day.
+    counts_on_expiry_date: bool = False
     # E-17: Data & AI qualifies on its four metrics (no advanced metric). False follows the 3P claim
     # that an advanced certification is always required: D&AI can then never qualify.
     data_ai_without_advanced: bool = True
@@ -60,10 +63,12 @@ class Settings(BaseModel):
     # exam; "same_list" needs all of a level's people from one list (assessments, or exams).
     cp_mixed_evidence: Literal["any", "same_list"] = "any"
     # E-27: Cloud Platform consumption window, in complete months before the scoring month.
-    # None = the rule version's own window (`window_months` in its catalog file: 12 for 2017-07), so
-    # the engine and the bot's rule explanations read one number.
+    # None = the rule version's own window (`window_months` in its catalog file: 12 for 2017-07 and
+    # 2017-11), so the engine and the bot's rule explanations read one number.
     cp_window_months: int | None = Field(default=None, ge=1, le=36)
-    # E-28: apply the 11/03/2017 update: 70-535 counts, 70-534 counts only until 2018-12-31.
-    cp_apply_2017_11_amendment: bool = True
+    # E-28: the Cloud Platform version scored. None = the one in force on the scoring date: 2017-07
+    # (the 07/07/2017 text, as written) before 2017-11-03, then 2017-11 (its 11/03/2017 amendment:
+    # 70-535 added, 70-534 counts until 2018-12-31). The scorecard's `cloud_platform.rules` names it.
+    cloud_platform_rules: str | None = None
     # Catalog directory (tests and next year's rules); None = the package's own catalog.
     catalog_dir: Path | None = None

@@ -19,6 +19,7 @@ from bot.activity import locale_of, tenant_of
 from bot.intake import flow
 from bot.intake.convert import profile_data
 from bot.intake.prefs import put_areas
+from bot.trust import VersionConflictError, conflict_text, may_edit, refusal_text, save_profile, saved_text
 from cards.adaptive import without_links
 from cards.catalog_view import known_services
 from cards.i18n import t
@@ -35,6 +36,7 @@ SUBMIT_KEY = "intake.submit"  # turn_state: the submit this turn carries
 INVOKE_KEY = "intake.invoke"  # turn_state: set when answering an Action.Execute invoke
 CARD_KEY = "intake.card"  # turn_state: the card to return from the invoke
 PENDING_KEY = "intake.pending"  # turn_state: messages held back until the state is saved
+BASE_KEY = "base_version"  # dialog state: the profile version the intake started from (bot.trust)
 
 
 def user_of(turn_context: TurnContext) -> str | None:
@@ -153,15 +155,35 @@ class IntakeDialog(Dialog):
             state.notice = FieldError(key="notice.no_tenant")
             await self._show(dialog_context, state)
             return Dialog.end_of_turn
-        await self.services.profiles.put(tenant_id, profile)
+        locale = locale_of(tc)
+        editor, decision = await may_edit(tc, self.services)
+        if editor is None or not decision.allowed:  # told on the card; the draft stays as typed
+            state.notice = FieldError(key="notice.profile_rejected",
+                                      params={"details": refusal_text(locale, decision)})
+            await self._show(dialog_context, state)
+            return Dialog.end_of_turn
+        base = dialog_context.active_dialog.state.get(BASE_KEY)
+        section = state.section.value if state.mode == "section" and state.section is not None else None
+        try:
+            saved = await save_profile(self.services, tenant_id, profile, editor=editor,
+                                       via="section_update" if section else "intake", section=section,
+                                       base=base if isinstance(base, int) else None)
+        except VersionConflictError as conflict:
+            # Someone saved since this intake started: show them what is there now and keep this
+            # draft; confirming again saves it over that version, knowingly.
+            dialog_context.active_dialog.state[BASE_KEY] = conflict.latest.number if conflict.latest else 0
+            details = f"{conflict_text(locale, conflict)} {t(locale, 'trust.conflict_intake')}"
+            state.notice = FieldError(key="notice.profile_rejected", params={"details": details})
+            await self._show(dialog_context, state)
+            return Dialog.end_of_turn
         await put_areas(self.services.storage, tenant_id, state.draft.areas)
         scorecard = score_profile(profile)
         # The save was just kept in the score history: the card shows the trend, or that there is none yet.
         history = await history_for(self.services.storage, tenant_id)
         # The scorecard quotes names from the profile: no markdown link from them (see ac.literal).
-        card = without_links(build_scorecard_card(scorecard, profile, locale_of(tc), areas=state.draft.areas,
+        card = without_links(build_scorecard_card(scorecard, profile, locale, areas=state.draft.areas,
                                                   history=history))
-        await reply(tc, card, t(locale_of(tc), "intake.closed.saved"))
+        await reply(tc, card, f"{t(locale, 'intake.closed.saved')} {saved_text(locale, saved)}")
         return await dialog_context.end_dialog()
 
 

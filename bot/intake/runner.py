@@ -13,6 +13,7 @@ from bot.activity import locale_of, tenant_of
 from bot.intake import flow
 from bot.intake.convert import draft_from_profile
 from bot.intake.dialog import (
+    BASE_KEY,
     CARD_KEY,
     DIALOG_ID,
     INVOKE_KEY,
@@ -24,6 +25,7 @@ from bot.intake.dialog import (
     reply,
 )
 from bot.intake.prefs import get_areas
+from bot.trust import current_version
 from cards.i18n import t
 from cards.intake_cards import build_closed_card, build_intake_card
 from cards.intake_state import FieldError, IntakeState, Step
@@ -123,6 +125,9 @@ async def start_intake(turn_context: TurnContext, services: Any, section: str | 
     elif target is not None and target != Step.ORGANISATION:
         state.notice = FieldError(key="notice.no_profile_full_intake")
     await dc.begin_dialog(DIALOG_ID, state)
+    if tenant_id and dc.active_dialog is not None:
+        # The version this intake starts from: a confirm after someone else's save is told so.
+        dc.active_dialog.state[BASE_KEY] = await current_version(services, tenant_id)
     await _save(turn_context, services)
 
 

@@ -107,19 +107,10 @@ def _expiring(content: NotificationContent, locale: str) -> list[dict[str, Any]]
     for cost in content.costs:
         key = "notify.cost_loses" if cost.qualified_now and not cost.qualified_then else "notify.cost"
         change = _signed(cost.score_then - cost.score_now)
-        body.append(
-            ac.text(
-                t(
-                    locale,
-                    key,
-                    area=_area(cost.area, locale),
-                    now=cost.score_now,
-                    then=cost.score_then,
-                    change=change,
-                ),
-                color="Attention",
-            )
-        )
+        area = _area(cost.area, locale)
+        line = t(locale, key, area=area, now=cost.score_now, then=cost.score_then, change=change)
+        # Default colour: Attention-coloured text is too faint on Teams' dark theme (see cards.adaptive).
+        body.append(ac.text(line))
     if not content.costs:
         body.append(ac.text(t(locale, "notify.cost_none"), subtle=True))
     return body
@@ -194,10 +185,8 @@ def build_card(content: NotificationContent, locale: str) -> dict[str, Any]:
     changes += [t(loc, "notify.lost", area=_area(a, loc)) for a in content.lost]
     if changes:
         body.append(ac.text(t(loc, "notify.changes_heading"), weight="Bolder", spacing="Medium"))
-        body.extend(
-            ac.text(line, color="Good" if i < len(content.gained) else "Attention")
-            for i, line in enumerate(changes)
-        )
+        # The words say gained or lost; Good and Attention colours do not read in every Teams theme.
+        body.extend(ac.text(line) for line in changes)
     body += _at_risk(content, loc) + _blocking(content, loc) + _expiring(content, loc) + _plan(content, loc)
     body.append(ac.text(opt_out_text(loc), subtle=True, size="Small", spacing="Large", separator=True))
     actions = [ac.submit(t(loc, "notify.action_score"), {"action": "score"})]

@@ -6,11 +6,21 @@ sends back `Answer.text` (+ `Answer.card`), or acts on `Answer.intent` (intake, 
 
 from __future__ import annotations
 
-from .model import Answer, AnswerContext, Intent, Section
+from .model import Answer, AnswerContext, Intent, Memory, Section
 from .respond import query_for_action, respond
 from .understand import Query, understand
 
-__all__ = ["Answer", "AnswerContext", "Intent", "Query", "Section", "answer", "answer_action", "understand"]
+__all__ = [
+    "Answer",
+    "AnswerContext",
+    "Intent",
+    "Memory",
+    "Query",
+    "Section",
+    "answer",
+    "answer_action",
+    "understand",
+]
 
 
 def answer(text: str, ctx: AnswerContext) -> Answer:

@@ -22,13 +22,14 @@ from scoring.catalog import (
 )
 from scoring.catalog.models import SKILLING_METRICS, CloudPlatformRules, MetricRules, RuleSet, TrackRules
 from scoring.ids import Area, Metric, ReasonCode, Track
+from scoring.programme import programme
 from scoring.results import Reason, Scorecard
 
 from .buttons import ask_area_card
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent
 from .scored import scorecard_for
-from .understand import Query
+from .understand import Query, is_known_word
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -188,27 +189,47 @@ def _cloud_platform(reply: Reply, only: str | None = None) -> None:
 
 def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
     rules, track = rule_version(ctx)
-    area = query.area or ctx.last_area
+    area = query.area
     reply = Reply(locale)
     if query.cloud_platform and query.metric is None:
         _cloud_platform(reply, query.cloud_level)
         return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     metric = query.metric
-    if metric in SKILLING_METRICS and area is None:
-        text, card = ask_area_card(locale, "rule")
-        return Answer(text, card, Intent.RULE, None)
+    if metric == Metric.DEPLOYMENTS and (query.excluded_service or query.yes_no):
+        # "Do virtual machines count as deployments?": yes or no first, then why.
+        _deployment_yes_no(reply, rules, area, query.excluded_service)
+        return Answer(reply.text(), None, Intent.RULE, area)
     reply.say("rules.header", rules=rules.version, track=t(locale, f"rules.track_{track}"))
     if metric in SKILLING_METRICS:
-        assert area is not None
-        _skilling(reply, rules, track, area, metric)
+        # No area named: the rule of every area that has the metric (each has its own certifications).
+        for candidate in [area] if area else [a for a in Area if metric in rules.areas[a].metrics]:
+            _skilling(reply, rules, track, candidate, metric)
         return Answer(reply.text(), None, Intent.RULE, area)
     if metric is not None:
         _performance(reply, rules, track, area, metric)
     else:
-        _qualification(reply, rules, query.area)
-        if query.area is None:
+        _qualification(reply, rules, area)
+        if area is None:
             reply.say("rules.skilling_by_area")
-    return Answer(reply.text(), None, Intent.RULE, query.area or ctx.last_area)
+    return Answer(reply.text(), None, Intent.RULE, area or ctx.last_area)
+
+
+def _deployment_yes_no(reply: Reply, rules: RuleSet, area: Area | None, service: str | None) -> None:
+    locale = reply.locale
+    params = _metric_params(rules, area, Metric.DEPLOYMENTS)
+    excluded = rules.filters.excluded_deployment_services
+    fields = {
+        "points_each": params.points_each,
+        "max": params.max,
+        "excluded": explain.join(locale, excluded),
+    }
+    if service is not None:
+        reply.say("conversation.no")
+        named = next((e for e in excluded if e.casefold() == service.casefold()), excluded[0])
+        reply.say("conversation.deploy_excluded", service=named, **fields)
+    else:
+        reply.say("conversation.yes")
+        reply.say("conversation.deploy_counts", **fields)
 
 
 # --- certifications ------------------------------------------------------------------------------
@@ -459,3 +480,47 @@ def certification_answer(
     rules, track = rule_version(ctx)
     _area_list(reply, rules, track, area, query.metric)
     return Answer(reply.text(), None, intent, area)
+
+
+# A name may carry a Korean or Chinese particle right after it ("Gus가", "Gus的").
+_CAPITALISED = re.compile(r"(?<![\w-])([A-Z][a-zà-öø-ÿ]+)(?![A-Za-z0-9_à-öø-ÿ-])")
+
+
+def new_name(ctx: AnswerContext, text: str) -> str | None:
+    """A person's name the message uses that is not in the profile ("what if Bo passes AZ-305?"): the
+    first capitalised word that is not a word the bot knows (question words, areas, certifications)."""
+    for match in _CAPITALISED.finditer(text or ""):
+        if not is_known_word(match.group(1)):
+            return match.group(1)
+    return None
+
+
+def holding_check(ctx: AnswerContext, text: str, slug: str, locale: str, names: dict[str, str]) -> list[str]:
+    """Whether the person a message names ("Gus passed AZ-400 last month") holds the certification in
+    the data, and how to add it when not; empty when the message names nobody."""
+    if ctx.profile is None:
+        return []
+    label = explain.certification_label(locale, slug)
+    code = ", ".join(explain.certification_exams(slug)) or label
+    days = programme().skilling_lag_days
+    person_id = mentioned_person(ctx, text)
+    if person_id is None:
+        name = new_name(ctx, text)
+        if name is None:
+            return []
+        return [
+            t(locale, "conversation.person_cert_missing", person=name, certification=label, code=code),
+            t(locale, "conversation.person_cert_refresh", person=name, days=days),
+        ]
+    person = ctx.profile.person(person_id)
+    who = names.get(person_id, person_id)
+    held = next((h for h in person.certifications if h.id == slug), None) if person else None
+    if held is None:
+        return [
+            t(locale, "conversation.person_cert_not_held", person=who, certification=label, code=code),
+            t(locale, "conversation.person_cert_refresh", person=who, days=days),
+        ]
+    if held.expires is not None and held.expires < _as_of(ctx):
+        on = explain.date_text(locale, held.expires)
+        return [t(locale, "conversation.person_cert_held_expired", person=who, certification=label, on=on)]
+    return [t(locale, "conversation.person_cert_held", person=who, certification=label)]

@@ -6,11 +6,34 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from scoring.ids import Area
+from pydantic import BaseModel, ConfigDict
+
+from scoring.ids import Area, Metric
 
 if TYPE_CHECKING:
     from scoring import Profile
     from scoring.results import Scorecard
+
+
+class Memory(BaseModel):
+    """What one user's last question was about in one conversation, so that an elliptical follow-up
+    ("who has it?", "and for infra?", "qui l'a ?") fills its gaps. Kept in conversation state as JSON;
+    it expires after `MEMORY_TTL` so that tomorrow's "why?" is not read against today's topic."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    intent: str | None = None
+    areas: list[Area] = []
+    metric: Metric | None = None
+    certification: str | None = None
+    person: str | None = None
+    at: float = 0.0  # seconds since the epoch
+
+    def fresh(self, now: float) -> bool:
+        return 0 <= now - self.at <= MEMORY_TTL
+
+
+MEMORY_TTL = 30 * 60  # a conversation's topic is forgotten after half an hour of silence
 
 
 class Intent(StrEnum):
@@ -23,6 +46,10 @@ class Intent(StrEnum):
     START_INTAKE = "start_intake"  # also "update my data"; Answer.section names the part, if any
     STOP_NOTIFICATIONS = "stop_notifications"
     START_NOTIFICATIONS = "start_notifications"
+    WHAT_IF = "what_if"  # the score with a hypothetical change, nothing saved
+    EXPIRY = "expiry"  # certifications expiring soon and the points at stake
+    CHANGES = "changes"  # what changed since the last stored scorecard
+    FACT = "fact"  # a programme fact from the catalog (refresh dates, the qualification window...)
     NO_PROFILE = "no_profile"  # the tenant has no profile yet: the text offers the intake
     UNKNOWN = "unknown"
 
@@ -43,6 +70,8 @@ class AnswerContext:
     profile: Profile | None = None
     scorecard: Scorecard | None = None  # scored from `profile` on demand when left out
     last_area: Area | None = None
+    memory: Memory | None = None  # this user's recent turns in this conversation (follow-ups)
+    previous: Scorecard | None = None  # the last stored monthly scorecard, for "what changed?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +82,4 @@ class Answer:
     area: Area | None = None  # the handler keeps it as the conversation's last area
     section: Section | None = None  # START_INTAKE only: the intake section to open, if named
     suggestions: list[str] = field(default_factory=list)  # short follow-up questions (quick replies)
+    memory: Memory | None = None  # what a follow-up may refer to; the handler keeps it per user

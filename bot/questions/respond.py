@@ -7,21 +7,21 @@ plan steps), so no user text is written here.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from cards import explain
 from cards.explain import area_name, metric_name
 from cards.i18n import normalize_locale, t
-from cards.scorecard import build_explanation_card
+from cards.scorecard import build_scorecard_card
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.results import DesignationResult, MetricResult, Reason, Scorecard
 
-from . import knowledge
-from .buttons import ask_area_card, follow_up_card, start_intake_card
-from .chat import Reply
-from .model import Answer, AnswerContext, Intent, Section
+from . import facts, follow_up, history, knowledge, simulate
+from .buttons import follow_up_card, help_card, start_intake_card
+from .chat import Reply, chat_text
+from .model import Answer, AnswerContext, Intent, Memory, Section
 from .scored import scorecard_for
 from .understand import Query
 
@@ -37,7 +37,7 @@ ACTION_INTENTS = {
     "certifications": Intent.CERTIFICATIONS,
     "rule": Intent.RULE,
 }
-NEEDS_PROFILE = {Intent.SCORE, Intent.WHY, Intent.PLAN}
+NEEDS_PROFILE = {Intent.SCORE, Intent.WHY, Intent.PLAN, Intent.WHAT_IF, Intent.EXPIRY, Intent.CHANGES}
 
 Handler = Callable[[Query, AnswerContext, str, dict[str, str], str], Answer]
 # A score, why or plan answer about the areas, written into `reply` from the partner's scorecard.
@@ -47,8 +47,9 @@ ScoredHandler = Callable[[Query, AnswerContext, Reply, Scorecard], Answer]
 # --- entry points --------------------------------------------------------------------------------
 
 
-def respond(query: Query, ctx: AnswerContext, original: str = "") -> Answer:
+def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | None = None) -> Answer:
     locale = normalize_locale(ctx.locale)
+    ctx = replace(ctx, locale=locale)
     names = explain.names_of(ctx.profile)
     # The stored last area comes back from conversation state: a stale or odd value is dropped, not trusted.
     if ctx.last_area is not None and not isinstance(ctx.last_area, Area):
@@ -56,18 +57,71 @@ def respond(query: Query, ctx: AnswerContext, original: str = "") -> Answer:
             ctx = replace(ctx, last_area=Area(str(ctx.last_area)))
         except ValueError:
             ctx = replace(ctx, last_area=None)
+    moment = time.time() if now is None else now
+    person = knowledge.mentioned_person(ctx, original)
+    query = follow_up.resolve(query, ctx.memory, moment, _has_metric(ctx), person)
+    if (
+        ctx.memory is None
+        and isinstance(ctx.last_area, Area)
+        and not query.areas
+        and query.metric is None
+        and query.intent in (Intent.WHY, Intent.PLAN)
+        and query.words <= 3
+    ):
+        # A bare "why?" in a conversation from before follow-ups were remembered: its last area.
+        query = replace(query, areas=(ctx.last_area,), area=ctx.last_area)
+    answer = _dispatch(query, ctx, locale, names, original, person)
+    previous = ctx.memory if ctx.memory is not None and ctx.memory.fresh(moment) else None
+    memory = follow_up.remember(
+        previous, answer.memory or _memory_of(query, answer, person, previous), moment
+    )
+    return replace(answer, memory=memory)
+
+
+def _has_metric(ctx: AnswerContext) -> Callable[[Area, Metric], bool]:
+    rules, _ = knowledge.rule_version(ctx)
+    return lambda area, metric: metric in rules.areas[area].metrics
+
+
+def _memory_of(query: Query, answer: Answer, person: str | None, previous: Memory | None) -> Memory | None:
+    if answer.intent in (Intent.UNKNOWN, Intent.HELP, Intent.NO_PROFILE, Intent.START_INTAKE):
+        return None
+    if answer.intent == Intent.CERTIFICATIONS and query.certification and previous is not None:
+        # "who has it?" is an aside: the topic (a why about intermediate in D&AI) goes on after it.
+        return previous.model_copy(
+            update={"certification": query.certification, "person": person or previous.person}
+        )
+    areas = list(query.areas) or ([answer.area] if answer.area else [])
+    return Memory(
+        intent=answer.intent,
+        areas=areas,
+        metric=query.metric,
+        certification=query.certification,
+        person=person,
+    )
+
+
+def _dispatch(
+    query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str, person: str | None
+) -> Answer:
     intent = query.intent
     if intent in NEEDS_PROFILE and ctx.profile is None and ctx.scorecard is None:
         intent = Intent.NO_PROFILE
+    if intent == Intent.WHAT_IF:
+        return simulate.what_if(query, ctx, person, None if person else knowledge.new_name(ctx, original))
+    if intent == Intent.EXPIRY:
+        return simulate.expiry(query, ctx, person)
+    if intent == Intent.CHANGES:
+        return history.changes(ctx)
+    if intent == Intent.FACT:
+        return facts.fact_answer(query, ctx)
     # "What does Ada hold?": a person of the profile named in a certification (or unclear) question.
     if (
         intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN)
         and not query.certification
         and not query.unknown_exam
-    ):
-        person = knowledge.mentioned_person(ctx, original)
-        if person is not None:
-            return knowledge.person_answer(person, ctx, locale, names)
+    ) and person is not None:
+        return knowledge.person_answer(person, ctx, locale, names)
     return _HANDLERS[intent](query, ctx, locale, names, original)
 
 
@@ -84,11 +138,13 @@ def _help(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], 
     if query.thanks:
         text = t(locale, "answers.thanks")
         return Answer(text, None, Intent.HELP, ctx.last_area, suggestions=examples[:SUGGESTED])
+    more = [t(locale, f"conversation.example_{key}") for key in ("what_if", "expiry", "changes", "fact")]
+    shown = [*examples[:5], examples[7], *more]
+    # The list is in the card only: one reply, said once.
     reply = Reply(locale, names)
-    reply.say("answers.help_intro")
-    reply.bullets(examples)
+    reply.say("conversation.help_intro")
     reply.say("answers.help_notifications")
-    return Answer(reply.text(), None, Intent.HELP, ctx.last_area, suggestions=examples[:SUGGESTED])
+    return Answer(reply.text(), help_card(locale, shown), Intent.HELP, ctx.last_area)
 
 
 def _unknown(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
@@ -96,9 +152,10 @@ def _unknown(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str
     reply = Reply(locale, names)
     # The user's own words come back quoted: without markup characters, so they cannot format the reply.
     shown = " ".join(_MARKUP.sub(" ", original).split())[:80] or "…"
-    reply.say("answers.unknown", text=shown)
-    reply.bullets(examples)
-    return Answer(reply.text(), None, Intent.UNKNOWN, ctx.last_area, suggestions=examples[:SUGGESTED])
+    reply.say("conversation.cannot_answer", text=shown)
+    offered = [examples[0], examples[2], examples[4]]
+    reply.bullets(offered)
+    return Answer(reply.text(), None, Intent.UNKNOWN, ctx.last_area, suggestions=offered)
 
 
 def _no_profile(
@@ -231,7 +288,9 @@ def _score(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard)
         level = t(locale, f"answers.cp_level_{card_data.cloud_platform.level}")
         reply.bullet(t(locale, "answers.cp_line", level=level))
     reply.say("answers.score_follow_up")
-    return Answer(reply.text(), None, Intent.SCORE, ctx.last_area)
+    # The question asked most gets the scorecard itself: bars, verdicts and buttons.
+    card = build_scorecard_card(card_data, ctx.profile, locale) if query.metric is None else None
+    return Answer(reply.text(), card, Intent.SCORE, ctx.last_area)
 
 
 def _cloud_platform(reply: Reply, card_data: Scorecard, only: str | None = None) -> None:
@@ -259,28 +318,190 @@ def _shortfalls(result: MetricResult) -> list[Reason]:
 
 
 def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
-    if query.certification or query.unknown_exam:
+    if (query.certification or query.unknown_exam) and not (query.areas or query.metric):
         return knowledge.certification_answer(query, ctx, locale, names, why=True)
-    return _why_scores(query, ctx, locale, names, original)
+    answer = _why_scores(query, ctx, locale, names, original)
+    if query.certification:
+        # "…show 0/20. Why? Gus passed AZ-400 last month": say whether Gus's AZ-400 is in the data.
+        check = knowledge.holding_check(ctx, original, query.certification, locale, names)
+        if check:
+            answer = replace(answer, text=chat_text([answer.text, *check]))
+    return answer
+
+
+def _premise_areas(card_data: Scorecard, metric: Metric, zero: bool) -> list[DesignationResult]:
+    """The areas where "why zero/only … {metric}?" holds: the metric at 0 (or below its maximum)."""
+    found = []
+    for result in card_data.designations:
+        metric_result = _metric_result(result, metric)
+        if metric_result is None:
+            continue
+        if metric_result.points == 0 if zero else metric_result.points < metric_result.max:
+            found.append(result)
+    return found
 
 
 def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) -> Answer:
     locale = reply.locale
-    area = query.area or ctx.last_area
-    if area is None and query.metric in SHARED_METRICS:
+    areas = list(query.areas)
+    metric = query.metric
+    if not areas and metric in SHARED_METRICS:
         # Customers, usage and services are the partner's, not an area's: one answer fits all three.
-        result = next(r for r in card_data.designations if _metric_result(r, query.metric) is not None)
-        _why_metric(reply, result, query.metric, shared=True)
+        result = next(r for r in card_data.designations if _metric_result(r, metric) is not None)
+        _why_metric(reply, result, metric, shared=True)
         return Answer(reply.text(), None, Intent.WHY, None)
-    if area is None:
-        text, card = ask_area_card(locale, "why")
-        return Answer(text, card, Intent.WHY, None)
-    result = card_data.designation(area)
-    if query.metric is not None:
-        _why_metric(reply, result, query.metric)
+    if not areas and metric is not None:
+        # The data decides "which area?": the areas where the question's premise holds.
+        results = _premise_areas(card_data, metric, query.zero) or _premise_areas(card_data, metric, False)
+        if not results:
+            reply.say("conversation.metric_none_zero", metric=metric_name(locale, metric))
+            for result in card_data.designations:
+                if (found := _metric_result(result, metric)) is not None:
+                    reply.bullet(
+                        t(
+                            locale,
+                            "conversation.metric_area_points",
+                            area=area_name(locale, result.area),
+                            points=found.points,
+                            max=found.max,
+                        )
+                    )
+            return Answer(reply.text(), None, Intent.WHY, None)
+        areas = [r.area for r in results]
+    if not areas:
+        pending = [r.area for r in card_data.designations if not r.qualified]
+        if not pending:
+            reply.say("conversation.all_qualified")
+            for result in card_data.designations:
+                reply.bullet(
+                    t(
+                        locale,
+                        "answers.score_line_qualified",
+                        area=area_name(locale, result.area),
+                        score=result.score,
+                    )
+                )
+            return Answer(reply.text(), None, Intent.WHY, None)
+        areas = pending
+    if len(areas) == 1:
+        area = areas[0]
+        result = card_data.designation(area)
+        if metric is not None:
+            _why_metric(reply, result, metric)
+        else:
+            _why_area(reply, result)
+        memory = Memory(intent=Intent.WHY, areas=[area], metric=metric, certification=_focus(result, metric))
+        return Answer(reply.text(), follow_up_card(locale, area), Intent.WHY, area, memory=memory)
+    results = [card_data.designation(a) for a in areas]
+    if metric is not None:
+        zero = query.zero or all(
+            (found := _metric_result(r, metric)) is None or found.points == 0 for r in results
+        )
+        _why_metric_grouped(reply, results, metric, zero)
     else:
-        _why_area(reply, result)
-    return Answer(reply.text(), _explanation(card_data, area, ctx, locale), Intent.WHY, area)
+        _why_areas_grouped(reply, results)
+    focus = next((c for r in results if (c := _focus(r, metric))), None)
+    memory = Memory(intent=Intent.WHY, areas=areas, metric=metric, certification=focus)
+    return Answer(reply.text(), None, Intent.WHY, None, memory=memory)
+
+
+def _focus(result: DesignationResult, metric: Metric | None) -> str | None:
+    """The certification a "who has it?" after this answer means: the unmet prerequisite's, else the
+    plan's first certification."""
+    for metric_result in result.metrics:
+        if metric is not None and metric_result.metric != metric:
+            continue
+        for reason in metric_result.reasons:
+            if (
+                reason.code in (ReasonCode.PREREQUISITE_UNMET, ReasonCode.NO_SCORING_PEOPLE)
+                and reason.certifications
+            ):
+                return reason.certifications[0]
+    return next(
+        (s.certification for s in result.plan if s.certification and (metric is None or s.metric == metric)),
+        None,
+    )
+
+
+def _grouped(items: list[tuple[Area, str]]) -> list[tuple[list[Area], str]]:
+    """Lines said once with every area they apply to, in first-seen order."""
+    groups: dict[str, list[Area]] = {}
+    for area, text in items:
+        bucket = groups.setdefault(text, [])
+        if area not in bucket:
+            bucket.append(area)
+    return [(found, text) for text, found in groups.items()]
+
+
+def _say_grouped(reply: Reply, items: list[tuple[Area, str]], all_areas: list[Area]) -> None:
+    locale = reply.locale
+    for found, text in _grouped(items):
+        if found == all_areas:
+            reply.bullet(text)
+        else:
+            names = explain.join(locale, [area_name(locale, a) for a in found])
+            reply.bullet(t(locale, "conversation.in_areas", areas=names, text=text))
+
+
+def _why_metric_grouped(reply: Reply, results: list[DesignationResult], metric: Metric, zero: bool) -> None:
+    """One metric in several areas: each cause said once, with the areas it applies to."""
+    locale = reply.locale
+    all_areas = [r.area for r in results]
+    area_names = explain.join(locale, [area_name(locale, a) for a in all_areas])
+    key = "conversation.metric_in_areas_zero" if zero else "conversation.metric_in_areas_low"
+    reply.say(key, metric=metric_name(locale, metric), areas=area_names)
+    causes: list[tuple[Area, str]] = []
+    steps: list[tuple[Area, str]] = []
+    for result in results:
+        found = _metric_result(result, metric)
+        if found is None:
+            continue
+        if not zero:
+            causes.append((result.area, _metric_line(locale, found)))
+        shortfalls = _shortfalls(found) or found.reasons
+        causes.extend((result.area, explain.reason_text(locale, r, reply.names)) for r in shortfalls)
+        steps.extend(
+            (result.area, explain.plan_step_text(locale, step, reply.names))
+            for step in result.plan
+            if step.metric == metric
+        )
+    _say_grouped(reply, causes, all_areas)
+    if steps:
+        reply.say("answers.why_plan_header")
+        _say_grouped(reply, steps, all_areas)
+
+
+def _why_areas_grouped(reply: Reply, results: list[DesignationResult]) -> None:
+    """Several areas not qualified: the score of each, then each blocking cause once with its areas."""
+    locale = reply.locale
+    all_areas = [r.area for r in results]
+    for result in results:
+        reply.say("answers.why_not_qualified", area=area_name(locale, result.area), score=result.score)
+    causes: list[tuple[Area, str]] = []
+    for result in results:
+        for metric_result in result.metrics:
+            blocking = metric_result.points == 0 or metric_result.metric in result.blocking_metrics
+            if not blocking:
+                continue
+            header = t(
+                locale,
+                "answers.why_metric_blocks",
+                metric=metric_name(locale, metric_result.metric),
+                points=metric_result.points,
+                max=metric_result.max,
+            )
+            for reason in _shortfalls(metric_result) or metric_result.reasons:
+                causes.append((result.area, f"{header} {explain.reason_text(locale, reason, reply.names)}"))
+    _say_grouped(reply, causes, all_areas)
+    reply.say(
+        "conversation.to_do_areas", areas=explain.join(locale, [area_name(locale, a) for a in all_areas])
+    )
+    steps = [
+        (result.area, explain.plan_step_text(locale, step, reply.names))
+        for result in results
+        for step in result.plan
+    ]
+    _say_grouped(reply, steps, all_areas)
 
 
 def _why_area(reply: Reply, result: DesignationResult) -> None:
@@ -308,12 +529,6 @@ def _why_area(reply: Reply, result: DesignationResult) -> None:
         reply.plan(result.plan)
 
 
-def _explanation(card_data: Scorecard, area: Area, ctx: AnswerContext, locale: str) -> dict[str, Any]:
-    """The explanation card of the area: every metric with its bar and reasons, and the plan.
-    The answer's text stays the message text, so a client without cards still reads the whole reply."""
-    return build_explanation_card(card_data, area, ctx.profile, locale)
-
-
 def _why_metric(reply: Reply, result: DesignationResult, metric: Metric, shared: bool = False) -> None:
     found = _metric_or_absent(reply, result, metric)
     if found is None:
@@ -327,6 +542,11 @@ def _why_metric(reply: Reply, result: DesignationResult, metric: Metric, shared:
     )
     # Shortfalls first: they answer "why only/zero"; then what did earn points.
     reply.reasons(_shortfalls(found) + [r for r in found.reasons if r.code not in SHORTFALL_CODES])
+    excluded = sorted(
+        {s for r in found.reasons if r.code == ReasonCode.SERVICES_COUNTED for s in r.excluded or []}
+    )
+    if excluded:
+        reply.say("conversation.deploy_not_counted", excluded=explain.join(reply.locale, excluded))
     if not found.reasons:
         reply.say("answers.why_metric_no_detail")
     if found.points >= found.max:

@@ -7,11 +7,12 @@ Exam codes and certification names are resolved through the scoring catalog.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 from scoring.catalog import Certification, default_catalog, resolve_certification
 from scoring.ids import Area, Metric
@@ -29,6 +30,15 @@ _MAX_TEXT = 500  # longer messages are cut: nobody asks a 2-page question, and m
 
 
 @dataclass(frozen=True)
+class WhatIf:
+    """A hypothetical change named in a question ("what if Bo passes AZ-305?", "if usage grows 20%")."""
+
+    kind: str  # "certify" | "customers" | "growth" | "services"
+    count: int = 1
+    percent: float | None = None
+
+
+@dataclass(frozen=True)
 class Query:
     intent: Intent
     area: Area | None = None
@@ -40,6 +50,17 @@ class Query:
     areas: tuple[Area, ...] = ()  # every area named (first = `area`)
     thanks: bool = False  # a "thank you": HELP answered with a short "you are welcome"
     cloud_level: str | None = None  # "silver" or "gold" when the question names one
+    # How the message relates to the conversation: an explicit intent cue, or an elliptical follow-up
+    # ("and for infra?", "who has it?") whose gaps the conversation's memory fills.
+    cued: bool = False
+    follow_up: bool = False
+    pronoun: bool = False
+    yes_no: bool = False
+    zero: bool = False  # the question's premise is "zero points" ("why 0 intermediate?")
+    fact: str | None = None  # a programme fact asked about (catalog `programme`): "refresh", "window"...
+    what_if: WhatIf | None = None
+    excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
+    words: int = 0
 
 
 class _Phrases:
@@ -118,7 +139,7 @@ def normalize(text: str) -> str:
     text = text.replace("&", " & ")
     for pattern, token in lexicon.ABBREVIATIONS:
         text = re.sub(pattern, token, text)
-    text = re.sub(r"[^\w&\s-]", " ", text)  # punctuation (CJK punctuation too) becomes a space
+    text = re.sub(r"[^\w&%\s-]", " ", text)  # punctuation (CJK punctuation too) becomes a space
     return " ".join(text.split())
 
 
@@ -138,12 +159,8 @@ def _plain(text: str) -> str:
 
 def _vocabulary() -> frozenset[str]:
     words: set[str] = set()
-    for name, value in vars(lexicon).items():
-        if not name.isupper() or name == "ABBREVIATIONS":
-            continue
-        lists = value.values() if isinstance(value, dict) else [value]
-        for phrases in lists:
-            words.update(word for phrase in phrases for word in phrase.split())
+    for phrases in lexicon.all_phrase_lists():
+        words.update(word for phrase in phrases for word in phrase.split())
     for cert in _NAMEABLE:
         words.update(_WORD.findall(_plain(cert.name)))
     return frozenset(words)
@@ -178,7 +195,8 @@ def correct(word: str) -> str:
         for w in _BY_LENGTH.get(n, [])
         if len(w) >= 5 and (w[0] == word[0] or w[1] == word[1])
     ]
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
+    # rapidfuzz's ratio is difflib's, computed in C: a page of gibberish stays cheap.
+    close = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=80)
     return close[0] if close else word
 
 
@@ -271,6 +289,65 @@ def understand(message: str) -> Query:
     return _understand(normalize(message))
 
 
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|pour\s*cent|prozent|퍼센트|프로|個百分點)")
+_NUMBER = re.compile(r"(?<![\w-])(\d{1,3})(?![\d%])")
+# Bare words that name the Data & AI area only when nothing says they mean "the data" we hold.
+_GENERIC_DATA = {"data", "donnees", "daten", "데이터", "資料", "数据", "數據"}
+_DETERMINERS = re.compile(
+    r"\b(?:the|my|our|your|mes|nos|vos|les|des|meine|unsere|die|der)\s+(?:data|donnees|daten)\b"
+)
+
+
+def _count(norm: str, text: _Text) -> int | None:
+    found = _NUMBER.search(norm)
+    if found:
+        return int(found.group(1))
+    for word in text.words:
+        if word in lexicon.NUMBER_WORDS:
+            return lexicon.NUMBER_WORDS[word]
+    if text.has_cjk:
+        for word, value in lexicon.NUMBER_WORDS.items():
+            if _CJK.search(word) and word in text.compact:
+                return value
+    return None
+
+
+def _what_if(norm: str, text: _Text, slug: str | None, metric: Metric | None) -> WhatIf | None:
+    percent = _PERCENT.search(norm)
+    if percent and (metric == Metric.USAGE_GROWTH or text.any(lexicon.GROW)):
+        return WhatIf("growth", percent=float(percent.group(1).replace(",", ".")))
+    if slug is not None:
+        return WhatIf("certify", count=max(1, min(_count(norm.replace(slug, " "), text) or 1, 50)))
+    if metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS):
+        return WhatIf("customers", count=max(1, min(_count(norm, text) or 1, 1000)))
+    if metric == Metric.DEPLOYMENTS:
+        return WhatIf("services", count=max(1, min(_count(norm, text) or 1, 50)))
+    return None
+
+
+def _data_means_area(norm: str, text: _Text, areas: list[Area]) -> list[Area]:
+    """Drop Data & AI when its only word is "data" meaning "our data" ("when is the data refreshed")."""
+    if Area.DATA_AI not in areas or text.has("area_data_ai"):
+        return areas
+    specific = [w for w in lexicon.AREA_WORDS[Area.DATA_AI] if w not in _GENERIC_DATA]
+    if text.any(specific):
+        return areas
+    if (
+        _DETERMINERS.search(norm)
+        or text.any(lexicon.START_INTAKE_WORDS)
+        or any(text.any(words) for words in lexicon.FACT_WORDS.values())
+    ):
+        return [a for a in areas if a != Area.DATA_AI]
+    return areas
+
+
+def _fact(text: _Text, intent_cued: bool) -> str | None:
+    for topic, words in lexicon.FACT_WORDS.items():
+        if text.any(words):
+            return topic
+    return None
+
+
 @lru_cache(maxsize=4096)
 def _understand(norm: str) -> Query:
     """Pure in the normalized text, so cached: people ask the same few questions over and over."""
@@ -279,70 +356,132 @@ def _understand(norm: str) -> Query:
     full = _text(norm)
     slug, unknown_exam, rest = _find_certification(norm, full)
     text = _text(rest)
-    areas = _areas(text)
+    areas = _data_means_area(rest, text, _areas(text))
     metric = _metric(text)
-    cloud = text.any(lexicon.CLOUD_PLATFORM_WORDS)
+    partner_score = text.any(lexicon.PARTNER_SCORE_WORDS)
+    cloud = text.any(lexicon.CLOUD_PLATFORM_WORDS) and not partner_score
     named_levels = [level for level, words in lexicon.CLOUD_LEVEL_WORDS.items() if text.any(words)]
-    cloud_level = named_levels[0] if len(named_levels) == 1 else None
+    cloud_level = named_levels[0] if len(named_levels) == 1 and cloud else None
     cues = {intent: text.any(words) for intent, words in lexicon.INTENT_WORDS.items()}
-    # "0 points" / "0점" / "0分" as a number on its own (not the 0 of "70점") is a why cue.
-    if _ZERO_POINTS.search(norm):
+    zero = bool(_ZERO_POINTS.search(norm)) or full.any(lexicon.ZERO_WORDS) or "0" in full.words
+    if zero:
         cues[Intent.WHY] = True
+    excluded = next((s for s in lexicon.EXCLUDED_SERVICE_WORDS if full.has(s)), None)
+    if excluded is not None:
+        metric = metric or Metric.DEPLOYMENTS
+    # Korean and Chinese run words together: about three characters make a word for "a short message".
+    words = sum(max(1, len(w) // 3) if _CJK.search(w) else 1 for w in full.words)
+    shared = {
+        "areas": tuple(areas),
+        "metric": metric,
+        "certification": slug,
+        "unknown_exam": unknown_exam,
+        "cloud_platform": cloud,
+        "cloud_level": cloud_level,
+        "follow_up": full.any(lexicon.FOLLOW_UP),
+        "pronoun": full.any(lexicon.PRONOUNS),
+        # A yes/no question opens with its verb in English, French and German ("do VMs count…?"); in
+        # Korean and Chinese it ends with its particle ("…되나요?", "…嗎？").
+        "yes_no": (bool(full.words) and _compiled(lexicon.YES_NO).singles.__contains__(full.words[0]))
+        or full.any([p for p in lexicon.YES_NO if " " in p or _CJK.search(p)]),
+        "zero": zero,
+        "excluded_service": excluded,
+        "words": words,
+    }
 
-    def query(intent: Intent, section: Section | None = None, thanks: bool = False) -> Query:
+    def query(intent: Intent, section: Section | None = None, thanks: bool = False, **extra: object) -> Query:
+        explicit = bool(extra.pop("cued", False))
+        cued = explicit or any(cues.values())
         return Query(
             intent,
             areas[0] if areas else None,
-            metric,
-            slug,
-            unknown_exam,
-            cloud,
-            section,
-            tuple(areas),
-            thanks,
-            cloud_level,
+            section=section,
+            thanks=thanks,
+            cued=cued,
+            **shared,  # type: ignore[arg-type]
+            **extra,  # type: ignore[arg-type]
         )
 
     # 1. Notifications: "stop notifications", "unsubscribe", "Benachrichtigungen aus", "알림 끄기"...
     if full.any(lexicon.STOP_ALONE):
-        return query(Intent.STOP_NOTIFICATIONS)
+        return query(Intent.STOP_NOTIFICATIONS, cued=True)
     if full.any(lexicon.START_ALONE) and not full.any(lexicon.NOTIFICATION_WORDS):
-        return query(Intent.START_NOTIFICATIONS)
+        return query(Intent.START_NOTIFICATIONS, cued=True)
     if full.any(lexicon.NOTIFICATION_WORDS):
         if full.any(lexicon.STOP_WORDS):
-            return query(Intent.STOP_NOTIFICATIONS)
+            return query(Intent.STOP_NOTIFICATIONS, cued=True)
         if full.any(lexicon.START_WORDS):
-            return query(Intent.START_NOTIFICATIONS)
-        return query(Intent.HELP)
-    # 2. Start or update the data ("update my customers", "commencer", "데이터 업데이트").
+            return query(Intent.START_NOTIFICATIONS, cued=True)
+        return query(Intent.HELP, cued=True)
+    # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy
+    # ("what happens when Ada's AZ-104 expires?" is an expiry question, even with its "if").
+    if full.any(lexicon.WHAT_IF) and not cues[Intent.RULE] and not full.any(lexicon.EXPIRY):
+        change = _what_if(norm, text, slug, metric)
+        if change is not None and (
+            change.kind != "certify" or full.any(lexicon.PASS) or full.any(lexicon.WHAT_IF_STRONG)
+        ):
+            return query(Intent.WHAT_IF, what_if=change, cued=True)
+    # What changed since last month comes before the intake's verbs (a French 'a changé' is no 'change').
+    if full.any(lexicon.CHANGES) and not cues[Intent.RULE] and not text.any(lexicon.WHY_STRONG):
+        return query(Intent.CHANGES, cued=True)
+    # 3. Start or update the data ("update my customers", "commencer", "데이터 업데이트").
     questions = (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.PLAN)
-    if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions):
+    asks_when = full.any(lexicon.WHEN) and _fact(full, True) is not None  # "when is the data updated?"
+    if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions) and not asks_when:
         section = _section(full)
-        if section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2 or not (areas or metric or slug):
-            return query(Intent.START_INTAKE, section)
-    # 3. Questions, most specific first. "Explain how growth is calculated" is a rule question, but
+        about_data = section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2
+        if (about_data or not (areas or metric or slug)) and not (slug and full.any(lexicon.WHO_CUES)):
+            return query(Intent.START_INTAKE, section, cued=True)
+    # 4. Expiry and change over time.
+    if full.any(lexicon.EXPIRY) and not cues[Intent.RULE]:
+        return query(Intent.EXPIRY, cued=True)
+    # 5. Programme facts (refresh dates, the qualification window...), unless a score question names a metric.
+    fact = _fact(full, any(cues.values()))
+    if fact is not None and not (metric and (cues[Intent.WHY] or cues[Intent.PLAN])) and not zero:
+        return query(Intent.FACT, fact=fact, cued=True)
+    # 6. Questions, most specific first. "Explain how growth is calculated" is a rule question, but
     # "why is growth calculated like that" is a why question: a real "why" beats rule cues.
     if text.any(lexicon.WHY_STRONG):
         return query(Intent.WHY)
-    if cues[Intent.RULE]:
+    if excluded is not None and shared["yes_no"]:
+        return query(Intent.RULE, cued=True)  # "do VMs count as deployments?"
+    if full.any(lexicon.SCORE_STRONG) and not metric:
+        return query(Intent.SCORE, cued=True)
+    if cues[Intent.RULE] and slug and not metric:
+        return query(Intent.CERTIFICATIONS, cued=True)  # "what is AZ-305 worth?": where it counts
+    if cues[Intent.RULE] and not zero:
         return query(Intent.RULE)
     if cues[Intent.WHY]:
         return query(Intent.WHY)
     names_cert = full.any(lexicon.CERTIFICATION_NOUNS)
-    if (slug or unknown_exam) and (full.any(lexicon.WHO_CUES) or not cues[Intent.PLAN]):
-        return query(Intent.CERTIFICATIONS)
+    who = full.any(lexicon.WHO_CUES)
+    if who and (slug or unknown_exam or full.any(lexicon.PRONOUNS) or names_cert or metric in SKILLING):
+        return query(Intent.CERTIFICATIONS, cued=True)
+    if (slug or unknown_exam) and not cues[Intent.PLAN]:
+        return query(Intent.CERTIFICATIONS, cued=True)
     if names_cert and not cues[Intent.SCORE] and (full.any(lexicon.LIST_CUES) or not cues[Intent.PLAN]):
-        return query(Intent.CERTIFICATIONS)
+        return query(Intent.CERTIFICATIONS, cued=True)
     if cues[Intent.PLAN] and full.any(lexicon.HELP_STRONG) and not (areas or metric or cloud):
         return query(Intent.HELP)  # "I need help" asks for help, not for a plan
     if cues[Intent.PLAN]:
         return query(Intent.PLAN)
-    if cues[Intent.SCORE] or areas or metric or cloud:
-        return query(Intent.SCORE)
+    if cues[Intent.SCORE] or partner_score:
+        return query(Intent.SCORE, cued=True)
+    if areas or metric or cloud:
+        return query(Intent.SCORE)  # "infra?" alone: a score, unless the conversation says otherwise
     if names_cert:
-        return query(Intent.CERTIFICATIONS)
+        return query(Intent.CERTIFICATIONS, cued=True)
     if cues[Intent.HELP]:
         return query(Intent.HELP)
     if full.any(lexicon.THANKS):
-        return query(Intent.HELP, thanks=True)
+        return query(Intent.HELP, thanks=True, cued=True)
     return query(Intent.UNKNOWN)
+
+
+SKILLING = (Metric.INTERMEDIATE_CERTIFICATIONS, Metric.ADVANCED_CERTIFICATIONS)
+
+
+def is_known_word(word: str) -> bool:
+    """A word of the bot's vocabulary or of a certification's name (so not a person's name)."""
+    norm = normalize(word)
+    return not norm or norm in _VOCABULARY or correct(norm) != norm

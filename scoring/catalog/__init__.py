@@ -25,7 +25,9 @@ from scoring.catalog.models import (
 
 CATALOG_DIR = Path(__file__).resolve().parent
 REGISTRY_FILE = "certifications.toml"
-CLOUD_PLATFORM_VERSION = "2017-07"
+# The Cloud Platform version in force today: the last one (the competency's rules ended in 2018).
+# Scoring picks the version in force on the scoring date (`Catalog.cloud_platform_in_force`).
+CLOUD_PLATFORM_VERSION = "2017-11"
 
 __all__ = [
     "CATALOG_DIR",
@@ -37,6 +39,7 @@ __all__ = [
     "RuleSet",
     "certifications",
     "default_catalog",
+    "exam_part_of",
     "get_catalog",
     "load_catalog",
     "resolve_certification",
@@ -66,6 +69,8 @@ class Catalog:
     rule_sets: dict[str, RuleSet]
     cloud_platform: dict[str, CloudPlatformRules]
     _names: dict[str, str] = field(repr=False)  # normalized name/alias/exam code -> slug
+    # normalized exam code -> slug, for the exams of a credential that takes several (AZ-800, AZ-801)
+    _parts: dict[str, str] = field(repr=False, default_factory=dict)
 
     # --- rule versions ---------------------------------------------------------------------------
     def get(self, version: str) -> RuleSet | CloudPlatformRules:
@@ -96,7 +101,19 @@ class Catalog:
         return self.rule_set(version) if version else self.in_force(on)
 
     def cloud_platform_rules(self, version: str = CLOUD_PLATFORM_VERSION) -> CloudPlatformRules:
+        if version not in self.cloud_platform:
+            known = ", ".join(self.cloud_platform)
+            raise KeyError(f"unknown Cloud Platform version {version!r}; known versions: {known}")
         return self.cloud_platform[version]
+
+    def cloud_platform_in_force(self, on: dt.date) -> CloudPlatformRules:
+        """The Cloud Platform version in force on a date (the earliest one before any took effect)."""
+        ordered = sorted(self.cloud_platform.values(), key=lambda r: r.effective_from)
+        current = ordered[0]
+        for rules in ordered:
+            if rules.effective_from <= on:
+                current = rules
+        return current
 
     # --- certifications --------------------------------------------------------------------------
     def resolve(self, text: str) -> Certification | None:
@@ -111,6 +128,24 @@ class Catalog:
                     if slug:
                         break
         return self.registry[slug] if slug else None
+
+    def exam_part(self, text: str) -> tuple[Certification, str] | None:
+        """(credential, exam code) when a text names one exam of a credential that takes several
+        (`AZ-800` -> Windows Server Hybrid Administrator Associate, which needs AZ-800 and AZ-801)."""
+        if not isinstance(text, str) or len(text) > 200:
+            return None
+        key = _normalize(text)
+        for k in (key, *(key[len(p) :].strip() for p in _PREFIXES if key.startswith(p))):
+            slug = self._parts.get(k)
+            if slug is not None:
+                cert = self.registry[slug]
+                return cert, next(e for e in cert.exams if _normalize(e) == k)
+        return None
+
+    def part_of(self, text: str) -> Certification | None:
+        """The credential a text names one exam of, when that credential takes several exams."""
+        found = self.exam_part(text)
+        return found[0] if found else None
 
     def suggest(self, text: str, limit: int = 3) -> list[Certification]:
         key = _normalize(text[:200])  # fuzzy matching is quadratic: never on unbounded text
@@ -154,9 +189,12 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
         raise CatalogError(_validation_message(registry_path, exc)) from exc
     certs = {c.slug: c for c in registry.certification}
     names: dict[str, str] = {}
+    parts: dict[str, str] = {}
     for cert in registry.certification:
         keys = [cert.slug, cert.name, *cert.aliases]
-        if not cert.all_exams:
+        if cert.all_exams:
+            parts.update((_normalize(exam), cert.slug) for exam in cert.exams)
+        else:
             keys.extend(cert.exams)
         for key in keys:
             names[_normalize(key)] = cert.slug
@@ -186,7 +224,7 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
         raise CatalogError(f"{directory}: no Solutions Partner rule version found")
     if CLOUD_PLATFORM_VERSION not in cloud:
         raise CatalogError(f"{directory}: the Cloud Platform version {CLOUD_PLATFORM_VERSION} is missing")
-    return Catalog(directory, certs, rule_sets, cloud, names)
+    return Catalog(directory, certs, rule_sets, cloud, names, parts)
 
 
 @lru_cache(maxsize=8)
@@ -226,6 +264,12 @@ def certifications(version: str | None = None) -> list[Certification]:
 def resolve_certification(text: str) -> Certification | None:
     """A certification by slug, exam code, display name or alias (case-insensitive), else None."""
     return default_catalog().resolve(text)
+
+
+def exam_part_of(text: str) -> Certification | None:
+    """The credential a text names one exam of, when it takes several exams (AZ-800 -> Windows Server
+    Hybrid Administrator Associate): that exam alone earns nothing. None otherwise."""
+    return default_catalog().part_of(text)
 
 
 def suggest_certifications(text: str, limit: int = 3) -> list[Certification]:

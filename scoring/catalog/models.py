@@ -194,7 +194,9 @@ class LevelRules(_Data):
 class Evidence(_Data):
     assessments: tuple[str, ...]
     exams: tuple[str, ...]
-    amended_exams: tuple[str, ...] = ()
+    # Whether the exams' retirement dates (certifications.toml) apply: a text that names no
+    # retirement (2017-07) is scored as written, its exams counting whatever the scoring date.
+    retirements_apply: bool
 
 
 class CloudPlatformRules(_Data):
@@ -215,4 +217,4 @@ class CloudPlatformRules(_Data):
         return levels
 
     def certification_slugs(self) -> list[str]:
-        return [*self.evidence.assessments, *self.evidence.exams, *self.evidence.amended_exams]
+        return [*self.evidence.assessments, *self.evidence.exams]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scoring.catalog import CLOUD_PLATFORM_VERSION, default_catalog
+from scoring.catalog import default_catalog
 from scoring.engine.cloud_platform import score_cloud_platform
 from scoring.engine.context import Context
 from scoring.engine.designation import score_designation
@@ -53,9 +53,13 @@ def score_profile(
                 update["reasons"] = [*result.reasons, Reason(code=ReasonCode.NO_PLAN, metrics=unfixable)]
             result = result.model_copy(update=update)
         designations.append(result)
-    cloud = score_cloud_platform(
-        profile, day, catalog.cloud_platform_rules(CLOUD_PLATFORM_VERSION), settings, catalog
+    # E-28: the Cloud Platform text in force on the scoring date (or the one the settings name).
+    cp_rules = (
+        catalog.cloud_platform_rules(settings.cloud_platform_rules)
+        if settings.cloud_platform_rules
+        else catalog.cloud_platform_in_force(day)
     )
+    cloud = score_cloud_platform(profile, day, cp_rules, settings, catalog)
     return Scorecard(
         partner_id=profile.partner.id,
         partner_name=profile.partner.name,

@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from scoring.catalog import Catalog, CloudPlatformRules
-from scoring.derive import cents, cloud_platform_consumption
+from scoring.derive import cloud_platform_consumption
 from scoring.engine.context import people_index
 from scoring.engine.points import meets
 from scoring.holdings import Holders, Ignored
 from scoring.ids import CloudPlatformLevel, ReasonCode
 from scoring.models import Profile
+from scoring.money import exact
 from scoring.results import CloudPlatformResult, LevelResult, Reason
 from scoring.settings import Settings
 
@@ -21,7 +22,7 @@ def consumption(
 ) -> Decimal | None:
     given = profile.cloud_platform.consumption_usd_12m if profile.cloud_platform else None
     if given is not None:
-        return cents(given)
+        return exact(given)
     if profile.acr_records is not None:
         return cloud_platform_consumption(profile.acr_records, as_of, rules, settings)
     return None
@@ -30,12 +31,10 @@ def consumption(
 def score_cloud_platform(
     profile: Profile, as_of: dt.date, rules: CloudPlatformRules, settings: Settings, catalog: Catalog
 ) -> CloudPlatformResult:
-    amended = settings.cp_apply_2017_11_amendment
-    # Without the 11/03/2017 update 70-534 never stops counting and 70-535 is not listed (E-28).
-    ignore_retirement = frozenset() if amended else frozenset(rules.evidence.exams)
-    holders = Holders(people_index(profile), as_of, settings, ignore_retirement)
-    exams = [*rules.evidence.exams, *(rules.evidence.amended_exams if amended else ())]
-    lists = {"assessments": list(rules.evidence.assessments), "exams": exams}
+    # A text that names no retirement (2017-07) is scored as written: its exams never stop counting.
+    retiring = frozenset() if rules.evidence.retirements_apply else frozenset(rules.evidence.exams)
+    holders = Holders(people_index(profile), as_of, settings, retiring)
+    lists = {"assessments": list(rules.evidence.assessments), "exams": list(rules.evidence.exams)}
     passed: dict[str, dict[str, list[str]]] = {}  # list name -> person -> slugs
     ignored: list[Ignored] = []
     for name, slugs in lists.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 from scoring.catalog.models import MetricRules, Step
@@ -18,6 +19,7 @@ from scoring.engine.points import (
 )
 from scoring.holdings import Ignored
 from scoring.ids import Metric, ReasonCode
+from scoring.money import shown_pct
 from scoring.results import MetricResult, Reason
 
 
@@ -67,7 +69,9 @@ def score_usage_growth(rules: MetricRules, measures: Measures, ctx: Context) -> 
     current, baseline = measures.acr_current, measures.acr_baseline
     points, code = growth_points(current, baseline, rules, ctx.settings)
     pct = growth_pct(current, baseline)
-    pct_value = None if pct is None else round(float(pct), 4)
+    # The figure the points were floored from, floored too: never a rounding up that reads as a
+    # whole percent more than was scored (4.99998 % is 4.9999, not 5).
+    pct_value = None if pct is None else shown_pct(pct)
     money = {"current": float(current), "baseline": float(baseline)}
     if code == ReasonCode.BELOW_MINIMUM_ACR:
         reasons = [Reason(code=code, minimum=rules.min_acr, **money)]
@@ -75,8 +79,8 @@ def score_usage_growth(rules: MetricRules, measures: Measures, ctx: Context) -> 
         reasons = [Reason(code=code, **money)]
     else:
         reasons = [Reason(code=code, growth_pct=pct_value, **money)]
-        if code == ReasonCode.GROWTH and pct is not None:
-            reasons += _capped(int(pct) * rules.points_each, rules)
+        if code == ReasonCode.GROWTH and pct_value is not None:
+            reasons += _capped(math.floor(pct_value) * rules.points_each, rules)
     result = MetricResult(
         metric=Metric.USAGE_GROWTH, points=points, max=rules.max, value=pct_value, reasons=reasons
     )

@@ -3,160 +3,20 @@ keeps `msteams` to what Teams knows, fits Teams' message size limit and leaves n
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from card_fixtures import big_data, contoso_data, qualified_data, scored
-from card_schema import MAX_CARD_BYTES, assert_valid_card, card_bytes, card_problems
+from card_fixtures import contoso_data, scored
+from card_schema import MAX_CARD_BYTES, assert_valid_card, card_bytes, card_problems, texts
+from sent_cards import PARAMS, builder_cards, notification_cards, sent_cards, view
 
-from bot.intake import validate
-from bot.intake.convert import draft_from_profile
-from cards.catalog_view import known_services
 from cards.i18n import SUPPORTED_LOCALES, catalog
-from cards.intake_cards import IntakeView, build_closed_card, build_intake_card, error_for
-from cards.intake_state import SECTIONS, FieldError, IntakeState, Step
-from cards.scorecard import build_explanation_card, build_scorecard_card
-from scoring.ids import Area
-
-PARAMS = {
-    "max": "1,000",
-    "code": "AZ-999",
-    "suggestions": "AZ-900, AZ-104",
-    "name": "Ada",
-    "line": 3,
-    "count": 2,
-    "added": 4,
-    "details": "people[0].name: too long",
-}
-
-
-def view(locale: str) -> IntakeView:
-    return IntakeView(
-        locale=locale,
-        services=known_services(),
-        rules_in_force="2026",
-        user_id="29:user-ada",
-        preview=[("data_ai", 36, 70, False), ("infrastructure", 82, 70, True)],
-    )
-
-
-def error_keys() -> list[str]:
-    return sorted(k.removeprefix("intake.") for k in catalog("en") if k.startswith("intake.error."))
-
-
-def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
-    """Each step, clean and with every field wrong, for a saved profile `data`."""
-    draft = draft_from_profile(data)
-    out = []
-    for step in (*SECTIONS, Step.REVIEW):
-        out.append((f"{step}", IntakeState(session="s1", step=step, draft=draft, today="2026-10-31")))
-        for mode in ("section",):
-            out.append(
-                (
-                    f"{step}-{mode}",
-                    IntakeState(
-                        session="s1",
-                        step=step,
-                        draft=draft,
-                        mode=mode,
-                        section=step if step != Step.REVIEW else Step.PEOPLE,
-                        today="2026-10-31",
-                    ),
-                )
-            )
-    fields = [
-        "partner_id",
-        "partner_name",
-        "market",
-        "track",
-        "rules",
-        "areas",
-        "person_name",
-        "person_certs",
-        "person_codes",
-        "bulk",
-        "customers_last_month",
-        "customers_year_ago",
-        "acr_last_month",
-        "acr_year_ago",
-        "consumption_12m",
-        "services",
-        "services_other",
-    ]
-    steps = {
-        Step.ORGANISATION: fields[:5],
-        Step.AREAS: fields[5:6],
-        Step.PEOPLE: fields[6:10],
-        Step.USAGE: fields[10:15],
-        Step.SERVICES: fields[15:],
-    }
-    keys = error_keys()
-    for step, names in steps.items():
-        # Every field wrong at once, with the longest messages; values at their echo maximum.
-        errors = {name: FieldError(key=keys[i % len(keys)], params=PARAMS) for i, name in enumerate(names)}
-        if step == Step.PEOPLE:
-            errors |= {
-                f"bulk#{i}": FieldError(key="error.bulk_unknown_suggest", params=PARAMS) for i in range(1, 40)
-            }
-        values = {name: "x" * 200 for name in names}
-        values["bulk"] = validate.MAX_BULK_ECHO * "x"
-        state = IntakeState(
-            session="s1",
-            step=step,
-            draft=draft,
-            errors=errors,
-            values=values,
-            editing=0,
-            notice=FieldError(key="notice.fix_errors", params={"count": len(errors)}),
-            today="2026-10-31",
-        )
-        out.append((f"{step}-errors", state))
-    notices = sorted(k.removeprefix("intake.") for k in catalog("en") if k.startswith("intake.notice."))
-    out.append(
-        (
-            "notice",
-            IntakeState(
-                session="s1",
-                step=Step.PEOPLE,
-                draft=draft,
-                today="2026-10-31",
-                page=99,
-                notice=FieldError(key=notices[-1], params=PARAMS),
-            ),
-        )
-    )
-    return out
-
-
-PROFILES = {"contoso": contoso_data, "qualified": qualified_data, "big": big_data}
-
-
-def all_cards(locale: str) -> list[tuple[str, dict[str, Any]]]:
-    cards: list[tuple[str, dict[str, Any]]] = []
-    for name, make in PROFILES.items():
-        scorecard, profile = scored(make())
-        cards.append((f"scorecard-{name}", build_scorecard_card(scorecard, profile, locale)))
-        cards.append(
-            (
-                f"scorecard-{name}-areas",
-                build_scorecard_card(scorecard, profile, locale, areas=["infrastructure"]),
-            )
-        )
-        for area in Area:
-            cards.append((f"why-{name}-{area}", build_explanation_card(scorecard, area, profile, locale)))
-        v = view(locale)
-        for state_name, state in intake_states(make()):
-            cards.append((f"intake-{name}-{state_name}", build_intake_card(state, v)))
-    empty = IntakeState(session="s1", today="2026-10-31")
-    cards.append(("intake-new", build_intake_card(empty, view(locale))))
-    for key in ("closed.cancelled", "closed.saved", "closed.stale", "closed.broken"):
-        cards.append((key, build_closed_card(locale, key)))
-    return cards
+from cards.intake_cards import build_intake_card, error_for
+from cards.intake_state import FieldError, IntakeState, Step
+from cards.scorecard import build_scorecard_card
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_every_card_in_every_locale_is_valid_adaptive_card_1_5_within_teams_limits(locale: str) -> None:
-    failures = {name: problems for name, card in all_cards(locale) if (problems := card_problems(card))}
+    failures = {name: problems for name, card in sent_cards(locale) if (problems := card_problems(card))}
     assert not failures, "\n".join(f"{name}: {p}" for name, p in list(failures.items())[:10])
 
 
@@ -168,25 +28,7 @@ def test_every_intake_message_renders_in_every_locale(locale: str) -> None:
     ]
     for key in keys:
         element = error_for(v, FieldError(key=key, params=PARAMS))
-        assert element is not None and element["text"] and "{" not in element["text"], key
-
-
-def notification_cards(locale: str) -> list[tuple[str, dict[str, Any]]]:
-    """The monthly notification (bot/notifications builds it; it is sent too, so it is checked here)."""
-    import datetime as dt
-
-    from bot.notifications.card import build_card
-    from bot.notifications.content import compose, expiring_certifications
-
-    out = []
-    for name, make in PROFILES.items():
-        scorecard, profile = scored(make())
-        previous, _ = scored(qualified_data())
-        horizon = scorecard.as_of + dt.timedelta(days=200)
-        expiring = expiring_certifications(profile, scorecard.as_of, horizon)
-        content = compose("2026-10", profile, scorecard, previous, scorecard, expiring, horizon)
-        out.append((f"notify-{name}", build_card(content, locale)))
-    return out
+        assert element is not None and texts(element) and "{" not in texts(element), key
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
@@ -198,7 +40,7 @@ def test_the_monthly_notification_card_is_valid_too(locale: str) -> None:
 
 
 def test_the_biggest_cards_are_measured_and_stay_under_the_limit() -> None:
-    sizes = sorted(((card_bytes(card), name) for name, card in all_cards("de")), reverse=True)
+    sizes = sorted(((card_bytes(card), name) for name, card in builder_cards("de")), reverse=True)
     largest, name = sizes[0]
     assert largest <= MAX_CARD_BYTES, f"{name}: {largest} bytes"
     # The big profile really is big: the limit is exercised, not trivially met.

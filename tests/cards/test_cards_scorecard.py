@@ -75,7 +75,7 @@ def test_the_bar_is_proportional_and_coloured_by_outcome() -> None:
 def test_qualified_partner_sees_qualified_and_no_plan(qualified: Any) -> None:
     scorecard, profile = qualified
     text = texts(build_scorecard_card(scorecard, profile, "en"))
-    assert text.count("\nQualified\n") == 3
+    assert text.count("\n✓ Qualified\n") == 3
     assert "Plan to qualify" not in text and "Blocking" not in text
 
 

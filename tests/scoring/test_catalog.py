@@ -68,7 +68,9 @@ def test_certification_registry():
     assert resolve_certification("SQL AI Developer Associate").exams == ()  # 2026-only, code unknown
     assert resolve_certification("AZ-999") is None
     assert suggest_certifications("Azure Administrater")[0].slug == "azure-administrator"
-    assert {c.slug for c in certifications("2017-07")} >= {"70-532", "70-535", "assessment:16571"}
+    assert {c.slug for c in certifications("2017-07")} >= {"70-532", "70-534", "assessment:16571"}
+    assert "70-535" not in {c.slug for c in certifications("2017-07")}  # added by the 2017-11 text
+    assert {c.slug for c in certifications("2017-11")} >= {"70-534", "70-535"}
     assert "fabric-data-engineer-associate" in {c.slug for c in certifications("2026")}
     assert "fabric-data-engineer-associate" not in {c.slug for c in certifications("2023-H2")}
 
@@ -137,4 +139,5 @@ def test_a_broken_catalog_fails_loudly_naming_file_and_field(tmp_path, file, old
 
 def test_the_packaged_catalog_loads():
     catalog = load_catalog(CATALOG_DIR)
-    assert set(catalog.rule_sets) == {"2023-H2", "2026"} and set(catalog.cloud_platform) == {"2017-07"}
+    assert set(catalog.rule_sets) == {"2023-H2", "2026"}
+    assert set(catalog.cloud_platform) == {"2017-07", "2017-11"}

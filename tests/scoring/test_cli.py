@@ -69,7 +69,7 @@ def test_human_output_explains_in_plain_english(profile_file, capsys):
     assert (
         "Plan to qualify:" in out and "Certify 2 more people in Azure Administrator Associate (AZ-104)" in out
     )
-    assert "Cloud Platform competency (2017-07): none" in out
+    assert "Cloud Platform competency (2017-11): none" in out
 
 
 def test_rules_and_as_of_options(profile_file, capsys):

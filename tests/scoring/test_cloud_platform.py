@@ -107,10 +107,29 @@ def test_E28_70_534_counts_until_end_of_2018_and_70_535_from_2017_11_03():
     late = _cp(15_000, {"p1": ["70-534"]}, as_of="2019-01-01")
     assert late.level == "none"
     assert any(r.code == ReasonCode.CERTIFICATION_RETIRED for r in late.levels["silver"].reasons)
-    old_rules = Settings(cp_apply_2017_11_amendment=False)
-    assert _cp(15_000, {"p1": ["70-534"]}, as_of="2019-01-01", settings=old_rules).level == "silver"
     assert _cp(15_000, {"p1": ["70-535"]}, as_of="2017-11-02").level == "none"
     assert _cp(15_000, {"p1": ["70-535"]}, as_of="2017-11-03").level == "silver"
+
+
+def test_E28_the_label_names_the_cloud_platform_text_in_force_on_the_scoring_date():
+    assert _cp(15_000, {"p1": ["70-533"]}, as_of="2017-11-02").rules == "2017-07"
+    assert _cp(15_000, {"p1": ["70-533"]}, as_of="2017-11-03").rules == "2017-11"
+    assert _cp(15_000, {"p1": ["70-533"]}, as_of="2026-10-31").rules == "2017-11"
+
+
+def test_E28_2017_07_is_scored_as_written_70_534_never_retires_and_70_535_is_not_listed():
+    as_written = Settings(cloud_platform_rules="2017-07")
+    old = _cp(15_000, {"p1": ["70-534"]}, as_of="2019-01-01", settings=as_written)
+    assert (old.rules, old.level) == ("2017-07", "silver")
+    newer_exam = _cp(15_000, {"p1": ["70-535"]}, as_of="2019-01-01", settings=as_written)
+    assert (newer_exam.rules, newer_exam.level) == ("2017-07", "none")
+    assert newer_exam.levels["silver"].reasons[1].code == ReasonCode.NOT_ENOUGH_PEOPLE_PASSED
+
+
+def test_E28_the_2017_11_text_applied_before_its_date_is_labelled_2017_11():
+    amended = Settings(cloud_platform_rules="2017-11")
+    cp = _cp(15_000, {"p1": ["70-534"]}, as_of="2017-09-30", settings=amended)
+    assert (cp.rules, cp.level) == ("2017-11", "silver")
 
 
 def test_cloud_platform_is_always_present_even_without_a_consumption_figure():

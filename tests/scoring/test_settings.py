@@ -24,12 +24,13 @@ def test_defaults_are_the_recommendations():
     assert s.combine_tenant_associations  # E-10
     assert s.count_distinct_people  # E-11, E-14
     assert s.count_retired_until_cutoff and s.only_valid_certifications  # E-15, E-16
+    assert not s.counts_on_expiry_date  # E-16: the `expires` day itself no longer counts
     assert s.data_ai_without_advanced  # E-17
     assert s.smb_gate_points_independent and s.smb_cap_includes_gate_points  # E-20, E-21
     assert s.exclude_sovereign_clouds  # E-23
     assert (
-        s.cp_mixed_evidence == "any" and s.cp_window_months is None and s.cp_apply_2017_11_amendment
-    )  # E-26..28 (E-27: the catalog's window, 12 months; see test_cloud_platform)
+        s.cp_mixed_evidence == "any" and s.cp_window_months is None and s.cloud_platform_rules is None
+    )  # E-26..28 (E-27: the catalog's window, 12 months; E-28: the version in force; test_cloud_platform)
 
 
 def test_E11_counting_holdings_instead_of_people():
@@ -145,3 +146,18 @@ def test_score_profile_rejects_unknown_rules_and_bad_dates():
     assert caught.value.errors[0].field == "rules"
     with pytest.raises(ProfileError):
         score_profile(make_profile(), as_of="yesterday")
+
+
+def test_E16_a_certification_expiring_on_the_scoring_date_does_not_count_that_day_by_default():
+    people = {"A": ["ADM"], "B": ["ADM"], "C": [{"id": "AZ-204", "expires": "2026-10-31"}]}
+    profile = make_profile(people, as_of="2026-10-31")
+    default = metric_result(score_profile(profile), DAI, INT)
+    assert default.points == 0
+    expired = [r for r in default.reasons if r.code == ReasonCode.CERTIFICATION_EXPIRED]
+    assert [(r.person, str(r.on)) for r in expired] == [("C", "2026-10-31")]
+    last_day = Settings(counts_on_expiry_date=True)
+    counted = score_profile(profile, settings=last_day)
+    assert metric_result(counted, DAI, INT).points == 4
+    day_after = score_profile(profile, as_of="2026-11-01", settings=last_day)
+    lapsed = metric_result(day_after, DAI, INT)
+    assert [str(r.on) for r in lapsed.reasons if r.code == ReasonCode.CERTIFICATION_EXPIRED] == ["2026-11-01"]

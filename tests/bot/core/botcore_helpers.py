@@ -111,6 +111,7 @@ class FakeContext:
     profile: Any = None
     scorecard: Any = None
     last_area: Any = None
+    memory: Any = None
 
 
 class FakeParts:

@@ -16,8 +16,10 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Conversat
 from card_fixtures import contoso_data
 
 import bot.intake as intake
+from bot.config import Settings
 from bot.storage.tinydb_storage import TinyDBStorage
 from bot.stores import HistoryStore, ProfileStore
+from cards.adaptive import ATTENTION_MARK
 
 TENANT = "tenant-contoso"
 USER = "29:user-ada"
@@ -37,6 +39,7 @@ class FakeServices:
     history: HistoryStore
     clock: Any = lambda: TODAY
     extras: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=lambda: Settings(app_id=""))  # local mode, owners edit
 
     @classmethod
     def over(cls, folder: Path) -> FakeServices:
@@ -186,13 +189,14 @@ def field_error(card: Any, input_id: str) -> str | None:
                 and item.get("id") == input_id
                 and str(item.get("type", "")).startswith("Input.")
             ):
+                # An attention banner right under the input (cards.adaptive.error_text): its first line.
                 after = card[i + 1] if i + 1 < len(card) else None
                 if (
                     isinstance(after, dict)
-                    and after.get("type") == "TextBlock"
-                    and after.get("color") == "Attention"
+                    and after.get("type") == "Container"
+                    and after.get("style") == "attention"
                 ):
-                    return after["text"]
+                    return after["items"][0]["text"].removeprefix(f"{ATTENTION_MARK} ")
                 return None
             found = field_error(item, input_id)
             if found is not None:

@@ -41,7 +41,10 @@ async def test_full_intake_to_scorecard_saves_only_on_confirm(
 
     replies = await harness.press("confirm")
 
-    assert replies[0].text == "Saved. Here is your scorecard."
+    assert replies[0].text == (
+        "Saved. Here is your scorecard. Saved as version 1. Say \"undo\" to go back, or \"history of "
+        "changes\" to see every change. You saved your organisation's first data here, so you are its "
+        "owner: only owners can change it. Add others with \"add @Name as owner\".")
     card = replies[0].card
     assert card is not None and "Partner capability score" in harness.text()
     # A first profile has no score history: the card says so rather than drawing an invented trend.

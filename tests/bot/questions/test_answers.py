@@ -199,12 +199,7 @@ def test_area_left_out_comes_from_the_last_area() -> None:
         assert "Infrastructure" in reply.text
 
 
-def test_area_left_out_without_context_is_asked_with_three_buttons(ctx: AnswerContext) -> None:
-    reply = answer("why?", ctx)
-    assert reply.intent == Intent.WHY and reply.area is None
-    assert reply.text == "Which area do you mean: Data & AI, Infrastructure or Digital & App Innovation?"
-    assert reply.card is not None
-    assert [a["data"] for a in reply.card["actions"]] == [{"action": "why", "area": str(a)} for a in Area]
+
 
 
 def test_shared_metric_without_area_needs_no_area(ctx: AnswerContext) -> None:
@@ -237,12 +232,7 @@ def test_rules_and_certifications_need_no_profile() -> None:
     assert "holder" not in text
 
 
-@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
-def test_unknown_question_gets_examples_never_silence(locale: str, ctx: AnswerContext) -> None:
-    reply = answer("qwertz uiop", AnswerContext(locale=locale, profile=ctx.profile, scorecard=ctx.scorecard))
-    assert reply.intent == Intent.UNKNOWN
-    assert "qwertz uiop" in reply.text and reply.text.count("•") >= 8
-    assert reply.suggestions
+
 
 
 def test_the_echoed_question_cannot_carry_markup(ctx: AnswerContext) -> None:
@@ -282,12 +272,7 @@ def test_locale_tags_from_teams_are_normalised(ctx: AnswerContext) -> None:
         assert word in answer("score", localized).text
 
 
-def test_a_stale_last_area_from_conversation_state_is_dropped_or_parsed() -> None:
-    profile = make_profile(ADA_ONLY_ARCHITECT)
-    stale = AnswerContext(locale="en", profile=profile, last_area="cloud_platform")  # type: ignore[arg-type]
-    assert answer("why?", stale).text.startswith("Which area do you mean")
-    as_text = AnswerContext(locale="en", profile=profile, last_area="infrastructure")  # type: ignore[arg-type]
-    assert answer("why?", as_text).area == Area.INFRASTRUCTURE
+
 
 
 @pytest.mark.parametrize(("locale", "text"), [("en", "thanks"), ("de", "danke"), ("zh-TW", "謝謝")])

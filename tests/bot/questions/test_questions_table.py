@@ -67,11 +67,11 @@ EN = [
         "Ada’s Azure Administrator Associate (AZ-104) expired on 2026-03-01",
     ),
     ("who holds the solutions architect expert", C, None, "Valid holder: Ada."),
-    ("help", H, None, "How is usage growth calculated?"),
+    ("help", H, None, "Ask in your own words"),
     ("update my customers", IN, None, "customers"),
     ("stop notifications", STOP, None, ""),
     ("turn on notifications", START, None, ""),
-    ("what is the weather in Paris", U, None, "Sorry, I did not understand"),
+    ("what is the weather in Paris", U, None, "I can’t answer"),
 ]
 FR = [
     ("Quel est mon score ?", S, None, "Données et IA : 36/100"),
@@ -100,12 +100,12 @@ FR = [
     ),
     ("Qui a AZ-305 ?", C, None, "Titulaire valide : Ada."),
     ("pourquoi AZ-104 ne compte pas", W, None, "a expiré le 01/03/2026"),
-    ("aide", H, None, "Quel est mon score ?"),
+    ("aide", H, None, "Posez vos questions avec vos mots"),
     ("mettre à jour mes données", IN, None, "Saisissons"),
     ("mettre à jour les clients", IN, None, "clients"),
     ("arrêter les notifications", STOP, None, ""),
     ("activer les notifications", START, None, ""),
-    ("quel temps fait-il", U, None, "Désolé"),
+    ("quel temps fait-il", U, None, "Je ne peux pas répondre"),
 ]
 DE = [
     ("Wie ist meine Punktzahl?", S, None, "Daten und KI: 36/100"),
@@ -129,12 +129,12 @@ DE = [
     ("welche Zertifizierungen zählen für Infrastruktur", C, INF, "Azure Administrator Associate (AZ-104)"),
     ("Wer hat AZ-305?", C, None, "Gültiger Inhaber: Ada."),
     ("warum zählt AZ-104 nicht", W, None, "am 01.03.2026 abgelaufen"),
-    ("Hilfe", H, None, "Wie ist meine Punktzahl?"),
+    ("Hilfe", H, None, "Fragen Sie in Ihren Worten"),
     ("meine Daten aktualisieren", IN, None, "Geben wir"),
     ("Kunden aktualisieren", IN, None, "Kunden"),
     ("Benachrichtigungen stoppen", STOP, None, ""),
     ("Benachrichtigungen aktivieren", START, None, ""),
-    ("wie wird das Wetter", U, None, "Entschuldigung"),
+    ("wie wird das Wetter", U, None, "kann ich nicht antworten"),
 ]
 KO = [
     ("내 점수는?", S, None, "데이터 및 AI: 36/100"),
@@ -153,12 +153,12 @@ KO = [
     ("인프라에 인정되는 인증 목록", C, INF, "Azure Administrator Associate(AZ-104)"),
     ("AZ-305는 누가 가지고 있나요?", C, None, "유효한 보유자 1명: Ada."),
     ("AZ-104가 왜 인정되지 않나요", W, None, "2026년 3월 1일에 만료"),
-    ("도움말", H, None, "내 점수는?"),
+    ("도움말", H, None, "편하게 물어보세요"),
     ("내 데이터 업데이트", IN, None, "데이터를 입력"),
     ("고객 정보 업데이트", IN, None, "고객"),
     ("알림 중지", STOP, None, ""),
     ("알림 켜기", START, None, ""),
-    ("오늘 날씨 어때", U, None, "죄송합니다"),
+    ("오늘 날씨 어때", U, None, "답할 수 없습니다"),
 ]
 ZH = [
     ("我的分數是多少？", S, None, "資料與 AI：36/100"),
@@ -177,12 +177,12 @@ ZH = [
     ("基礎結構的認證清單", C, INF, "Azure Administrator Associate (AZ-104)"),
     ("誰有 AZ-305？", C, None, "1 位有效持有者：Ada。"),
     ("為什麼 AZ-104 不算", W, None, "已於 2026 年 3 月 1 日 到期"),
-    ("說明", H, None, "我的分數是多少？"),
+    ("說明", H, None, "用您自己的話問"),
     ("更新我的資料", IN, None, "輸入貴組織的資料"),
     ("更新客戶", IN, None, "客戶"),
     ("停止通知", STOP, None, ""),
     ("開啟通知", START, None, ""),
-    ("今天天氣如何", U, None, "抱歉"),
+    ("今天天氣如何", U, None, "我無法回答"),
 ]
 TABLE = {"en": EN, "fr": FR, "de": DE, "ko": KO, "zh-TW": ZH}
 CASES = [(loc, *row) for loc, rows in TABLE.items() for row in rows]

@@ -1,0 +1,37 @@
+"""Programme facts answered from data: the catalog's filters and `scoring/programme.toml`."""
+
+from __future__ import annotations
+
+from cards import explain
+from scoring.programme import programme
+
+from .chat import Reply
+from .model import Answer, AnswerContext, Intent
+from .understand import Query
+
+
+def _association(code: str) -> str:
+    return code.replace("_T", " Tier ")  # CSP_T1 -> CSP Tier 1 (product names, not translated)
+
+
+def fact_answer(query: Query, ctx: AnswerContext) -> Answer:
+    from .knowledge import rule_version  # the partner's rule version decides the association list
+
+    locale = ctx.locale
+    facts = programme()
+    reply = Reply(locale)
+    topic = query.fact or "refresh"
+    if topic == "associations":
+        rules, _ = rule_version(ctx)
+        reply.say(
+            "conversation.fact_associations",
+            associations=explain.join(locale, [_association(a) for a in rules.filters.eligible_associations]),
+            offers=explain.join(locale, rules.filters.excluded_offers, "or"),
+        )
+    elif topic == "window":
+        reply.say("conversation.fact_window", months=facts.qualification_window_months)
+    elif topic in ("skilling_delay", "learn_profile"):
+        reply.say(f"conversation.fact_{topic}", days=facts.skilling_lag_days)
+    else:
+        reply.say("conversation.fact_refresh", day=facts.refresh_day, days=facts.skilling_lag_days)
+    return Answer(reply.text(), None, Intent.FACT, ctx.last_area)

@@ -1,0 +1,98 @@
+"""Elliptical follow-ups: fill what a short message leaves out from the user's previous question.
+
+"why is intermediate 0 for data & ai?" → "who has it?" asks who holds the certification that answer
+was about; "and for infra?" repeats the last question for another area; "what about advanced?" for
+another metric. A message that names something new changes only that; a full question starts a new
+topic. The memory is per user and per conversation, and forgotten after `MEMORY_TTL`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from scoring.ids import Area, Metric
+
+from .model import Intent, Memory
+from .understand import Query
+
+# Intents a follow-up can carry over ("and for infra?" after a why is a why).
+_CARRIED = {Intent.SCORE, Intent.WHY, Intent.PLAN, Intent.RULE, Intent.CERTIFICATIONS, Intent.EXPIRY}
+_SHORT = 8  # words: longer messages are whole questions of their own
+
+
+def _elliptical(query: Query) -> bool:
+    return query.words <= _SHORT and (query.follow_up or query.pronoun or not query.cued)
+
+
+HasMetric = Callable[[Area, Metric], bool]
+
+
+def resolve(
+    query: Query, memory: Memory | None, now: float, has_metric: HasMetric, person: str | None = None
+) -> Query:
+    """The query with its gaps filled from `memory` (unchanged when it needs nothing or memory is stale).
+    `has_metric` tells whether an area has a metric under the partner's rules (D&AI has no advanced)."""
+    if memory is None or not memory.fresh(now) or memory.intent is None:
+        return query
+    try:
+        last_intent = Intent(memory.intent)
+    except ValueError:
+        return query
+    areas = tuple(memory.areas)
+    metric = memory.metric
+    names_new = bool(query.areas or query.metric or query.certification or person)
+    # "who has it?", "qui l'a ?", "그거 누가 갖고 있어요?": the certification the last answer was about.
+    carried_metric = query.metric is not None and query.follow_up and last_intent != Intent.CERTIFICATIONS
+    if (
+        query.intent == Intent.CERTIFICATIONS
+        and not query.certification
+        and not query.unknown_exam
+        and not carried_metric
+    ):
+        if memory.certification and (query.pronoun or not (query.areas or query.metric)):
+            return replace(query, certification=memory.certification)
+        if not query.areas and areas and (query.metric or metric):
+            return replace(query, areas=areas, area=areas[0], metric=query.metric or metric)
+        return query
+    if query.intent == Intent.EXPIRY and not query.certification and memory.certification and query.pronoun:
+        return replace(query, certification=memory.certification)
+    # "and deployments?", "what about advanced?", "und für Infra?": the last question, one slot changed.
+    follows = query.intent in (Intent.SCORE, Intent.UNKNOWN) or (
+        query.intent == Intent.CERTIFICATIONS and carried_metric and not query.certification
+    )
+    if follows and _elliptical(query) and last_intent in _CARRIED:
+        if not names_new and not query.pronoun and not query.follow_up:
+            return query
+        new_metric = query.metric or metric
+        new_areas = query.areas or (
+            areas if query.metric is None or all(has_metric(a, query.metric) for a in areas) else ()
+        )
+        certification = query.certification or (memory.certification if not names_new else None)
+        return replace(
+            query,
+            intent=last_intent,
+            areas=new_areas,
+            area=new_areas[0] if new_areas else None,
+            metric=new_metric,
+            certification=certification if last_intent == Intent.CERTIFICATIONS else query.certification,
+        )
+    # "why?", "ok how do we get that to 70?", "und warum?": the last question's areas (and metric).
+    if (
+        query.intent in (Intent.WHY, Intent.PLAN, Intent.RULE)
+        and not query.areas
+        and not query.cloud_platform
+    ):
+        if query.metric is None and not query.certification:
+            keep_metric = metric if query.intent != Intent.PLAN and query.words <= _SHORT else None
+            return replace(query, areas=areas, area=areas[0] if areas else None, metric=keep_metric)
+        if query.metric is not None and areas and all(has_metric(a, query.metric) for a in areas):
+            return replace(query, areas=areas, area=areas[0])
+    return query
+
+
+def remember(previous: Memory | None, answer_memory: Memory | None, now: float) -> Memory | None:
+    """The memory after this turn: the answer's topic, or the previous one when the answer had none."""
+    if answer_memory is None:
+        return previous
+    return answer_memory.model_copy(update={"at": now})

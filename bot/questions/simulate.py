@@ -1,0 +1,279 @@
+"""What-if and expiry answers: the engine scores a changed copy of the profile; nothing is saved.
+
+"What if Bo passes AZ-305?", "what if we add two customers?", "and if usage grows 20%?" become plan
+steps applied with `scoring.planner.apply_plan` (which knows aggregates and ACR records alike), so
+the simulated score is exactly what the engine would give with that data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cards import explain
+from cards.explain import area_name
+from cards.i18n import t
+from scoring import Profile, score_profile
+from scoring.catalog import default_catalog
+from scoring.ids import Metric, PlanAction
+from scoring.planner import apply_plan
+from scoring.programme import programme
+from scoring.results import PlanStep, Scorecard
+
+from .chat import Reply
+from .model import Answer, AnswerContext, Intent, Memory
+from .scored import scorecard_for
+from .understand import Query, WhatIf
+
+
+def _verdict(locale: str, qualified: bool) -> str:
+    return t(locale, "conversation.verdict_qualified" if qualified else "conversation.verdict_not_qualified")
+
+
+def compare(locale: str, before: Scorecard, after: Scorecard) -> tuple[list[str], bool]:
+    """One line per area, before → after, and whether any score or verdict changed."""
+    lines: list[str] = []
+    changed = False
+    for old in before.designations:
+        new = after.designation(old.area)
+        same = new.score == old.score and new.qualified == old.qualified
+        changed = changed or not same
+        lines.append(
+            t(
+                locale,
+                "conversation.what_if_area_same" if same else "conversation.what_if_area",
+                area=area_name(locale, old.area),
+                before=old.score,
+                after=new.score,
+                verdict=_verdict(locale, new.qualified),
+            )
+        )
+    return lines, changed
+
+
+def _metric_of(profile: Profile, slug: str) -> Metric:
+    rules = default_catalog().rules_for(profile.rules, profile.as_of)
+    for area in rules.areas.values():
+        for metric, params in area.ordered():
+            if any(slug in step.certifications for step in params.steps):
+                return metric
+    return Metric.INTERMEDIATE_CERTIFICATIONS
+
+
+def _growth(card: Scorecard) -> float | None:
+    for designation in card.designations:
+        for result in designation.metrics:
+            if result.metric == Metric.USAGE_GROWTH:
+                return result.value
+    return None
+
+
+def what_if(query: Query, ctx: AnswerContext, person: str | None, new_name: str | None) -> Answer:
+    locale = ctx.locale
+    names = explain.names_of(ctx.profile)
+    reply = Reply(locale, names)
+    before = scorecard_for(ctx)
+    change = query.what_if
+    if ctx.profile is None or before is None or change is None:
+        reply.say("conversation.what_if_unclear")
+        return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
+    profile = ctx.profile
+    step, text = _step(change, query, profile, person, new_name, locale, names)
+    if step is None:
+        reply.line(text)
+        return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
+    changed = apply_plan(profile, [step])
+    if step.action == PlanAction.CERTIFY and new_name and not person:
+        # The new person is called by the name the user gave, not the planner's placeholder id.
+        people = [
+            p.model_copy(update={"name": new_name}) if p.id.startswith("plan-") else p for p in changed.people
+        ]
+        changed = changed.model_copy(update={"people": people})
+    after = score_profile(changed)
+    if change.kind == "growth":
+        text = t(
+            locale,
+            "conversation.what_if_growth",
+            points=step.count,
+            before=explain.percent(locale, _growth(before)),
+            after=explain.percent(locale, _growth(after)),
+        )
+    reply.say("conversation.what_if_header", change=text)
+    reply.bullets(compare(locale, before, after)[0])
+    memory = Memory(
+        intent=Intent.WHAT_IF, areas=list(query.areas), certification=query.certification, person=person
+    )
+    return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
+
+
+def _step(
+    change: WhatIf,
+    query: Query,
+    profile: Profile,
+    person: str | None,
+    new_name: str | None,
+    locale: str,
+    names: dict[str, str],
+) -> tuple[PlanStep | None, str]:
+    if change.kind == "certify" and query.certification:
+        slug = query.certification
+        label = explain.certification_label(locale, slug)
+        metric = _metric_of(profile, slug)
+        if person is not None:
+            holder = profile.person(person)
+            if holder is not None and any(h.id == slug for h in holder.certifications):
+                who = names.get(person, person)
+                return None, t(locale, "conversation.what_if_already_holds", person=who, certification=label)
+            step = PlanStep(
+                action=PlanAction.CERTIFY,
+                metric=metric,
+                count=1,
+                points_gained=0,
+                certification=slug,
+                people=[person],
+            )
+            return step, t(
+                locale,
+                "conversation.what_if_certify_person",
+                person=names.get(person, person),
+                certification=label,
+            )
+        step = PlanStep(
+            action=PlanAction.CERTIFY, metric=metric, count=change.count, points_gained=0, certification=slug
+        )
+        if new_name and change.count == 1:
+            return step, t(
+                locale, "conversation.what_if_certify_person", person=new_name, certification=label
+            )
+        return step, t(locale, "conversation.what_if_certify_new", count=change.count, certification=label)
+    if change.kind == "customers":
+        step = PlanStep(
+            action=PlanAction.ADD_CUSTOMERS,
+            metric=Metric.NET_CUSTOMER_ADDS,
+            count=change.count,
+            points_gained=0,
+        )
+        return step, t(locale, "conversation.what_if_customers", count=change.count)
+    if change.kind == "growth" and change.percent is not None:
+        points = max(1, round(change.percent))
+        step = PlanStep(
+            action=PlanAction.GROW_USAGE, metric=Metric.USAGE_GROWTH, count=points, points_gained=0
+        )
+        return step, ""
+    if change.kind == "services":
+        step = PlanStep(
+            action=PlanAction.DEPLOY_SERVICES, metric=Metric.DEPLOYMENTS, count=change.count, points_gained=0
+        )
+        return step, t(locale, "conversation.what_if_services", count=change.count)
+    return None, t(locale, "conversation.what_if_unclear")
+
+
+# --- expiry ----------------------------------------------------------------------------------------
+
+
+def _without(profile: Profile, drop: set[tuple[str, str]]) -> Profile:
+    people = [
+        p.model_copy(update={"certifications": [h for h in p.certifications if (p.id, h.id) not in drop]})
+        for p in profile.people
+    ]
+    return profile.model_copy(update={"people": people})
+
+
+def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
+    locale = ctx.locale
+    names = explain.names_of(ctx.profile)
+    reply = Reply(locale, names)
+    before = scorecard_for(ctx)
+    if ctx.profile is None or before is None:
+        return Answer(t(locale, "answers.no_profile"), None, Intent.NO_PROFILE, ctx.last_area)
+    profile = ctx.profile
+    as_of = profile.as_of
+    if person is not None and query.certification:
+        return _one_expiry(reply, profile, before, person, query.certification, names)
+    days = programme().expiring_soon_days
+    horizon = as_of + dt.timedelta(days=days)
+    soon: list[tuple[dt.date, str, str]] = []
+    expired: list[tuple[dt.date, str, str]] = []
+    dated = False
+    for p in profile.people:
+        if person is not None and p.id != person:
+            continue
+        for held in p.certifications:
+            if held.expires is None:
+                continue
+            dated = True
+            if held.expires < as_of:
+                expired.append((held.expires, p.id, held.id))
+            elif held.expires <= horizon:
+                soon.append((held.expires, p.id, held.id))
+    if not dated:
+        reply.say("conversation.expiry_no_dates")
+        return Answer(reply.text(), None, Intent.EXPIRY, ctx.last_area)
+    if soon:
+        reply.say("conversation.expiry_header", days=days)
+        for on, pid, slug in sorted(soon):
+            reply.bullet(
+                t(
+                    locale,
+                    "conversation.expiry_line",
+                    person=names.get(pid, pid),
+                    certification=explain.certification_label(locale, slug),
+                    on=explain.date_text(locale, on),
+                )
+            )
+        after = score_profile(_without(profile, {(pid, slug) for _, pid, slug in soon}))
+        lines, changed = compare(locale, before, after)
+        if changed:
+            reply.say("conversation.expiry_impact_header")
+            reply.bullets(lines)
+        else:
+            reply.say("conversation.expiry_no_impact")
+    else:
+        reply.say("conversation.expiry_none", days=days)
+    for on, pid, slug in sorted(expired):
+        reply.bullet(
+            t(
+                locale,
+                "conversation.expired_line",
+                person=names.get(pid, pid),
+                certification=explain.certification_label(locale, slug),
+                on=explain.date_text(locale, on),
+            )
+        )
+    first = sorted(soon)[0][2] if soon else None
+    return Answer(
+        reply.text(),
+        None,
+        Intent.EXPIRY,
+        ctx.last_area,
+        memory=Memory(intent=Intent.EXPIRY, certification=first, person=person),
+    )
+
+
+def _one_expiry(
+    reply: Reply, profile: Profile, before: Scorecard, person: str, slug: str, names: dict[str, str]
+) -> Answer:
+    locale = reply.locale
+    who = names.get(person, person)
+    label = explain.certification_label(locale, slug)
+    holder = profile.person(person)
+    held = next((h for h in holder.certifications if h.id == slug), None) if holder else None
+    memory = Memory(intent=Intent.EXPIRY, certification=slug, person=person)
+    if held is None:
+        reply.say("conversation.expiry_not_held", person=who, certification=label)
+        return Answer(reply.text(), None, Intent.EXPIRY, None, memory=memory)
+    if held.expires is None:
+        reply.say("conversation.expiry_one_no_date", person=who, certification=label)
+    else:
+        reply.say(
+            "conversation.expiry_one_header",
+            person=who,
+            certification=label,
+            on=explain.date_text(locale, held.expires),
+        )
+    after = score_profile(_without(profile, {(person, slug)}))
+    lines, changed = compare(locale, before, after)
+    if changed:
+        reply.bullets(lines)
+    else:
+        reply.say("conversation.expiry_no_impact")
+    return Answer(reply.text(), None, Intent.EXPIRY, None, memory=memory)
