@@ -65,15 +65,14 @@ def standing_text(locale: str, window: AreaWindow, window_months: int = 6) -> st
 
 
 def standing_element(locale: str, window: AreaWindow, window_months: int = 6) -> dict[str, Any]:
-    color = {Standing.QUALIFIED: "Good", Standing.HELD: "Attention"}.get(window.standing)
-    return ac.text(
-        standing_text(locale, window, window_months),
-        size="Small",
-        color=color,
-        weight="Bolder" if window.at_risk else None,
-        spacing="None",
-        subtle=window.standing == Standing.NOT_QUALIFIED,
-    )
+    """The standing as a small line in the default colour, marked with a symbol (the only colour that
+    reads in every Teams theme, see cards.adaptive): ✓ qualified, ⚠ at risk (bold), not qualified subtle."""
+    words = standing_text(locale, window, window_months)
+    if window.standing == Standing.QUALIFIED:
+        return ac.text(f"{ac.GOOD_MARK} {words}", size="Small", spacing="None")
+    if window.standing == Standing.HELD:
+        return ac.text(f"{ac.ATTENTION_MARK} {words}", size="Small", weight="Bolder", spacing="None")
+    return ac.text(words, size="Small", subtle=True, spacing="None")
 
 
 def no_history_text(locale: str) -> str:

@@ -131,8 +131,8 @@ def _at_risk(content: NotificationContent, locale: str) -> list[dict[str, Any]]:
         if held is None:
             continue
         if not body:
-            body.append(ac.text(t(locale, "history.at_risk_heading"), weight="Bolder", spacing="Medium",
-                                color="Attention"))
+            heading = f"{ac.ATTENTION_MARK} {t(locale, 'history.at_risk_heading')}"
+            body.append(ac.text(heading, weight="Bolder", spacing="Medium"))
         body.append(ac.text(t(locale, "history.at_risk_line", area=_area(line.area, locale),
                               month=month_name(locale, held)), spacing="Small"))
         body.extend(_plan_steps(content, line, locale))

@@ -49,6 +49,21 @@ def is_sdk_lang_bug(event: dict[str, Any]) -> bool:
     return bool(found and _LANG_PATTERN.match(found.group(1)))
 
 
+# Teams' chart elements (`Chart.Gauge`...) are Teams extensions the SDK does not know: it reports them
+# and renders their `fallback`, which is what a client without charts shows, so that report is
+# expected. card_schema.chart_problems makes every chart carry a fallback element.
+_CHART_EVENT = re.compile(r'^Unknown element type "Chart\.[A-Za-z.]+"\. Fallback will be used')
+
+
+def is_teams_chart(event: dict[str, Any]) -> bool:
+    message = str(event.get("message", ""))
+    return event.get("event") == "UnknownElementType" and bool(_CHART_EVENT.match(message))
+
+
+def _expected(event: dict[str, Any]) -> bool:
+    return is_sdk_lang_bug(event) or is_teams_chart(event)
+
+
 def host_config(theme: str) -> dict[str, Any]:
     return json.loads((HOST_CONFIGS / f"teams-{theme}.json").read_text("utf-8"))
 
@@ -121,8 +136,8 @@ def required_contrast(font_px: float, weight: int) -> float:
 
 @dataclass(frozen=True)
 class Rendering:
-    events: list[dict[str, Any]]  # what the SDK reported, the spurious `lang` report left out
-    ignored: list[dict[str, Any]]  # that spurious `lang` report, if the SDK made it for this card
+    events: list[dict[str, Any]]  # what the SDK reported, the expected reports left out
+    ignored: list[dict[str, Any]]  # the spurious `lang` report and the Teams charts (drawn as fallbacks)
     texts: list[dict[str, Any]]  # each shown text with its colour, backgrounds and font
     screenshot: Path | None
 
@@ -170,8 +185,8 @@ class CardRenderer:
             # The page is the card (no margin, the card's width): a full-page JPEG is the quickest capture.
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(screenshot), full_page=True, type="jpeg", quality=85)
-        events = [e for e in result["events"] if not is_sdk_lang_bug(e)]
-        ignored = [e for e in result["events"] if is_sdk_lang_bug(e)]
+        events = [e for e in result["events"] if not _expected(e)]
+        ignored = [e for e in result["events"] if _expected(e)]
         return Rendering(events=events, ignored=ignored, texts=result["texts"], screenshot=screenshot)
 
 
