@@ -84,7 +84,7 @@ def trend_section(
 ) -> list[dict[str, Any]]:
     """The last months per area as a line chart (text fallback), or that there is no history yet.
     Nothing when `history` is None (not known to the caller). A flat line at the threshold spans
-    every month, so a month without a score stays on the axis instead of vanishing."""
+    every month, so a month without a score stays on the axis, in its place."""
     if history is None:
         return []
     loc = normalize_locale(locale)
@@ -93,12 +93,13 @@ def trend_section(
         return [ac.text(no_history_text(loc), size="Small", subtle=True, spacing="Medium")]
     wanted = [a for a in areas if a in shown.areas]
     labels = [month_numeric(loc, m) for m in shown.months]
-    series = []
+    # The threshold line first: it has every month, and a chart orders its categories by first
+    # appearance, so the months stay in order even when an area has a gap (seen in the playground).
+    needed = [(x, float(threshold)) for x in labels]
+    series = [(_h(loc, "gauge_sub", threshold=threshold), needed, "neutral")]
     for area in wanted:
         points = [(labels[i], float(s)) for i, s in enumerate(shown.areas[area].scores) if s is not None]
         series.append((area_name(loc, area), points, AREA_COLORS[area]))
-    needed = [(x, float(threshold)) for x in labels]
-    series.append((_h(loc, "gauge_sub", threshold=threshold), needed, "neutral"))
     recent = shown.last(FALLBACK_MONTHS)
     recent_labels = [month_short(loc, m) for m in recent.months]
     gap = _h(loc, "trend_gap")

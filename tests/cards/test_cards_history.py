@@ -74,11 +74,12 @@ def test_with_history_the_card_draws_the_last_months_per_area_and_says_where_eac
     [line] = [c for c in charts_in(card) if c["type"] == "Chart.Line"]
     labels = [month_numeric("en", m) for m in history.months]
     assert labels[0] == "11/2025"
-    assert [s["legend"] for s in line["data"]] == [t("en", f"common.area.{a}") for a in Area] + ["70 needed"]
-    # The threshold line has a point in every month, gaps included, so every month is on the axis.
-    assert [v["x"] for v in line["data"][-1]["values"]] == labels
-    assert {v["y"] for v in line["data"][-1]["values"]} == {70}
-    dai = line["data"][0]
+    assert [s["legend"] for s in line["data"]] == ["70 needed"] + [t("en", f"common.area.{a}") for a in Area]
+    # The threshold line comes first with a point in every month, gaps included: the chart orders
+    # its categories by first appearance, so every month is on the axis, in order.
+    assert [v["x"] for v in line["data"][0]["values"]] == labels
+    assert {v["y"] for v in line["data"][0]["values"]} == {70}
+    dai = line["data"][1]
     scores = history.areas[Area.DATA_AI].scores
     assert [(v["x"], v["y"]) for v in dai["values"]] == [
         (label, score) for label, score in zip(labels, scores, strict=True) if score is not None
