@@ -138,6 +138,11 @@ class ScoreHistoryStore:
             tenant_id, scorecard, SnapshotKind.CHANGE, changes=profile_changes(before, after)
         )
 
+    async def keys(self, tenant_id: str) -> list[str]:
+        """Every storage key of the tenant's snapshots (for erasing a tenant)."""
+        months = await self.months(tenant_id)
+        return [self.index_key(tenant_id), *(self.month_key(tenant_id, m) for m in months)]
+
     async def months(self, tenant_id: str) -> list[str]:
         key = self.index_key(tenant_id)
         found = (await self._storage.read([key])).get(key)

@@ -39,8 +39,14 @@ def month_name(locale: str, month: str) -> str:
 
 
 def month_short(locale: str, month: str) -> str:
-    """'Nov 2026', 'nov. 2026', '2026년 11월': chart axis labels."""
+    """'Nov 2026', 'nov. 2026', '2026년 11월': months in the text version of the trend."""
     return format_skeleton("yMMM", first_day(month), locale=_babel(locale))
+
+
+def month_numeric(locale: str, month: str) -> str:
+    """'11/2026', '11.2026', '2026. 11.', '2026/11': chart axis labels, short in every script (a
+    chart repeats each label once per line, and a card has a size limit)."""
+    return format_skeleton("yMM", first_day(month), locale=_babel(locale))
 
 
 def _h(locale: str, key: str, **params: Any) -> str:
@@ -59,24 +65,26 @@ def standing_text(locale: str, window: AreaWindow, window_months: int = 6) -> st
 
 
 def standing_element(locale: str, window: AreaWindow, window_months: int = 6) -> dict[str, Any]:
-    color = {Standing.QUALIFIED: "Good", Standing.HELD: "Attention"}.get(window.standing)
-    return ac.text(
-        standing_text(locale, window, window_months),
-        size="Small",
-        color=color,
-        weight="Bolder" if window.at_risk else None,
-        spacing="None",
-        subtle=window.standing == Standing.NOT_QUALIFIED,
-    )
+    """The standing as a small line in the default colour, marked with a symbol (the only colour that
+    reads in every Teams theme, see cards.adaptive): ✓ qualified, ⚠ at risk (bold), not qualified subtle."""
+    words = standing_text(locale, window, window_months)
+    if window.standing == Standing.QUALIFIED:
+        return ac.text(f"{ac.GOOD_MARK} {words}", size="Small", spacing="None")
+    if window.standing == Standing.HELD:
+        return ac.text(f"{ac.ATTENTION_MARK} {words}", size="Small", weight="Bolder", spacing="None")
+    return ac.text(words, size="Small", subtle=True, spacing="None")
 
 
 def no_history_text(locale: str) -> str:
     return _h(locale, "no_history")
 
 
-def trend_section(locale: str, history: ScoreHistory | None, areas: list[Area]) -> list[dict[str, Any]]:
+def trend_section(
+    locale: str, history: ScoreHistory | None, areas: list[Area], threshold: int = 70
+) -> list[dict[str, Any]]:
     """The last months per area as a line chart (text fallback), or that there is no history yet.
-    Nothing when `history` is None (not known to the caller)."""
+    Nothing when `history` is None (not known to the caller). A flat line at the threshold spans
+    every month, so a month without a score stays on the axis, in its place."""
     if history is None:
         return []
     loc = normalize_locale(locale)
@@ -84,8 +92,11 @@ def trend_section(locale: str, history: ScoreHistory | None, areas: list[Area]) 
     if len(shown.months) < 2:
         return [ac.text(no_history_text(loc), size="Small", subtle=True, spacing="Medium")]
     wanted = [a for a in areas if a in shown.areas]
-    labels = [month_short(loc, m) for m in shown.months]
-    series = []
+    labels = [month_numeric(loc, m) for m in shown.months]
+    # The threshold line first: it has every month, and a chart orders its categories by first
+    # appearance, so the months stay in order even when an area has a gap (seen in the playground).
+    needed = [(x, float(threshold)) for x in labels]
+    series = [(_h(loc, "gauge_sub", threshold=threshold), needed, "neutral")]
     for area in wanted:
         points = [(labels[i], float(s)) for i, s in enumerate(shown.areas[area].scores) if s is not None]
         series.append((area_name(loc, area), points, AREA_COLORS[area]))

@@ -26,7 +26,7 @@ from cards.i18n import normalize_locale, t
 from scoring.history import ScoreHistory
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.results import CloudPlatformResult, DesignationResult, MetricResult, PlanStep, Reason, Scorecard
-from scoring.window import AreaWindow, WindowResult, qualification_window
+from scoring.window import AreaWindow, Standing, WindowResult, qualification_window
 
 TOP_REASONS = 3
 MAX_PLAN_LINES = 8
@@ -177,6 +177,7 @@ def area_section(
     with_buttons: bool = True,
     standing: AreaWindow | None = None,
     window_months: int = 6,
+    has_history: bool = False,
 ) -> dict[str, Any]:
     loc = normalize_locale(locale)
     verdict = _verdict(loc, result)
@@ -192,7 +193,8 @@ def area_section(
         ),
         ac.text(verdict, weight="Bolder", spacing="None"),
     ]
-    if standing is not None:
+    # "No qualifying month" only means something when earlier months were kept.
+    if standing is not None and (standing.standing != Standing.NOT_QUALIFIED or has_history):
         items.append(standing_element(loc, standing, window_months))
     items += [score_gauge(loc, result), metric_bars(loc, result)]
     for reason in result.reasons:
@@ -317,10 +319,12 @@ def build_scorecard_card(
             names,
             standing=window.area(d.area) if window is not None else None,
             window_months=window.window_months if window is not None else 6,
+            has_history=window is not None and window.has_history,
         )
         for d in ordered
     )
-    body.extend(trend_section(loc, history, [d.area for d in ordered]))
+    threshold = ordered[0].threshold if ordered else 70
+    body.extend(trend_section(loc, history, [d.area for d in ordered], threshold))
     if scorecard.cloud_platform is not None:
         body.append(cloud_platform_section(loc, scorecard.cloud_platform, names))
     actions = [ac.submit(_t(loc, "button_update"), {"action": "update"})] if with_update else []

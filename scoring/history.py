@@ -111,9 +111,7 @@ def _dump(profile: Any, field: str) -> Any:
     value = getattr(profile, field, None)
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
-    if hasattr(value, "to_rows"):
-        return value.to_rows()
-    return value.isoformat() if isinstance(value, dt.date) else value
+    return value  # dates compare as dates; ACR records with their own (columnar) equality
 
 
 _OTHER_FIELDS = ("partner", "as_of", "rules", "track", "acr_records", "cloud_platform")

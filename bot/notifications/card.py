@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.notifications.content import AreaLine, NotificationContent
 from cards import adaptive as ac
-from cards.explain import certification_label, date_text, plan_step_text
+from cards.explain import certification_label, date_text, metric_name, plan_step_text
 from cards.history_view import month_name, trend_section
 from cards.i18n import normalize_locale, t
 from scoring.history import add_months
@@ -116,6 +116,31 @@ def _expiring(content: NotificationContent, locale: str) -> list[dict[str, Any]]
     return body
 
 
+def _metric_changes(content: NotificationContent, locale: str) -> list[str]:
+    """Since last month's scorecard: per area the metrics whose points moved, and certifications
+    that lapsed in between (scoring.history.scorecard_changes)."""
+    if content.changes is None:
+        return []
+    lines = []
+    for area in content.changes.areas:
+        moved = [
+            t(locale, "history.metric_change", metric=metric_name(locale, m.metric), before=m.points_before,
+              after=m.points_after)
+            for m in area.metrics
+            if m.delta
+        ]
+        if moved:
+            joined = ", ".join(moved)
+            lines.append(t(locale, "history.metric_changes", area=_area(area.area, locale), changes=joined))
+    names = content.names
+    lines += [
+        t(locale, "history.lapsed", person=names.get(item.person, item.person),
+          certification=certification_label(locale, item.certification), date=date_text(locale, item.on))
+        for item in content.changes.expired
+    ]
+    return lines
+
+
 def _plan_steps(content: NotificationContent, line: AreaLine, locale: str) -> list[dict[str, Any]]:
     return [
         ac.text(f"• {plan_step_text(locale, step, content.names)}", size="Small", spacing="None")
@@ -131,8 +156,8 @@ def _at_risk(content: NotificationContent, locale: str) -> list[dict[str, Any]]:
         if held is None:
             continue
         if not body:
-            body.append(ac.text(t(locale, "history.at_risk_heading"), weight="Bolder", spacing="Medium",
-                                color="Attention"))
+            heading = f"{ac.ATTENTION_MARK} {t(locale, 'history.at_risk_heading')}"
+            body.append(ac.text(heading, weight="Bolder", spacing="Medium"))
         body.append(ac.text(t(locale, "history.at_risk_line", area=_area(line.area, locale),
                               month=month_name(locale, held)), spacing="Small"))
         body.extend(_plan_steps(content, line, locale))
@@ -174,7 +199,8 @@ def build_card(content: NotificationContent, locale: str) -> dict[str, Any]:
         ac.facts([(_area(line.area, loc), _area_value(content, line, loc)) for line in content.areas]),
     ]
     if content.history is not None:
-        body += trend_section(loc, content.history, [line.area for line in content.areas])
+        threshold = content.areas[0].threshold if content.areas else 70
+        body += trend_section(loc, content.history, [line.area for line in content.areas], threshold)
     elif not content.has_previous:
         body.append(ac.text(t(loc, "notify.first_month"), subtle=True, size="Small"))
     if content.cloud_platform is not None:
@@ -182,6 +208,7 @@ def build_card(content: NotificationContent, locale: str) -> dict[str, Any]:
         body.append(ac.text(t(loc, "notify.cloud_platform", level=level), size="Small"))
     changes = [t(loc, "notify.gained", area=_area(a, loc)) for a in content.gained]
     changes += [t(loc, "notify.lost", area=_area(a, loc)) for a in content.lost]
+    changes += _metric_changes(content, loc)
     if changes:
         body.append(ac.text(t(loc, "notify.changes_heading"), weight="Bolder", spacing="Medium"))
         # The words say gained or lost; Good and Attention colours do not read in every Teams theme.

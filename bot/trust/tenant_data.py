@@ -2,7 +2,7 @@
 
 Storages cannot list keys, so the keys of a tenant are derived or indexed:
 - fixed per tenant: the profile, the intake's areas, the owners, the versions (their own index),
-  the score history (its month index);
+  the score history (its month index) and its snapshots (bot/history.py, their own month index);
 - per conversation: the notification record and the conversation state (intake drafts). The
   conversations come from `tenant-data/<tenant>`, which every turn keeps (`remember`), and from the
   notification index (conversations that spoke before this index existed).
@@ -17,6 +17,7 @@ from typing import Any
 
 from botbuilder.core import Storage, TurnContext
 
+from bot.history import ScoreHistoryStore
 from bot.intake import prefs
 from bot.notifications.references import conversation_of
 from bot.notifications.store import NotifyStore, compare_and_swap, ref_key
@@ -137,6 +138,8 @@ class TenantData:
             "owners": [o.model_dump(mode="json") for o in await self.owners.owners(tenant_id)],
             "versions": versions,
             "score_history": history,
+            "score_snapshots": [snap.model_dump(mode="json")
+                                for snap in await ScoreHistoryStore(self.storage).snapshots(tenant_id)],
             "conversations": conversations,
         }
 
@@ -152,6 +155,7 @@ class TenantData:
         keys = [ProfileStore.key(tenant_id), prefs.key(tenant_id), OwnerStore.key(tenant_id),
                 HistoryStore.index_key(tenant_id)]
         keys += [HistoryStore.key(tenant_id, month) for month in months]
+        keys += await ScoreHistoryStore(self.storage).keys(tenant_id)  # snapshots of saves and months
         keys += [ref_key(tenant, conversation_id) for conversation_id in conversations]
         keys += [state_key for state_keys in conversations.values() for state_key in state_keys]
         # Conversation records are listed by prefix (no index document): deleting them is enough.

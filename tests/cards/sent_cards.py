@@ -9,11 +9,12 @@ import datetime as dt
 from typing import Any
 
 from card_fixtures import big_data, contoso_data, qualified_data, scored
+from history_fixtures import monthly, year_with_a_lapse
 
 from bot.intake import validate
 from bot.intake.convert import draft_from_profile
 from bot.notifications.card import build_card
-from bot.notifications.content import compose, expiring_certifications
+from bot.notifications.content import compose, expiring_certifications, with_history
 from bot.questions import AnswerContext, answer, answer_action
 from cards.catalog_view import known_services
 from cards.i18n import catalog
@@ -21,6 +22,7 @@ from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
 from cards.intake_state import SECTIONS, FieldError, IntakeState, Step
 from cards.scorecard import build_explanation_card, build_scorecard_card
 from scoring import load_profile, score_profile
+from scoring.history import build_history, month_of
 from scoring.ids import Area
 
 Card = dict[str, Any]
@@ -150,6 +152,15 @@ def builder_cards(locale: str) -> list[tuple[str, dict[str, Any]]]:
                 build_scorecard_card(scorecard, profile, locale, areas=["infrastructure"]),
             )
         )
+        # With a year of history (trend chart, areas held by an earlier month: at risk) and with the
+        # history of a first save (no history yet).
+        month = month_of(scorecard.as_of)
+        for kind, history in (
+            ("history", year_with_a_lapse(make(), month)),
+            ("first", build_history([monthly(make(), month)])),
+        ):
+            card = build_scorecard_card(scorecard, profile, locale, history=history)
+            cards.append((f"scorecard-{name}-{kind}", card))
         for area in Area:
             cards.append((f"why-{name}-{area}", build_explanation_card(scorecard, area, profile, locale)))
         v = view(locale)
@@ -172,6 +183,8 @@ def notification_cards(locale: str) -> list[tuple[str, dict[str, Any]]]:
         expiring = expiring_certifications(profile, scorecard.as_of, horizon)
         content = compose("2026-10", profile, scorecard, previous, scorecard, expiring, horizon)
         out.append((f"notify-{name}", build_card(content, locale)))
+        held = with_history(content, scorecard, year_with_a_lapse(make(), "2026-10"))
+        out.append((f"notify-{name}-history", build_card(held, locale)))
     return out
 
 

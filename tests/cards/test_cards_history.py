@@ -11,7 +11,7 @@ from card_fixtures import big_data, contoso_data, scored
 from card_schema import MAX_CARD_BYTES, assert_valid_card, card_bytes, card_problems, charts_in, texts
 from history_fixtures import monthly, year_with_a_lapse
 
-from cards.history_view import month_name, month_short, standing_text
+from cards.history_view import month_name, month_numeric, month_short, standing_text
 from cards.i18n import SUPPORTED_LOCALES, t
 from cards.scorecard import build_scorecard_card, metric_bars, score_gauge
 from scoring.history import build_history
@@ -72,9 +72,14 @@ def test_with_history_the_card_draws_the_last_months_per_area_and_says_where_eac
     card = build_scorecard_card(scorecard, profile, "en", history=history)
     assert_valid_card(card)
     [line] = [c for c in charts_in(card) if c["type"] == "Chart.Line"]
-    labels = [month_short("en", m) for m in history.months]
-    assert [s["legend"] for s in line["data"]] == [t("en", f"common.area.{a}") for a in Area]
-    dai = line["data"][0]
+    labels = [month_numeric("en", m) for m in history.months]
+    assert labels[0] == "11/2025"
+    assert [s["legend"] for s in line["data"]] == ["70 needed"] + [t("en", f"common.area.{a}") for a in Area]
+    # The threshold line comes first with a point in every month, gaps included: the chart orders
+    # its categories by first appearance, so every month is on the axis, in order.
+    assert [v["x"] for v in line["data"][0]["values"]] == labels
+    assert {v["y"] for v in line["data"][0]["values"]} == {70}
+    dai = line["data"][1]
     scores = history.areas[Area.DATA_AI].scores
     assert [(v["x"], v["y"]) for v in dai["values"]] == [
         (label, score) for label, score in zip(labels, scores, strict=True) if score is not None
@@ -99,6 +104,8 @@ def test_a_first_score_says_there_is_no_history_yet_and_draws_no_trend() -> None
     card = build_scorecard_card(scorecard, profile, "en", history=only)
     assert t("en", "history.no_history") in texts(card)
     assert not [c for c in charts_in(card) if c["type"] == "Chart.Line"]
+    # Nothing is claimed about months that were not kept.
+    assert "No qualifying month" not in texts(card)
     not_known = build_scorecard_card(scorecard, profile, "en")
     assert t("en", "history.no_history") not in texts(not_known)
 

@@ -28,7 +28,7 @@ def storage(request, tmp_path: Path):
         return
     store = TinyDBStorage(tmp_path)
     yield store
-    store.close()
+    store.close_sync()
 
 
 def clock(day: str):
@@ -124,8 +124,8 @@ async def test_two_processes_recording_at_once_both_land(tmp_path: Path) -> None
         *(ScoreHistoryStore(store).record(TENANT, card, SnapshotKind.CHANGE) for store in [first, second] * 4)
     )
     assert len(await ScoreHistoryStore(first).snapshots(TENANT)) == 8
-    first.close()
-    second.close()
+    first.close_sync()
+    second.close_sync()
 
 
 async def test_monthly_scorecards_stored_before_snapshots_existed_count_as_history(storage) -> None:

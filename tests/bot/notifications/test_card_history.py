@@ -109,3 +109,23 @@ def test_the_summary_names_areas_held_by_an_earlier_month_when_none_qualifies_no
         "this month; still held thanks to an earlier month: Data & AI, Infrastructure, "
         "Digital & App Innovation."
     )
+
+
+def test_what_changed_lists_the_metrics_that_moved_and_the_certifications_that_lapsed():
+    november = _scored()
+    december, content = score_month(profile(), "2026-12", dt.date(2026, 12, 21), november, None)
+    text = texts(build_card(content, "en"))
+    infra_before = november.designation("infrastructure")
+    infra_after = december.designation("infrastructure")
+    moved = [
+        (a.metric, a.points, b.points)
+        for a, b in zip(infra_before.metrics, infra_after.metrics, strict=True)
+        if a.points != b.points
+    ]
+    assert moved  # Ada's AZ-140 lapsed on 2026-12-15
+    line = "Infrastructure: " + ", ".join(
+        f"{t('en', f'common.metric.{metric}')} {before} → {after}" for metric, before, after in moved
+    )
+    assert line in text
+    lapsed = date_text("en", dt.date(2026, 12, 15))
+    assert f"Ada: Azure Virtual Desktop Specialty (AZ-140) lapsed on {lapsed}" in text

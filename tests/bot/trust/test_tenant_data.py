@@ -23,7 +23,7 @@ OTHER = "0a1b2c3d-0000-4000-8000-000000000002"
 CHANNEL = "19:general@thread.tacv2"
 ROOT = Path(__file__).resolve().parents[3]
 EMPTY = {"tenant": TENANT, "profile": None, "profile_updated": None, "preferences": {"areas": None},
-         "owners": [], "versions": [], "score_history": {}, "conversations": []}
+         "owners": [], "versions": [], "score_history": {}, "score_snapshots": [], "conversations": []}
 
 
 async def populate(client: Any, connector: Any, services: Services) -> None:
@@ -52,6 +52,8 @@ async def test_export_then_erase_then_export_is_empty_and_other_tenants_keep_the
                                                (2, "Ada Lovelace", ["Ada", "Grace"])]
     assert [o["name"] for o in exported["owners"]] == ["Ada Lovelace"]
     assert list(exported["score_history"]) == ["2026-10"]
+    # The score snapshots: the two saves and the month (bot/history.py) go out and are erased too.
+    assert sorted(s["kind"] for s in exported["score_snapshots"]) == ["change", "change", "monthly"]
     conversations = {c["conversation_id"]: c for c in exported["conversations"]}
     assert set(conversations) == {"a:ada-personal", "19:team@thread.v2", CHANNEL}
     thread_state = f"msteams/conversations/{CHANNEL};messageid=42"
