@@ -48,14 +48,17 @@ def serve(settings: Settings) -> int:
     _configure_logging(settings)
     app = create_app(build_services(settings))
     mode = "local mode, no authentication" if settings.local_mode else f"app id {settings.app_id}"
+    from bot.storage.factory import describe
+
     logging.getLogger("bot").info("listening on %s:%s (%s), data in %s", settings.host, settings.port,
-                                  mode, settings.data_dir.resolve())
+                                  mode, describe(settings))
     web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0
 
 
 async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
-    from bot.storage.tinydb_storage import TinyDBStorage
+    from bot.storage.factory import close_storage, describe, open_storage
+    from bot.storage.faults import StorageUnavailableError
     from bot.stores import ProfileStore
     from scoring import ProfileError, load_profile
 
@@ -78,20 +81,23 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
     except ProfileError as error:
         print(f"error: {path}: the profile was refused, nothing was stored:\n{error}", file=sys.stderr)
         return 2
-    storage = TinyDBStorage(settings.data_dir)
+    storage = open_storage(settings)
     try:
         await ProfileStore(storage).put(tenant, profile)
+    except StorageUnavailableError as error:
+        return _fail(f"nothing was stored: {error}; try again in a moment")
     finally:
-        storage.close()
+        await close_storage(storage)
     name = profile.partner.name or profile.partner.id
     print(f"stored the profile of {name} ({len(profile.people)} people, as of {profile.as_of}) "
-          f"for tenant {tenant} in {settings.data_dir}")
+          f"for tenant {tenant} in {describe(settings)}")
     return 0
 
 
 async def notify(settings: Settings, month: str | None) -> int:
     from bot.notifications import MonthNotDueError, run_notify
     from bot.services import build_services
+    from bot.storage.faults import StorageUnavailableError
     from bot.stores import check_month
 
     if month is not None:
@@ -105,6 +111,8 @@ async def notify(settings: Settings, month: str | None) -> int:
         summary = await run_notify(services, month)
     except MonthNotDueError as error:
         return _fail(str(error))
+    except StorageUnavailableError as error:
+        return _fail(f"{error}; the run stopped, rerun it in a moment (claims keep every message once)")
     finally:
         await services.close()
     print(summary)

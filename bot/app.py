@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import logging
 from typing import Any
 
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 SERVICES_KEY: web.AppKey[Services] = web.AppKey("services", Services)
 BOT_KEY: web.AppKey[ScoreBot] = web.AppKey("bot", ScoreBot)
+HEALTH_TIMEOUT_S = 10.0  # App Service's health check gives up after a while too; answer before it
 
 
 def create_app(services: Services, parts: Parts | None = None, *, scheduler: bool = True) -> web.Application:
@@ -37,11 +39,14 @@ def create_app(services: Services, parts: Parts | None = None, *, scheduler: boo
     async def healthz(_: web.Request) -> web.Response:
         check = getattr(services.storage, "check_ready", None)
         try:
-            if callable(check):
+            if inspect.iscoroutinefunction(check):
+                await asyncio.wait_for(check(), HEALTH_TIMEOUT_S)
+            elif callable(check):
                 await asyncio.to_thread(check)
         except Exception as error:
-            log.error("storage not ready: %s", error)
-            return web.json_response({"status": "unavailable", "storage": str(error)}, status=503)
+            log.error("storage not ready: %s: %s", type(error).__name__, error)
+            # No internal details (paths, URLs, accounts) to whoever probes: they are in the log.
+            return web.json_response({"status": "unavailable", "storage": "unavailable"}, status=503)
         return web.json_response({"status": "ok", "storage": "ok"})
 
     app.router.add_post("/api/messages", messages)

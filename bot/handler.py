@@ -31,6 +31,7 @@ from botbuilder.schema import (
 
 from bot.activity import bot_among, locale_of, tenant_of
 from bot.services import Services
+from bot.storage.faults import StorageUnavailableError
 from bot.storage.tinydb_storage import ETagConflictError
 from cards.adaptive import literal, without_links
 from cards.i18n import normalize_locale, t
@@ -321,6 +322,8 @@ async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
     log.error("turn failed: %s: %s [%s]", type(error).__name__, error, shown, exc_info=error, extra=context)
     locale = normalize_locale(activity.locale)
     key = "service.error_busy" if isinstance(error, ETagConflictError) else "service.error_generic"
+    if isinstance(error, StorageUnavailableError):
+        key = "storage_faults.try_again"
     text = t(locale, key)
     try:
         if activity.type == ActivityTypes.invoke:

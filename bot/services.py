@@ -13,7 +13,7 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.config import Settings
 from bot.sdk_fixes import ConnectorPool, FixedCloudAdapter, PooledBotFrameworkAuthentication, apply_sdk_fixes
-from bot.storage.tinydb_storage import TinyDBStorage
+from bot.storage.factory import close_storage, open_storage
 from bot.stores import HistoryStore, ProfileStore
 
 
@@ -37,9 +37,7 @@ class Services:
     async def close(self) -> None:
         if self.pool is not None:
             await self.pool.close()
-        close = getattr(self.storage, "close", None)
-        if callable(close):
-            close()
+        await close_storage(self.storage)
 
 
 def build_adapter(settings: Settings, pool: ConnectorPool,
@@ -55,7 +53,7 @@ def build_adapter(settings: Settings, pool: ConnectorPool,
 def build_services(settings: Settings, storage: Storage | None = None,
                    clock: Callable[[], dt.datetime] = utc_now,
                    credentials_factory: ServiceClientCredentialsFactory | None = None) -> Services:
-    storage = storage if storage is not None else TinyDBStorage(settings.data_dir)
+    storage = storage if storage is not None else open_storage(settings)
     pool = ConnectorPool()
     return Services(
         settings=settings,
