@@ -1,0 +1,176 @@
+"""The storage interface every backend implements (TinyDB files, Azure Blob Storage).
+
+A backend is a botbuilder `Storage` (read/write/delete of items by key, eTags) plus the few
+operations the bot needs beyond it: a paged prefix listing, a constant-cost health check, an async
+close, and a common set of errors. Handlers and stores only use what is defined here, so either
+backend serves every turn, `import-profile`, `notify`, `check-storage` and `migrate-storage`.
+
+Keys
+- Non-empty strings; `/` separates segments (`msteams/conversations/<id>`, `profiles/<tenant>`,
+  `history/<tenant>/<YYYY-MM>`, `notify/conversations/<tenant>/<conversation>`). Segments are any
+  text (Teams ids contain `:`, `@`, `;`): a backend encodes them for its own naming rules.
+
+Items
+- `read` returns a private copy of each stored item (a dict for dict items) carrying its current
+  `e_tag`; missing keys are absent from the result.
+- Items are stored as plain JSON. Values that are not JSON (botbuilder dialog state) are converted by
+  `bot.storage.codec` (shared by both backends, so an item copied from one to the other reads back
+  the same).
+
+Writes: `write(changes)`, eTag rules per item (the botbuilder Blob/Cosmos contract, plus one):
+- `e_tag` missing, None or `"*"`: written unconditionally (last writer wins);
+- `e_tag == IF_ABSENT`: created only if the key does not exist, else `ETagConflictError`;
+- any other `e_tag`: written only if it equals the stored one, else `ETagConflictError`;
+- `e_tag == ""`: refused with ValueError.
+- Every written item gets a new `e_tag`, also set on the caller's object (dict key or attribute),
+  so a second write in the same turn is not a false conflict.
+- One `write` call is the per-turn commit: the bot saves a turn's conversation state, user state
+  and anything else changed together in ONE call (`bot.storage.turn.save_turn_state`). The TinyDB
+  backend checks every eTag first and commits the batch together (a conflict writes nothing). The
+  blob backend cannot commit several blobs atomically: it must check what it can up front and write
+  each item conditionally; a conflict on one item raises `ETagConflictError` naming that key.
+
+`delete(keys)` ignores keys that do not exist.
+
+Listing: `list_keys(prefix, page_size=..., continuation=None) -> KeyPage`
+- `prefix` is "" (every key) or ends with "/" (a segment boundary), e.g.
+  `notify/conversations/` or `notify/conversations/<tenant>/`. Anything else: ValueError.
+- Returns at most `page_size` keys (a page may hold fewer, even none, and still have a
+  continuation) and an opaque `continuation` for the next page, None after the last page. Keys
+  come in a stable order (the backend's), each key once over a whole listing if it exists from start
+  to end; keys created or deleted meanwhile may or may not appear. The cost of one page does not
+  grow with the number of stored items outside the prefix. `iter_keys` walks every page.
+
+Health: `check_health()` proves the store is readable and writable with a constant amount of work
+(a probe item written, read back and deleted), whatever the amount of data stored. It raises
+`StorageUnavailableError` whose message says what failed without internal details (no file paths,
+no account names): it is shown by `/healthz`.
+
+Errors (all `StorageError`, except the eTag conflict which stays a KeyError as in botbuilder):
+- `ETagConflictError`: a stale write was refused; read again and retry.
+- `DamagedItemError`: a stored item (or the file/blob holding it) cannot be decoded. It affects the
+  keys that live there only; the backend never overwrites or deletes it by itself (writes to those
+  keys raise it too) and logs where it is. `check-storage` lists and quarantines such items.
+- `StorageUnavailableError`: the store cannot be used right now (disk full, unreachable, throttled
+  after the retries, permissions); nothing was half-written. Users get "try again in a moment".
+
+Settings and construction: `bot.storage.factory.open_storage(settings)` builds the backend from the
+`STORAGE` setting (`tinydb` here; the blob backend plugs in as `bot.storage.blob.BlobStorage`).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from botbuilder.core import Storage
+
+IF_ABSENT = "!absent"  # an item's e_tag meaning "create it only if the key does not exist"
+DEFAULT_PAGE_SIZE = 500
+
+
+class StorageError(RuntimeError):
+    """Base of the storage errors below (except the eTag conflict, a KeyError as in botbuilder)."""
+
+
+class ETagConflictError(KeyError):
+    """A write carried an eTag that no longer matches the stored item (someone wrote in between),
+    or `IF_ABSENT` for a key that exists.
+
+    Subclasses KeyError like botbuilder's MemoryStorage conflict, so callers catching that still work.
+    """
+
+    def __init__(self, key: str, expected: str, current: str | None) -> None:
+        self.key, self.expected, self.current = key, expected, current
+        super().__init__(f"eTag conflict on {key!r}: the write expected eTag {expected!r} but the stored "
+                         f"item has {current!r}; read it again and retry")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class DamagedItemError(StorageError):
+    """The item of `key` is stored but cannot be decoded (a truncated, empty or edited file/blob).
+
+    `str()` names the key and what is wrong, never a file path; `location` says where it is
+    (a path or a blob name) for the log and `check-storage`, never for users or `/healthz`.
+    """
+
+    def __init__(self, key: str, problem: str, location: str | None = None) -> None:
+        self.key, self.problem, self.location = key, problem, location
+        super().__init__(f"the stored item {key!r} is damaged ({problem}); "
+                         "run `python -m bot check-storage` to list and quarantine damaged items")
+
+
+class StorageUnavailableError(StorageError):
+    """The store cannot be used now (disk full, unreachable, throttled, no permission). The message
+    is safe to show an operator (no paths or secrets)."""
+
+
+@dataclass(frozen=True)
+class KeyPage:
+    """One page of `list_keys`: the keys, and the continuation of the next page (None: no more)."""
+
+    keys: list[str]
+    continuation: str | None = None
+
+
+@dataclass(frozen=True)
+class DamagedEntry:
+    """One damaged item found by `ItemStorage.scan_damaged` (for `check-storage`)."""
+
+    location: str  # a path relative to the store root, or a blob name
+    problem: str
+    keys: tuple[str, ...] = ()  # the keys it held, when known
+
+
+class ItemStorage(Storage, abc.ABC):
+    """What every backend implements, on top of botbuilder's `read`, `write` and `delete` (see the
+    module doc for their contract)."""
+
+    @abc.abstractmethod
+    async def list_keys(self, prefix: str, *, page_size: int = DEFAULT_PAGE_SIZE,
+                        continuation: str | None = None) -> KeyPage:
+        """One page of the keys starting with `prefix` ("" or ending with "/")."""
+
+    @abc.abstractmethod
+    async def check_health(self) -> None:
+        """Constant work: prove the store readable and writable, or raise StorageUnavailableError."""
+
+    @abc.abstractmethod
+    async def scan_damaged(self) -> list[DamagedEntry]:
+        """Every damaged item of the store (reads everything: for `check-storage` only)."""
+
+    @abc.abstractmethod
+    async def quarantine(self, entry: DamagedEntry) -> str:
+        """Move a damaged item aside (never delete it); returns where it went. Its keys then read
+        as absent, so their tenant can carry on."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Release files, threads and connections."""
+
+    def describe(self) -> str:
+        """A short description for the start-up log (backend and where; no secrets)."""
+        return type(self).__name__
+
+
+def check_prefix(prefix: str) -> str:
+    """`prefix` as `list_keys` accepts it, or ValueError."""
+    if not isinstance(prefix, str) or (prefix and not prefix.endswith("/")):
+        raise ValueError(f"a listing prefix is '' or ends with '/', got {prefix!r}")
+    return prefix
+
+
+async def iter_keys(storage: ItemStorage, prefix: str,
+                    page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[str]:
+    """Every key under `prefix`, page by page (memory: one page)."""
+    continuation: str | None = None
+    while True:
+        page = await storage.list_keys(prefix, page_size=page_size, continuation=continuation)
+        for key in page.keys:
+            yield key
+        continuation = page.continuation
+        if continuation is None:
+            return

@@ -1,0 +1,70 @@
+"""Items as plain JSON, the same for every backend.
+
+A stored item is `{"key", "e_tag", "value"}` with `value` plain JSON. botbuilder's conversation state
+holds one kind of object, the dialog stack (`DialogState` of `DialogInstance`s), written as
+`{"$dialog_stack": [{"id": ..., "state": {...}}]}`; dialog instance states are plain JSON already
+(the intake keeps its draft as `model_dump(mode="json")`). Anything else that is not JSON is
+refused with TypeError when written: a silent fallback (jsonpickle) would store Python class paths
+that a refactoring breaks.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from botbuilder.dialogs import DialogInstance, DialogState
+
+_DIALOG_STACK = "$dialog_stack"
+
+
+def _to_json(value: Any, where: str) -> Any:
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, DialogState):
+        return {_DIALOG_STACK: [{"id": instance.id, "state": _to_json(instance.state, f"{where}.state")}
+                                for instance in value.dialog_stack]}
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where}: key {key!r} is not a string; stored items are plain JSON")
+            out[key] = _to_json(item, f"{where}.{key}")
+        return out
+    if isinstance(value, list | tuple):
+        return [_to_json(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if hasattr(value, "__dict__") and not isinstance(value, type):
+        # botbuilder StoreItem-like objects: their public attributes, read back as a dict.
+        return _to_json({k: v for k, v in vars(value).items() if not k.startswith("_")}, where)
+    raise TypeError(f"{where}: {type(value).__name__} is not JSON; stored items are plain JSON")
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if _DIALOG_STACK in value and len(value) == 1:
+            return DialogState([DialogInstance(entry.get("id"), _from_json(entry.get("state") or {}))
+                                for entry in value[_DIALOG_STACK]])
+        return {key: _from_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    return value
+
+
+def encode(item: Any) -> Any:
+    """The JSON value stored for `item` (its `e_tag` left out); a private copy. TypeError if an
+    object in it is not JSON."""
+    value = _to_json(item, "item")
+    if isinstance(value, dict):
+        value.pop("e_tag", None)
+    json.dumps(value, allow_nan=False)  # NaN/inf are not JSON: refuse them here, not when reading
+    return value
+
+
+def decode(value: Any, e_tag: str) -> Any:
+    """The item for a stored JSON value: a private copy (dict items get their `e_tag`)."""
+    item = _from_json(copy.deepcopy(value)) if isinstance(value, dict | list) else value
+    if isinstance(item, dict):
+        item["e_tag"] = e_tag
+    return item
