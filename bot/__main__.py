@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import json
 import logging
 import re
@@ -34,6 +35,12 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _where(storage: Any) -> str:
+    """Where the items are (ItemStorage.describe; the data folder of an older TinyDBStorage)."""
+    describe = getattr(storage, "describe", None)
+    return describe() if callable(describe) else str(Path(storage.folder).resolve())
+
+
 def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -46,19 +53,18 @@ def serve(settings: Settings) -> int:
     from bot.services import build_services
 
     _configure_logging(settings)
-    app = create_app(build_services(settings))
+    services = build_services(settings)
+    app = create_app(services)
     mode = "local mode, no authentication" if settings.local_mode else f"app id {settings.app_id}"
-    from bot.storage.factory import describe
-
     logging.getLogger("bot").info("listening on %s:%s (%s), data in %s", settings.host, settings.port,
-                                  mode, describe(settings))
+                                  mode, _where(services.storage))
     web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0
 
 
 async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
-    from bot.storage.factory import close_storage, describe, open_storage
-    from bot.storage.faults import StorageUnavailableError
+    from bot.storage.base import StorageUnavailableError
+    from bot.storage.factory import open_storage
     from bot.stores import ProfileStore
     from scoring import ProfileError, load_profile
 
@@ -87,17 +93,18 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
     except StorageUnavailableError as error:
         return _fail(f"nothing was stored: {error}; try again in a moment")
     finally:
-        await close_storage(storage)
+        if inspect.isawaitable(closing := storage.close()):
+            await closing
     name = profile.partner.name or profile.partner.id
     print(f"stored the profile of {name} ({len(profile.people)} people, as of {profile.as_of}) "
-          f"for tenant {tenant} in {describe(settings)}")
+          f"for tenant {tenant} in {_where(storage)}")
     return 0
 
 
 async def notify(settings: Settings, month: str | None) -> int:
     from bot.notifications import MonthNotDueError, run_notify
     from bot.services import build_services
-    from bot.storage.faults import StorageUnavailableError
+    from bot.storage.base import StorageUnavailableError
     from bot.stores import check_month
 
     if month is not None:

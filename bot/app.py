@@ -37,7 +37,9 @@ def create_app(services: Services, parts: Parts | None = None, *, scheduler: boo
         return await services.adapter.process(request, bot)
 
     async def healthz(_: web.Request) -> web.Response:
-        check = getattr(services.storage, "check_ready", None)
+        # ItemStorage.check_health (async, constant work); an older TinyDBStorage has check_ready.
+        storage = services.storage
+        check = getattr(storage, "check_health", None) or getattr(storage, "check_ready", None)
         try:
             if inspect.iscoroutinefunction(check):
                 await asyncio.wait_for(check(), HEALTH_TIMEOUT_S)

@@ -31,7 +31,7 @@ from botbuilder.schema import (
 
 from bot.activity import bot_among, locale_of, tenant_of
 from bot.services import Services
-from bot.storage.faults import StorageUnavailableError
+from bot.storage.base import StorageUnavailableError
 from bot.storage.tinydb_storage import ETagConflictError
 from cards.adaptive import literal, without_links
 from cards.i18n import normalize_locale, t

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,7 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.config import Settings
 from bot.sdk_fixes import ConnectorPool, FixedCloudAdapter, PooledBotFrameworkAuthentication, apply_sdk_fixes
-from bot.storage.factory import close_storage, open_storage
+from bot.storage.factory import open_storage
 from bot.stores import HistoryStore, ProfileStore
 
 
@@ -37,7 +38,9 @@ class Services:
     async def close(self) -> None:
         if self.pool is not None:
             await self.pool.close()
-        await close_storage(self.storage)
+        close = getattr(self.storage, "close", None)
+        if callable(close) and inspect.isawaitable(closing := close()):  # ItemStorage.close is async
+            await closing
 
 
 def build_adapter(settings: Settings, pool: ConnectorPool,
