@@ -59,6 +59,7 @@ from bot.storage.base import (
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.storage.blob_lease import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -282,6 +283,12 @@ class BlobStorage(ItemStorage):
 
     async def ensure_container(self) -> None:
         await self._ensure_container()
+
+    def leadership(self, name: str) -> Leadership:
+        """Run something on one instance at a time (the monthly scheduler): bot/storage/blob_lease.py."""
+        from bot.storage.blob_lease import Leadership
+
+        return Leadership(self, name)
 
     # --- one blob ---------------------------------------------------------------------------------
     async def _ensure_container(self) -> None:
