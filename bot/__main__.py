@@ -1,5 +1,6 @@
 """`python -m bot` (the service), `python -m bot import-profile FILE --tenant ID`,
-`python -m bot notify [--month YYYY-MM]`. Exit codes: 0 ok, 2 invalid input or settings."""
+`python -m bot notify [--month YYYY-MM]`, `python -m bot migrate-storage --from tinydb --to blob`.
+Exit codes: 0 ok, 2 invalid input or settings (1: a migration left items it would not overwrite)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--tenant", required=True, help="the Teams tenant id (channelData.tenant.id)")
     notify = sub.add_parser("notify", help="run the monthly notification job once, now")
     notify.add_argument("--month", help="the month to notify, YYYY-MM (default: the month due)")
+    migrate = sub.add_parser("migrate-storage", help="copy every stored item to the other backend")
+    migrate.add_argument("--from", dest="source", required=True, choices=["tinydb", "blob"])
+    migrate.add_argument("--to", dest="target", required=True, choices=["tinydb", "blob"])
     return parser
 
 
@@ -126,8 +130,41 @@ async def notify(settings: Settings, month: str | None) -> int:
     return 0
 
 
+async def migrate_storage(source_kind: str, target_kind: str) -> int:
+    from bot.storage.base import StorageUnavailableError
+    from bot.storage.factory import open_storage
+    from bot.storage.migrate import migrate
+
+    if source_kind == target_kind:
+        return _fail(f"--from and --to are both {source_kind}; name two different stores")
+    try:  # each side's own settings (DATA_DIR; AZURE_STORAGE_*), checked like at start-up
+        source_settings = load_settings(storage=source_kind)
+        target_settings = load_settings(storage=target_kind)
+    except SettingsError as error:
+        return _fail(str(error))
+    source, target = open_storage(source_settings), open_storage(target_settings)
+    print(f"copying every item from {_where(source)} to {_where(target)}")
+    try:
+        report = await migrate(source, target, progress=print)
+    except StorageUnavailableError as error:
+        return _fail(f"{error}; nothing is lost: run the same command again to carry on")
+    finally:
+        for store in (source, target):
+            if inspect.isawaitable(closing := store.close()):
+                await closing
+    print("\n".join(report.lines()))
+    if not report.complete:
+        print("error: the copy is not complete (see above); nothing in the target was overwritten",
+              file=sys.stderr)
+        return 1
+    print(f"done: the {target_kind} store holds every item; set STORAGE={target_kind} and restart")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "migrate-storage":
+        return asyncio.run(migrate_storage(args.source, args.target))
     try:
         settings = load_settings()
     except SettingsError as error:
