@@ -1,12 +1,13 @@
 """`python -m bot` (the service), `python -m bot import-profile FILE --tenant ID`,
-`python -m bot notify [--month YYYY-MM]`, `python -m bot migrate-storage --from tinydb --to blob`.
-Exit codes: 0 ok, 2 invalid input or settings (1: a migration left items it would not overwrite)."""
+`python -m bot notify [--month YYYY-MM]`, `python -m bot check-storage [--quarantine]`,
+`python -m bot migrate-storage --from tinydb --to blob` (or back).
+Exit codes: 0 ok, 1 damaged items found (check-storage) or items a migration would not overwrite,
+2 invalid input, settings or unusable storage."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import json
 import logging
 import re
@@ -28,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--tenant", required=True, help="the Teams tenant id (channelData.tenant.id)")
     notify = sub.add_parser("notify", help="run the monthly notification job once, now")
     notify.add_argument("--month", help="the month to notify, YYYY-MM (default: the month due)")
+    check = sub.add_parser("check-storage", help="list damaged stored items (reads every item)")
+    check.add_argument("--quarantine", action="store_true",
+                       help="move each damaged item into the store's quarantine (never deleted)")
     migrate = sub.add_parser("migrate-storage", help="copy every stored item to the other backend")
     migrate.add_argument("--from", dest="source", required=True, choices=["tinydb", "blob"])
     migrate.add_argument("--to", dest="target", required=True, choices=["tinydb", "blob"])
@@ -37,12 +41,6 @@ def _parser() -> argparse.ArgumentParser:
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 2
-
-
-def _where(storage: Any) -> str:
-    """Where the items are (ItemStorage.describe; the data folder of an older TinyDBStorage)."""
-    describe = getattr(storage, "describe", None)
-    return describe() if callable(describe) else str(Path(storage.folder).resolve())
 
 
 def _configure_logging(settings: Settings) -> None:
@@ -61,13 +59,13 @@ def serve(settings: Settings) -> int:
     app = create_app(services)
     mode = "local mode, no authentication" if settings.local_mode else f"app id {settings.app_id}"
     logging.getLogger("bot").info("listening on %s:%s (%s), data in %s", settings.host, settings.port,
-                                  mode, _where(services.storage))
+                                  mode, services.storage.describe())
     web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0
 
 
 async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
-    from bot.storage.base import StorageUnavailableError
+    from bot.storage.base import StorageError
     from bot.storage.factory import open_storage
     from bot.stores import ProfileStore
     from scoring import ProfileError, load_profile
@@ -91,24 +89,25 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
     except ProfileError as error:
         print(f"error: {path}: the profile was refused, nothing was stored:\n{error}", file=sys.stderr)
         return 2
-    storage = open_storage(settings)
+    try:
+        storage = open_storage(settings)
+    except (StorageError, OSError) as error:
+        return _fail(f"the store cannot be opened: {_storage_problem(error)}")
     try:
         await ProfileStore(storage).put(tenant, profile)
-    except StorageUnavailableError as error:
-        return _fail(f"nothing was stored: {error}; try again in a moment")
+    except (StorageError, OSError) as error:
+        return _fail(f"the profile was not stored: {_storage_problem(error)}")
     finally:
-        if inspect.isawaitable(closing := storage.close()):
-            await closing
+        await storage.close()
     name = profile.partner.name or profile.partner.id
     print(f"stored the profile of {name} ({len(profile.people)} people, as of {profile.as_of}) "
-          f"for tenant {tenant} in {_where(storage)}")
+          f"for tenant {tenant} in {storage.describe()}")
     return 0
 
 
 async def notify(settings: Settings, month: str | None) -> int:
     from bot.notifications import MonthNotDueError, run_notify
     from bot.services import build_services
-    from bot.storage.base import StorageUnavailableError
     from bot.stores import check_month
 
     if month is not None:
@@ -116,22 +115,63 @@ async def notify(settings: Settings, month: str | None) -> int:
             check_month(month)  # the month format of the score history keys
         except ValueError:
             return _fail(f"--month {month!r} is not a month; use YYYY-MM, e.g. 2026-10")
+    from bot.storage.base import StorageError
+
     _configure_logging(settings)
-    services = build_services(settings)
+    try:
+        services = build_services(settings)
+    except (StorageError, OSError) as error:
+        return _fail(f"the store cannot be opened: {_storage_problem(error)}")
     try:
         summary = await run_notify(services, month)
     except MonthNotDueError as error:
         return _fail(str(error))
-    except StorageUnavailableError as error:
-        return _fail(f"{error}; the run stopped, rerun it in a moment (claims keep every message once)")
+    except (StorageError, OSError) as error:
+        return _fail(f"the notification run stopped: {_storage_problem(error)}; run it again to finish")
     finally:
         await services.close()
     print(summary)
     return 0
 
 
+def _storage_problem(error: BaseException) -> str:
+    """One line for a storage failure (a damaged item, a full disk...), without a traceback."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+async def check_storage(settings: Settings, quarantine: bool) -> int:
+    from bot.storage.base import StorageError
+    from bot.storage.factory import open_storage
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        storage = open_storage(settings)
+    except (StorageError, OSError) as error:
+        return _fail(f"the store cannot be opened: {_storage_problem(error)}")
+    try:
+        damaged = await storage.scan_damaged()
+        for entry in damaged:
+            keys = f" (keys: {', '.join(entry.keys)})" if entry.keys else ""
+            line = f"damaged: {entry.location}: {entry.problem}{keys}"
+            if quarantine:
+                line += f" -> quarantined as {await storage.quarantine(entry)}"
+            print(line)
+    except (StorageError, OSError) as error:
+        return _fail(f"the store cannot be checked: {_storage_problem(error)}")
+    finally:
+        await storage.close()
+    if not damaged:
+        print(f"no damaged items in {storage.describe()}")
+        return 0
+    verb = "quarantined" if quarantine else "found (run with --quarantine to move them aside)"
+    print(f"{len(damaged)} damaged item(s) {verb}")
+    return 0 if quarantine else 1
+
+
 async def migrate_storage(source_kind: str, target_kind: str) -> int:
-    from bot.storage.base import StorageUnavailableError
+    from bot.storage.base import StorageError
     from bot.storage.factory import open_storage
     from bot.storage.migrate import migrate
 
@@ -142,16 +182,17 @@ async def migrate_storage(source_kind: str, target_kind: str) -> int:
         target_settings = load_settings(storage=target_kind)
     except SettingsError as error:
         return _fail(str(error))
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     source, target = open_storage(source_settings), open_storage(target_settings)
-    print(f"copying every item from {_where(source)} to {_where(target)}")
+    print(f"copying every item from {source.describe()} to {target.describe()}")
     try:
         report = await migrate(source, target, progress=print)
-    except StorageUnavailableError as error:
-        return _fail(f"{error}; nothing is lost: run the same command again to carry on")
+    except (StorageError, OSError) as error:
+        return _fail(f"the copy stopped: {_storage_problem(error)}; nothing in the target was "
+                     "overwritten: run the same command again to carry on")
     finally:
-        for store in (source, target):
-            if inspect.isawaitable(closing := store.close()):
-                await closing
+        await source.close()
+        await target.close()
     print("\n".join(report.lines()))
     if not report.complete:
         print("error: the copy is not complete (see above); nothing in the target was overwritten",
@@ -171,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(error))
     if args.command == "import-profile":
         return asyncio.run(import_profile(settings, args.profile, args.tenant))
+    if args.command == "check-storage":
+        return asyncio.run(check_storage(settings, args.quarantine))
     if args.command == "notify":
         return asyncio.run(notify(settings, args.month))
     return serve(settings)

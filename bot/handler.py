@@ -31,8 +31,8 @@ from botbuilder.schema import (
 
 from bot.activity import bot_among, locale_of, tenant_of
 from bot.services import Services
-from bot.storage.base import StorageUnavailableError
-from bot.storage.tinydb_storage import ETagConflictError
+from bot.storage.base import DamagedItemError, ETagConflictError, StorageUnavailableError
+from bot.storage.turn import save_turn_state
 from cards.adaptive import literal, without_links
 from cards.i18n import normalize_locale, t
 from scoring.ids import Area
@@ -124,16 +124,17 @@ class ScoreBot(TeamsActivityHandler):
         turn_context.turn_state[TENANT_KEY] = tenant_id
         await self.parts.on_activity(turn_context, self.services)
         await super().on_turn(turn_context)
-        for state in (self.services.conversation_state, self.services.user_state):
-            try:
-                await state.save_changes(turn_context)
-            except ETagConflictError as conflict:
-                # Two turns of one conversation overlapped (a double send). The user already has
-                # this turn's answer: keep the other turn's state rather than report an error.
-                if not turn_context.responded:
-                    raise
-                log.warning("kept the concurrent turn's state: %s", conflict,
-                            extra={"conversation_id": activity.conversation.id, "tenant_id": tenant_id})
+        try:
+            # One storage write (one commit) for every state the turn changed; none if unchanged.
+            await save_turn_state(turn_context, (self.services.conversation_state, self.services.user_state),
+                                  self.services.storage)
+        except ETagConflictError as conflict:
+            # Two turns of one conversation overlapped (a double send). The user already has
+            # this turn's answer: keep the other turn's state rather than report an error.
+            if not turn_context.responded:
+                raise
+            log.warning("kept the concurrent turn's state: %s", conflict,
+                        extra={"conversation_id": activity.conversation.id, "tenant_id": tenant_id})
 
     async def _refuse(self, turn_context: TurnContext, tenant_id: str | None, key: str | None = None) -> None:
         activity = turn_context.activity
@@ -321,9 +322,10 @@ async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
     # The context is in the text (plain log formats) and in `extra` (structured handlers).
     log.error("turn failed: %s: %s [%s]", type(error).__name__, error, shown, exc_info=error, extra=context)
     locale = normalize_locale(activity.locale)
-    key = "service.error_busy" if isinstance(error, ETagConflictError) else "service.error_generic"
-    if isinstance(error, StorageUnavailableError):
-        key = "storage_faults.try_again"
+    key = ("service.error_busy" if isinstance(error, ETagConflictError)
+           else "storage_damage.damaged" if isinstance(error, DamagedItemError)
+           else "storage_damage.unavailable" if isinstance(error, StorageUnavailableError)
+           else "service.error_generic")
     text = t(locale, key)
     try:
         if activity.type == ActivityTypes.invoke:

@@ -39,8 +39,10 @@ class Services:
         if self.pool is not None:
             await self.pool.close()
         close = getattr(self.storage, "close", None)
-        if callable(close) and inspect.isawaitable(closing := close()):  # ItemStorage.close is async
-            await closing
+        if callable(close):
+            result = close()
+            if inspect.isawaitable(result):
+                await result
 
 
 def build_adapter(settings: Settings, pool: ConnectorPool,

@@ -74,6 +74,16 @@ class _Run:
     sender: ConnectorSender
     waiting: list[tuple[str, str]] = field(default_factory=list)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    contents: dict[str, NotificationContent | None] = field(default_factory=dict)
+    buckets: dict[str, TokenBucket] = field(default_factory=dict)
+
+    def forget_tenants_except(self, tenants: set[str]) -> None:
+        """Keep per-tenant content and pace only for the tenants of the last page (bounded memory)."""
+        for memo in (self.contents, self.buckets):
+            for tenant_id in set(memo) - tenants:
+                del memo[tenant_id]
+        for key in [key for key in self.messages if key[0] not in tenants]:
+            del self.messages[key]
 
     def message(self, tenant_id: str, content: NotificationContent, locale: str) -> dict[str, Any]:
         """The activity JSON (text + card) of a tenant in a locale, built once for all its conversations."""
@@ -243,7 +253,11 @@ class _Run:
                 self.summary.skip("tenant_not_allowed")
             return
         try:
-            content = await self.compose(self.services, tenant_id, self.month, self.as_of)
+            if tenant_id in self.contents:
+                content = self.contents[tenant_id]
+            else:
+                content = self.contents[tenant_id] = await self.compose(
+                    self.services, tenant_id, self.month, self.as_of)
         except Exception as error:
             log.exception("notify: could not score tenant %s", tenant_id)
             self.summary.failed += len(conversations)
@@ -253,7 +267,7 @@ class _Run:
             for _ in conversations:
                 self.summary.skip("no_profile")
             return
-        bucket = self.bucket()
+        bucket = self.buckets.setdefault(tenant_id, self.bucket())
         queue: asyncio.Queue[str] = asyncio.Queue()
         for conversation_id in conversations:
             queue.put_nowait(conversation_id)
@@ -378,12 +392,19 @@ async def run_notify(
     log.info(
         "notify %s: run %s started (scheduled %s)", month, run_id, scheduled_at(month, config).isoformat()
     )
-    by_tenant: dict[str, list[str]] = defaultdict(list)
-    for tenant_id, conversation_id in await store.index():
-        by_tenant[tenant_id].append(conversation_id)
-    await asyncio.gather(
-        *(run.tenant(tenant_id, conversations) for tenant_id, conversations in by_tenant.items())
-    )
+    # One page of records at a time (memory: a page, not every conversation); a tenant cut by a
+    # page boundary keeps its content and pace (`run.contents`, `run.buckets`).
+    async for page in store.pages():
+        records = await store.read_many(page)
+        by_tenant: dict[str, list[str]] = defaultdict(list)
+        for key in page:
+            record = records.get(key)
+            if record is not None and record.installed:  # tombstones are not conversations to visit
+                by_tenant[key[0]].append(key[1])
+        await asyncio.gather(
+            *(run.tenant(tenant_id, conversations) for tenant_id, conversations in by_tenant.items())
+        )
+        run.forget_tenants_except(set(by_tenant))
     await run.wait_for_others()
     summary.elapsed_seconds = time.perf_counter() - started
     await store.put_run(

@@ -121,7 +121,6 @@ async def _upsert(
     locale = normalize_locale(activity.locale)
     now = _now(services)
     conversation_type = activity.conversation.conversation_type if activity.conversation else None
-    healed: list[ConversationRecord] = []  # set when the record needs no write: check the index instead
 
     def change(record: ConversationRecord | None) -> ConversationRecord | None:
         if record is None or not record.installed:
@@ -150,7 +149,6 @@ async def _upsert(
             and not install
         )
         if unchanged:
-            healed.append(record)
             return None  # the common case: a message from a known conversation costs one read
         update: dict[str, Any] = {
             "reference": reference,
@@ -164,10 +162,7 @@ async def _upsert(
             update["subscribed"] = subscribed
         return record.model_copy(update=update)
 
-    stored = await store.update(tenant_id, conversation_id, change)
-    if healed:
-        await store.ensure_indexed(tenant_id, conversation_id)
-    return stored
+    return await store.update(tenant_id, conversation_id, change)
 
 
 async def _remove(store: NotifyStore, tenant_id: str, conversation_id: str, services: Any, why: str) -> None:
@@ -191,10 +186,10 @@ async def _remove_team(
     targets = {conversation_id}
     if team_id:
         targets.add(team_id)
-        keys = [key for key in await store.index() if key[0] == tenant_id]
-        for key, record in (await store.read_many(keys)).items():
-            if record.team_id == team_id:
-                targets.add(key[1])
+        async for page in store.pages(tenant_id):
+            for key, record in (await store.read_many(page)).items():
+                if record.installed and record.team_id == team_id:
+                    targets.add(key[1])
     for target in sorted(targets):
         await _remove(store, tenant_id, target, services, "team deleted")
 

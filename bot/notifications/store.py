@@ -1,39 +1,37 @@
-"""Conversation references and the monthly delivery ledger, over any botbuilder `Storage`.
+"""Conversation references and the monthly delivery ledger, over the bot's storage (bot/storage/base.py).
 
 Layout (keys are storage keys, values plain JSON dicts):
-- `notify/index`: {"refs": {"<tenant>|<conversation>": true}}: the conversations to visit. A
-  botbuilder Storage cannot list keys, so the index is kept beside the records.
-- `notify-<xx>/<tenant>/<conversation>` (`xx`: a hash shard): one `ConversationRecord` per
-  conversation: the reference (latest serviceUrl), subscription, active flag and, per month, the
-  delivery entry (claim or
-  outcome). The ledger lives in the record itself so a claim is a compare-and-swap on a document
-  that already exists (botbuilder storages have no atomic create-if-absent, but all honour eTags
-  on replace). An uninstalled conversation keeps its record as a tombstone without the reference,
-  so a month already sent is still known if the bot comes back.
+- `notify/conversations/<tenant>/<conversation>`: one `ConversationRecord` per conversation: the
+  reference (latest serviceUrl), subscription, active flag and, per month, the delivery entry (claim
+  or outcome). The ledger lives in the record itself so a claim is a compare-and-swap on a document
+  that already exists. An uninstalled conversation keeps its record as a tombstone without the
+  reference, so a month already sent is still known if the bot comes back.
+  The conversations to visit are found by listing this prefix page by page (`pages`): no document
+  lists every conversation, so nothing grows, is sorted or rewritten with their number.
 - `notify/run/<month>`: the run record of a month (completed or not) for the scheduler's catch-up.
 
-Every change is read-modify-write with the eTag of what was read; a stale write is refused by the
-storage and retried from a fresh read.
+Every change is read-modify-write with the eTag of what was read (a record is created with
+`IF_ABSENT`); a stale write is refused by the storage and retried from a fresh read.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import hashlib
 import logging
 import urllib.parse
-import weakref
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from botbuilder.core import Storage
 
 from bot.notifications.models import ConversationRecord, RunRecord
+from bot.storage.base import IF_ABSENT
 
 log = logging.getLogger(__name__)
 
-INDEX_KEY = "notify/index"
+PREFIX = "notify/conversations/"
+PAGE_SIZE = 500
 _CAS_ATTEMPTS = 50
 
 
@@ -47,20 +45,15 @@ def _quote(value: str) -> str:
 
 
 def ref_key(tenant_id: str, conversation_id: str) -> str:
-    # The 256 `notify-xx` prefixes date from when TinyDBStorage kept one file per first path segment;
-    # it now shards every key space itself, but the keys stay as they are so stored ledgers (which
-    # decide "never the same month twice") keep being found. Other storages are indifferent to them.
-    digest = hashlib.blake2b(f"{tenant_id}|{conversation_id}".encode(), digest_size=1).digest()[0]
-    return f"notify-{digest:02x}/{_quote(tenant_id)}/{_quote(conversation_id)}"
+    return f"{PREFIX}{_quote(tenant_id)}/{_quote(conversation_id)}"
 
 
-def index_entry(tenant_id: str, conversation_id: str) -> str:
-    return f"{_quote(tenant_id)}|{_quote(conversation_id)}"
-
-
-def parse_index_entry(entry: str) -> tuple[str, str]:
-    tenant, conversation = entry.split("|", 1)
-    return urllib.parse.unquote(tenant), urllib.parse.unquote(conversation)
+def parse_ref_key(key: str) -> tuple[str, str] | None:
+    """(tenant, conversation) of a record key, None for anything else under the prefix."""
+    parts = key[len(PREFIX):].split("/") if key.startswith(PREFIX) else []
+    if len(parts) != 2:
+        return None
+    return urllib.parse.unquote(parts[0]), urllib.parse.unquote(parts[1])
 
 
 def run_key(month: str) -> str:
@@ -110,7 +103,7 @@ async def compare_and_swap(storage: Storage, key: str, mutate: Mutator) -> dict[
         if new is None:
             return current
         new = dict(new)
-        new["e_tag"] = etag if etag else "*"
+        new["e_tag"] = etag if etag else IF_ABSENT  # two first writers: one wins, one retries
         try:
             await storage.write({key: new})
         except Exception as error:
@@ -124,71 +117,39 @@ async def compare_and_swap(storage: Storage, key: str, mutate: Mutator) -> dict[
     raise StorageConflictError(f"could not update {key}: {_CAS_ATTEMPTS} concurrent-write conflicts")
 
 
-# One lock per storage object (one per process in the service): index updates of concurrent turns
-# queue up instead of racing. This matters most for the index's first write, which has no eTag to
-# compare: concurrent first writers would overwrite each other. Across processes that first-write
-# window remains (botbuilder storages have no create-if-absent); `ensure_indexed` heals it the next
-# time the conversation speaks to the bot.
-_INDEX_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
-# (storage id, tenant, conversation) already checked in the index by this process.
-_VERIFIED: set[tuple[int, str, str]] = set()
-
-
 class NotifyStore:
     """Typed access to the records above."""
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
 
-    def _index_lock(self) -> asyncio.Lock:
-        lock = _INDEX_LOCKS.get(self.storage)
-        if lock is None:
-            lock = _INDEX_LOCKS[self.storage] = asyncio.Lock()
-        return lock
-
-    async def ensure_indexed(self, tenant_id: str, conversation_id: str) -> None:
-        """Re-add an installed conversation missing from the index (checked once per process)."""
-        marker = (id(self.storage), tenant_id, conversation_id)
-        if marker in _VERIFIED:
-            return
-        if (tenant_id, conversation_id) not in set(await self.index()):
-            log.warning("conversation %s/%s was missing from the index; re-added", tenant_id, conversation_id)
-            await self._index_set(tenant_id, conversation_id, True)
-        _VERIFIED.add(marker)
-
-    # --- index ------------------------------------------------------------------------------------
-    async def index(self) -> list[tuple[str, str]]:
-        found = (await self.storage.read([INDEX_KEY])).get(INDEX_KEY)
-        refs = _as_dict(found).get("refs", {}) if found is not None else {}
-        return sorted(parse_index_entry(entry) for entry in refs)
-
-    async def _index_set(self, tenant_id: str, conversation_id: str, present: bool) -> None:
-        entry = index_entry(tenant_id, conversation_id)
-
-        def mutate(doc: dict[str, Any] | None) -> dict[str, Any] | None:
-            doc = doc or {"refs": {}}
-            refs = doc.setdefault("refs", {})
-            if (entry in refs) == present:
-                return None
-            if present:
-                refs[entry] = True
-            else:
-                refs.pop(entry, None)
-            return doc
-
-        # The first write of the index cannot carry an eTag (nothing to compare with), so two first
-        # writers race; read it back and redo it until the entry is as wanted.
-        async with self._index_lock():
-            await self._index_set_locked(entry, mutate, present)
-
-    async def _index_set_locked(self, entry: str, mutate: Mutator, present: bool) -> None:
-        for _ in range(_CAS_ATTEMPTS):
-            await compare_and_swap(self.storage, INDEX_KEY, mutate)
-            found = (await self.storage.read([INDEX_KEY])).get(INDEX_KEY)
-            refs = _as_dict(found).get("refs", {}) if found is not None else {}
-            if (entry in refs) == present:
+    # --- listing --------------------------------------------------------------------------------
+    async def pages(self, tenant_id: str | None = None,
+                    page_size: int = PAGE_SIZE) -> AsyncIterator[list[tuple[str, str]]]:
+        """(tenant, conversation) of every record (tombstones included), one storage page at a time,
+        grouped by tenant (a tenant's records are consecutive)."""
+        list_keys = getattr(self.storage, "list_keys", None)
+        if list_keys is None:
+            raise TypeError(f"{type(self.storage).__name__} cannot list keys; use a bot.storage backend")
+        prefix = PREFIX + (f"{_quote(tenant_id)}/" if tenant_id is not None else "")
+        continuation: str | None = None
+        while True:
+            page = await list_keys(prefix, page_size=page_size, continuation=continuation)
+            parsed = [found for key in page.keys if (found := parse_ref_key(key)) is not None]
+            if parsed:
+                yield parsed
+            continuation = page.continuation
+            if continuation is None:
                 return
-        raise StorageConflictError(f"could not update {INDEX_KEY} for {entry}")
+
+    async def index(self, tenant_id: str | None = None) -> list[tuple[str, str]]:
+        """The installed conversations (of one tenant, or all), sorted. Reads every record: for
+        tests and a team's removal; the monthly job walks `pages` instead."""
+        installed: list[tuple[str, str]] = []
+        async for page in self.pages(tenant_id):
+            records = await self.read_many(page)
+            installed += [key for key in page if (found := records.get(key)) is not None and found.installed]
+        return sorted(installed)
 
     # --- conversation records ---------------------------------------------------------------------
     async def get(self, tenant_id: str, conversation_id: str) -> ConversationRecord | None:
@@ -202,23 +163,17 @@ class NotifyStore:
         conversation_id: str,
         change: Callable[[ConversationRecord | None], ConversationRecord | None],
     ) -> ConversationRecord | None:
-        """Compare-and-swap one conversation record; keeps the index in step with `installed`."""
-        seen: dict[str, bool | None] = {"installed": None}
+        """Compare-and-swap one conversation record."""
 
         def mutate(doc: dict[str, Any] | None) -> dict[str, Any] | None:
             record = ConversationRecord.model_validate(doc) if doc is not None else None
-            seen["installed"] = record.installed if record is not None else None
             changed = change(record)
             return changed.model_dump(mode="json") if changed is not None else None
 
         stored = await compare_and_swap(self.storage, ref_key(tenant_id, conversation_id), mutate)
         if stored is None:
             return None
-        record = ConversationRecord.model_validate(stored)
-        # The index changes only with installs and uninstalls, not with claims and outcomes.
-        if seen["installed"] is not record.installed:
-            await self._index_set(tenant_id, conversation_id, record.installed)
-        return record
+        return ConversationRecord.model_validate(stored)
 
     async def read_many(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], ConversationRecord]:
         """Read many records at once (one storage round trip)."""

@@ -1,66 +1,252 @@
-"""TinyDB-format JSON files, written atomically and shared safely between processes.
+"""TinyDB's extension point, made safe: a `tinydb.Storage` whose files are written atomically,
+fsynced and shared between processes, and whose damage is reported rather than papered over.
 
-- Atomic: a commit writes each new file as a temp file in the same directory and flushes it to disk
-  (fdatasync) before any `os.replace`, then fsyncs the directory once for the whole commit. A crash
-  or SIGKILL at any point leaves each file either as it was or as committed, never torn; a failure
-  while writing the temp files (disk full...) changes no file at all. The writer returns only after
-  the directory fsync, so an acknowledged write is durable.
-- Cross-process: writers hold an exclusive `fcntl.flock` on a lock file (see `locked`) for the whole
-  read-modify-write and start from the bytes on disk (compared with the cached content by digest,
-  re-parsed only if another process changed them). Readers need no lock: `os.replace` swaps whole
-  files.
-- Fast reads: the parsed content is cached and re-validated with one `os.stat` per read. The stat
-  stamp (inode, mtime, size) can in theory repeat (a reused inode, same size, same mtime tick); a
-  reader fooled by that sees the previous version, and its write is then refused by the eTag check,
-  which writers make against the verified bytes (and which refreshes the cache).
-
-The content is TinyDB's JSON layout ({table: {doc id: document}}), so a file can be opened with
-`tinydb.TinyDB(path)` for inspection.
+- Atomic and durable: a `Commit` writes each new file as a temp file (in `.tmp/` of the store) and
+  flushes it (fdatasync) before any `os.replace`, then fsyncs each changed directory once. A crash or
+  SIGKILL leaves each file either as it was or as committed, never torn; a failure while writing the
+  temp files (disk full...) changes no file at all. It returns only after the directory fsyncs, so
+  an acknowledged write is durable.
+- Cross-process: writers hold an exclusive `fcntl.flock` (see `locked`) for the whole
+  read-check-write, and read the file from disk under it. Readers need no lock: `os.replace` swaps
+  whole files; they use `FileCache`, validated by one `os.stat` per read and bounded in size.
+- Damage: a zero-byte file, invalid JSON or JSON that is not TinyDB's `{table: {id: document}}`
+  raises `DamagedFileError` (TinyDB's own JSONStorage would read an empty file as an empty
+  database, and the next write would replace whatever it held). Nothing is ever written over a
+  file that could not be read: every write goes through `read()` first (TinyDB's tables do).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
-import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tinydb import Storage
+
+from bot.storage.base import StorageUnavailableError
+
 Data = dict[str, dict[str, Any]]  # TinyDB layout: table -> doc id (str) -> document
 _Stamp = tuple[int, int, int]  # inode, mtime_ns, size
-_State = tuple[Data, _Stamp | None, bytes]  # parsed content, its stamp, digest of its bytes
 _sync_data = getattr(os, "fdatasync", os.fsync)  # a new file's size is flushed by fdatasync too
 
 
-class CorruptFileError(RuntimeError):
-    """A data file exists but is not valid JSON (edited by hand?). Never silently replaced."""
+class DamagedFileError(Exception):
+    """A data file exists but does not hold a TinyDB document. Never replaced silently."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}: {problem}")
 
 
-def _stamp(path: Path) -> _Stamp | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
+def unavailable(error: OSError, doing: str) -> StorageUnavailableError:
+    """An OS error as the storage error shown to operators: what failed, never the path."""
+    if error.errno == errno.ENOSPC:
+        return StorageUnavailableError(f"storage is full: could not {doing} (no space left on the disk)")
+    reason = os.strerror(error.errno) if error.errno else type(error).__name__
+    return StorageUnavailableError(f"storage could not {doing} ({reason})")
+
+
+def _stamp(st: os.stat_result) -> _Stamp:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def _digest(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16).digest()
+def parse(path: Path, raw: bytes) -> Data:
+    """The TinyDB content of a file's bytes, or DamagedFileError."""
+    if not raw:
+        raise DamagedFileError(path, "the file is empty (0 bytes)")
+    try:
+        data = json.loads(raw)
+    except ValueError as error:
+        raise DamagedFileError(path, f"not valid JSON ({error.__class__.__name__} at byte "
+                                     f"{getattr(error, 'pos', '?')} of {len(raw)})") from None
+    if not isinstance(data, dict) or not all(
+            isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+            for table in data.values()):
+        raise DamagedFileError(path, "not a TinyDB document ({table: {id: document}})")
+    return data
 
 
-_NO_FILE = _digest(b"")
+def read_file(path: Path) -> tuple[Data, _Stamp] | None:
+    """The parsed content and stamp of a file, None if it does not exist."""
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            raw = handle.read()
+    except FileNotFoundError:
+        return None
+    return parse(path, raw), _stamp(st)
+
+
+def _private(data: Data) -> Data:
+    # TinyDB's table operations edit the table dicts and documents they get in place (update);
+    # copies down to the documents keep the cached snapshot intact. Files are small (one key or
+    # one tenant's history), so this is cheap.
+    return {name: {doc_id: dict(doc) for doc_id, doc in table.items()} for name, table in data.items()}
+
+
+class FileCache:
+    """Parsed files, validated by stat stamp (inode, mtime, size), least recently used dropped
+    beyond `limit`: memory is bounded by the limit, not by the data stored.
+
+    A stamp can in theory repeat (reused inode, same size, same mtime tick); a reader fooled by that
+    sees the previous version, and a write based on it is refused by the eTag check, which writers
+    make against the file read under the lock."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self._items: OrderedDict[Path, tuple[_Stamp, Data]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, path: Path) -> Data | None:
+        """The current content of `path` (None: no file). Raises DamagedFileError."""
+        try:
+            stamp = _stamp(os.stat(path))
+        except FileNotFoundError:
+            self.drop(path)
+            return None
+        with self._lock:
+            found = self._items.get(path)
+            if found is not None and found[0] == stamp:
+                self._items.move_to_end(path)
+                return found[1]
+        loaded = read_file(path)
+        if loaded is None:
+            self.drop(path)
+            return None
+        self.put(path, loaded[0], loaded[1])
+        return loaded[0]
+
+    def put(self, path: Path, data: Data, stamp: _Stamp) -> None:
+        with self._lock:
+            self._items[path] = (stamp, data)
+            self._items.move_to_end(path)
+            while len(self._items) > self.limit:
+                self._items.popitem(last=False)
+
+    def drop(self, path: Path) -> None:
+        with self._lock:
+            self._items.pop(path, None)
+
+
+class Commit:
+    """The files changed by one storage write, applied together by `apply` (see module doc).
+    The caller holds the lock of every file it stages."""
+
+    def __init__(self, temp_dir: Path, cache: FileCache | None = None) -> None:
+        self.temp_dir = temp_dir
+        self.cache = cache
+        self.staged: dict[Path, Data] = {}
+
+    def stage(self, path: Path, data: Data) -> None:
+        self.staged[path] = data
+
+    def apply(self) -> None:
+        temps: list[tuple[Path, str | None, Data]] = []  # target, temp file (None: remove), data
+        created: set[Path] = set()
+        try:
+            for path, data in self.staged.items():
+                if not any(data.values()):
+                    temps.append((path, None, data))  # no document left: the file goes
+                    continue
+                payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                fd, tmp = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=self.temp_dir)
+                temps.append((path, tmp, data))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                    handle.flush()
+                    _sync_data(handle.fileno())
+                created |= _make_parents(path.parent)
+            for path, tmp, _data in temps:
+                if tmp is None:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(path)
+                else:
+                    os.replace(tmp, path)
+        except BaseException:
+            for _path, tmp, _data in temps:
+                if tmp is not None:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(tmp)
+            if self.cache is not None:
+                for path in self.staged:
+                    self.cache.drop(path)
+            raise
+        for folder in sorted({path.parent for path, *_ in temps} | {p.parent for p in created}):
+            fsync_dir(folder)
+        if self.cache is not None:
+            for path, tmp, data in temps:
+                if tmp is None:
+                    self.cache.drop(path)
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        self.cache.put(path, data, _stamp(os.stat(path)))
+
+
+def _make_parents(folder: Path) -> set[Path]:
+    """Create `folder` and missing parents; returns those created (their parents get fsynced)."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.is_dir():
+        missing.append(probe)
+        probe = probe.parent
+    for new in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            new.mkdir()
+    return set(missing)
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB `Storage` over one file of the store.
+
+    Inside a `Commit` (writers, lock held) `read` reads the file from disk (or what this commit
+    staged for it) and `write` stages; outside (readers) `read` goes through the `FileCache` and
+    `write` commits at once. `read` raises DamagedFileError for a damaged file."""
+
+    def __init__(self, path: str | os.PathLike[str], *, commit: Commit | None = None,
+                 cache: FileCache | None = None, temp_dir: Path | None = None) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._commit = commit
+        self._cache = cache
+        self._temp_dir = temp_dir or self.path.parent
+
+    def read(self) -> Data | None:
+        if self._commit is not None:
+            staged = self._commit.staged.get(self.path)
+            if staged is not None:
+                return _private(staged)
+            loaded = read_file(self.path)
+            return _private(loaded[0]) if loaded is not None else None
+        data = self._cache.get(self.path) if self._cache is not None else (
+            loaded[0] if (loaded := read_file(self.path)) is not None else None)
+        return _private(data) if data is not None else None
+
+    def write(self, data: Data) -> None:
+        if self._commit is not None:
+            self._commit.stage(self.path, data)
+            return
+        commit = Commit(self._temp_dir, self._cache)
+        commit.stage(self.path, data)
+        commit.apply()
 
 
 @contextlib.contextmanager
 def locked(lock_path: Path) -> Iterator[None]:
-    """Exclusive across processes while the block runs. Blocking: call it from a worker thread.
-    One process must not take the same lock twice at once (flock locks are per open file)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    """Exclusive across processes and threads while the block runs (each call opens its own file
+    description, so two threads of one process exclude each other too). Blocking: call it from a
+    worker thread."""
     with open(lock_path, "a+b") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
         try:
@@ -69,141 +255,12 @@ def locked(lock_path: Path) -> Iterator[None]:
             fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
-class JSONFile:
-    """One data file: a cached snapshot of its last committed content. Writers change it only while
-    holding its lock (`locked(...)`; which lock file is the caller's choice, see layout)."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        # (data, stamp, digest) are replaced together as one tuple: a reader thread never pairs a
-        # snapshot with another version's stamp.
-        self._state: _State | None = None
-
-    # --- snapshot (readers) ---------------------------------------------------------------------
-    def is_fresh(self) -> bool:
-        state = self._state
-        return state is not None and _stamp(self.path) == state[1]
-
-    def exists(self) -> bool:
-        return self.path.exists()
-
-    def snapshot(self) -> Data:
-        """The last committed content; callers must not mutate it."""
-        state = self._state
-        if state is None or _stamp(self.path) != state[1]:
-            state = self._reload()
-        return state[0]
-
-    def _reload(self) -> _State:
-        for _ in range(5):  # the file may be replaced between stat and open; retry on mismatch
-            before = _stamp(self.path)
-            if before is None:
-                self._state = ({}, None, _NO_FILE)
-                return self._state
-            try:
-                with open(self.path, "rb") as handle:
-                    after = os.fstat(handle.fileno())
-                    raw = handle.read()
-            except FileNotFoundError:
-                continue
-            if (after.st_ino, after.st_mtime_ns, after.st_size) != before:
-                continue
-            self._state = (self._parse(raw), before, _digest(raw))
-            return self._state
-        raise RuntimeError(f"{self.path} keeps changing while being read")
-
-    def verified(self) -> Data:
-        """For writers, under the lock: the content on disk, checked by digest rather than by stamp,
-        re-parsed only if it differs from the cached one."""
-        try:
-            with open(self.path, "rb") as handle:
-                st = os.fstat(handle.fileno())
-                raw = handle.read()
-        except FileNotFoundError:
-            self._state = ({}, None, _NO_FILE)
-            return self._state[0]
-        stamp, digest, state = (st.st_ino, st.st_mtime_ns, st.st_size), _digest(raw), self._state
-        if state is not None and state[2] == digest:
-            self._state = (state[0], stamp, digest)
-        else:
-            self._state = (self._parse(raw), stamp, digest)
-        return self._state[0]
-
-    def _parse(self, raw: bytes) -> Data:
-        try:
-            data = json.loads(raw) if raw.strip() else {}
-        except ValueError as error:
-            raise CorruptFileError(f"{self.path} is not valid JSON ({error}); "
-                                   "restore it from a backup or move it aside") from error
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise CorruptFileError(f"{self.path} does not hold a TinyDB document")
-        return data
-
-    def forget(self) -> None:
-        self._state = None
-
-    def adopt(self, data: Data, digest: bytes) -> None:
-        """`data` was just committed to this file (lock held): cache it without re-reading."""
-        self._state = (data, _stamp(self.path), digest)
-
-    # --- writers --------------------------------------------------------------------------------
-    def stage(self, data: Data) -> tuple[str, bytes]:
-        """Write `data` to a temp file beside the real one and flush it to disk; returns its path and
-        the digest of its bytes."""
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                _sync_data(handle.fileno())
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        return tmp, _digest(payload)
-
-
-def commit(changes: Sequence[tuple[JSONFile, Data]]) -> None:
-    """Replace each file with its new content. The caller holds every file's lock.
-
-    All temp files are written and flushed before the first rename, and the directory is fsynced
-    once after the last: one write() touching several shards costs one fsync per file plus one,
-    not two per file, with the same guarantee (each file whole; durable when this returns).
-    """
-    staged: list[tuple[JSONFile, Data, str, bytes]] = []
-    replaced = 0
-    try:
-        for file, data in changes:
-            staged.append((file, data, *file.stage(data)))
-        for file, _data, tmp, _hash in staged:
-            os.replace(tmp, file.path)
-            replaced += 1
-    except BaseException:
-        for _file, _data, tmp, _hash in staged[replaced:]:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        for file, *_rest in staged:
-            file.forget()  # re-read from disk next time, whatever happened
-        raise
-    for folder in {file.path.parent for file, *_rest in staged}:
-        _fsync_dir(folder)
-    for file, data, _tmp, digest in staged:
-        file.adopt(data, digest)
-
-
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def retire(path: Path, new_name: str) -> None:
-    """Rename a file that is no longer read (a migrated legacy file), durably."""
-    os.replace(path, path.with_name(new_name))
-    _fsync_dir(path.parent)
 
 
 def remove_stale_temp_files(folder: Path, older_than_s: float = 600.0) -> int:
@@ -213,7 +270,7 @@ def remove_stale_temp_files(folder: Path, older_than_s: float = 600.0) -> int:
     if not folder.is_dir():
         return 0
     now = time.time()
-    for candidate in folder.glob(".*.tmp"):
+    for candidate in folder.glob("*.tmp"):
         with contextlib.suppress(FileNotFoundError):
             if now - candidate.stat().st_mtime > older_than_s:
                 candidate.unlink()

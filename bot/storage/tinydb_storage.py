@@ -1,64 +1,72 @@
-"""`TinyDBStorage`: the botbuilder `Storage` the bot uses by default (files under DATA_DIR).
+"""`TinyDBStorage`: the embedded default backend, TinyDB files under DATA_DIR (see bot/storage/base.py
+for the contract every backend keeps, and bot/storage/layout.py for which file holds a key).
 
-Contract (the same as botbuilder's Blob/Cosmos storages, checked by tests/bot/core/test_storage.py):
-- `read(keys)` returns `{key: item}` for the keys that exist; each item carries its current `e_tag`.
-- `write(changes)`: an item whose `e_tag` is missing/None or `"*"` is written unconditionally
-  (last writer wins); any other `e_tag` must equal the stored one, otherwise `ETagConflictError` and
-  nothing of that batch is written; `e_tag == ""` is refused. Every written item gets a new `e_tag`,
-  also set on the caller's object so a second write in the same turn is not a false conflict.
-- `delete(keys)` ignores unknown keys.
+Every read and write goes through TinyDB: a `TinyDB` over `AtomicJSONStorage` (bot/storage/files.py)
+per file, the table of the key's space, documents found with `where("key") == key`.
 
-Items are dicts or plain objects (botbuilder `StoreItem`, dialog state); they are stored as JSON via
-jsonpickle so dialog stacks survive a restart. Only the bot's own processes write these files, so decoding
-them is trusted.
-
-Keys map to files in `bot.storage.layout`: a key space (first path segment) is spread over hash
-shards (`msteams.3f.json`), so a turn's write rewrites one small file whatever the number of
-conversations. A write takes the locks of every shard it touches (striped over a bounded set of
-lock files, in order), checks every eTag, and only then replaces the files: a conflict, or a
-failure before the renames, saves nothing of the batch. (A crash during the renames, which take
-microseconds, can leave part of a multi-shard batch applied; each file is always whole.)
-Files of the single-file layout (`msteams.json`) are moved into the shards the first time their
-space is used, under that file's lock, and kept renamed as `msteams.json.migrated`.
+- Reads are lock-free, through a bounded cache of parsed files re-validated by one `stat`.
+- A `write` is one commit: it takes the (striped) locks of every file it touches in order, reads
+  them from disk, checks every eTag, then writes all new files before renaming any. A conflict, a
+  damaged file or a failure before the renames (disk full) writes nothing of the batch. (A crash
+  during the renames, which take microseconds, can leave part of a multi-file batch applied; each
+  file is always whole.)
+- Writers run on a small thread pool (commits fsync and hold file locks, so they stay off the event
+  loop; several of them, so one slow fsync does not queue every other turn behind it).
+- Damage stays local: a file that does not parse raises `DamagedItemError` for its own keys only,
+  is logged with its path, and is never written over; `scan_damaged`/`quarantine` serve
+  `python -m bot check-storage`.
+- Opening the store reads no data: it makes its folders, removes stale temp files, and migrates
+  format-1 files once if any are left at the top of DATA_DIR (bot/storage/legacy.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
-import copy
-import json
+import datetime as dt
+import logging
 import os
+import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-import jsonpickle
-from botbuilder.core import Storage
+from tinydb import TinyDB, where
 
-from bot.storage import layout
-from bot.storage.files import Data, JSONFile, commit, locked, remove_stale_temp_files, retire
-from bot.storage.layout import TABLE
+from bot.storage import codec, layout
+from bot.storage.base import (
+    DEFAULT_PAGE_SIZE,
+    IF_ABSENT,
+    DamagedEntry,
+    DamagedItemError,
+    ETagConflictError,
+    ItemStorage,
+    KeyPage,
+    StorageUnavailableError,
+    check_prefix,
+)
+from bot.storage.files import (
+    AtomicJSONStorage,
+    Commit,
+    DamagedFileError,
+    FileCache,
+    fsync_dir,
+    locked,
+    read_file,
+    remove_stale_temp_files,
+    unavailable,
+)
 
+log = logging.getLogger(__name__)
 
-class ETagConflictError(KeyError):
-    """A write carried an eTag that no longer matches the stored item (someone wrote in between).
+__all__ = ["ETagConflictError", "TinyDBStorage"]
 
-    Subclasses KeyError like botbuilder's MemoryStorage conflict, so callers catching that still work.
-    """
-
-    def __init__(self, key: str, expected: str, current: str | None) -> None:
-        self.key, self.expected, self.current = key, expected, current
-        super().__init__(f"eTag conflict on {key!r}: the write expected eTag {expected!r} but the stored "
-                         f"item has {current!r}; read it again and retry")
-
-    def __str__(self) -> str:
-        return str(self.args[0])
-
-
-collection_of = layout.space_of  # the key space (before sharding: the file) of a key
+QUARANTINE = "quarantine"
+_HIDDEN = (".tmp", ".locks", ".health")
 
 
 def _etag_of(item: Any) -> Any:
@@ -75,142 +83,71 @@ def _set_etag(item: Any, etag: str) -> None:
             item.e_tag = etag
 
 
-_PLAIN = (str, int, float, bool, type(None))
+class TinyDBStorage(ItemStorage):
+    """TinyDB files under `folder` (see module doc)."""
 
-
-def _is_plain(value: Any) -> bool:
-    """Only JSON types (str-keyed dicts, lists): stored as is, no jsonpickle markers needed."""
-    if isinstance(value, _PLAIN):
-        return True
-    if type(value) is dict:
-        return all(isinstance(k, str) and not k.startswith("py/") and _is_plain(v) for k, v in value.items())
-    if type(value) is list:
-        return all(_is_plain(v) for v in value)
-    return False
-
-
-def _encode(item: Any) -> tuple[str, Any]:
-    """(codec, JSON value): "json" for plain data, "jsonpickle" for objects (dialog state, StoreItem)."""
-    value = copy.copy(item) if isinstance(item, dict) else item
-    if isinstance(value, dict):
-        value.pop("e_tag", None)
-    if _is_plain(value):
-        return "json", json.loads(json.dumps(value))  # a private copy, checked serialisable
-    encoded = jsonpickle.Pickler(unpicklable=True, make_refs=False, keys=True).flatten(value)
-    if not isinstance(item, dict) and isinstance(encoded, dict):
-        encoded.pop("e_tag", None)
-    return "jsonpickle", encoded
-
-
-def _decode(document: dict[str, Any]) -> Any:
-    stored = document["value"]
-    if document.get("codec") == "json":
-        value = json.loads(json.dumps(stored))  # the caller gets its own copy
-    else:
-        value = jsonpickle.Unpickler(keys=True).restore(copy.deepcopy(stored))
-    _set_etag(value, document["e_tag"])
-    return value
-
-
-_Index = dict[str, tuple[int, dict[str, Any]]]  # key -> (doc id, document)
-# (current index of a shard, its items) -> (documents to insert or replace, keys to remove)
-_Edit = Callable[[_Index, Sequence[Any]], tuple[list[dict[str, Any]], Sequence[str]]]
-
-
-def _absent_documents(current: _Index,
-                      documents: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Migration: insert the documents whose key the shard does not hold yet."""
-    return [doc for doc in documents if doc["key"] not in current], []
-
-
-class _Shard:
-    """One shard file and an index of its current snapshot."""
-
-    def __init__(self, path: Path) -> None:
-        self.file = JSONFile(path)
-        self._index_for: Data | None = None  # the snapshot the index was built from (kept alive)
-        self._index: _Index = {}
-
-    def lookup(self, verified: bool = False) -> _Index:
-        """key -> (doc id, document) for the current snapshot (rebuilt when the file changed).
-        `verified`: writers under the lock, see `JSONFile.verified`."""
-        data = self.file.verified() if verified else self.file.snapshot()
-        if self._index_for is not data:  # identity, not id(): a freed dict's id can be reused
-            self._index = _index(data)
-            self._index_for = data
-        return self._index
-
-
-def _index(data: Data) -> _Index:
-    return {doc["key"]: (int(doc_id), doc) for doc_id, doc in data.get(TABLE, {}).items()}
-
-
-def _with_documents(data: Data, current: _Index, documents: Sequence[dict[str, Any]],
-                    removed: Sequence[str] = ()) -> Data:
-    """A new TinyDB content: `documents` inserted or replaced (same doc id), `removed` keys gone.
-    Shallow copies: stored documents are never edited in place, so readers keep a stable snapshot."""
-    table = dict(data.get(TABLE, {}))
-    next_id = max((doc_id for doc_id, _ in current.values()), default=0) + 1
-    for key in removed:
-        if key in current:
-            del table[str(current[key][0])]
-    for document in documents:
-        if document["key"] in current:
-            doc_id = current[document["key"]][0]
-        else:
-            doc_id, next_id = next_id, next_id + 1
-        table[str(doc_id)] = document
-    return {**data, TABLE: table}
-
-
-class TinyDBStorage(Storage):
-    """botbuilder Storage over TinyDB-format shard files (see module doc for the eTag contract)."""
-
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | os.PathLike[str], *, cache_limit: int = 4096, writers: int = 4,
+                 migrate: bool = True) -> None:
         super().__init__()
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        remove_stale_temp_files(self.folder)
-        self._shards: dict[str, _Shard] = {}
-        self._current_spaces: set[str] = set()  # spaces known to have no single-file data left
-        # One writer thread: commits fsync and hold file locks, so they stay off the event loop;
-        # one thread also serialises this process's writers (the file locks order processes).
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tinydb-writer")
+        self.items = self.folder / layout.ITEMS
+        try:
+            for sub in ("", *_HIDDEN):
+                (self.items / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise unavailable(error, "create its folders") from error
+        self._temp = self.items / ".tmp"
+        remove_stale_temp_files(self._temp)
+        self._cache = FileCache(cache_limit)
+        self._listings: OrderedDict[Path, tuple[int, list[str]]] = OrderedDict()  # folder -> sorted names
+        self._listings_lock = threading.Lock()
+        self._writer = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="tinydb-writer")
+        self._reader = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="tinydb-reader")
+        if migrate:
+            from bot.storage.legacy import migrate_legacy_files
 
-    def _lock_all(self, stack: contextlib.ExitStack, names: Iterable[str]) -> None:
-        """Take the locks of these shard files, each once, in name order (no deadlock between
-        processes, which all lock in the same order)."""
-        for lock_name in sorted({layout.lock_file_name(name) for name in names}):
-            stack.enter_context(locked(self.folder / lock_name))
+            migrate_legacy_files(self)
 
-    def _shard(self, name: str) -> _Shard:
-        found = self._shards.get(name)
-        if found is None:
-            found = self._shards[name] = _Shard(self.folder / name)
-        return found
+    def describe(self) -> str:
+        return f"TinyDB files in {self.folder.resolve()}"
 
-    async def _migrated(self, keys: Iterable[str]) -> None:
-        """Move single-file data of the keys' spaces into shards before they are used."""
-        for space in {layout.space_of(key) for key in keys} - self._current_spaces:
-            if (self.folder / layout.legacy_file_name(space)).exists():
-                await asyncio.get_running_loop().run_in_executor(self._writer, self._migrate, space)
-            self._current_spaces.add(space)
+    # --- paths ----------------------------------------------------------------------------------
+    def path_of(self, key: str) -> Path:
+        return self.items / layout.relative_path(key)
+
+    def _db(self, path: Path, commit: Commit | None = None) -> TinyDB:
+        return TinyDB(path, storage=AtomicJSONStorage, commit=commit, cache=self._cache,
+                      temp_dir=self._temp)
+
+    def _damaged(self, key: str, error: DamagedFileError) -> DamagedItemError:
+        location = str(error.path.relative_to(self.folder)) if error.path.is_relative_to(self.folder) \
+            else str(error.path)
+        log.error("damaged storage file %s (%s): key %s cannot be used until it is restored or "
+                  "quarantined (python -m bot check-storage)", error.path, error.problem, key)
+        return DamagedItemError(key, error.problem, location)
 
     # --- Storage --------------------------------------------------------------------------------
     async def read(self, keys: Iterable[str]) -> dict[str, Any]:
         if keys is None:
             raise ValueError("Keys are required when reading")
         keys = list(keys)
-        await self._migrated(keys)
-        result: dict[str, Any] = {}
+        if not keys:
+            return {}
+        found = await asyncio.get_running_loop().run_in_executor(self._reader, self._read_sync, keys)
+        return {key: codec.decode(value, etag) for key, (etag, value) in found.items()}
+
+    def _read_sync(self, keys: list[str]) -> dict[str, tuple[str, Any]]:
+        result: dict[str, tuple[str, Any]] = {}
         for key in keys:
-            shard = self._shard(layout.file_name_of(key))
-            if not shard.file.is_fresh():
-                # Another process (or first use) changed the file: parse it off the loop.
-                await asyncio.get_running_loop().run_in_executor(None, shard.file.snapshot)
-            found = shard.lookup().get(key)
-            if found is not None:
-                result[key] = _decode(found[1])
+            try:
+                document = self._db(self.path_of(key)).table(layout.space_of(key), cache_size=0).get(
+                    where("key") == key)
+            except DamagedFileError as error:
+                raise self._damaged(key, error) from None
+            except OSError as error:
+                raise unavailable(error, "read an item") from error
+            if document is not None:
+                result[key] = (document["e_tag"], document["value"])
         return result
 
     async def write(self, changes: Mapping[str, Any]) -> None:
@@ -218,17 +155,15 @@ class TinyDBStorage(Storage):
             raise ValueError("Changes are required when writing")
         if not changes:
             return
-        by_file: dict[str, dict[str, Any]] = {}
+        encoded: dict[str, tuple[Any, Any]] = {}
         for key, item in dict(changes).items():
             if not isinstance(key, str) or not key:
                 raise ValueError(f"storage keys are non-empty strings, got {key!r}")
-            if _etag_of(item) == "":
+            etag = _etag_of(item)
+            if etag == "":
                 raise ValueError(f"write of {key!r} has an empty eTag; use '*' to overwrite")
-            by_file.setdefault(layout.file_name_of(key), {})[key] = item
-        # Encode on the loop (cheap) so the caller's objects are never touched from the thread.
-        encoded = {name: {key: (_etag_of(item), _encode(item)) for key, item in items.items()}
-                   for name, items in by_file.items()}
-        await self._migrated(changes)
+            # Encoded on the loop, so the caller's objects are never touched from the thread.
+            encoded[key] = (etag, codec.encode(item))
         loop = asyncio.get_running_loop()
         new_etags = await loop.run_in_executor(self._writer, self._commit_write, encoded)
         for key, item in dict(changes).items():
@@ -237,90 +172,254 @@ class TinyDBStorage(Storage):
     async def delete(self, keys: Iterable[str]) -> None:
         if keys is None:
             raise ValueError("Keys are required when deleting")
-        by_file: dict[str, list[str]] = {}
-        for key in keys:
-            by_file.setdefault(layout.file_name_of(key), []).append(key)
-        if not by_file:
-            return
-        await self._migrated([key for names in by_file.values() for key in names])
-        await asyncio.get_running_loop().run_in_executor(self._writer, self._commit_delete, by_file)
+        keys = [key for key in keys if isinstance(key, str) and key]
+        if keys:
+            await asyncio.get_running_loop().run_in_executor(self._writer, self._commit_delete, keys)
 
     # --- worker-thread side ---------------------------------------------------------------------
-    def _commit_write(self, encoded: dict[str, dict[str, tuple[Any, Any]]]) -> dict[str, str]:
-        etags: dict[str, str] = {}
+    @contextlib.contextmanager
+    def _locked(self, keys: Iterable[str]) -> Iterator[None]:
+        """The locks of the files of `keys`, each stripe once, in name order (no deadlock between
+        processes or threads, which all lock in the same order)."""
+        stripes = sorted({layout.lock_stripe(layout.relative_path(key)) for key in keys})
         with contextlib.ExitStack() as stack:
-            # Lock every file the write touches, then check every eTag before changing anything:
-            # a conflict writes nothing at all.
-            self._lock_all(stack, encoded)
-            current = {name: self._shard(name).lookup(verified=True) for name in encoded}  # on disk now
-            for name, items in encoded.items():
-                for key, (etag, _value) in items.items():
-                    if etag is not None and etag != "*":
-                        stored = current[name].get(key)
-                        stored_etag = stored[1]["e_tag"] if stored else None
-                        if stored_etag != etag:
-                            raise ETagConflictError(key, etag, stored_etag)
-            changes: list[tuple[JSONFile, Data]] = []
-            for name, items in sorted(encoded.items()):
-                documents = []
-                for key, (_etag, (codec, value)) in items.items():
+            for stripe in stripes:
+                stack.enter_context(locked(self.items / ".locks" / stripe))
+            yield
+
+    def _commit_write(self, encoded: dict[str, tuple[Any, Any]]) -> dict[str, str]:
+        etags: dict[str, str] = {}
+        try:
+            with self._locked(encoded):
+                commit = Commit(self._temp, self._cache)
+                tables = {key: self._db(self.path_of(key), commit).table(layout.space_of(key), cache_size=0)
+                          for key in encoded}
+                # Every eTag is checked (against the files on disk) before anything is staged.
+                for key, (etag, _value) in encoded.items():
+                    if etag is None or etag == "*":
+                        continue
+                    try:
+                        stored = tables[key].get(where("key") == key)
+                    except DamagedFileError as error:
+                        raise self._damaged(key, error) from None
+                    stored_etag = stored["e_tag"] if stored is not None else None
+                    refused = stored is not None if etag == IF_ABSENT else stored_etag != etag
+                    if refused:
+                        raise ETagConflictError(key, etag, stored_etag)
+                for key, (_etag, value) in encoded.items():
                     etags[key] = uuid.uuid4().hex
-                    documents.append({"key": key, "e_tag": etags[key], "codec": codec, "value": value})
-                file = self._shard(name).file
-                changes.append((file, _with_documents(file.snapshot(), current[name], documents)))
-            commit(changes)
+                    try:
+                        tables[key].upsert({"key": key, "e_tag": etags[key], "value": value},
+                                           where("key") == key)
+                    except DamagedFileError as error:
+                        raise self._damaged(key, error) from None
+                commit.apply()
+        except OSError as error:
+            raise unavailable(error, "save") from error
         return etags
 
-    def _commit_delete(self, by_file: dict[str, list[str]]) -> None:
-        self._rewrite(by_file, lambda _current, keys: ([], keys))
+    def _commit_delete(self, keys: list[str]) -> None:
+        try:
+            with self._locked(keys):
+                commit = Commit(self._temp, self._cache)
+                for key in keys:
+                    path = self.path_of(key)
+                    if not path.exists():
+                        continue
+                    try:
+                        self._db(path, commit).table(layout.space_of(key), cache_size=0).remove(
+                            where("key") == key)
+                    except DamagedFileError as error:
+                        raise self._damaged(key, error) from None
+                commit.apply()
+        except OSError as error:
+            raise unavailable(error, "delete") from error
 
-    def _rewrite(self, by_file: Mapping[str, Sequence[Any]], edit: _Edit) -> None:
-        """Under the locks of these shard files, apply `edit` to each; files with nothing to change
-        are left alone, the others are committed together."""
-        with contextlib.ExitStack() as stack:
-            changes: list[tuple[JSONFile, Data]] = []
-            self._lock_all(stack, by_file)
-            for name in sorted(by_file):
-                shard = self._shard(name)
-                current = shard.lookup(verified=True)
-                documents, removed = edit(current, by_file[name])
-                if documents or any(key in current for key in removed):
-                    changes.append((shard.file, _with_documents(shard.file.snapshot(), current, documents,
-                                                                removed)))
-            if changes:
-                commit(changes)
+    # --- listing --------------------------------------------------------------------------------
+    async def list_keys(self, prefix: str, *, page_size: int = DEFAULT_PAGE_SIZE,
+                        continuation: str | None = None) -> KeyPage:
+        check_prefix(prefix)
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._reader, self._list_sync, prefix, page_size, continuation)
 
-    def _migrate(self, space: str) -> None:
-        """Copy the documents of the space's single-file layout into its shards, then retire it.
+    def _list_sync(self, prefix: str, page_size: int, continuation: str | None) -> KeyPage:
+        segments = prefix.split("/")[:-1] if prefix else []
+        depth = layout.GROUPED.get(segments[0]) if segments else None
+        if depth is not None and len(segments) >= depth:
+            # Inside one partition file (a tenant's history): its keys, in key order.
+            keys = [key for key in self._keys_of_file(self.items / layout.relative_path(prefix + "x"))
+                    if key.startswith(prefix)]
+            start = bisect.bisect_right(keys, continuation) if continuation else 0
+            page = keys[start:start + page_size]
+            more = start + page_size < len(keys)
+            return KeyPage(page, page[-1] if more and page else None)
+        base = layout.folder_of_prefix(prefix)
+        after = PurePosixPath(continuation).parts if continuation else ()
+        keys: list[str] = []
+        last: str | None = None
+        try:
+            for relative in self._walk(self.items.joinpath(*base), list(after)):
+                file_keys = [key for key in self._keys_of_file(self.items.joinpath(*base, relative))
+                             if key.startswith(prefix)]
+                keys.extend(file_keys)
+                last = relative
+                if len(keys) >= page_size:
+                    return KeyPage(keys, last)
+        except OSError as error:
+            raise unavailable(error, "list items") from error
+        return KeyPage(keys, None)
 
-        Under the legacy file's lock, so two processes never migrate at once and no process uses
-        the space's shards before the first migration has finished (`_migrated` waits for it).
-        A document already in a shard wins: it can only be there from an earlier migration that was
-        cut off before the retirement (same content) or written after it (newer).
-        """
-        legacy = JSONFile(self.folder / layout.legacy_file_name(space))
-        legacy_lock = legacy.path.with_name(legacy.path.name + ".lock")  # the single-file layout's lock
-        with locked(legacy_lock):
-            if not legacy.exists():
-                return  # another process migrated it while we waited for the lock
-            documents = list(legacy.verified().get(TABLE, {}).values())
-            by_file: dict[str, list[dict[str, Any]]] = {}
-            for document in documents:
-                by_file.setdefault(layout.file_name_of(document["key"]), []).append(document)
-            self._rewrite(by_file, _absent_documents)
-            retire(legacy.path, layout.migrated_name(space))
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(legacy_lock)  # waiters re-check that the file is gone
+    def _sorted_names(self, folder: Path) -> list[str]:
+        """The visible entries of `folder`, sorted; cached while its mtime holds (bounded cache)."""
+        try:
+            stamp = os.stat(folder).st_mtime_ns
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        with self._listings_lock:
+            found = self._listings.get(folder)
+            if found is not None and found[0] == stamp:
+                self._listings.move_to_end(folder)
+                return found[1]
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
+        with self._listings_lock:
+            self._listings[folder] = (stamp, names)
+            while len(self._listings) > 64:
+                self._listings.popitem(last=False)
+        return names
 
-    # --- service helpers ------------------------------------------------------------------------
-    def check_ready(self) -> None:
-        """Raise if the data folder cannot be written or a data file is unreadable (for /healthz)."""
-        probe = self.folder / ".healthz"
-        probe.write_bytes(b"ok")
-        probe.unlink()
-        for path in self.folder.glob("*.json"):
-            # Parsed once, then cached like any shard: later checks cost one stat per file.
-            self._shard(path.name).file.snapshot()
+    def _walk(self, folder: Path, after: list[str]) -> Iterator[str]:
+        """Relative paths of the data files under `folder`, in sorted order, strictly after the
+        relative path `after` (its parts): each folder level resumes by bisection."""
+        names = self._sorted_names(folder)
+        start = bisect.bisect_left(names, after[0]) if after else 0
+        for name in names[start:]:
+            resume = after[1:] if after and name == after[0] else None
+            if name.endswith(layout.SUFFIX):
+                if resume is not None:
+                    continue  # the file the previous page ended with
+                yield name
+            else:
+                if after and name == after[0] and not resume:
+                    continue
+                for inner in self._walk(folder / name, resume or []):
+                    yield f"{name}/{inner}"
+            after = []
 
-    def close(self) -> None:
+    def _keys_of_file(self, path: Path) -> list[str]:
+        relative = path.relative_to(self.items)
+        names = list(relative.parts)
+        names[-1] = names[-1][: -len(layout.SUFFIX)]
+        segments = [layout.decode_segment(name) for name in names]
+        if all(segment is not None for segment in segments) and not layout.is_grouped(segments):  # type: ignore[arg-type]
+            return ["/".join(segments)]  # type: ignore[arg-type]
+        try:
+            data = self._cache.get(path)
+        except DamagedFileError as error:
+            log.error("damaged storage file %s (%s): its keys are left out of the listing",
+                      error.path, error.problem)
+            return []
+        if data is None:
+            return []
+        return sorted(doc["key"] for table in data.values() for doc in table.values() if "key" in doc)
+
+    # --- health, damage -------------------------------------------------------------------------
+    async def check_health(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._reader, self._check_health_sync)
+
+    def _check_health_sync(self) -> None:
+        probe = self.items / ".health" / f"{os.getpid()}-{threading.get_ident()}"
+        payload = uuid.uuid4().hex.encode()
+        try:
+            with open(probe, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if probe.read_bytes() != payload:
+                raise StorageUnavailableError("storage did not read back what it wrote")
+            probe.unlink()
+            os.stat(self.items / ".tmp")
+        except OSError as error:
+            raise unavailable(error, "write and read a probe") from error
+
+    async def scan_damaged(self) -> list[DamagedEntry]:
+        return await asyncio.get_running_loop().run_in_executor(self._reader, self._scan_sync)
+
+    def _scan_sync(self) -> list[DamagedEntry]:
+        found: list[DamagedEntry] = []
+        candidates = [self.items / relative for relative in self._walk(self.items, [])]
+        from bot.storage.legacy import legacy_files
+
+        candidates += legacy_files(self.folder)
+        for path in candidates:
+            try:
+                read_file(path)
+            except DamagedFileError as error:
+                relative = path.relative_to(self.folder)
+                keys: tuple[str, ...] = ()
+                if path.is_relative_to(self.items):
+                    names = list(path.relative_to(self.items).parts)
+                    names[-1] = names[-1][: -len(layout.SUFFIX)]
+                    segments = [layout.decode_segment(name) for name in names]
+                    if all(segment is not None for segment in segments):
+                        joined = "/".join(segments)  # type: ignore[arg-type]
+                        keys = (joined + "/*",) if layout.is_grouped(segments) else (joined,)  # type: ignore[arg-type]
+                found.append(DamagedEntry(str(relative), error.problem, keys))
+            except OSError as error:
+                relative = path.relative_to(self.folder)
+                found.append(DamagedEntry(str(relative), f"unreadable: {error.strerror}"))
+        return found
+
+    async def quarantine(self, entry: DamagedEntry) -> str:
+        return await asyncio.get_running_loop().run_in_executor(self._writer, self._quarantine_sync, entry)
+
+    def _quarantine_sync(self, entry: DamagedEntry) -> str:
+        source = self.folder / entry.location
+        inside = source.resolve().is_relative_to(self.folder.resolve())
+        if not inside or entry.location.startswith(QUARANTINE):
+            raise ValueError(f"{entry.location} is not a data file of this store")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = self.folder / QUARANTINE / stamp / entry.location
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = (self.items / ".locks" / layout.lock_stripe(source.relative_to(self.items))
+                if source.is_relative_to(self.items) else self.folder / ".legacy-migration.lock")
+        with locked(lock):
+            try:
+                read_file(source)
+            except DamagedFileError:
+                pass
+            else:
+                raise ValueError(f"{entry.location} is no longer damaged (restored?); left in place")
+            os.replace(source, target)
+            fsync_dir(source.parent)
+            fsync_dir(target.parent)
+        self._cache.drop(source)
+        log.warning("quarantined damaged storage file %s as %s", source, target)
+        return str(target.relative_to(self.folder))
+
+    async def close(self) -> None:
         self._writer.shutdown(wait=True)
+        self._reader.shutdown(wait=True)
+
+    def close_sync(self) -> None:
+        """`close` for synchronous callers (tests, scripts)."""
+        self._writer.shutdown(wait=True)
+        self._reader.shutdown(wait=True)
+
+    def import_items(self, items: Mapping[str, tuple[str, Any]]) -> int:
+        """Store items with the eTags given, each only if its key is absent (the migration; blocking,
+        one commit). Returns how many were written."""
+        if not items:
+            return 0
+        written = 0
+        with self._locked(items):
+            commit = Commit(self._temp, self._cache)
+            for key, (etag, value) in items.items():
+                table = self._db(self.path_of(key), commit).table(layout.space_of(key), cache_size=0)
+                if table.get(where("key") == key) is None:
+                    table.insert({"key": key, "e_tag": etag or uuid.uuid4().hex, "value": value})
+                    written += 1
+            commit.apply()
+        return written

@@ -136,7 +136,7 @@ async def test_storage_down_gives_healthz_503_without_details_and_the_user_try_a
     turn = await blob_client.post("/api/messages", json=activity(connector.url, "quel est mon score ?",
                                                                   locale="fr-FR"))
     assert turn.status in (200, 201, 500)
-    assert connector.texts() == [t("fr", "storage_faults.try_again")]
+    assert connector.texts() == [t("fr", "storage_damage.unavailable")]
     own_azurite.start()
     assert (await blob_client.get("/healthz")).status == 200
 

@@ -158,15 +158,16 @@ async def test_concurrent_first_installs_keep_every_conversation_in_the_index(se
     assert len(await NotifyStore(services.storage).index()) == 12
 
 
-async def test_a_conversation_lost_from_the_index_is_healed_when_it_speaks(services):
-    from bot.notifications import store as store_module
-
-    await turn(services, activity("installationUpdate", action="add"))
-    # As if another process's first index write had overwritten ours.
-    await services.storage.write({store_module.INDEX_KEY: {"refs": {}, "e_tag": "*"}})
-    store_module._VERIFIED.clear()  # a new process
-    await turn(services, activity("message", text="hello"))
-    assert await NotifyStore(services.storage).index() == [("tenant-a", "a:personal-1")]
+async def test_conversations_are_listed_by_prefix_page_by_page_without_an_index_document(services):
+    store = NotifyStore(services.storage)
+    for number in range(5):
+        await turn(services, activity("installationUpdate", action="add", conversation=f"a:personal-{number}"))
+    await turn(services, activity("installationUpdate", action="remove", conversation="a:personal-3"))
+    pages = [page async for page in store.pages(page_size=2)]
+    assert [len(page) for page in pages] == [2, 2, 1]  # the tombstone is listed, the job skips it
+    assert sorted(key for page in pages for key in page) == [("tenant-a", f"a:personal-{n}") for n in range(5)]
+    assert await store.index() == [("tenant-a", f"a:personal-{n}") for n in (0, 1, 2, 4)]
+    assert await services.storage.read(["notify/index"]) == {}
 
 
 async def test_many_speakers_in_a_channel_cost_no_write_and_keep_the_channel_language(services):
