@@ -93,6 +93,7 @@ async def _copy_page(source: ItemStorage, target: ItemStorage, keys: list[str],
     items = await _read_each(source, keys, report.damaged_in_source)
     report.source_items += len(items) + sum(1 for key in keys if key in report.damaged_in_source)
     existing = await _read_each(target, list(items), report.kept_in_target)
+    copies: dict[str, Any] = {}
     for key, item in items.items():
         if key in report.kept_in_target:
             continue  # damaged in the target: left alone, reported
@@ -105,12 +106,22 @@ async def _copy_page(source: ItemStorage, target: ItemStorage, keys: list[str],
         copy = codec.decode(codec.encode(item), IF_ABSENT)
         if not isinstance(copy, dict):
             raise TypeError(f"{key}: stored items are JSON objects, got {type(copy).__name__}")
+        copies[key] = copy
+    if not copies:
+        return
+    try:
+        await target.write(copies)  # one batch: one commit on TinyDB, parallel uploads on blob
+        report.copied += len(copies)
+        return
+    except ETagConflictError:
+        pass  # some key was created in the target meanwhile: settle them one by one
+    for key, copy in copies.items():
         try:
-            await target.write({key: copy})
+            await target.write({key: codec.decode(codec.encode(copy), IF_ABSENT)})
             report.copied += 1
-        except ETagConflictError:  # created in the target meanwhile: never overwritten
+        except ETagConflictError:  # there already (this batch, or someone else): never overwritten
             now = (await target.read([key])).get(key)
-            if now is not None and _content(now) == _content(item):
+            if now is not None and _content(now) == _content(items[key]):
                 report.already_there += 1
             else:
                 report.kept_in_target.append(key)
