@@ -93,8 +93,8 @@ async def measure(size: int, turns: int, rng: random.Random) -> None:
             # Another process writes the same key; our next read must see it (re-parse its file).
             await other.write({key: dict(item, last_area="infrastructure", e_tag="*")})
             reloaded.append(await _timed(storage.read([key])))
-        storage.close()
-        other.close()
+        await storage.close()
+        await other.close()
         print(f"{size:>6} conversations ({avg_state / 1024:.1f} KB each on disk, {len(sizes)} files, "
               f"filled in {fill_s:.1f} s)")
         print(f"         write one conversation        {_fmt(writes)}   "

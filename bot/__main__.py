@@ -89,6 +89,8 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
     except ProfileError as error:
         print(f"error: {path}: the profile was refused, nothing was stored:\n{error}", file=sys.stderr)
         return 2
+    # A storage failure is told in one line below; the storage's own log line would repeat it.
+    logging.basicConfig(level=logging.CRITICAL)
     try:
         storage = open_storage(settings)
     except (StorageError, OSError) as error:

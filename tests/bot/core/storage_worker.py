@@ -5,18 +5,15 @@ read-modify-write increments of KEY (retrying on eTag conflicts).
 `churn DIR MARKER`: rewrites a large, self-checking item and a MARKER key with the same generation
 forever (the parent SIGKILLs it mid-write).
 `distinct DIR PREFIX N [SPACE]`: writes N distinct keys `SPACE/PREFIX-i` (SPACE: "shared").
-`oneshard DIR PREFIX N`: writes N distinct keys that all live in one shard file.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
 import sys
 from pathlib import Path
 
-from bot.storage.layout import file_name_of
 from bot.storage.tinydb_storage import ETagConflictError, TinyDBStorage
 
 START = "start-increments"  # created by the test once every worker is ready
@@ -38,7 +35,7 @@ async def increment(folder: str, key: str, times: int) -> None:
                 break
             except ETagConflictError:
                 continue
-    storage.close()
+    storage.close_sync()
 
 
 def payload(generation: int) -> dict:
@@ -51,29 +48,15 @@ async def churn(folder: str, marker: str) -> None:
     generation = 0
     while True:
         generation += 1
-        await storage.write({"big/item": payload(generation), marker: {"generation": generation}})
+        await storage.write({"history/big/item": payload(generation), marker: {"generation": generation}})
         print(generation, flush=True)
-
-
-def one_shard_keys(prefix: str, times: int) -> list[str]:
-    """`times` keys `shared/PREFIX-n` that all live in the shard file of `shared/anchor`."""
-    target = file_name_of("shared/anchor")
-    candidates = (f"shared/{prefix}-{n}" for n in range(1_000_000))
-    return list(itertools.islice((key for key in candidates if file_name_of(key) == target), times))
 
 
 async def distinct(folder: str, prefix: str, times: int, space: str = "shared") -> None:
     storage = TinyDBStorage(folder)
     for index in range(times):
         await storage.write({f"{space}/{prefix}-{index}": {"index": index}})
-    storage.close()
-
-
-async def one_shard(folder: str, prefix: str, times: int) -> None:
-    storage = TinyDBStorage(folder)
-    for index, key in enumerate(one_shard_keys(prefix, times)):
-        await storage.write({key: {"index": index}})
-    storage.close()
+    storage.close_sync()
 
 
 if __name__ == "__main__":
@@ -84,7 +67,5 @@ if __name__ == "__main__":
         asyncio.run(churn(args[0], args[1]))
     elif command == "distinct":
         asyncio.run(distinct(args[0], args[1], int(args[2]), *args[3:]))
-    elif command == "oneshard":
-        asyncio.run(one_shard(args[0], args[1], int(args[2])))
     else:
         raise SystemExit(f"unknown command {command}")

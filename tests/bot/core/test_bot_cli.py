@@ -110,3 +110,20 @@ def test_notify_refuses_a_month_not_due_yet_with_one_line_not_a_traceback(tmp_pa
     assert result.returncode == 2
     assert "2099-01 is not due until" in result.stderr and "latest due month" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_import_profile_on_a_damaged_store_prints_one_line_exits_2_and_keeps_the_file(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    from bot.storage.tinydb_storage import TinyDBStorage
+
+    stored_file = data_dir / "items" / "profiles" / f"{TENANT}.json"
+    TinyDBStorage(data_dir).close_sync()
+    stored_file.parent.mkdir(parents=True)
+    stored_file.write_bytes(b"{")
+    result = run(["import-profile", str(write(tmp_path, PROFILE)), "--tenant", TENANT], data_dir)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: the profile was not stored: the stored item 'profiles/{TENANT}' is damaged (not valid JSON "
+        "(JSONDecodeError at byte 1 of 1)); run `python -m bot check-storage` to list and quarantine damaged "
+        "items"]
+    assert stored_file.read_bytes() == b"{"

@@ -23,7 +23,7 @@ def storage(request, tmp_path: Path):
         return
     store = TinyDBStorage(tmp_path)
     yield store
-    store.close()
+    store.close_sync()
 
 
 async def test_a_profile_round_trips_and_stays_in_its_tenant(storage) -> None:
@@ -54,8 +54,8 @@ async def test_the_scorecard_memo_follows_profile_updates(tmp_path: Path) -> Non
     await writer.put(TENANT, load_profile(more))
     updated, updated_card = await reader.get_scored(TENANT)
     assert len(updated.people) == 2 and updated_card == score_profile(updated)
-    first.close()
-    second.close()
+    first.close_sync()
+    second.close_sync()
 
 
 async def test_history_keeps_scorecards_per_month(storage) -> None:
@@ -80,7 +80,7 @@ async def test_months_added_concurrently_are_all_indexed(tmp_path: Path) -> None
     months = [f"2026-{m:02d}" for m in range(1, 13)]
     await asyncio.gather(*(history.put(TENANT, month, card) for month in months))
     assert await history.months(TENANT) == ["2025-12", *months]
-    storage.close()
+    storage.close_sync()
 
 
 async def test_profiles_and_history_saved_by_the_single_file_layout_are_still_served(tmp_path: Path) -> None:
@@ -108,4 +108,4 @@ async def test_profiles_and_history_saved_by_the_single_file_layout_are_still_se
     assert await history.get(TENANT, "2026-10") == scorecard
     await history.put(TENANT, "2026-11", scorecard)  # the month index keeps the old month
     assert await history.months(TENANT) == ["2026-10", "2026-11"]
-    storage.close()
+    storage.close_sync()

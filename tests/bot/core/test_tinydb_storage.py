@@ -1,13 +1,12 @@
-"""TinyDBStorage honours the botbuilder Storage contract (the behaviours of botbuilder-testing's
-StorageBaseTests), refuses stale writes, survives SIGKILL mid-write and concurrent writers."""
+"""TinyDBStorage (real TinyDB files) honours the botbuilder Storage contract (the behaviours of
+botbuilder-testing's StorageBaseTests), refuses stale writes, survives SIGKILL mid-write and concurrent
+writers, keeps damage local, lists keys by prefix and migrates the older layout."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -24,21 +23,21 @@ from botbuilder.dialogs import (
     WaterfallDialog,
     WaterfallStepContext,
 )
+from tinydb import TinyDB
 
-from bot.storage import files, layout, tinydb_storage
-from bot.storage.files import CorruptFileError
-from bot.storage.tinydb_storage import ETagConflictError, TinyDBStorage, collection_of
+from bot.__main__ import main
+from bot.storage import layout
+from bot.storage.base import IF_ABSENT, DamagedItemError, iter_keys
+from bot.storage.tinydb_storage import ETagConflictError, TinyDBStorage
 
 WORKER = Path(__file__).with_name("storage_worker.py")
-sys.path.insert(0, str(WORKER.parent))
-from storage_worker import one_shard_keys  # noqa: E402  (a script beside the tests, not a package)
 
 
 @pytest.fixture
 def storage(tmp_path: Path) -> TinyDBStorage:
     store = TinyDBStorage(tmp_path)
     yield store
-    store.close()
+    store.close_sync()
 
 
 # --- the botbuilder contract -----------------------------------------------------------------------
@@ -62,19 +61,23 @@ async def test_created_items_read_back_with_an_etag(storage: TinyDBStorage) -> N
     assert items["createPocoStoreItem"]["e_tag"] not in (None, "", "*")
 
 
-async def test_store_item_objects_round_trip(storage: TinyDBStorage) -> None:
-    await storage.write({"obj": StoreItem(count=3, name="Ada", e_tag="*")})
+async def test_store_item_objects_are_stored_as_plain_json_and_read_back_as_dicts(
+        storage: TinyDBStorage) -> None:
+    written = StoreItem(count=3, name="Ada", e_tag="*")
+    await storage.write({"obj": written})
     item = (await storage.read(["obj"]))["obj"]
-    assert isinstance(item, StoreItem)
-    assert (item.count, item.name) == (3, "Ada")
-    assert item.e_tag
+    assert item == {"count": 3, "name": "Ada", "e_tag": written.e_tag} and len(written.e_tag) == 32
+    with pytest.raises(TypeError, match=r"item.when: datetime is not JSON"):
+        await storage.write({"obj": {"when": __import__("datetime").datetime(2026, 1, 1)}})
 
 
 async def test_crazy_keys_work(storage: TinyDBStorage) -> None:
     key = '!@#$%^&*()_+??><":QASD~`/../../etc/passwd'
     await storage.write({key: {"id": 1}})
     assert (await storage.read([key]))[key]["id"] == 1
-    assert all(path.parent == storage.folder for path in storage.folder.glob("**/*.json"))
+    files = [path.relative_to(storage.items) for path in storage.items.rglob("*.json")]
+    assert [str(path) for path in files] == [
+        "%21%40%23%24%25%5E%26%2A%28%29_%2B%3F%3F%3E%3C%22%3AQASD%7E%60/%2E%2E/%2E%2E/etc/passwd.json"]
 
 
 async def test_update_object_follows_the_etag_rules(storage: TinyDBStorage) -> None:
@@ -145,29 +148,165 @@ async def test_reads_are_copies(storage: TinyDBStorage) -> None:
     assert (await storage.read(["k"]))["k"]["nested"]["v"] == 1
 
 
-async def test_data_survives_a_restart_and_keys_map_to_collection_files(tmp_path: Path) -> None:
+
+async def test_data_survives_a_restart_one_tinydb_file_per_key_and_per_tenant_history(tmp_path: Path) -> None:
     first = TinyDBStorage(tmp_path)
-    await first.write({"msteams/conversations/c1": {"last_area": "data_ai"}, "profiles/t1": {"p": 1}})
-    first.close()
+    await first.write({"msteams/conversations/a:1x": {"last_area": "data_ai"}, "profiles/t1": {"p": 1},
+                       "history/t1/2026-01": {"h": 1}, "history/t1/months": {"months": ["2026-01"]}})
+    first.close_sync()
     second = TinyDBStorage(tmp_path)
-    got = await second.read(["msteams/conversations/c1", "profiles/t1"])
-    assert got["msteams/conversations/c1"]["last_area"] == "data_ai" and got["profiles/t1"]["p"] == 1
-    assert {p.name for p in tmp_path.glob("*.json")} == {layout.file_name_of("msteams/conversations/c1"),
-                                                          layout.file_name_of("profiles/t1")}
-    assert collection_of("msteams/users/u") == "msteams" and collection_of("plain") == "_default"
-    assert layout.file_name_of("msteams/conversations/c1").startswith("msteams.")
-    second.close()
+    got = await second.read(["msteams/conversations/a:1x", "profiles/t1", "history/t1/months"])
+    assert got["msteams/conversations/a:1x"]["last_area"] == "data_ai" and got["profiles/t1"]["p"] == 1
+    files = sorted(str(p.relative_to(tmp_path / "items")) for p in (tmp_path / "items").rglob("*.json"))
+    assert files == ["history/t1.json", "msteams/conversations/a%3A1x.json", "profiles/t1.json"]
+    history = TinyDB(tmp_path / "items/history/t1.json")  # a plain TinyDB opens it
+    assert sorted(doc["key"] for doc in history.table("history").all()) == ["history/t1/2026-01",
+                                                                             "history/t1/months"]
+    history.close()
+    second.close_sync()
 
 
-async def test_a_corrupt_file_is_reported_not_overwritten(tmp_path: Path) -> None:
-    (tmp_path / "profiles.json").write_text('{"items": {"1": ', encoding="utf-8")
+async def test_if_absent_creates_once_and_refuses_an_existing_key(storage: TinyDBStorage) -> None:
+    await storage.write({"notify/run/2026-01": {"n": 1, "e_tag": IF_ABSENT}})
+    with pytest.raises(ETagConflictError):
+        await storage.write({"notify/run/2026-01": {"n": 2, "e_tag": IF_ABSENT}})
+    assert (await storage.read(["notify/run/2026-01"]))["notify/run/2026-01"]["n"] == 1
+
+
+async def test_a_turn_commit_of_several_keys_is_refused_whole_on_one_conflict(storage: TinyDBStorage) -> None:
+    await storage.write({"msteams/conversations/c": {"v": 1}, "msteams/users/u": {"v": 1}})
+    stale = {"v": 2, "e_tag": "stale"}
+    with pytest.raises(ETagConflictError):
+        await storage.write({"msteams/users/u": {"v": 2}, "msteams/conversations/c": stale})
+    got = await storage.read(["msteams/conversations/c", "msteams/users/u"])
+    assert [got["msteams/conversations/c"]["v"], got["msteams/users/u"]["v"]] == [1, 1]
+
+
+async def test_listing_pages_through_a_prefix_and_resumes_after_the_last_key(storage: TinyDBStorage) -> None:
+    keys = [f"notify/conversations/t{t}/19:c{c}@thread.v2" for t in range(7) for c in range(3)]
+    for key in keys:
+        await storage.write({key: {"k": key}})
+    await storage.write({"profiles/t1": {"p": 1}, "history/t1/2026-01": {"h": 1}})
+    page = await storage.list_keys("notify/conversations/", page_size=4)
+    assert len(page.keys) == 4 and page.continuation is not None
+    listed = [key async for key in iter_keys(storage, "notify/conversations/", page_size=4)]
+    assert sorted(listed) == sorted(keys) and len(listed) == len(set(listed))
+    assert sorted([k async for k in iter_keys(storage, "notify/conversations/t3/")]) == sorted(keys[9:12])
+    assert [k async for k in iter_keys(storage, "history/t1/")] == ["history/t1/2026-01"]
+    everything = [k async for k in iter_keys(storage, "", page_size=5)]
+    assert sorted(everything) == sorted([*keys, "profiles/t1", "history/t1/2026-01"])
+    with pytest.raises(ValueError, match="ends with '/'"):
+        await storage.list_keys("notify/conv")
+
+
+async def test_a_truncated_file_affects_only_its_keys_and_is_never_written_over(tmp_path: Path,
+                                                                                  caplog) -> None:
     store = TinyDBStorage(tmp_path)
-    with pytest.raises(CorruptFileError, match=r"profiles\.json is not valid JSON"):
+    await store.write({"profiles/t1": {"p": 1}, "profiles/t2": {"p": 2}})
+    damaged = tmp_path / "items/profiles/t1.json"
+    damaged.write_bytes(damaged.read_bytes()[:10])
+    with pytest.raises(DamagedItemError, match=r"'profiles/t1' is damaged \(not valid JSON") as raised:
         await store.read(["profiles/t1"])
-    with pytest.raises(CorruptFileError):
-        await store.write({"profiles/t1": {"p": 1}})
-    assert (tmp_path / "profiles.json").read_text(encoding="utf-8") == '{"items": {"1": '
-    store.close()
+    assert str(tmp_path) not in str(raised.value) and raised.value.location == "items/profiles/t1.json"
+    assert str(damaged) in caplog.text  # the operator finds the file in the log
+    with pytest.raises(DamagedItemError):
+        await store.write({"profiles/t1": {"p": 3}})
+    assert (await store.read(["profiles/t2"]))["profiles/t2"]["p"] == 2
+    await store.write({"profiles/t2": {"p": 4}})
+    await store.check_health()  # the store works: healthy
+    assert len(damaged.read_bytes()) == 10
+    store.close_sync()
+
+
+async def test_a_zero_byte_file_is_damaged_not_an_empty_database(storage: TinyDBStorage,
+                                                                 tmp_path: Path) -> None:
+    await storage.write({"history/t1/months": {"months": ["2026-01"]}})
+    (tmp_path / "items/history/t1.json").write_bytes(b"")
+    with pytest.raises(DamagedItemError, match=r"empty \(0 bytes\)"):
+        await storage.read(["history/t1/months"])
+    with pytest.raises(DamagedItemError):
+        await storage.write({"history/t1/2026-02": {"h": 1}})
+    assert (tmp_path / "items/history/t1.json").read_bytes() == b""
+
+
+def test_check_storage_lists_then_quarantines_damaged_files(tmp_path: Path, monkeypatch, capsys) -> None:
+    async def fill() -> None:
+        store = TinyDBStorage(tmp_path)
+        await store.write({"profiles/t1": {"p": 1}, "profiles/t2": {"p": 2}})
+        await store.close()
+
+    asyncio.run(fill())
+    (tmp_path / "items/profiles/t1.json").write_bytes(b"")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    assert main(["check-storage"]) == 1
+    out = capsys.readouterr().out
+    assert "damaged: items/profiles/t1.json: the file is empty (0 bytes) (keys: profiles/t1)" in out
+    assert main(["check-storage", "--quarantine"]) == 0
+    assert "-> quarantined as quarantine/" in capsys.readouterr().out
+    assert not (tmp_path / "items/profiles/t1.json").exists()
+    assert [p.read_bytes() for p in (tmp_path / "quarantine").rglob("t1.json")] == [b""]
+    assert main(["check-storage"]) == 0
+    assert asyncio.run(_read(tmp_path, ["profiles/t1", "profiles/t2"])) == {
+        "profiles/t2": {"p": 2, "e_tag": ANY_ETAG}}
+
+
+class _AnyETag:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and len(other) == 32
+
+
+ANY_ETAG = _AnyETag()
+
+
+async def test_disk_full_while_saving_writes_nothing_and_says_so(storage: TinyDBStorage, monkeypatch) -> None:
+    import errno
+
+    from bot.storage import files
+    from bot.storage.base import StorageUnavailableError
+
+    await storage.write({"profiles/t1": {"p": 1}})
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "_sync_data", full)
+    with pytest.raises(StorageUnavailableError, match="storage is full"):
+        await storage.write({"profiles/t1": {"p": 2}, "profiles/t9": {"p": 9}})
+    monkeypatch.undo()
+    assert await storage.read(["profiles/t1", "profiles/t9"]) == {"profiles/t1": {"p": 1, "e_tag": ANY_ETAG}}
+    assert list((storage.items / ".tmp").iterdir()) == []
+
+
+DIALOG_STATE = "botbuilder.dialogs.dialog_state.DialogState"
+
+
+async def test_format_1_shards_are_migrated_once_with_their_etags_and_notify_keys_renamed(
+        tmp_path: Path) -> None:
+    legacy = {
+        "profiles.a1.json": [{"key": "profiles/t1", "e_tag": "p1", "codec": "json", "value": {"p": 1}}],
+        "notify-3f.07.json": [{"key": "notify-3f/t1/a%3A1", "e_tag": "n1", "codec": "json",
+                               "value": {"installed": True}}],
+        "notify.00.json": [{"key": "notify/index", "e_tag": "i", "codec": "json", "value": {"refs": {}}}],
+        "msteams.10.json": [{"key": "msteams/conversations/c", "e_tag": "c1", "codec": "jsonpickle",
+                             "value": {"DialogState": {"py/object": DIALOG_STATE, "_dialog_stack": []},
+                                       "last_area": "data_ai"}}],
+    }
+    for name, docs in legacy.items():
+        (tmp_path / name).write_text(json.dumps({"items": {str(i + 1): d for i, d in enumerate(docs)}}))
+    (tmp_path / "history.json").write_bytes(b"")  # damaged: left in place, reported
+    store = TinyDBStorage(tmp_path)
+    got = await store.read(["profiles/t1", "notify/conversations/t1/a%3A1", "notify/index",
+                            "msteams/conversations/c"])
+    assert got["profiles/t1"] == {"p": 1, "e_tag": "p1"}
+    assert got["notify/conversations/t1/a%3A1"] == {"installed": True, "e_tag": "n1"}
+    assert "notify/index" not in got
+    assert got["msteams/conversations/c"]["last_area"] == "data_ai"
+    assert sorted(p.name for p in (tmp_path / "legacy").iterdir()) == sorted(legacy)
+    assert [p.name for p in tmp_path.glob("*.json")] == ["history.json"]
+    assert [e.location for e in await store.scan_damaged()] == ["history.json"]
+    store.close_sync()
+    stored = json.loads((tmp_path / "items/msteams/conversations/c.json").read_text())
+    assert stored["msteams"]["1"]["value"]["DialogState"] == {"$dialog_stack": []}  # plain JSON now
 
 
 async def test_dialog_state_persists_through_the_storage_across_a_restart(tmp_path: Path) -> None:
@@ -199,24 +338,23 @@ async def test_dialog_state_persists_through_the_storage_across_a_restart(tmp_pa
     first = TinyDBStorage(tmp_path)
     adapter = TestAdapter(make_bot(first))
     await (await adapter.send("hi")).assert_reply("Your name?")
-    first.close()
+    first.close_sync()
     second = TinyDBStorage(tmp_path)  # a restarted service, same data folder
     adapter.logic = make_bot(second)
     await (await adapter.send("Ada")).assert_reply("Hello Ada")
-    second.close()
+    second.close_sync()
 
 
 # --- durability and concurrency ----------------------------------------------------------------------
-# A marker key stored in the same shard file as the big item: one file, one atomic replace.
-MARKER = next(key for key in (f"big/marker-{n}" for n in range(10_000))
-              if layout.file_name_of(key) == layout.file_name_of("big/item"))
+# The big item and its marker live in one file (one tenant's history): one atomic replace.
+ITEM, MARKER = "history/big/item", "history/big/marker"
 
 
 def _check_consistent(folder: Path) -> int:
     """The big item and its marker come from the same committed write; returns that generation."""
-    data = json.loads((folder / layout.file_name_of("big/item")).read_text(encoding="utf-8"))
-    docs = {doc["key"]: doc["value"] for doc in data["items"].values()}
-    item, marker = docs["big/item"], docs[MARKER]
+    data = json.loads((folder / "items" / layout.relative_path(ITEM)).read_text(encoding="utf-8"))
+    docs = {doc["key"]: doc["value"] for doc in data["history"].values()}
+    item, marker = docs[ITEM], docs[MARKER]
     assert hashlib.sha256(item["blob"].encode()).hexdigest() == item["digest"]
     assert item["generation"] == marker["generation"]
     return item["generation"]
@@ -237,9 +375,6 @@ def test_sigkill_while_writing_leaves_the_previous_file_intact(tmp_path: Path) -
         # What is on disk is a whole committed write, at least the last one the writer reported.
         assert generation >= (printed[-1] if printed else 1)
         generations.append(generation)
-        leftovers = list(tmp_path.glob(".*.tmp"))
-        for leftover in leftovers:  # a kill mid-write may leave its temp file; never the real one
-            leftover.unlink()
     assert len(generations) == 5
 
 
@@ -287,20 +422,10 @@ def test_processes_incrementing_one_key_never_lose_an_update(tmp_path: Path) -> 
     assert result["jobs/counter"]["count"] == workers * times
 
 
-def test_processes_writing_different_keys_to_one_file_keep_each_others_writes(tmp_path: Path) -> None:
-    procs = [subprocess.Popen([sys.executable, str(WORKER), "oneshard", str(tmp_path), f"p{n}", "30"])
-             for n in range(3)]
-    assert [proc.wait(timeout=600) for proc in procs] == [0, 0, 0]
-    keys = [key for n in range(3) for key in one_shard_keys(f"p{n}", 30)]
-    assert len(keys) == 90 and len({layout.file_name_of(key) for key in keys}) == 1
-    result = asyncio.run(_read(tmp_path, keys))
-    assert sorted(result) == sorted(keys)
-
-
 async def _create(folder: Path, key: str) -> None:
     store = TinyDBStorage(folder)
     await store.write({key: {"count": 0}})
-    store.close()
+    store.close_sync()
 
 
 async def _read(folder: Path, keys: list[str]) -> dict:
@@ -308,250 +433,4 @@ async def _read(folder: Path, keys: list[str]) -> dict:
     try:
         return await store.read(keys)
     finally:
-        store.close()
-
-
-def test_no_temp_file_is_left_after_normal_writes(tmp_path: Path) -> None:
-    asyncio.run(_write_some(tmp_path))
-    assert not list(tmp_path.glob(".*.tmp"))
-    assert os.path.exists(tmp_path / layout.file_name_of("x/k"))
-
-
-async def _write_some(folder: Path) -> None:
-    store = TinyDBStorage(folder)
-    for i in range(5):
-        await store.write({"x/k": {"i": i}})
-    store.close()
-
-
-# --- sharding: one small file per write, and the files of the single-file layout ---------------------
-def _two_keys_in_different_shards(space: str) -> tuple[str, str]:
-    first = f"{space}/k0"
-    second = next(key for key in (f"{space}/k{n}" for n in range(1, 1000))
-                  if layout.file_name_of(key) != layout.file_name_of(first))
-    return first, second
-
-
-async def test_a_write_rewrites_only_the_shard_of_its_key(storage: TinyDBStorage) -> None:
-    await storage.write({f"msteams/conversations/c{i}": {"i": i} for i in range(300)})
-    shards = {path.name: path.stat().st_mtime_ns for path in storage.folder.glob("msteams.*.json")}
-    assert 100 < len(shards) <= layout.SHARDS  # spread, and bounded
-    await storage.write({"msteams/conversations/c7": {"i": 70}})
-    changed = {path.name for path in storage.folder.glob("msteams.*.json")
-               if path.stat().st_mtime_ns != shards[path.name]}
-    assert changed == {layout.file_name_of("msteams/conversations/c7")}
-
-
-async def test_a_conflict_on_one_shard_writes_nothing_on_the_others(storage: TinyDBStorage) -> None:
-    first, second = _two_keys_in_different_shards("msteams")
-    await storage.write({first: {"v": 1}, second: {"v": 1}})
-    items = await storage.read([first, second])
-    await storage.write({second: dict(items[second], v=2)})  # someone else's update
-    with pytest.raises(ETagConflictError):
-        await storage.write({first: dict(items[first], v=9), second: dict(items[second], v=9),
-                             "msteams/new": {"v": 9}})
-    after = await storage.read([first, second, "msteams/new"])
-    assert (after[first]["v"], after[second]["v"]) == (1, 2) and "msteams/new" not in after
-
-
-async def test_a_failure_while_writing_the_new_files_changes_no_file(storage: TinyDBStorage,
-                                                                      monkeypatch) -> None:
-    first, second = _two_keys_in_different_shards("msteams")
-    await storage.write({first: {"v": 1}, second: {"v": 1}})
-    before = {path.name: path.read_bytes() for path in storage.folder.glob("*.json")}
-    real_stage, staged = files.JSONFile.stage, []
-
-    def stage_then_fail(self: files.JSONFile, data: files.Data) -> str:
-        if staged:
-            raise OSError(28, "No space left on device")
-        staged.append(self.path.name)
-        return real_stage(self, data)
-
-    monkeypatch.setattr(files.JSONFile, "stage", stage_then_fail)
-    with pytest.raises(OSError, match="No space left"):
-        await storage.write({first: {"v": 2, "e_tag": "*"}, second: {"v": 2, "e_tag": "*"}})
-    monkeypatch.undo()
-    assert {path.name: path.read_bytes() for path in storage.folder.glob("*.json")} == before
-    assert not list(storage.folder.glob(".*.tmp"))
-    after = await storage.read([first, second])
-    assert (after[first]["v"], after[second]["v"]) == (1, 1)
-
-
-async def test_a_write_over_several_shards_flushes_every_file_before_renaming_and_the_folder_once(
-        storage: TinyDBStorage, monkeypatch) -> None:
-    keys = [f"profiles/t{i}" for i in range(6)]
-    shard_count = len({layout.file_name_of(key) for key in keys})
-    assert shard_count > 2
-    events: list[str] = []
-    real_sync, real_dir, real_replace = files._sync_data, files._fsync_dir, files.os.replace
-    monkeypatch.setattr(files, "_sync_data", lambda fd: (events.append("sync"), real_sync(fd)))
-    monkeypatch.setattr(files, "_fsync_dir", lambda folder: (events.append("dir"), real_dir(folder)))
-    monkeypatch.setattr(files.os, "replace", lambda a, b: (events.append("rename"), real_replace(a, b)))
-    await storage.write({key: {"p": 1} for key in keys})
-    monkeypatch.undo()
-    assert events == ["sync"] * shard_count + ["rename"] * shard_count + ["dir"]
-
-
-async def test_shards_are_tinydb_files(storage: TinyDBStorage) -> None:
-    from tinydb import TinyDB
-
-    await storage.write({"profiles/t1": {"p": 1}})
-    with TinyDB(storage.folder / layout.file_name_of("profiles/t1")) as db:
-        [document] = db.table("items").all()
-    assert document["key"] == "profiles/t1" and document["value"] == {"p": 1}
-
-
-async def test_a_corrupt_shard_is_reported_not_overwritten(tmp_path: Path) -> None:
-    shard = tmp_path / layout.file_name_of("profiles/t1")
-    shard.write_text("[1, 2", encoding="utf-8")
-    store = TinyDBStorage(tmp_path)
-    with pytest.raises(CorruptFileError, match="is not valid JSON"):
-        await store.read(["profiles/t1"])
-    with pytest.raises(CorruptFileError):
-        await store.write({"profiles/t1": {"p": 1}})
-    with pytest.raises(CorruptFileError):
-        store.check_ready()
-    assert shard.read_text(encoding="utf-8") == "[1, 2"
-    store.close()
-
-
-# Files as the single-file layout (commit a6835c1 and before) wrote them, byte for byte.
-LEGACY_FILES = {
-    "msteams.json": '{"items":{"1":{"key":"msteams/conversations/a:19%3Achat","e_tag":"0fa2a89870374c8c85c'
-                    '607af2c462e88","codec":"json","value":{"last_area":"data_ai"}},"2":{"key":"msteams/use'
-                    'rs/u1","e_tag":"fa67966ca0fc40198ddec162c9cff83a","codec":"jsonpickle","value":{"py/ob'
-                    'ject":"botbuilder.core.storage.StoreItem","locale":"fr-FR"}}}}',
-    "notify-3f.json": '{"items":{"1":{"key":"notify-3f/t1/c1","e_tag":"f43edf51934b42939bfaa8bf7522996a",'
-                      '"codec":"json","value":{"subscribed":true}}}}',
-    "profiles.json": '{"items":{"1":{"key":"profiles/contoso.example","e_tag":"c182b1520b0f4762b62990c55c9'
-                     'd780b","codec":"json","value":{"profile":{"partner_id":"123"}}}}}',
-}
-LEGACY_KEYS = {"msteams/conversations/a:19%3Achat": "0fa2a89870374c8c85c607af2c462e88",
-               "msteams/users/u1": "fa67966ca0fc40198ddec162c9cff83a",
-               "notify-3f/t1/c1": "f43edf51934b42939bfaa8bf7522996a",
-               "profiles/contoso.example": "c182b1520b0f4762b62990c55c9d780b"}
-
-
-def _legacy_folder(folder: Path, conversations: int = 200) -> dict[str, dict]:
-    """The old layout: the captured files above, plus many conversations and a history file."""
-    for name, text in LEGACY_FILES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    msteams = json.loads(LEGACY_FILES["msteams.json"])
-    expected = {}
-    for i in range(conversations):
-        key = f"msteams/conversations/c{i}"
-        msteams["items"][str(i + 3)] = {"key": key, "e_tag": f"etag{i}", "codec": "json",
-                                        "value": {"i": i, "draft": "x" * 500}}
-        expected[key] = {"i": i, "draft": "x" * 500, "e_tag": f"etag{i}"}
-    (folder / "msteams.json").write_text(json.dumps(msteams), encoding="utf-8")
-    history = {"items": {"1": {"key": "history/contoso.example/months", "e_tag": "h1", "codec": "json",
-                               "value": {"months": ["2026-09", "2026-10"]}}}}
-    (folder / "history.json").write_text(json.dumps(history), encoding="utf-8")
-    expected["history/contoso.example/months"] = {"months": ["2026-09", "2026-10"], "e_tag": "h1"}
-    return expected
-
-
-async def test_data_of_the_single_file_layout_is_read_with_its_etags_and_moved_to_shards(
-        tmp_path: Path) -> None:
-    expected = _legacy_folder(tmp_path)
-    store = TinyDBStorage(tmp_path)
-    got = await store.read([*LEGACY_KEYS, *expected])
-    assert {key: got[key].e_tag if key == "msteams/users/u1" else got[key]["e_tag"]
-            for key in LEGACY_KEYS} == LEGACY_KEYS  # eTags kept: a turn in flight is no false conflict
-    assert isinstance(got["msteams/users/u1"], StoreItem) and got["msteams/users/u1"].locale == "fr-FR"
-    assert got["msteams/conversations/a:19%3Achat"]["last_area"] == "data_ai"
-    assert got["notify-3f/t1/c1"]["subscribed"] is True
-    assert got["profiles/contoso.example"]["profile"] == {"partner_id": "123"}
-    assert {key: got[key] for key in expected} == expected
-    for space in ("msteams", "notify-3f", "profiles", "history"):
-        assert not (tmp_path / f"{space}.json").exists()
-        assert (tmp_path / f"{space}.json.migrated").exists()  # the old file is kept as a backup
-    # eTag semantics carry over: the old eTag is current until someone writes.
-    conversation = got["msteams/conversations/c5"]
-    await store.write({"msteams/conversations/c5": dict(conversation, i=50)})
-    with pytest.raises(ETagConflictError):
-        await store.write({"msteams/conversations/c5": dict(conversation, i=99)})
-    store.close()
-
-    restarted = TinyDBStorage(tmp_path)  # a restart reads the shards only
-    again = await restarted.read([*LEGACY_KEYS, *expected])
-    assert set(again) == set(LEGACY_KEYS) | set(expected)
-    assert again["msteams/conversations/c5"]["i"] == 50
-    restarted.close()
-
-
-async def test_the_first_use_of_a_space_is_a_write_or_a_delete(tmp_path: Path) -> None:
-    expected = _legacy_folder(tmp_path)
-    store = TinyDBStorage(tmp_path)
-    await store.write({"msteams/conversations/new": {"n": 1}})  # first touch of msteams: a write
-    await store.delete(["profiles/contoso.example"])  # first touch of profiles: a delete
-    got = await store.read([*expected, "msteams/conversations/new", "profiles/contoso.example"])
-    assert "profiles/contoso.example" not in got and got["msteams/conversations/new"]["n"] == 1
-    assert all(got[key] == value for key, value in expected.items())
-    store.close()
-
-
-async def test_a_migration_cut_off_before_retiring_the_old_file_is_finished_without_going_back(
-        tmp_path: Path) -> None:
-    expected = _legacy_folder(tmp_path)
-    # As if a process had copied c1 into its shard and died; the shard copy was then updated.
-    shard = tmp_path / layout.file_name_of("msteams/conversations/c1")
-    shard.write_text(json.dumps({"items": {"1": {"key": "msteams/conversations/c1", "e_tag": "newer",
-                                                 "codec": "json", "value": {"i": 100}}}}), "utf-8")
-    store = TinyDBStorage(tmp_path)
-    got = await store.read(list(expected))
-    assert got["msteams/conversations/c1"] == {"i": 100, "e_tag": "newer"}
-    assert all(got[key] == value for key, value in expected.items() if key != "msteams/conversations/c1")
-    store.close()
-
-
-def test_two_processes_starting_on_the_old_layout_migrate_it_once_and_lose_nothing(tmp_path: Path) -> None:
-    expected = _legacy_folder(tmp_path, conversations=2000)
-    procs = [subprocess.Popen([sys.executable, str(WORKER), "distinct", str(tmp_path), f"p{n}", "20",
-                               "msteams"]) for n in range(2)]
-    assert [proc.wait(timeout=600) for proc in procs] == [0, 0]
-    new_keys = [f"msteams/p{n}-{i}" for n in range(2) for i in range(20)]
-    got = asyncio.run(_read(tmp_path, [*expected, *new_keys]))
-    assert {key: got[key] for key in expected} == expected and set(new_keys) <= set(got)
-    assert not (tmp_path / "msteams.json").exists() and (tmp_path / "msteams.json.migrated").exists()
-
-
-async def test_a_writer_is_not_fooled_by_a_repeated_file_stamp(tmp_path: Path) -> None:
-    """inode, mtime and size can repeat (a reused inode within one mtime tick): a process whose cache
-    still looks current must not overwrite another process's write."""
-    ours, theirs = TinyDBStorage(tmp_path), TinyDBStorage(tmp_path)
-    await ours.write({"msteams/c": {"v": 1}})
-    stale = (await ours.read(["msteams/c"]))["msteams/c"]
-    await theirs.write({"msteams/c": {"v": 2, "e_tag": "*"}})
-    shard = ours._shard(layout.file_name_of("msteams/c")).file
-    data, _stamp, digest = shard._state
-    shard._state = (data, files._stamp(shard.path), digest)  # the collision: same stamp as on disk
-    with pytest.raises(ETagConflictError):
-        await ours.write({"msteams/c": dict(stale, v=3)})
-    assert (await ours.read(["msteams/c"]))["msteams/c"]["v"] == 2  # and the cache is refreshed
-    ours.close()
-    theirs.close()
-
-
-async def test_a_write_over_thousands_of_shards_holds_a_bounded_number_of_locks(storage: TinyDBStorage,
-                                                                                  monkeypatch) -> None:
-    held, most = [0], [0]
-    real_locked = files.locked
-
-    @contextlib.contextmanager
-    def counting(path: Path):
-        with real_locked(path):
-            held[0] += 1
-            most[0] = max(most[0], held[0])
-            try:
-                yield
-            finally:
-                held[0] -= 1
-
-    monkeypatch.setattr(tinydb_storage, "locked", counting)
-    keys = {f"notify-{n % 256:02x}/t/c{n}": {"n": n} for n in range(3000)}
-    await storage.write(keys)
-    assert len({layout.file_name_of(key) for key in keys}) > 2000
-    assert most[0] <= layout.LOCK_STRIPES
-    assert len(await storage.read(list(keys))) == 3000
-    assert not list(storage.folder.glob("*.json.lock"))
+        store.close_sync()

@@ -161,11 +161,13 @@ async def test_concurrent_first_installs_keep_every_conversation_in_the_index(se
 async def test_conversations_are_listed_by_prefix_page_by_page_without_an_index_document(services):
     store = NotifyStore(services.storage)
     for number in range(5):
-        await turn(services, activity("installationUpdate", action="add", conversation=f"a:personal-{number}"))
+        added = activity("installationUpdate", action="add", conversation=f"a:personal-{number}")
+        await turn(services, added)
     await turn(services, activity("installationUpdate", action="remove", conversation="a:personal-3"))
     pages = [page async for page in store.pages(page_size=2)]
     assert [len(page) for page in pages] == [2, 2, 1]  # the tombstone is listed, the job skips it
-    assert sorted(key for page in pages for key in page) == [("tenant-a", f"a:personal-{n}") for n in range(5)]
+    listed = sorted(key for page in pages for key in page)
+    assert listed == [("tenant-a", f"a:personal-{n}") for n in range(5)]
     assert await store.index() == [("tenant-a", f"a:personal-{n}") for n in (0, 1, 2, 4)]
     assert await services.storage.read(["notify/index"]) == {}
 
