@@ -38,7 +38,7 @@ CARD = "application/vnd.microsoft.card.adaptive"
 def _env(emulator: Azurite, **extra: str) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "STORAGE", "NOTIFY_"))}
     return {**clean, "STORAGE": "blob", "AZURE_STORAGE_CONNECTION_STRING": emulator.connection_string,
-            "AZURE_STORAGE_CONTAINER": CONTAINER, "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING",
+            "AZURE_STORAGE_CONTAINER": CONTAINER, "HOST": "127.0.0.1", "LOG_LEVEL": "INFO",
             # The current month is due, so `notify` without --month has work.
             "NOTIFY_DAY": "1", "NOTIFY_TIME": "00:00", **extra}
 
@@ -176,6 +176,17 @@ async def test_three_notify_runs_at_once_send_each_conversation_exactly_once(clu
     assert per_conversation == dict.fromkeys(conversations, 1)
     sent = sum(int(out.decode().split("sent ")[1].split(",")[0]) for out, _err in outputs)
     assert sent == len(conversations)
+
+
+async def test_the_monthly_scheduler_runs_on_one_instance_only(cluster: Cluster) -> None:
+    taken = "lease notify-scheduler taken"
+    deadline = time.monotonic() + 20
+    while not any(taken in i.log.read_text(errors="replace") for i in cluster.instances):
+        assert time.monotonic() < deadline, "no instance took the scheduler's lease"
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(2)  # the other instance has tried by now (it tries at start)
+    holders = [i.name for i in cluster.instances if taken in i.log.read_text(errors="replace")]
+    assert len(holders) == 1, holders
 
 
 async def test_kill_9_of_an_instance_mid_turn_loses_no_acknowledged_write(cluster: Cluster) -> None:
