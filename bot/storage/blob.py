@@ -40,6 +40,9 @@ from azure.core.exceptions import (
     ResourceExistsError,
     ResourceModifiedError,
     ResourceNotFoundError,
+    ServiceRequestTimeoutError,
+    ServiceResponseError,
+    ServiceResponseTimeoutError,
 )
 from azure.storage.blob import ContentSettings
 from azure.storage.blob.aio import BlobClient, BlobServiceClient, ContainerClient, ExponentialRetry
@@ -116,8 +119,10 @@ def unavailable(error: BaseException, doing: str) -> StorageUnavailableError:
         reason = "credentials or permissions refused"
     elif isinstance(error, HttpResponseError) and error.status_code:
         reason = f"HTTP {error.status_code} {getattr(error, 'error_code', None) or ''}".strip()
-    elif isinstance(error, TimeoutError):
+    elif isinstance(error, TimeoutError | ServiceRequestTimeoutError | ServiceResponseTimeoutError):
         reason = "timed out"
+    elif isinstance(error, ServiceResponseError):  # connected, but the answer broke off or never came
+        reason = "timed out" if "timeout" in f"{error} {error.inner_exception!r}".lower() else "no answer"
     else:
         reason = "unreachable"
     log.debug("blob storage: %s failed: %r", doing, error)

@@ -13,8 +13,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from azurite import Azurite, azurite, blob_container, running_azurite  # noqa: F401 (fixtures)
+from azurite import KEY, Azurite, azurite, blob_container, running_azurite  # noqa: F401 (fixtures)
 from botcore_helpers import PROFILE, TENANT, FakeParts, MockConnector, activity
 
 from bot.app import create_app
@@ -210,3 +211,48 @@ async def test_one_instance_holds_the_scheduler_lease_and_another_takes_over_whe
         await asyncio.gather(*holds, return_exceptions=True)
         for store in stores:
             await store.close()
+
+
+# --- a store that answers 503/500 or not at all --------------------------------------------------------
+class FaultyAccount:
+    """An HTTP endpoint standing in for the storage account: every request gets `status` (or no answer
+    for `hang_s`); counts requests to check the retries are bounded."""
+
+    def __init__(self, status: int, hang_s: float = 0.0) -> None:
+        self.status, self.hang_s, self.requests = status, hang_s, 0
+
+    async def handle(self, _: web.Request) -> web.Response:
+        self.requests += 1
+        if self.hang_s:
+            await asyncio.sleep(self.hang_s)
+        return web.Response(status=self.status, text="<Error><Code>ServerBusy</Code></Error>",
+                            headers={"x-ms-error-code": "ServerBusy"})
+
+
+@pytest.fixture
+async def faulty(request: pytest.FixtureRequest) -> AsyncIterator[tuple[FaultyAccount, BlobStorage]]:
+    account = FaultyAccount(*request.param)
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", account.handle)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    connection = (f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={KEY};"
+                  f"BlobEndpoint=http://127.0.0.1:{server.port}/devstoreaccount1;")
+    store = BlobStorage.from_settings(Settings(storage="blob", azure_storage_connection_string=connection))
+    yield account, store
+    await store.close()
+    await server.close()
+
+
+@pytest.mark.parametrize("faulty", [(503,), (500,), (200, 30.0)], ids=["503", "500", "no-answer"],
+                         indirect=True)
+async def test_a_failing_or_silent_store_is_unavailable_after_a_bounded_number_of_tries(
+        faulty: tuple[FaultyAccount, BlobStorage]) -> None:
+    account, store = faulty
+    started = time.monotonic()
+    with pytest.raises(StorageUnavailableError) as down:
+        await store.read(["profiles/t1"])
+    assert account.requests == 3  # the first try and the SDK's two retries
+    assert time.monotonic() - started < 25
+    reason = "timed out" if account.hang_s else f"HTTP {account.status}"
+    assert reason in str(down.value) and "127.0.0.1" not in str(down.value)
