@@ -1,8 +1,10 @@
 """`python -m bot` (the service), `python -m bot import-profile FILE --tenant ID` (or `--people FILE`,
 `--records FILE` with a preview and `--yes` to apply), `python -m bot notify [--month YYYY-MM]`,
 `python -m bot check-storage [--quarantine]`, `python -m bot export-tenant --tenant ID`,
-`python -m bot erase-tenant --tenant ID --yes`.
-Exit codes: 0 ok, 1 damaged items found (check-storage), 2 invalid input, settings or unusable storage."""
+`python -m bot erase-tenant --tenant ID --yes`, `python -m bot migrate-storage --from tinydb --to blob`
+(or back).
+Exit codes: 0 ok, 1 damaged items found (check-storage) or items a migration would not overwrite,
+2 invalid input, settings or unusable storage."""
 
 from __future__ import annotations
 
@@ -40,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     erase = sub.add_parser("erase-tenant", help="erase everything held for a tenant")
     erase.add_argument("--tenant", required=True, help="the Teams tenant id (channelData.tenant.id)")
     erase.add_argument("--yes", action="store_true", help="confirm: the erasure cannot be undone")
+    migrate = sub.add_parser("migrate-storage", help="copy every stored item to the other backend")
+    migrate.add_argument("--from", dest="source", required=True, choices=["tinydb", "blob"])
+    migrate.add_argument("--to", dest="target", required=True, choices=["tinydb", "blob"])
     return parser
 
 
@@ -68,10 +73,11 @@ def serve(settings: Settings) -> int:
     from bot.services import build_services
 
     _configure_logging(settings)
-    app = create_app(build_services(settings))
+    services = build_services(settings)
+    app = create_app(services)
     mode = "local mode, no authentication" if settings.local_mode else f"app id {settings.app_id}"
     logging.getLogger("bot").info("listening on %s:%s (%s), data in %s", settings.host, settings.port,
-                                  mode, settings.data_dir.resolve())
+                                  mode, services.storage.describe())
     web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0
 
@@ -118,7 +124,7 @@ async def import_profile(settings: Settings, path: Path, tenant: str) -> int:
         await storage.close()
     name = profile.partner.name or profile.partner.id
     print(f"stored the profile of {name} ({len(profile.people)} people, as of {profile.as_of}) "
-          f"for tenant {tenant} in {settings.data_dir} as version {entry.number}")
+          f"for tenant {tenant} in {storage.describe()} as version {entry.number}")
     return 0
 
 
@@ -203,7 +209,7 @@ async def import_files(settings: Settings, tenant: str, people: Path | None, rec
             return _fail(problem_text("en", problem))
     finally:
         await storage.close()
-    print(f"saved for tenant {tenant} in {settings.data_dir}")
+    print(f"saved for tenant {tenant} in {storage.describe()}")
     return 0
 
 
@@ -272,8 +278,42 @@ async def check_storage(settings: Settings, quarantine: bool) -> int:
     return 0 if quarantine else 1
 
 
+async def migrate_storage(source_kind: str, target_kind: str) -> int:
+    from bot.storage.base import StorageError
+    from bot.storage.factory import open_storage
+    from bot.storage.migrate import migrate
+
+    if source_kind == target_kind:
+        return _fail(f"--from and --to are both {source_kind}; name two different stores")
+    try:  # each side's own settings (DATA_DIR; AZURE_STORAGE_*), checked like at start-up
+        source_settings = load_settings(storage=source_kind)
+        target_settings = load_settings(storage=target_kind)
+    except SettingsError as error:
+        return _fail(str(error))
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    source, target = open_storage(source_settings), open_storage(target_settings)
+    print(f"copying every item from {source.describe()} to {target.describe()}")
+    try:
+        report = await migrate(source, target, progress=print)
+    except (StorageError, OSError) as error:
+        return _fail(f"the copy stopped: {_storage_problem(error)}; nothing in the target was "
+                     "overwritten: run the same command again to carry on")
+    finally:
+        await source.close()
+        await target.close()
+    print("\n".join(report.lines()))
+    if not report.complete:
+        print("error: the copy is not complete (see above); nothing in the target was overwritten",
+              file=sys.stderr)
+        return 1
+    print(f"done: the {target_kind} store holds every item; set STORAGE={target_kind} and restart")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "migrate-storage":
+        return asyncio.run(migrate_storage(args.source, args.target))
     try:
         settings = load_settings()
     except SettingsError as error:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
@@ -20,6 +21,9 @@ AppType = Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"]
 _APP_TYPES: dict[str, AppType] = {"multitenant": "MultiTenant", "singletenant": "SingleTenant",
                                    "userassignedmsi": "UserAssignedMSI"}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# Azure's container naming rule: 3-63 lower-case letters, digits and single inner hyphens.
+_CONTAINER = re.compile(r"^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")
+_SECRETS = ("MicrosoftAppPassword", "AZURE_STORAGE_CONNECTION_STRING")
 
 
 class SettingsError(ValueError):
@@ -69,6 +73,14 @@ class Settings(BaseSettings):
     # How long profile versions are kept (the latest is always kept).
     version_retention_months: int = Field(24, ge=1, le=1200, validation_alias=AliasChoices(
         "VERSION_RETENTION_MONTHS", "version_retention_months"))
+    # Where items live (bot/storage/factory.py): TinyDB files under DATA_DIR, or Azure Blob Storage.
+    storage: Literal["tinydb", "blob"] = Field("tinydb", validation_alias=AliasChoices("STORAGE", "storage"))
+    azure_storage_connection_string: str = Field("", repr=False, validation_alias=AliasChoices(
+        "AZURE_STORAGE_CONNECTION_STRING", "azure_storage_connection_string"))
+    azure_storage_account_url: str = Field("", validation_alias=AliasChoices(
+        "AZURE_STORAGE_ACCOUNT_URL", "azure_storage_account_url"))
+    azure_storage_container: str = Field("partner-score", validation_alias=AliasChoices(
+        "AZURE_STORAGE_CONTAINER", "azure_storage_container"))
 
     @field_validator("allowed_tenants", mode="before")
     @classmethod
@@ -116,6 +128,57 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError("unknown IANA time zone, e.g. UTC or Europe/Paris") from error
         return value
+
+    @field_validator("storage", mode="before")
+    @classmethod
+    def _storage(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip().lower() or "tinydb"
+        return value
+
+    @field_validator("azure_storage_container")
+    @classmethod
+    def _container(cls, value: str) -> str:
+        if not _CONTAINER.match(value):
+            raise ValueError("not a blob container name (3-63 lower-case letters, digits and single "
+                             "hyphens, e.g. partner-score)")
+        return value
+
+    @field_validator("azure_storage_account_url")
+    @classmethod
+    def _account_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        url = urlsplit(value)
+        loopback = url.hostname in ("127.0.0.1", "localhost")  # Azurite
+        if url.scheme not in (("http", "https") if loopback else ("https",)) or not url.hostname:
+            raise ValueError("expected the account's blob endpoint, e.g. https://myaccount.blob.core.windows.net")
+        return value
+
+    @field_validator("azure_storage_connection_string")
+    @classmethod
+    def _connection_string(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            from azure.storage.blob import BlobServiceClient  # its own parser; imported only when set
+
+            try:
+                BlobServiceClient.from_connection_string(value).close()
+            except (ValueError, KeyError) as error:
+                raise ValueError("not an Azure Storage connection string (AccountName=...;AccountKey=...;"
+                                 "BlobEndpoint=... or DefaultEndpointsProtocol=...)") from error
+        return value
+
+    @model_validator(mode="after")
+    def _storage_reachable(self) -> Settings:
+        if self.storage == "blob" and not (self.azure_storage_connection_string
+                                           or self.azure_storage_account_url):
+            raise ValueError("STORAGE=blob needs AZURE_STORAGE_CONNECTION_STRING or "
+                             "AZURE_STORAGE_ACCOUNT_URL")
+        if self.azure_storage_connection_string and self.azure_storage_account_url:
+            raise ValueError("set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL, not both")
+        return self
 
     @model_validator(mode="after")
     def _auth_complete(self) -> Settings:
@@ -172,7 +235,7 @@ def load_settings(**overrides: Any) -> Settings:
             name = _ALIASES.get(loc[0], loc[0]) if loc else "settings"
             value = problem.get("input")
             shown = "" if loc == [] or isinstance(value, dict) else f" (got {value!r})"
-            if name in ("MicrosoftAppPassword",):
+            if name in _SECRETS:
                 shown = ""
             message = problem.get("msg", "invalid").removeprefix("Value error, ")
             lines.append(f"{name}: {message}{shown}")

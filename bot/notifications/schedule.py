@@ -129,7 +129,10 @@ class Scheduler:
 
     def start(self) -> None:
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self.loop(), name="notify-scheduler")
+            # Several instances (blob storage): only the holder of the scheduler's lease runs the loop.
+            leadership = getattr(self.services.storage, "leadership", None)
+            body = self.loop() if leadership is None else leadership("notify-scheduler").hold(self.loop)
+            self._task = asyncio.get_running_loop().create_task(body, name="notify-scheduler")
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -1,8 +1,11 @@
 // Azure resources for the Partner Score Assistant (see deploy/README.md):
 //   - an Azure Bot registration with the Microsoft Teams channel,
 //   - a Linux App Service running the bot's container image (deploy/Dockerfile), health-checked on /healthz,
-//   - a storage account whose Azure Files share is mounted at /data (the TinyDB state: profiles, history,
-//     conversation references, bot state),
+//     on `instanceCount` instances,
+//   - a storage account holding the bot's state (profiles, history, conversation references, bot state):
+//     storageBackend 'blob' (default): a blob container the web app's managed identity reaches with the
+//     Storage Blob Data Contributor role (STORAGE=blob, no keys); storageBackend 'tinydb': an Azure Files
+//     share mounted at /data, on one instance (the TinyDB files have a single writer),
 //   - by default a user-assigned managed identity as the bot's identity (no secret to rotate).
 // Deploy:  az deployment group create -g <rg> -f deploy/azure/main.bicep -p deploy/azure/main.parameters.json
 
@@ -50,8 +53,20 @@ param botAppPassword string = ''
 ])
 param botSku string = 'F0'
 
-@description('App Service plan SKU (Linux). Keep one instance: the TinyDB store has a single writer.')
+@description('App Service plan SKU (Linux).')
 param appServiceSku string = 'B1'
+
+@description('Where the bot keeps its state: blob (Azure Blob Storage, several instances) or tinydb (files on an Azure Files share, one instance).')
+@allowed([
+  'blob'
+  'tinydb'
+])
+param storageBackend string = 'blob'
+
+@description('Number of App Service instances serving the bot (blob storage only; tinydb always runs one).')
+@minValue(1)
+@maxValue(10)
+param instanceCount int = 2
 
 @description('Comma-separated Teams tenant ids allowed to use the bot; empty allows every tenant.')
 param allowedTenants string = ''
@@ -71,6 +86,10 @@ var suffix = uniqueString(resourceGroup().id, appName)
 var siteName = '${appName}-${suffix}'
 var storageName = take(toLower('st${appName}${suffix}'), 24)
 var shareName = 'bot-data'
+var containerName = 'partner-score'
+var useBlob = storageBackend == 'blob'
+// Storage Blob Data Contributor (built-in role): read, write, delete and lease blobs, create the container.
+var blobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var useMsi = botAppType == 'UserAssignedMSI'
 var usePrivateRegistry = !empty(registryServer)
 
@@ -90,15 +109,30 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
+    // Blob: the managed identity only, no account keys. The Azure Files mount (tinydb) needs the key.
+    allowSharedKeyAccess: !useBlob
   }
 }
 
-resource fileService 'Microsoft.Storage/storageAccounts/fileServices@2023-01-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-01-01' = if (useBlob) {
   parent: storage
   name: 'default'
 }
 
-resource share 'Microsoft.Storage/storageAccounts/fileServices/shares@2023-01-01' = {
+resource blobContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-01-01' = if (useBlob) {
+  parent: blobService
+  name: containerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource fileService 'Microsoft.Storage/storageAccounts/fileServices@2023-01-01' = if (!useBlob) {
+  parent: storage
+  name: 'default'
+}
+
+resource share 'Microsoft.Storage/storageAccounts/fileServices/shares@2023-01-01' = if (!useBlob) {
   parent: fileService
   name: shareName
   properties: {
@@ -112,7 +146,7 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   kind: 'linux'
   sku: {
     name: appServiceSku
-    capacity: 1
+    capacity: useBlob ? instanceCount : 1
   }
   properties: {
     reserved: true
@@ -126,7 +160,6 @@ var baseSettings = [
   { name: 'MicrosoftAppId', value: appId }
   { name: 'MicrosoftAppType', value: botAppType }
   { name: 'MicrosoftAppTenantId', value: tenant().tenantId }
-  { name: 'DATA_DIR', value: '/data' }
   { name: 'HOST', value: '0.0.0.0' }
   { name: 'PORT', value: '3978' }
   { name: 'WEBSITES_PORT', value: '3978' }
@@ -136,6 +169,23 @@ var baseSettings = [
   { name: 'NOTIFY_TIME', value: notifyTime }
   { name: 'NOTIFY_TIMEZONE', value: notifyTimezone }
 ]
+var storageSettings = useBlob ? [
+  { name: 'STORAGE', value: 'blob' }
+  { name: 'AZURE_STORAGE_ACCOUNT_URL', value: storage.properties.primaryEndpoints.blob }
+  { name: 'AZURE_STORAGE_CONTAINER', value: containerName }
+] : [
+  { name: 'STORAGE', value: 'tinydb' }
+  { name: 'DATA_DIR', value: '/data' }
+]
+var dataMount = useBlob ? {} : {
+  data: {
+    type: 'AzureFiles'
+    accountName: storage.name
+    shareName: shareName
+    mountPath: '/data'
+    accessKey: storage.listKeys().keys[0].value
+  }
+}
 var secretSettings = useMsi ? [] : [
   { name: 'MicrosoftAppPassword', value: botAppPassword }
 ]
@@ -149,15 +199,20 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
   name: siteName
   location: location
   kind: 'app,linux,container'
+  // System-assigned: the web app's own identity, which reads and writes the blobs (DefaultAzureCredential
+  // picks it up); user-assigned: the bot's identity towards the Bot Framework (UserAssignedMSI).
   identity: useMsi ? {
-    type: 'UserAssigned'
+    type: 'SystemAssigned, UserAssigned'
     userAssignedIdentities: {
       '${identity.id}': {}
     }
-  } : null
+  } : {
+    type: 'SystemAssigned'
+  }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    clientAffinityEnabled: false // any instance serves any turn
     siteConfig: {
       linuxFxVersion: 'DOCKER|${containerImage}'
       alwaysOn: true
@@ -165,17 +220,23 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true
-      appSettings: concat(baseSettings, secretSettings, registrySettings)
-      azureStorageAccounts: {
-        data: {
-          type: 'AzureFiles'
-          accountName: storage.name
-          shareName: share.name
-          mountPath: '/data'
-          accessKey: storage.listKeys().keys[0].value
-        }
-      }
+      appSettings: concat(baseSettings, storageSettings, secretSettings, registrySettings)
+      azureStorageAccounts: dataMount
     }
+  }
+  dependsOn: [
+    share
+    blobContainer
+  ]
+}
+
+resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (useBlob) {
+  scope: storage
+  name: guid(storage.id, site.id, blobDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributor)
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 
@@ -218,5 +279,5 @@ output botDomain string = site.properties.defaultHostName
 @description('The bot\'s Microsoft App ID: MicrosoftAppId / --bot-id for the Teams app package.')
 output botAppId string = appId
 
-@description('Name of the Azure Files share holding the bot data (back it up).')
-output dataShare string = '${storage.name}/${shareName}'
+@description('Where the bot data is (back it up): the blob container, or the Azure Files share (tinydb).')
+output dataLocation string = useBlob ? '${storage.properties.primaryEndpoints.blob}${containerName}' : '${storage.name}/${shareName}'
