@@ -14,7 +14,6 @@ fakes; by default it imports the real packages.
 from __future__ import annotations
 
 import dataclasses
-
 import importlib
 import logging
 from collections.abc import Awaitable, Callable

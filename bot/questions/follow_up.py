@@ -42,6 +42,18 @@ def resolve(
     areas = tuple(memory.areas)
     metric = memory.metric
     names_new = bool(query.areas or query.metric or query.certification or person)
+    if query.intent == Intent.WHAT_IF and query.certification is None and memory.certification:
+        return replace(query, certification=memory.certification)
+    if query.ours and query.intent in (Intent.SCORE, Intent.UNKNOWN, Intent.RULE) and (metric or areas):
+        # "and ours?" after a rule: our own figure for that metric.
+        new_areas = query.areas or areas
+        return replace(
+            query,
+            intent=Intent.SCORE,
+            metric=query.metric or metric,
+            areas=new_areas,
+            area=new_areas[0] if new_areas else None,
+        )
     # "who has it?", "qui l'a ?", "그거 누가 갖고 있어요?": the certification the last answer was about.
     carried_metric = query.metric is not None and query.follow_up and last_intent != Intent.CERTIFICATIONS
     if (
@@ -50,6 +62,11 @@ def resolve(
         and not query.unknown_exam
         and not carried_metric
     ):
+        if memory.certification and query.who and not (query.areas or query.metric):
+            return replace(query, certification=memory.certification)
+        if not query.areas and areas and not query.who:
+            # "which certs count there?" after an answer about an area: that area.
+            return replace(query, areas=areas, area=areas[0])
         if memory.certification and (query.pronoun or not (query.areas or query.metric)):
             return replace(query, certification=memory.certification)
         if not query.areas and areas and (query.metric or metric):
@@ -62,7 +79,12 @@ def resolve(
         query.intent == Intent.CERTIFICATIONS and carried_metric and not query.certification
     )
     if follows and _elliptical(query) and last_intent in _CARRIED:
-        if not names_new and not query.pronoun and not query.follow_up:
+        if (
+            not names_new
+            and not query.pronoun
+            and not query.follow_up
+            and not (query.intent == Intent.UNKNOWN and query.words <= 5)
+        ):
             return query
         new_metric = query.metric or metric
         new_areas = query.areas or (
@@ -84,7 +106,9 @@ def resolve(
         and not query.cloud_platform
     ):
         if query.metric is None and not query.certification:
-            keep_metric = metric if query.intent != Intent.PLAN and query.words <= _SHORT else None
+            keep_metric = (
+                metric if (query.intent != Intent.PLAN or query.pronoun) and query.words <= _SHORT else None
+            )
             return replace(query, areas=areas, area=areas[0] if areas else None, metric=keep_metric)
         if query.metric is not None and areas and all(has_metric(a, query.metric) for a in areas):
             return replace(query, areas=areas, area=areas[0])

@@ -107,6 +107,8 @@ def all_phrase_lists() -> list[list[str]]:
 MORE_CUSTOMERS = _merged("more_customers")
 SCORE_STRONG = _merged("score_strong")
 WHEN = _merged("when")
+HOW_MANY_PEOPLE = _merged("how_many_people")
+OURS = _merged("ours")
 ZERO_WORDS = _merged("zero")
 WHAT_IF_STRONG = _merged("what_if_strong")
 EXCLUDED_SERVICE_WORDS = _merged("excluded_services")

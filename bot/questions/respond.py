@@ -220,6 +220,16 @@ def _metric_or_absent(reply: Reply, result: DesignationResult, metric: Metric) -
 
 
 def _metric_line(locale: str, result: MetricResult) -> str:
+    if result.metric == Metric.USAGE_GROWTH and result.value is not None:
+        # "Usage growth in %?": the measured growth beside its points.
+        return t(
+            locale,
+            "conversation.score_metric_value",
+            metric=metric_name(locale, result.metric),
+            points=result.points,
+            max=result.max,
+            value=explain.percent(locale, result.value),
+        )
     return t(
         locale,
         "answers.score_metric_line",
@@ -581,6 +591,16 @@ def _plan_lines(reply: Reply, result: DesignationResult) -> None:
 def _plan(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) -> Answer:
     locale = reply.locale
     area = query.area or ctx.last_area
+    if area is None and query.metric in SHARED_METRICS:
+        # "How do we fix that?" about usage growth: the same steps serve every area that needs them.
+        pending = [r for r in card_data.designations if not r.qualified]
+        steps = next(([st for st in r.plan if st.metric == query.metric] for r in pending if r.plan), [])
+        steps = [st for st in steps if st.metric == query.metric]
+        if steps:
+            names = explain.join(locale, [area_name(locale, r.area) for r in pending])
+            reply.say("answers.plan_metric_header", metric=metric_name(locale, query.metric), area=names)
+            reply.plan(steps)
+            return Answer(reply.text(), None, Intent.PLAN, None)
     if area is None:
         pending = [r for r in card_data.designations if not r.qualified]
         if not pending:

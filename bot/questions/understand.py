@@ -59,6 +59,8 @@ class Query:
     zero: bool = False  # the question's premise is "zero points" ("why 0 intermediate?")
     fact: str | None = None  # a programme fact asked about (catalog `programme`): "refresh", "window"...
     what_if: WhatIf | None = None
+    who: bool = False  # "who has it?": a holder question (its certification may come from the context)
+    ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
     words: int = 0
 
@@ -387,6 +389,8 @@ def _understand(norm: str) -> Query:
         "zero": zero,
         "excluded_service": excluded,
         "words": words,
+        "who": full.any(lexicon.WHO_CUES),
+        "ours": full.any(lexicon.OURS),
     }
 
     def query(intent: Intent, section: Section | None = None, thanks: bool = False, **extra: object) -> Query:
@@ -421,12 +425,16 @@ def _understand(norm: str) -> Query:
             change.kind != "certify" or full.any(lexicon.PASS) or full.any(lexicon.WHAT_IF_STRONG)
         ):
             return query(Intent.WHAT_IF, what_if=change, cued=True)
+        if change is None and full.any(lexicon.PASS) and (full.any(lexicon.PRONOUNS) or words <= 4):
+            # "what if Grace gets it?": the certification comes from the conversation.
+            return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
     # What changed since last month comes before the intake's verbs (a French 'a changé' is no 'change').
     if full.any(lexicon.CHANGES) and not cues[Intent.RULE] and not text.any(lexicon.WHY_STRONG):
         return query(Intent.CHANGES, cued=True)
     # 3. Start or update the data ("update my customers", "commencer", "데이터 업데이트").
     questions = (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.PLAN)
-    asks_when = full.any(lexicon.WHEN) and _fact(full, True) is not None  # "when is the data updated?"
+    # "When is the data updated?" asks a fact, it does not start the intake.
+    asks_when = full.any(lexicon.WHEN) and (_fact(full, True) is not None or full.any(lexicon.DATA_WORDS))
     if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions) and not asks_when:
         section = _section(full)
         about_data = section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2
@@ -436,14 +444,14 @@ def _understand(norm: str) -> Query:
     if full.any(lexicon.EXPIRY) and not cues[Intent.RULE]:
         return query(Intent.EXPIRY, cued=True)
     # 5. Programme facts (refresh dates, the qualification window...), unless a score question names a metric.
-    fact = _fact(full, any(cues.values()))
+    fact = _fact(full, any(cues.values())) or ("refresh" if asks_when else None)
     if fact is not None and not (metric and (cues[Intent.WHY] or cues[Intent.PLAN])) and not zero:
         return query(Intent.FACT, fact=fact, cued=True)
     # 6. Questions, most specific first. "Explain how growth is calculated" is a rule question, but
     # "why is growth calculated like that" is a why question: a real "why" beats rule cues.
     if text.any(lexicon.WHY_STRONG):
         return query(Intent.WHY)
-    if excluded is not None and shared["yes_no"]:
+    if excluded is not None and (shared["yes_no"] or full.any(lexicon.LIST_CUES)):
         return query(Intent.RULE, cued=True)  # "do VMs count as deployments?"
     if full.any(lexicon.SCORE_STRONG) and not metric:
         return query(Intent.SCORE, cued=True)
@@ -455,6 +463,10 @@ def _understand(norm: str) -> Query:
         return query(Intent.WHY)
     names_cert = full.any(lexicon.CERTIFICATION_NOUNS)
     who = full.any(lexicon.WHO_CUES)
+    if slug and full.any(lexicon.HOW_MANY_PEOPLE):
+        return query(Intent.CERTIFICATIONS, cued=True)  # "how many people need AZ-305?": its steps say
+    if who and not (areas or metric) and (shared["words"] <= 3 or full.any(lexicon.PRONOUNS)):
+        return query(Intent.CERTIFICATIONS, cued=True)  # "who has it?", "誰有？"
     if who and (slug or unknown_exam or full.any(lexicon.PRONOUNS) or names_cert or metric in SKILLING):
         return query(Intent.CERTIFICATIONS, cued=True)
     if (slug or unknown_exam) and not cues[Intent.PLAN]:
