@@ -204,7 +204,16 @@ async def import_files(settings: Settings, tenant: str, people: Path | None, rec
             print("nothing was saved; run again with --yes to apply")
             return 0
         try:
-            await apply_import(store, tenant, preview)
+            # A new version like any change (via "file import"), so it can be listed and undone.
+            from bot.services import utc_now
+            from bot.trust.versions import VersionStore
+
+            versions = VersionStore(storage, store, utc_now, settings.version_retention_months)
+
+            async def save(profile: Any) -> None:
+                await versions.save(tenant, profile, via="file_import")
+
+            await apply_import(store, tenant, preview, save)
         except ImportProblem as problem:
             return _fail(problem_text("en", problem))
     finally:

@@ -116,7 +116,24 @@ async def _button(turn_context: TurnContext, services: Any, value: dict, tenant_
     if verb == CANCEL:
         await turn_context.send_activity(t(locale, "imports.cancelled"))
         return
-    profile = await apply_import(services.profiles, tenant_id, preview)
+    # Only those who may change the data apply a file (owners; never guests): told who can otherwise,
+    # and the preview stays for them to Cancel or for an owner to send again.
+    from bot.trust import guard
+
+    editor = await guard.guard_edit(turn_context, services)
+    if editor is None:
+        store.put(preview)
+        return
+    base = await guard.current_version(services, tenant_id)
+
+    async def save(profile: Any) -> None:
+        await guard.save_profile(services, tenant_id, profile, editor=editor, via="file_import", base=base)
+
+    try:
+        profile = await apply_import(services.profiles, tenant_id, preview, save)
+    except guard.VersionConflictError as conflict:
+        await turn_context.send_activity(guard.conflict_text(locale, conflict))
+        return
     log.info(
         "import applied for tenant %s: %s",
         tenant_id,

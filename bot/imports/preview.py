@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -281,13 +281,19 @@ def _scores(base: Profile, profile: Profile) -> list[ScoreChange]:
 
 
 # --- saving ---------------------------------------------------------------------------------------
-async def apply_import(profiles: Any, tenant_id: str, preview: Preview) -> Profile:
+async def apply_import(
+    profiles: Any, tenant_id: str, preview: Preview, save: Callable[[Profile], Awaitable[Any]] | None = None
+) -> Profile:
     """Save a preview's profile as one change: the only write an import makes. Refused (nothing saved)
-    when the saved profile changed since the preview was made, so no one else's edit is overwritten."""
+    when the saved profile changed since the preview was made, so no one else's edit is overwritten.
+    `save` keeps it as a new version of the data (bot.trust); without it the profile is put as is."""
     current = await profiles.get(tenant_id)
     if not (current is preview.base or current == preview.base):
         raise ImportProblem("changed_since_preview")
-    await profiles.put(tenant_id, preview.profile)
+    if save is None:
+        await profiles.put(tenant_id, preview.profile)
+    else:
+        await save(preview.profile)
     return preview.profile
 
 

@@ -275,3 +275,22 @@ async def test_apply_refuses_when_the_data_changed_since_the_preview(
     replies = await send(chat, None, value=card["actions"][0]["data"])
     assert replies[0].text == t("en", "imports.changed_since_preview")
     assert await services.profiles.get(TENANT) == edited
+
+
+async def test_apply_by_someone_who_is_not_an_owner_is_refused_and_changes_nothing(
+    chat: TestAdapter, files: FileServer, services: Services, settings: Settings
+) -> None:
+    from bot.trust.guard import save_profile
+    from bot.trust.people import Person
+
+    # Olga saved the data first, so she owns it; the sender of this chat is somebody else.
+    current = await services.profiles.get(TENANT)
+    olga = Person("00000000-0000-0000-0000-0000000000f1", "Olga Owner", "user")
+    await save_profile(services, TENANT, current, editor=olga, via="intake")
+    before = saved_profile_bytes(settings)
+    card = card_of(await drop(chat, files, "people.csv", (PEOPLE_CSV + "Grace,,DP-203,\n").encode()))
+    apply = next(a for a in card["actions"] if a["title"] == "Apply")
+    replies = await send(chat, None, value=apply["data"])
+    assert replies[0].text == t("en", "trust.refused_not_owner", owners="Olga Owner")
+    assert saved_profile_bytes(settings) == before
+    assert await services.profiles.get(TENANT) == current
