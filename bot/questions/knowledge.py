@@ -363,7 +363,18 @@ def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: b
             reply.bullet(t(locale, "answers.labelled", label=scope, text=text))
 
 
-def _area_list(reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Metric | None) -> None:
+def _counting(slugs: list[str], as_of: dt.date) -> list[str]:
+    """The certifications of a step that still count on `as_of` (a retired one stops at its cut-off)."""
+    registry = default_catalog().registry
+    kept = [
+        s for s in slugs if (c := registry.get(s)) is None or c.count_until is None or c.count_until >= as_of
+    ]
+    return kept or slugs
+
+
+def _area_list(
+    reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Metric | None, as_of: dt.date
+) -> None:
     locale = reply.locale
     _, track_rules = rules.track_rules(track)
     reply.say("answers.certs_area_header", area=area_name(locale, area), rules=rules.version)
@@ -383,7 +394,9 @@ def _area_list(reply: Reply, rules: RuleSet, track: Track, area: Area, metric: M
                     step.role,
                     track_rules,
                     step=step.step,
-                    certifications=explain.certifications_label(locale, step.certifications),
+                    certifications=explain.certifications_label(
+                        locale, _counting(step.certifications, as_of)
+                    ),
                     points_each=params.points_each,
                 )
             )
@@ -478,7 +491,7 @@ def certification_answer(
         text, card = ask_area_card(locale, "certifications")
         return Answer(text, card, intent, None)
     rules, track = rule_version(ctx)
-    _area_list(reply, rules, track, area, query.metric)
+    _area_list(reply, rules, track, area, query.metric, _as_of(ctx))
     return Answer(reply.text(), None, intent, area)
 
 
