@@ -168,7 +168,13 @@ class HistoryStore:
         from bot.history import ScoreHistoryStore  # bot.history builds on this module
         from scoring.history import SnapshotKind
 
-        await ScoreHistoryStore(self._storage).record(tenant_id, scorecard, SnapshotKind.MONTHLY, month=month)
+        # The month's scorecard is stored already: a contended or failed snapshot is logged, and never
+        # fails the notification it belongs to (three concurrent runs all compose the same month).
+        try:
+            history = ScoreHistoryStore(self._storage)
+            await history.record(tenant_id, scorecard, SnapshotKind.MONTHLY, month=month)
+        except Exception:
+            log.exception("score history: the monthly snapshot of tenant %s was not kept", tenant_id)
 
     async def months(self, tenant_id: str) -> list[str]:
         key = self.index_key(tenant_id)
