@@ -170,6 +170,28 @@ def _step(
 # --- expiry ----------------------------------------------------------------------------------------
 
 
+def _held_line(locale: str, key: str, names: dict[str, str], on: dt.date, pid: str, slug: str) -> str:
+    """One person's certification and its date ("Linus: AZ-104, expires on …")."""
+    return t(
+        locale,
+        key,
+        person=names.get(pid, pid),
+        certification=explain.certification_label(locale, slug),
+        on=explain.date_text(locale, on),
+    )
+
+
+def _say_impact(reply: Reply, before: Scorecard, after: Scorecard, header: str | None = None) -> None:
+    """The areas before → after when the expiry changes a score, else that it changes none."""
+    lines, changed = compare(reply.locale, before, after)
+    if not changed:
+        reply.say("conversation.expiry_no_impact")
+        return
+    if header is not None:
+        reply.say(header)
+    reply.bullets(lines)
+
+
 def _without(profile: Profile, drop: set[tuple[str, str]]) -> Profile:
     people = [
         p.model_copy(update={"certifications": [h for h in p.certifications if (p.id, h.id) not in drop]})
@@ -211,34 +233,13 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
     if soon:
         reply.say("conversation.expiry_header", days=days)
         for on, pid, slug in sorted(soon):
-            reply.bullet(
-                t(
-                    locale,
-                    "conversation.expiry_line",
-                    person=names.get(pid, pid),
-                    certification=explain.certification_label(locale, slug),
-                    on=explain.date_text(locale, on),
-                )
-            )
+            reply.bullet(_held_line(locale, "conversation.expiry_line", names, on, pid, slug))
         after = score_profile(_without(profile, {(pid, slug) for _, pid, slug in soon}))
-        lines, changed = compare(locale, before, after)
-        if changed:
-            reply.say("conversation.expiry_impact_header")
-            reply.bullets(lines)
-        else:
-            reply.say("conversation.expiry_no_impact")
+        _say_impact(reply, before, after, header="conversation.expiry_impact_header")
     else:
         reply.say("conversation.expiry_none", days=days)
     for on, pid, slug in sorted(expired):
-        reply.bullet(
-            t(
-                locale,
-                "conversation.expired_line",
-                person=names.get(pid, pid),
-                certification=explain.certification_label(locale, slug),
-                on=explain.date_text(locale, on),
-            )
-        )
+        reply.bullet(_held_line(locale, "conversation.expired_line", names, on, pid, slug))
     first = sorted(soon)[0][2] if soon else None
     return Answer(
         reply.text(),
@@ -271,9 +272,5 @@ def _one_expiry(
             on=explain.date_text(locale, held.expires),
         )
     after = score_profile(_without(profile, {(person, slug)}))
-    lines, changed = compare(locale, before, after)
-    if changed:
-        reply.bullets(lines)
-    else:
-        reply.say("conversation.expiry_no_impact")
+    _say_impact(reply, before, after)
     return Answer(reply.text(), None, Intent.EXPIRY, None, memory=memory)
