@@ -28,6 +28,7 @@ import datetime as dt
 import email.utils
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from http import HTTPStatus
 from typing import Any, Protocol
 
 import aiohttp
+import jwt
 from aiohttp import web
 from botbuilder.core import Bot, InvokeResponse
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -404,11 +406,41 @@ def invoke_body(body: Any) -> Any:
     return body
 
 
+# The activity's lists of objects: a null entry is dropped (`membersAdded: [null]` would crash the
+# SDK's conversationUpdate routing), any other non-object entry refuses the request.
+_OBJECT_LISTS = ("membersAdded", "membersRemoved", "reactionsAdded", "reactionsRemoved", "attachments",
+                 "entities")
+# A \uD800-\uDFFF escape in the raw bytes: json.loads keeps a lone one as a surrogate, which no UTF-8
+# encoder accepts (the reply to an activity whose id is "\ud800" could never be sent).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (keys included) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {replace_lone_surrogates(key): replace_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [replace_lone_surrogates(item) for item in value]
+    return value
+
+
+def parse_body(raw: bytes) -> Any:
+    """The JSON of a request body, lone surrogate escapes replaced (ValueError if not JSON)."""
+    payload = json.loads(raw)
+    if _SURROGATE_ESCAPE.search(raw):
+        payload = replace_lone_surrogates(payload)
+    return payload
+
+
 def parse_activity(payload: Any) -> Activity:
     """A validated Activity from a parsed JSON body, or RequestRejected(400).
 
     Every check is made on the raw JSON, before msrest (which would quietly coerce 42 into "42");
-    the deserialised activity keeps these strings as they are."""
+    the deserialised activity keeps these strings as they are. The reasons are fixed texts: a
+    deserialiser's exception text never reaches the caller."""
     if not isinstance(payload, dict):
         raise RequestRejected(400, "the body must be a JSON object (a Bot Framework activity)")
     for name in ("type", "serviceUrl", "channelId"):
@@ -423,28 +455,75 @@ def parse_activity(payload: Any) -> Activity:
     for name in ("from", "recipient", "channelData"):
         if payload.get(name) is not None and not isinstance(payload[name], dict):
             raise RequestRejected(400, f"the activity's '{name}' must be an object")
+    for name in ("id", "locale", "text"):
+        if payload.get(name) is not None and not isinstance(payload[name], str):
+            raise RequestRejected(400, f"the activity's '{name}' must be a string")
+    for name in _OBJECT_LISTS:
+        items = payload.get(name)
+        if items is None:
+            continue
+        if not isinstance(items, list) or not all(item is None or isinstance(item, dict) for item in items):
+            raise RequestRejected(400, f"the activity's '{name}' must be a list of objects")
+        if None in items:
+            payload[name] = [item for item in items if item is not None]
     try:
         return Activity().deserialize(payload)
     except Exception as error:  # msrest raises DeserializationError and friends for wrong types
-        raise RequestRejected(400, f"not a valid activity: {error}") from error
+        log.info("refused an activity msrest cannot read: %s", type(error).__name__)
+        raise RequestRejected(400, "not a valid activity") from error
+
+
+def token_may_be_for(auth_header: str, app_id: str, now: float | None = None) -> bool:
+    """Whether `auth_header` is a Bearer JWT for `app_id` that has not expired, judged without the
+    signature: the cheap check made before the body is read. The signature is checked by the SDK once
+    the activity names the channel whose endorsement the signing key must carry."""
+    scheme, _, token = auth_header.partition(" ")
+    if scheme != "Bearer" or token.count(".") != 2:
+        return False
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return False
+    expires = claims.get("exp")
+    now = time.time() if now is None else now
+    return (claims.get("aud") == app_id and isinstance(expires, int | float)
+            and expires + _CLOCK_SKEW_S > now)
+
+
+_CLOCK_SKEW_S = 300.0  # the SDK's own clock tolerance
 
 
 class FixedCloudAdapter(CloudAdapter):
     """CloudAdapter whose HTTP entry point returns invoke bodies correctly and never answers a
-    client mistake with 500."""
+    client mistake with 500. With an app id, a request without a plausible token for it is refused
+    before its body is read; the body must arrive within `body_timeout_s`."""
+
+    def __init__(self, bot_framework_authentication: BotFrameworkAuthentication, *,
+                 app_id: str | None = None, body_timeout_s: float = 15.0) -> None:
+        super().__init__(bot_framework_authentication)
+        self._app_id = app_id or None
+        self._body_timeout_s = body_timeout_s
 
     async def process(self, request: web.Request, bot: Bot, ws_response: Any = None) -> web.Response:
         if request.method != "POST":
             return _error(405, "POST an activity to this endpoint")
+        auth_header = request.headers.get("Authorization", "")
+        if self._app_id is not None and not token_may_be_for(auth_header, self._app_id):
+            return _error(401, "unauthorized")
         content_type = request.headers.get("Content-Type", "")
         if "application/json" not in content_type.lower():
             return _error(415, "the body must be application/json")
         try:
-            raw = await request.read()
+            async with asyncio.timeout(self._body_timeout_s):
+                raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _error(413, "the request body is too large")
+        except TimeoutError:
+            return _error(408, "the body did not arrive in time", close=True)
+        except web.RequestPayloadError:  # e.g. "Content-Encoding: gzip" on a body that is not gzip
+            return _error(400, "the body could not be decoded", close=True)
         try:
-            activity = parse_activity(json.loads(raw))
+            activity = parse_activity(parse_body(raw))
         except RequestRejected as rejected:
             return _error(rejected.status, rejected.reason)
         except RecursionError:
@@ -452,7 +531,6 @@ class FixedCloudAdapter(CloudAdapter):
             return _error(400, "the body is nested too deeply")
         except (ValueError, UnicodeDecodeError):
             return _error(400, "the body is not valid JSON")
-        auth_header = request.headers.get("Authorization", "")
         try:
             auth = await self.bot_framework_authentication.authenticate_request(activity, auth_header)
         except Exception as error:  # jwt, PermissionError, unknown key id: all mean "not authenticated"
@@ -473,5 +551,8 @@ class FixedCloudAdapter(CloudAdapter):
         return web.json_response(body, status=status)
 
 
-def _error(status: int, reason: str) -> web.Response:
-    return web.json_response({"error": reason}, status=status)
+def _error(status: int, reason: str, *, close: bool = False) -> web.Response:
+    response = web.json_response({"error": reason}, status=status)
+    if close:  # the rest of the body may still be on its way: the connection cannot carry another request
+        response.force_close()
+    return response

@@ -13,6 +13,7 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.config import Settings
 from bot.sdk_fixes import ConnectorPool, FixedCloudAdapter, PooledBotFrameworkAuthentication, apply_sdk_fixes
+from bot.server import LIMITS
 from bot.storage.tinydb_storage import TinyDBStorage
 from bot.stores import HistoryStore, ProfileStore
 
@@ -43,13 +44,15 @@ class Services:
 
 
 def build_adapter(settings: Settings, pool: ConnectorPool,
-                  credentials_factory: ServiceClientCredentialsFactory | None = None) -> FixedCloudAdapter:
+                  credentials_factory: ServiceClientCredentialsFactory | None = None, *,
+                  body_timeout_s: float = LIMITS.body_timeout_s) -> FixedCloudAdapter:
     """The patched CloudAdapter over the standard configuration-based authentication.
     `credentials_factory` replaces how outbound tokens are obtained (tests: no AAD)."""
     apply_sdk_fixes()
     inner = ConfigurationBotFrameworkAuthentication(settings.bot_framework_config(),
                                                     credentials_factory=credentials_factory)
-    return FixedCloudAdapter(PooledBotFrameworkAuthentication(inner, pool))
+    return FixedCloudAdapter(PooledBotFrameworkAuthentication(inner, pool), app_id=settings.app_id,
+                             body_timeout_s=body_timeout_s)
 
 
 def build_services(settings: Settings, storage: Storage | None = None,
