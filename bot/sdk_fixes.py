@@ -1,24 +1,27 @@
 """Fixes for botbuilder 4.17.1 (archived upstream, no more releases). Each has a test that fails
-without it (tests/bot/core/test_sdk_fixes.py). All SDK-specific workarounds live here.
+without it (tests/bot/core/test_sdk_fixes.py). All SDK-specific workarounds live here; each was checked
+against the installed botbuilder 4.17.1, msrest 0.7 and urllib3 2.x.
 
-(a) `CloudAdapter.process` passes every invoke/expectReplies body to `serializer_helper`, which only
-    takes msrest models: a dict body (what `Action.Execute` and `ExpectedReplies.serialize()` give)
-    ends in HTTP 500 (`'dict' object has no attribute 'is_xml_model'`). `FixedCloudAdapter.process`
-    serialises models and passes plain JSON through; it also turns malformed requests into 4xx and
-    authentication failures into 401 instead of 500.
-(b) msrest's `ClientRetryPolicy()` rebuilds its retry-status list with a quadratic scan (999 x 500
-    list lookups) every time a client configuration is made, twice per turn. The list never
-    changes: `freeze_retry_policy()` computes it once.
-(c) `CloudAdapter` makes a new `ConnectorClient` (new `requests.Session`, new TCP+TLS connection) per
-    turn and never closes it, and msrest sends through `run_in_executor(None, ...)` (6 threads on 2
-    cores caps in-flight replies). `PooledBotFrameworkAuthentication` hands out one client per
-    (app id, serviceUrl, audience) whose pipeline sends with a shared `aiohttp.ClientSession`
-    (keep-alive pool, no threads), with the same retry rules as msrest's default. The same
-    `AiohttpSender` with `ONE_TRY` sends the proactive notifications (bot/notifications/connector.py),
-    whose job owns its retries.
-(d) The JWT validator refreshes the OpenID metadata and signing keys with blocking `requests.get`
-    on the event loop (at start and daily): every turn stalls meanwhile. `fetch_keys_off_loop()`
-    runs that refresh in a worker thread.
+(a) Without it, an invoke answered with a dict body (`Action.Execute`, `ExpectedReplies`) gets HTTP 500,
+    and malformed or unauthenticated requests get 500 instead of 4xx. `CloudAdapter.process` passes every
+    invoke/expectReplies body to `serializer_helper`, which only takes msrest models
+    (`'dict' object has no attribute 'is_xml_model'`). `FixedCloudAdapter.process` serialises models and
+    passes plain JSON through, checks the token before reading the body, and answers 4xx with fixed texts.
+(b) Without it, every turn opens a new TCP+TLS connection and replies queue behind 6 worker threads.
+    `CloudAdapter` makes a new `ConnectorClient` (new `requests.Session`) per turn and never closes it,
+    and msrest sends through `run_in_executor(None, ...)`. `PooledBotFrameworkAuthentication` hands out
+    one client per (app id, serviceUrl, audience) whose pipeline sends with a shared
+    `aiohttp.ClientSession` (keep-alive pool, no threads), with the same retry rules as msrest's default,
+    and writes request bodies directly (bot/outgoing.py, a quarter of a question turn's CPU otherwise).
+    The same `AiohttpSender` with `ONE_TRY` sends the proactive notifications
+    (bot/notifications/connector.py), whose job owns its retries.
+(c) Without it, every turn stalls while the JWT validator refreshes the OpenID metadata and signing keys
+    with blocking `requests.get` on the event loop (at start and daily). `fetch_keys_off_loop()` runs
+    that refresh in a worker thread.
+
+Dropped: a patch of msrest's `ClientRetryPolicy.__init__` (it re-derived its status list with 999 list
+scans per client). With (b) a client, and so its retry policy, is made once per service URL, not twice
+per turn; and the patch set urllib3's `method_whitelist`, a name urllib3 2.x no longer reads.
 """
 
 from __future__ import annotations
@@ -56,33 +59,16 @@ from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_abc import AsyncClientResponse
 from msrest.universal_http.requests import ClientRetryPolicy
 
+from bot.outgoing import use_direct_serializer
+
 log = logging.getLogger(__name__)
 
-# --- (b) retry policy -------------------------------------------------------------------------------
-_ORIGINAL_RETRY_INIT = ClientRetryPolicy.__init__
+# msrest's default retry statuses (urllib3 Retry's status_forcelist: 408 and 5xx except 501/505).
 _SAFE_CODES = frozenset(ClientRetryPolicy.safe_codes)
 RETRY_STATUS_CODES: tuple[int, ...] = tuple(code for code in range(999) if code not in _SAFE_CODES)
 
 
-def _frozen_retry_init(self: ClientRetryPolicy) -> None:
-    # Same policy as msrest's __init__, without re-deriving the code list each time.
-    from urllib3 import Retry
-
-    self.policy = Retry()
-    self.policy.total = 3
-    self.policy.connect = 3
-    self.policy.read = 3
-    self.policy.backoff_factor = 0.8
-    self.policy.BACKOFF_MAX = 90
-    self.policy.status_forcelist = list(RETRY_STATUS_CODES)
-    self.policy.method_whitelist = ["HEAD", "TRACE", "GET", "PUT", "OPTIONS", "DELETE", "POST", "PATCH"]
-
-
-def freeze_retry_policy() -> None:
-    ClientRetryPolicy.__init__ = _frozen_retry_init  # type: ignore[method-assign]
-
-
-# --- (d) signing-key refresh off the event loop ---------------------------------------------------------
+# --- (c) signing-key refresh off the event loop ---------------------------------------------------------
 def fetch_keys_off_loop() -> None:
     from botframework.connector.auth import jwt_token_extractor
 
@@ -110,11 +96,10 @@ def fetch_keys_off_loop() -> None:
 
 def apply_sdk_fixes() -> None:
     """Process-wide patches (idempotent). The adapter/auth fixes are classes used by bot.app."""
-    freeze_retry_policy()
     fetch_keys_off_loop()
 
 
-# --- (c) aiohttp sender, bearer policy, pooled connector factory -------------------------------------
+# --- (b) aiohttp sender, bearer policy, pooled connector factory -------------------------------------
 @dataclass(frozen=True)
 class RetryPolicy:
     """How many HTTP attempts a sender makes for one request, and after which answers. Connection
@@ -293,7 +278,7 @@ def use_sender(client: Any, sender: AsyncHTTPSender) -> Any:
     pipeline = AsyncPipeline(policies, sender)
     config.pipeline = pipeline
     client._client.config.pipeline = pipeline
-    return client
+    return use_direct_serializer(client)
 
 
 def use_shared_http(client: Any, http: SharedHttp) -> Any:
