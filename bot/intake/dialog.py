@@ -118,7 +118,7 @@ class IntakeDialog(Dialog):
             await reply(tc, build_closed_card(locale_of(tc), "closed.broken"))
             return await dialog_context.end_dialog()
         data = tc.turn_state.get(SUBMIT_KEY) or {}
-        outcome = flow.handle(state, data, known_services())
+        outcome = flow.handle(state, data, known_services(), locale_of(tc))
         if outcome.kind == "cancelled":
             await reply(tc, build_closed_card(locale_of(tc), "closed.cancelled"))
             return await dialog_context.end_dialog()

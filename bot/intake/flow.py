@@ -46,7 +46,8 @@ def _int_arg(meta: dict[str, Any]) -> int | None:
     return None
 
 
-def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) -> Outcome:
+def handle(state: IntakeState, data: dict[str, Any], known_services: list[str],
+           locale: str = "en") -> Outcome:
     state = state.model_copy(deep=True)
     state.notice = None
     meta = meta_of(data) or {}
@@ -85,7 +86,7 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
         return _people_action(state, nav, meta, data)
     if nav != "next" or state.step == Step.REVIEW:
         return _notice(state, "notice.unknown_action")
-    checked = _read_step(state, data, known_services)
+    checked = _read_step(state, data, known_services, locale)
     if checked is None:
         return _notice(state, "notice.unknown_action")
     if state.step == Step.PEOPLE:
@@ -101,7 +102,7 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
 
 
 def _read_step(
-    state: IntakeState, data: dict[str, Any], known_services: list[str]
+    state: IntakeState, data: dict[str, Any], known_services: list[str], locale: str = "en"
 ) -> validate.Checked | None:
     draft = state.draft
     if state.step == Step.ORGANISATION:
@@ -119,7 +120,7 @@ def _read_step(
                 return person
         return validate.read_bulk(data, person.draft)
     if state.step == Step.USAGE:
-        return validate.read_usage(data, draft)
+        return validate.read_usage(data, draft, locale)
     if state.step == Step.SERVICES:
         return validate.read_services(data, draft, known_services)
     return None

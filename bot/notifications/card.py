@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.notifications.content import AreaLine, NotificationContent
 from cards import adaptive as ac
-from cards.explain import certification_label, date_text, plan_step_text
+from cards.explain import certification_label, date_text, join, month_text, plan_step_text
 from cards.i18n import normalize_locale, t
 from scoring.ids import Area
 
@@ -48,7 +48,8 @@ def summary_text(content: NotificationContent, locale: str) -> str:
     locale = normalize_locale(locale)
     qualified = [_area(line.area, locale) for line in content.areas if line.qualified]
     key = "notify.summary_qualified" if qualified else "notify.summary_none"
-    return t(locale, key, partner=content.partner_name, month=content.month, areas=", ".join(qualified))
+    return t(locale, key, partner=content.partner_name, month=month_text(locale, content.month),
+             areas=join(locale, qualified))
 
 
 def _blocking(content: NotificationContent, locale: str) -> list[dict[str, Any]]:
@@ -122,7 +123,7 @@ def _plan(content: NotificationContent, locale: str) -> list[dict[str, Any]]:
 def build_card(content: NotificationContent, locale: str) -> dict[str, Any]:
     loc = normalize_locale(locale)
     body: list[dict[str, Any]] = [
-        ac.heading(t(loc, "notify.title", month=content.month)),
+        ac.heading(t(loc, "notify.title", month=month_text(loc, content.month))),
         ac.text(
             t(
                 loc,

@@ -47,9 +47,17 @@ def test_unsupported_locales_fall_back_to_english() -> None:
 
 
 def test_plural_forms_are_chosen_by_count() -> None:
+    assert i18n.t("en", "intake.people.count", count=0) == "0 people so far"
     assert i18n.t("en", "intake.people.count", count=1) == "1 person so far"
     assert i18n.t("en", "intake.people.count", count=3) == "3 people so far"
-    assert i18n.t("fr-FR", "intake.people.count", count=0) == "0 personnes pour l’instant"
+
+
+def test_plural_forms_follow_each_languages_cldr_rule() -> None:
+    assert i18n.t("fr-FR", "intake.people.count", count=0) == "0 personne pour l’instant"
+    assert i18n.t("fr-FR", "intake.people.count", count=1) == "1 personne pour l’instant"
+    assert i18n.t("fr-FR", "intake.people.count", count=2) == "2 personnes pour l’instant"
+    assert [i18n.plural_category(loc, n) for loc in ("fr", "de", "ko", "zh-TW") for n in (0, 1)] == [
+        "one", "one", "other", "one", "other", "other", "other", "other"]
 
 
 def test_a_key_missing_in_english_is_a_bug_not_a_silent_blank() -> None:

@@ -103,7 +103,7 @@ def test_the_card_is_valid_adaptive_card_1_5_in_every_locale(locale):
 def test_the_summary_names_the_partner_and_the_qualified_areas():
     infrastructure = t("de", "common.area.infrastructure")
     assert summary_text(_content(), "de") == t(
-        "de", "notify.summary_qualified", partner="Contoso Ltd", month="2026-11", areas=infrastructure
+        "de", "notify.summary_qualified", partner="Contoso Ltd", month="November 2026", areas=infrastructure
     )
 
 
