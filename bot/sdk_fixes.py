@@ -205,6 +205,8 @@ class AiohttpSender(AsyncHTTPSender):
         return {}
 
     async def send(self, request: Request, **config: Any) -> Response:
+        # Our loop rather than tenacity: it must return the last retryable answer as the response
+        # (msrest's contract), which tenacity only gives back through a retry_error_callback.
         http_request: ClientRequest = request.http_request
         data = http_request.data
         if isinstance(data, str):

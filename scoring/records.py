@@ -12,7 +12,6 @@ needs (the eligible-customer months), see `Tenants.codes_for`.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import itertools
 import re
@@ -27,6 +26,7 @@ import numpy as np
 from scoring import csvfast
 from scoring.errors import FieldError, ProfileError
 from scoring.errors import short_value as _short
+from scoring.fuzzy import close_matches
 
 COLUMNS = ("customer", "month", "service", "offer", "association", "usd")
 OPTIONAL_COLUMNS = ("cloud",)  # E-23: "public" (or empty) unless the subscription is sovereign
@@ -357,7 +357,7 @@ class _Builder:
         for code, value in enumerate(assoc_values):
             norm = normalize_association(value) if isinstance(value, str) else None
             if norm is None:
-                near = difflib.get_close_matches(str(value).upper(), ASSOCIATIONS, n=2, cutoff=0.4)
+                near = close_matches(str(value).upper(), ASSOCIATIONS, n=2, cutoff=0.4)
                 hint = f"; did you mean {' or '.join(near)}?" if near else ""
                 self.error(
                     first_row("association", code),
@@ -487,7 +487,7 @@ def _shape_errors(rows: list[Any], path: str, errors: list[FieldError]) -> None:
             if missing:
                 errors.append(FieldError(f"{path}[{i}]", _short(row), f"missing {', '.join(missing)}"))
             for key in (k for k in row if k not in allowed):
-                near = difflib.get_close_matches(str(key), [*COLUMNS, *OPTIONAL_COLUMNS], n=1)
+                near = close_matches(str(key), [*COLUMNS, *OPTIONAL_COLUMNS], n=1)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
                 errors.append(
                     FieldError(f"{path}[{i}].{key}", _short(row[key]), f"unknown column {key!r}{hint}", near)

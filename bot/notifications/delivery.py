@@ -124,7 +124,11 @@ async def deliver(
     retry_after_max: float = 120.0,
 ) -> DeliveryResult:
     """Send `message` (activity JSON) into the conversation of `reference` (a serialised
-    ConversationReference), following the rules in the module doc."""
+    ConversationReference), following the rules in the module doc.
+
+    Our loop rather than tenacity: each try ends in one of four outcomes (sent, deactivated, failed,
+    retried after Retry-After or jittered backoff), which tenacity would spread over a retry
+    predicate, a custom wait and exceptions raised only to carry the outcome out again."""
     continuation = ConversationReference.deserialize(reference)
     for attempt in range(max_tries):  # `attempt` is also the number of retries so far
         if before_try is not None:

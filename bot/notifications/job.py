@@ -24,14 +24,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiolimiter import AsyncLimiter
+
 from bot.notifications.card import CARD_CONTENT_TYPE, build_card, summary_text
 from bot.notifications.config import NotifyConfig
 from bot.notifications.connector import ConnectorSender
 from bot.notifications.content import NotificationContent, score_month
 from bot.notifications.delivery import DeliveryResult, Outcome, deliver
 from bot.notifications.models import ConversationRecord, Delivery, MonthEntry, NotifySummary, RunRecord
-from bot.notifications.pacing import Sleep, TokenBucket, utc_now
-from bot.notifications.schedule import as_of_for, last_due_month, parse_month, previous_month, scheduled_at
+from bot.notifications.months import as_of_for, last_due_month, parse_month, previous_month, scheduled_at
+from bot.notifications.pacing import Sleep, tenant_limiter, utc_now
 from bot.notifications.store import NotifyStore
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,6 @@ class _Run:
     run_id: str
     clock: Callable[[], dt.datetime]
     sleep: Sleep
-    monotonic: Callable[[], float]
     rng: random.Random
     compose: Composer
     summary: NotifySummary
@@ -88,12 +89,9 @@ class _Run:
             }
         return found
 
-    def bucket(self) -> TokenBucket:
-        """A tenant's pace. A burst of a tenth of a second's sends absorbs the event loop's late
-        wake-ups (a strict one-token bucket loses every millisecond a sleep overshoots: measured 21/s
-        instead of 30/s with ten busy tenants); any second still carries at most rate + rate/10."""
-        rate = self.config.rate_per_second
-        return TokenBucket(rate, max(1.0, rate / 10), monotonic=self.monotonic, sleep=self.sleep)
+    def bucket(self) -> AsyncLimiter:
+        """A tenant's pace (see `tenant_limiter`)."""
+        return tenant_limiter(self.config.rate_per_second)
 
     # --- claims ---------------------------------------------------------------------------------
     def _claimable(self, record: ConversationRecord | None) -> str | None:
@@ -167,7 +165,7 @@ class _Run:
 
     # --- one conversation -----------------------------------------------------------------------
     async def visit(
-        self, tenant_id: str, conversation_id: str, content: NotificationContent, bucket: TokenBucket
+        self, tenant_id: str, conversation_id: str, content: NotificationContent, bucket: AsyncLimiter
     ) -> None:
         record = await self.store.get(tenant_id, conversation_id)
         reason = self._claimable(record)
@@ -191,7 +189,7 @@ class _Run:
             await self.send(record, content, bucket)
 
     async def send(
-        self, record: ConversationRecord, content: NotificationContent, bucket: TokenBucket
+        self, record: ConversationRecord, content: NotificationContent, bucket: AsyncLimiter
     ) -> None:
         assert record.reference is not None
         message = self.message(record.tenant_id, content, record.locale)
@@ -277,7 +275,7 @@ class _Run:
     async def wait_for_others(self) -> None:
         """Conversations another run holds: wait until it finishes them, or take over when the lease ends."""
         contents: dict[str, NotificationContent | None] = {}
-        buckets: dict[str, TokenBucket] = {}
+        buckets: dict[str, AsyncLimiter] = {}
         while self.waiting:
             pending, self.waiting = self.waiting, []
             records = await self.store.read_many(pending)
@@ -329,7 +327,6 @@ async def run_notify(
     month: str | None = None,
     *,
     sleep: Sleep | None = None,
-    monotonic: Callable[[], float] | None = None,
     rng: random.Random | None = None,
     compose: Composer | None = None,
     run_id: str | None = None,
@@ -366,7 +363,6 @@ async def run_notify(
         run_id=run_id,
         clock=clock,
         sleep=sleep or asyncio.sleep,
-        monotonic=monotonic or time.monotonic,
         rng=rng or random.Random(),
         compose=compose or compose_for_tenant,
         summary=summary,
