@@ -32,7 +32,7 @@ from botbuilder.schema import (
 from bot.activity import bot_among, locale_of, tenant_of
 from bot.services import Services
 from bot.storage.tinydb_storage import ETagConflictError
-from cards.adaptive import literal, without_links
+from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE, literal, without_links
 from cards.i18n import normalize_locale, t
 from scoring.ids import Area
 
@@ -42,7 +42,6 @@ LOCAL_TENANT = "local"  # tenant used in local mode when the client sends none (
 TENANT_KEY = "bot.tenant_id"  # turn_state: the tenant of this turn, after the checks
 LOCALE_KEY = "bot.locale"
 UNREADABLE_KEY = "bot.profile_unreadable"  # turn_state: the saved profile did not load (user told)
-CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 _INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 
 
@@ -212,7 +211,7 @@ class ScoreBot(TeamsActivityHandler):
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         card = await self.parts.on_card_action(turn_context, self.services, verb, data)
         if card is not None:
-            return _invoke({"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": card})
+            return _invoke({"statusCode": 200, "type": ADAPTIVE_CARD_CONTENT_TYPE, "value": card})
         # Not an intake verb: a questions button ("why", "plan", "score", "help") sent as Execute.
         context = await self._answer_context(turn_context)
         area = data.get("area") if isinstance(data.get("area"), str) else None
@@ -281,7 +280,8 @@ def answer_activity(answer: Any) -> Activity:
     # person named "[Sign in](https://evil.example)" must not become a link in the bot's voice.
     reply = MessageFactory.text(_shown_text(answer))
     if getattr(answer, "card", None):
-        reply.attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=without_links(answer.card))]
+        reply.attachments = [Attachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE,
+                                        content=without_links(answer.card))]
     suggestions = [s for s in getattr(answer, "suggestions", None) or [] if isinstance(s, str) and s]
     if suggestions:
         reply.suggested_actions = SuggestedActions(

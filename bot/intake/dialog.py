@@ -23,7 +23,7 @@ from cards.adaptive import without_links
 from cards.catalog_view import known_services
 from cards.i18n import t
 from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
-from cards.intake_state import FieldError, IntakeState, Step
+from cards.intake_state import InputError, IntakeState, IntakeStep
 from cards.scorecard import build_scorecard_card
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def make_view(turn_context: TurnContext, state: IntakeState) -> IntakeView:
         rules_in_force=rules_in_force(state.today),
         user_id=user_of(turn_context),
     )
-    if state.step == Step.REVIEW:
+    if state.step == IntakeStep.REVIEW:
         view.preview = _preview(state)
     return view
 
@@ -145,11 +145,11 @@ class IntakeDialog(Dialog):
         try:
             profile = load_profile(profile_data(state.draft, today))
         except ProfileError as error:
-            state.notice = FieldError(key="notice.profile_rejected", params={"details": str(error)[:1500]})
+            state.notice = InputError(key="notice.profile_rejected", params={"details": str(error)[:1500]})
             await self._show(dialog_context, state)
             return Dialog.end_of_turn
         if not tenant_id:
-            state.notice = FieldError(key="notice.no_tenant")
+            state.notice = InputError(key="notice.no_tenant")
             await self._show(dialog_context, state)
             return Dialog.end_of_turn
         await self.services.profiles.put(tenant_id, profile)

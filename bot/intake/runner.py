@@ -26,31 +26,31 @@ from bot.intake.dialog import (
 from bot.intake.prefs import get_areas
 from cards.i18n import t
 from cards.intake_cards import build_closed_card, build_intake_card
-from cards.intake_state import FieldError, IntakeState, Step
+from cards.intake_state import InputError, IntakeState, IntakeStep
 
 log = logging.getLogger(__name__)
 
 # Section names other parts may pass (H3's START_INTAKE section), mapped to our steps.
-SECTION_ALIASES: dict[str, Step] = {
-    "organisation": Step.ORGANISATION,
-    "organization": Step.ORGANISATION,
-    "org": Step.ORGANISATION,
-    "partner": Step.ORGANISATION,
-    "areas": Step.AREAS,
-    "area": Step.AREAS,
-    "people": Step.PEOPLE,
-    "certifications": Step.PEOPLE,
-    "skilling": Step.PEOPLE,
-    "usage": Step.USAGE,
-    "customers": Step.USAGE,
-    "acr": Step.USAGE,
-    "performance": Step.USAGE,
-    "services": Step.SERVICES,
-    "deployments": Step.SERVICES,
+SECTION_ALIASES: dict[str, IntakeStep] = {
+    "organisation": IntakeStep.ORGANISATION,
+    "organization": IntakeStep.ORGANISATION,
+    "org": IntakeStep.ORGANISATION,
+    "partner": IntakeStep.ORGANISATION,
+    "areas": IntakeStep.AREAS,
+    "area": IntakeStep.AREAS,
+    "people": IntakeStep.PEOPLE,
+    "certifications": IntakeStep.PEOPLE,
+    "skilling": IntakeStep.PEOPLE,
+    "usage": IntakeStep.USAGE,
+    "customers": IntakeStep.USAGE,
+    "acr": IntakeStep.USAGE,
+    "performance": IntakeStep.USAGE,
+    "services": IntakeStep.SERVICES,
+    "deployments": IntakeStep.SERVICES,
 }
 
 
-def section_step(section: str | None) -> Step | None:
+def section_step(section: str | None) -> IntakeStep | None:
     if not isinstance(section, str):
         return None
     return SECTION_ALIASES.get(section.strip().lower())
@@ -100,7 +100,7 @@ async def start_intake(turn_context: TurnContext, services: Any, section: str | 
         except ValueError:
             await dc.cancel_all_dialogs()
         else:
-            state.notice = FieldError(key="notice.resumed")
+            state.notice = InputError(key="notice.resumed")
             state.values, state.errors = {}, {}
             if target is not None:
                 state.step, state.editing = target, None
@@ -120,8 +120,8 @@ async def start_intake(turn_context: TurnContext, services: Any, section: str | 
             state.draft.areas = areas
         if target is not None:
             state.mode, state.section, state.step = "section", target, target
-    elif target is not None and target != Step.ORGANISATION:
-        state.notice = FieldError(key="notice.no_profile_full_intake")
+    elif target is not None and target != IntakeStep.ORGANISATION:
+        state.notice = InputError(key="notice.no_profile_full_intake")
     await dc.begin_dialog(DIALOG_ID, state)
     await _save(turn_context, services)
 

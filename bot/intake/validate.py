@@ -17,7 +17,7 @@ from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 
 from cards.catalog_view import rule_versions
 from cards.i18n import cldr_locale
-from cards.intake_state import AUTO_RULES, Draft, DraftPerson, FieldError
+from cards.intake_state import AUTO_RULES, Draft, DraftPerson, InputError
 from scoring.ids import Area, Market, Track
 
 # Sensible maximums: far above any real partner, low enough to keep cards and storage small.
@@ -46,11 +46,11 @@ class Checked:
 
     draft: Draft
     values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, FieldError] = field(default_factory=dict)
+    errors: dict[str, InputError] = field(default_factory=dict)
     added: int = 0  # people the bulk paste added
 
     def fail(self, field_name: str, key: str, /, **params: Any) -> None:
-        self.errors.setdefault(field_name, FieldError(key=key, params=params))
+        self.errors.setdefault(field_name, InputError(key=key, params=params))
 
     @property
     def ok(self) -> bool:

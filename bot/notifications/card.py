@@ -14,7 +14,6 @@ from cards.explain import certification_label, date_text, join, month_text, plan
 from cards.i18n import normalize_locale, t
 from scoring.ids import Area
 
-CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MAX_PLAN_LINES = 6  # per area: the card stays short; "What should I do?" gives the whole plan
 
 

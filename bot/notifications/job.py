@@ -26,15 +26,16 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 
-from bot.notifications.card import CARD_CONTENT_TYPE, build_card, summary_text
+from bot.notifications.card import build_card, summary_text
 from bot.notifications.config import NotifyConfig
 from bot.notifications.connector import ConnectorSender
 from bot.notifications.content import NotificationContent, score_month
-from bot.notifications.delivery import DeliveryResult, Outcome, deliver
+from bot.notifications.delivery import DeliveryResult, SendOutcome, deliver
 from bot.notifications.models import ConversationRecord, Delivery, MonthEntry, NotifySummary, RunRecord
 from bot.notifications.months import as_of_for, last_due_month, parse_month, previous_month, scheduled_at
 from bot.notifications.pacing import Sleep, tenant_limiter, utc_now
 from bot.notifications.store import NotifyStore
+from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class _Run:
             found = self.messages[key] = {
                 "type": "message",
                 "text": summary_text(content, locale),
-                "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
+                "attachments": [{"contentType": ADAPTIVE_CARD_CONTENT_TYPE, "content": card}],
             }
         return found
 
@@ -140,9 +141,9 @@ class _Run:
     async def finish(self, tenant_id: str, conversation_id: str, result: DeliveryResult) -> None:
         now = self.clock()
         state = {
-            Outcome.SENT: Delivery.SENT,
-            Outcome.FAILED: Delivery.FAILED,
-            Outcome.DEACTIVATED: Delivery.DEACTIVATED,
+            SendOutcome.SENT: Delivery.SENT,
+            SendOutcome.FAILED: Delivery.FAILED,
+            SendOutcome.DEACTIVATED: Delivery.DEACTIVATED,
         }[result.outcome]
 
         def change(record: ConversationRecord | None) -> ConversationRecord | None:
@@ -156,7 +157,7 @@ class _Run:
                 error=result.error,
             )
             update: dict[str, Any] = {"months": {**record.months, self.month: entry}}
-            if result.outcome == Outcome.DEACTIVATED:
+            if result.outcome == SendOutcome.DEACTIVATED:
                 update["active"] = False
                 update["inactive_reason"] = result.error
             return record.model_copy(update=update)
@@ -222,9 +223,9 @@ class _Run:
         await self.finish(record.tenant_id, record.conversation_id, result)
         self.summary.retried += result.retries
         where = f"{record.tenant_id}/{record.conversation_id}"
-        if result.outcome == Outcome.SENT:
+        if result.outcome == SendOutcome.SENT:
             self.summary.sent += 1
-        elif result.outcome == Outcome.DEACTIVATED:
+        elif result.outcome == SendOutcome.DEACTIVATED:
             self.summary.deactivated += 1
             log.info("notify: %s deactivated: %s", where, result.error)
         else:

@@ -14,7 +14,7 @@ from bot.intake.convert import draft_from_profile
 from cards.catalog_view import known_services
 from cards.i18n import SUPPORTED_LOCALES, catalog
 from cards.intake_cards import IntakeView, build_closed_card, build_intake_card, error_for
-from cards.intake_state import SECTIONS, FieldError, IntakeState, Step
+from cards.intake_state import SECTIONS, InputError, IntakeState, IntakeStep
 from cards.scorecard import build_explanation_card, build_scorecard_card
 from scoring.ids import Area
 
@@ -48,7 +48,7 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
     """Each step, clean and with every field wrong, for a saved profile `data`."""
     draft = draft_from_profile(data)
     out = []
-    for step in (*SECTIONS, Step.REVIEW):
+    for step in (*SECTIONS, IntakeStep.REVIEW):
         out.append((f"{step}", IntakeState(session="s1", step=step, draft=draft, today="2026-10-31")))
         for mode in ("section",):
             out.append(
@@ -59,7 +59,7 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
                         step=step,
                         draft=draft,
                         mode=mode,
-                        section=step if step != Step.REVIEW else Step.PEOPLE,
+                        section=step if step != IntakeStep.REVIEW else IntakeStep.PEOPLE,
                         today="2026-10-31",
                     ),
                 )
@@ -84,19 +84,19 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
         "services_other",
     ]
     steps = {
-        Step.ORGANISATION: fields[:5],
-        Step.AREAS: fields[5:6],
-        Step.PEOPLE: fields[6:10],
-        Step.USAGE: fields[10:15],
-        Step.SERVICES: fields[15:],
+        IntakeStep.ORGANISATION: fields[:5],
+        IntakeStep.AREAS: fields[5:6],
+        IntakeStep.PEOPLE: fields[6:10],
+        IntakeStep.USAGE: fields[10:15],
+        IntakeStep.SERVICES: fields[15:],
     }
     keys = error_keys()
     for step, names in steps.items():
         # Every field wrong at once, with the longest messages; values at their echo maximum.
-        errors = {name: FieldError(key=keys[i % len(keys)], params=PARAMS) for i, name in enumerate(names)}
-        if step == Step.PEOPLE:
+        errors = {name: InputError(key=keys[i % len(keys)], params=PARAMS) for i, name in enumerate(names)}
+        if step == IntakeStep.PEOPLE:
             errors |= {
-                f"bulk#{i}": FieldError(key="error.bulk_unknown_suggest", params=PARAMS) for i in range(1, 40)
+                f"bulk#{i}": InputError(key="error.bulk_unknown_suggest", params=PARAMS) for i in range(1, 40)
             }
         values = {name: "x" * 200 for name in names}
         values["bulk"] = validate.MAX_BULK_ECHO * "x"
@@ -107,7 +107,7 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
             errors=errors,
             values=values,
             editing=0,
-            notice=FieldError(key="notice.fix_errors", params={"count": len(errors)}),
+            notice=InputError(key="notice.fix_errors", params={"count": len(errors)}),
             today="2026-10-31",
         )
         out.append((f"{step}-errors", state))
@@ -117,11 +117,11 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
             "notice",
             IntakeState(
                 session="s1",
-                step=Step.PEOPLE,
+                step=IntakeStep.PEOPLE,
                 draft=draft,
                 today="2026-10-31",
                 page=99,
-                notice=FieldError(key=notices[-1], params=PARAMS),
+                notice=InputError(key=notices[-1], params=PARAMS),
             ),
         )
     )
@@ -167,7 +167,7 @@ def test_every_intake_message_renders_in_every_locale(locale: str) -> None:
         k.removeprefix("intake.") for k in catalog("en") if k.startswith(("intake.error.", "intake.notice."))
     ]
     for key in keys:
-        element = error_for(v, FieldError(key=key, params=PARAMS))
+        element = error_for(v, InputError(key=key, params=PARAMS))
         assert element is not None and element["text"] and "{" not in element["text"], key
 
 
@@ -212,7 +212,8 @@ def test_the_checker_refuses_what_teams_would_refuse() -> None:
     wrong_style = build_scorecard_card(scorecard, profile, "en")
     wrong_style["body"][0]["size"] = "huge"
     assert card_problems(wrong_style)
-    filtered = build_intake_card(IntakeState(session="s", step=Step.AREAS, today="2026-10-31"), view("en"))
+    areas = IntakeState(session="s", step=IntakeStep.AREAS, today="2026-10-31")
+    filtered = build_intake_card(areas, view("en"))
     filtered["body"][-1]["style"] = "filtered"  # not in the 1.5 schema's ChoiceInputStyle
     assert card_problems(filtered)
     teams = dict(good, msteams={"width": "Wide"})
