@@ -131,15 +131,15 @@ class ScoreBot(TeamsActivityHandler):
                 if not turn_context.responded:
                     raise
                 log.warning("kept the concurrent turn's state: %s", conflict,
-                            extra={"conversation_id": activity.conversation.id, "tenant_id": tenant_id})
+                            extra={"conversation_id": _conversation_id(activity), "tenant_id": tenant_id})
 
     async def _refuse(self, turn_context: TurnContext, tenant_id: str | None, key: str | None = None) -> None:
         activity = turn_context.activity
         if key is None:
             key = "service.tenant_missing" if tenant_id is None else "service.tenant_refused"
         log.warning("refused a %s from tenant %r (%s)", activity.type, tenant_id, key,
-                    extra={"tenant_id": tenant_id, "conversation_id": activity.conversation.id})
-        text = t(turn_context.turn_state[LOCALE_KEY], key)
+                    extra={"tenant_id": tenant_id, "conversation_id": _conversation_id(activity)})
+        text = t(_turn_locale(turn_context), key)
         installed = activity.type == ActivityTypes.conversation_update and bot_among(
             activity, activity.members_added)
         if activity.type == ActivityTypes.message or installed:
@@ -153,7 +153,8 @@ class ScoreBot(TeamsActivityHandler):
         activity = turn_context.activity
         # Every part reads the text without the bot's @mention (group chats and channels need one):
         # "@Partner Score cancel" must cancel an intake like "cancel" does.
-        activity.text = without_bot_mention(activity)
+        # The SDK annotates `text` as str, but a card submit carries None, and so does this.
+        activity.text = without_bot_mention(activity)  # pyright: ignore[reportAttributeAccessIssue]
         if await parts.run_intake_turn(turn_context, services):
             return
         context = await self._answer_context(turn_context)
@@ -166,7 +167,7 @@ class ScoreBot(TeamsActivityHandler):
         await self._deliver(turn_context, answer)
 
     async def _answer_context(self, turn_context: TurnContext) -> Any:
-        tenant_id = turn_context.turn_state[TENANT_KEY]
+        tenant_id = _turn_tenant(turn_context)
         try:
             scored = await self.services.profiles.get_scored(tenant_id)
         except ValueError as error:
@@ -175,13 +176,13 @@ class ScoreBot(TeamsActivityHandler):
             # data" included, ended in the error reply. Say so once, then answer as if no profile.
             log.warning("saved profile of tenant %s does not load: %s", tenant_id, error,
                         extra={"tenant_id": tenant_id})
-            await turn_context.send_activity(t(turn_context.turn_state[LOCALE_KEY],
+            await turn_context.send_activity(t(_turn_locale(turn_context),
                                                "service.profile_unreadable"))
             turn_context.turn_state[UNREADABLE_KEY] = True
             scored = None
         profile, scorecard = scored if scored else (None, None)
         last = _area(await self.last_area.get(turn_context, None))
-        return self.parts.answer_context(locale=turn_context.turn_state[LOCALE_KEY], profile=profile,
+        return self.parts.answer_context(locale=_turn_locale(turn_context), profile=profile,
                                          scorecard=scorecard, last_area=last)
 
     async def _deliver(self, turn_context: TurnContext, answer: Any) -> None:
@@ -205,10 +206,10 @@ class ScoreBot(TeamsActivityHandler):
         activity = turn_context.activity
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
-        value = activity.value if isinstance(activity.value, dict) else {}
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        verb = action.get("verb") if isinstance(action.get("verb"), str) else ""
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        value: dict[str, Any] = activity.value if isinstance(activity.value, dict) else {}
+        action: dict[str, Any] = raw if isinstance(raw := value.get("action"), dict) else {}
+        verb: str = raw if isinstance(raw := action.get("verb"), str) else ""
+        data: dict[str, Any] = raw if isinstance(raw := action.get("data"), dict) else {}
         card = await self.parts.on_card_action(turn_context, self.services, verb, data)
         if card is not None:
             return _invoke({"statusCode": 200, "type": ADAPTIVE_CARD_CONTENT_TYPE, "value": card})
@@ -238,14 +239,32 @@ class ScoreBot(TeamsActivityHandler):
         await state.delete(turn_context)
 
     async def _welcome(self, turn_context: TurnContext) -> None:
-        locale = turn_context.turn_state[LOCALE_KEY]
+        locale = _turn_locale(turn_context)
         await turn_context.send_activity(t(locale, "service.welcome"))
         try:
-            saved = await self.services.profiles.get(turn_context.turn_state[TENANT_KEY])
+            saved = await self.services.profiles.get(_turn_tenant(turn_context))
         except ValueError:  # a saved profile that no longer loads: the intake starts afresh
             saved = None
         if saved is None:
             await self.parts.start_intake(turn_context, self.services, None)
+
+
+def _turn_locale(turn_context: TurnContext) -> str:
+    """The turn's locale, set first thing by `on_turn`."""
+    locale = turn_context.turn_state[LOCALE_KEY]
+    assert isinstance(locale, str)
+    return locale
+
+
+def _turn_tenant(turn_context: TurnContext) -> str:
+    """The turn's tenant, set by `on_turn` once it passed the checks."""
+    tenant_id = turn_context.turn_state[TENANT_KEY]
+    assert isinstance(tenant_id, str)
+    return tenant_id
+
+
+def _conversation_id(activity: Activity) -> str | None:
+    return activity.conversation.id if activity.conversation else None
 
 
 def without_bot_mention(activity: Activity) -> str | None:

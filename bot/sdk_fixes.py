@@ -42,6 +42,7 @@ import aiohttp
 import jwt
 from aiohttp import web
 from botbuilder.core import Bot, InvokeResponse
+from botbuilder.core.invoke_response import InvokeResponse as CoreInvokeResponse
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from botframework.connector.auth import (
@@ -91,7 +92,7 @@ def fetch_keys_off_loop() -> None:
         await asyncio.to_thread(refresh_in_thread, self)
 
     metadata_class._refresh = refresh
-    metadata_class._bot_off_loop = True
+    setattr(metadata_class, "_bot_off_loop", True)  # noqa: B010 (an attribute the SDK class does not declare)
 
 
 def apply_sdk_fixes() -> None:
@@ -257,16 +258,19 @@ class BearerTokenPolicy(AsyncHTTPPolicy):
             if force or self._token is None or time.monotonic() - self._fetched > self._REUSE_S:
                 self._token = await asyncio.to_thread(self._credentials.get_access_token, force)
                 self._fetched = time.monotonic()
+            assert self._token is not None
             return self._token
 
     async def send(self, request: Request, **kwargs: Any) -> Response:
+        following = self.next
+        assert following is not None  # the pipeline links every policy to the next one
         if not self._needs_token():
-            return await self.next.send(request, **kwargs)
+            return await following.send(request, **kwargs)
         request.http_request.headers["Authorization"] = f"Bearer {await self._get()}"
-        response = await self.next.send(request, **kwargs)
+        response = await following.send(request, **kwargs)
         if response.http_response.status_code == HTTPStatus.UNAUTHORIZED:
             request.http_request.headers["Authorization"] = f"Bearer {await self._get(force=True)}"
-            response = await self.next.send(request, **kwargs)
+            response = await following.send(request, **kwargs)
         return response
 
 
@@ -312,7 +316,8 @@ class ConnectorPool:
         key = (app_id, service_url, audience)
         client = self._clients.get(key)
         if client is None:
-            client = use_shared_http(await inner.create(service_url, audience), self.http)
+            # The SDK annotates `audience` as str but reads None as "the default audience".
+            client = use_shared_http(await inner.create(service_url, audience), self.http)  # pyright: ignore[reportArgumentType]
             self.created += 1
             if len(self._clients) >= self._max:  # bounded: drop the oldest
                 self._clients.pop(next(iter(self._clients)))
@@ -528,7 +533,7 @@ class FixedCloudAdapter(CloudAdapter):
         return self.http_response(invoke_response)
 
     @staticmethod
-    def http_response(invoke_response: InvokeResponse | None) -> web.Response:
+    def http_response(invoke_response: InvokeResponse | CoreInvokeResponse | None) -> web.Response:
         if invoke_response is None:
             return web.Response(status=201)
         body = invoke_body(invoke_response.body)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
@@ -29,7 +30,10 @@ class _Refused(asyncio.Protocol):
     """The protocol of a connection over the limit: closed as soon as it is made."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        transport.abort()
+        if isinstance(transport, asyncio.Transport):
+            transport.abort()
+        else:
+            transport.close()
 
 
 class LimitedTCPSite(web.TCPSite):
@@ -53,7 +57,7 @@ class LimitedTCPSite(web.TCPSite):
         self._bound_port = self._server.sockets[0].getsockname()[1]
 
 
-def handler_args(limits: ServerLimits = LIMITS) -> dict[str, float]:
+def handler_args(limits: ServerLimits = LIMITS) -> dict[str, Any]:
     """aiohttp's per-connection settings: the head timeout, and no lingering read of a body the
     service refused (413, 400, 408): the connection is closed instead."""
     return {"keepalive_timeout": limits.head_timeout_s, "lingering_time": 0.0}

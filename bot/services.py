@@ -49,8 +49,9 @@ def build_adapter(settings: Settings, pool: ConnectorPool,
     """The patched CloudAdapter over the standard configuration-based authentication.
     `credentials_factory` replaces how outbound tokens are obtained (tests: no AAD)."""
     apply_sdk_fixes()
+    # The SDK annotates `credentials_factory` as required but builds the password factory for None.
     inner = ConfigurationBotFrameworkAuthentication(settings.bot_framework_config(),
-                                                    credentials_factory=credentials_factory)
+                                                    credentials_factory=credentials_factory)  # pyright: ignore[reportArgumentType]
     return FixedCloudAdapter(PooledBotFrameworkAuthentication(inner, pool), app_id=settings.app_id,
                              body_timeout_s=body_timeout_s)
 

@@ -20,7 +20,7 @@ from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import NumberPattern
 
-from cards.i18n import cldr_locale, has, t
+from cards.i18n import cldr_locale, cldr_tag, has, t
 from scoring.catalog import resolve_certification
 from scoring.ids import Area, Metric, PlanAction, ReasonCode
 from scoring.results import PlanStep, Reason
@@ -79,13 +79,13 @@ def date_text(locale: str, value: dt.date | str | None) -> str:
     if value is None:
         return "?"
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return format_date(day, "long", locale=cldr_locale(locale))
+    return format_date(day, "long", locale=cldr_tag(locale))
 
 
 def month_text(locale: str, month: str) -> str:
     """A YYYY-MM month with the locale's month name ("October 2026", "octobre 2026", "2026년 10월")."""
     year, number_ = (int(part) for part in month.split("-", 1))
-    return format_skeleton("yMMMM", dt.date(year, number_, 1), locale=cldr_locale(locale))
+    return format_skeleton("yMMMM", dt.date(year, number_, 1), locale=cldr_tag(locale))
 
 
 def join(locale: str, items: Iterable[str], conjunction: str = "and") -> str:
@@ -93,7 +93,7 @@ def join(locale: str, items: Iterable[str], conjunction: str = "and") -> str:
     parts = [item for item in items if item]
     if not parts:
         return ""
-    return format_list(parts, style="standard" if conjunction == "and" else "or", locale=cldr_locale(locale))
+    return format_list(parts, style="standard" if conjunction == "and" else "or", locale=cldr_tag(locale))
 
 
 def _list_head(locale: str, parts: list[str]) -> str:

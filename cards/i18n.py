@@ -43,8 +43,15 @@ _CLDR = {"en": "en", "fr": "fr", "de": "de", "ko": "ko", "zh-TW": "zh_Hant_TW"}
 @cache
 def cldr_locale(locale: str | None) -> Locale:
     """The Babel (CLDR) locale for a Teams locale, after `normalize_locale`."""
+    parsed = Locale.parse(cldr_tag(locale))
+    assert parsed is not None  # only None for a None identifier
+    return parsed
+
+
+def cldr_tag(locale: str | None) -> str:
+    """The CLDR identifier ("fr", "zh_Hant_TW") for a Teams locale, after `normalize_locale`."""
     loc = locale if locale in SUPPORTED_LOCALES else normalize_locale(locale)
-    return Locale.parse(_CLDR[loc])
+    return _CLDR[loc]
 
 
 def plural_category(locale: str | None, count: float) -> str:

@@ -339,10 +339,11 @@ def _people(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
 
 
 def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
-    editing = state.editing is not None and 0 <= state.editing < len(state.draft.people)
+    index = state.editing
+    editing = index is not None and 0 <= index < len(state.draft.people)
     title = (
-        _said(view, "people.edit_title", {"name": state.draft.people[state.editing].name})
-        if editing
+        _said(view, "people.edit_title", {"name": state.draft.people[index].name})
+        if index is not None and editing
         else _t(view, "people.add_title")
     )
     items: list[dict[str, Any]] = [ac.text(title, weight="Bolder", size="Medium")]

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -297,9 +297,9 @@ class _Builder:
                 continue
             source = columns[col]
             try:
-                coded[col] = factorize(source() if callable(source) else source, n)
+                coded[col] = factorize(_column(source), n)
             except TypeError:  # unhashable values (lists, dicts)
-                values = list(source()) if callable(source) else source
+                values = list(_column(source))
                 i = next(i for i, v in enumerate(values) if not isinstance(v, str))
                 self.error(i, col, values[i], "must be text")
                 self.raise_if_errors()
@@ -391,6 +391,11 @@ class _Builder:
             cloud=cloud_codes,
             usd=usd,
         )
+
+
+def _column(source: Any) -> Iterable[Any]:
+    """A column's values: a list, or a function giving them afresh (read lazily from row dicts)."""
+    return cast(Iterable[Any], source() if callable(source) else source)
 
 
 def _getter(rows: list[dict[str, Any]], column: str) -> Any:

@@ -102,7 +102,7 @@ class IntakeDialog(Dialog):
 
     async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
         state = options if isinstance(options, IntakeState) else IntakeState.model_validate(options)
-        dialog_context.active_dialog.state[STATE_KEY] = state.model_dump(mode="json")
+        _dialog_state(dialog_context)[STATE_KEY] = state.model_dump(mode="json")
         await reply(
             dialog_context.context, build_intake_card(state, make_view(dialog_context.context, state))
         )
@@ -111,13 +111,14 @@ class IntakeDialog(Dialog):
     async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:
         tc = dialog_context.context
         try:
-            state = IntakeState.model_validate(dialog_context.active_dialog.state.get(STATE_KEY))
+            state = IntakeState.model_validate(_dialog_state(dialog_context).get(STATE_KEY))
         except ValueError:
             # Stored state from an incompatible older version: drop the intake, keep the profile.
             log.warning("intake state unreadable; ending the intake")
             await reply(tc, build_closed_card(locale_of(tc), "closed.broken"))
             return await dialog_context.end_dialog()
-        data = tc.turn_state.get(SUBMIT_KEY) or {}
+        submitted = tc.turn_state.get(SUBMIT_KEY)
+        data: dict[str, Any] = submitted if isinstance(submitted, dict) else {}
         outcome = flow.handle(state, data, known_services(), locale_of(tc))
         if outcome.kind == "cancelled":
             await reply(tc, build_closed_card(locale_of(tc), "closed.cancelled"))
@@ -131,7 +132,7 @@ class IntakeDialog(Dialog):
         return Dialog.end_of_turn
 
     async def _show(self, dialog_context: DialogContext, state: IntakeState) -> None:
-        dialog_context.active_dialog.state[STATE_KEY] = state.model_dump(mode="json")
+        _dialog_state(dialog_context)[STATE_KEY] = state.model_dump(mode="json")
         await reply(
             dialog_context.context, build_intake_card(state, make_view(dialog_context.context, state))
         )
@@ -169,3 +170,10 @@ def dialog_set(services: Any) -> DialogSet:
 
 
 __all__ = ["DIALOG_ID", "PENDING_KEY", "IntakeDialog", "dialog_set", "reply"]
+
+
+def _dialog_state(dialog_context: DialogContext) -> dict[str, Any]:
+    """The running dialog's stored state (begin/continue are only called with a dialog running)."""
+    instance = dialog_context.active_dialog
+    assert instance is not None
+    return instance.state

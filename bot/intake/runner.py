@@ -68,7 +68,7 @@ async def _save(turn_context: TurnContext, services: Any) -> None:
     not a card claiming a change ("Added Ada.") that was never kept."""
     pending = turn_context.turn_state.pop(PENDING_KEY, None)
     await services.conversation_state.save_changes(turn_context)
-    for activity in pending or []:
+    for activity in pending if isinstance(pending, list) else []:
         await turn_context.send_activity(activity)
 
 
@@ -159,7 +159,7 @@ async def run_intake_turn(turn_context: TurnContext, services: Any) -> bool:
             # "cancel" with no form open: say so, rather than "I did not understand".
             await turn_context.send_activity(t(locale, "intake.nothing_open"))
             return True
-        stored = dc.active_dialog.state.get(STATE_KEY) or {}
+        stored = (dc.active_dialog.state if dc.active_dialog else {}).get(STATE_KEY) or {}
         submit = {"intake": {"session": stored.get("session"), "step": stored.get("step"), "nav": nav}}
     if not active:
         await reply(turn_context, build_closed_card(locale, "closed.stale"))

@@ -16,7 +16,7 @@ from typing import Any
 from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 
 from cards.catalog_view import rule_versions
-from cards.i18n import cldr_locale
+from cards.i18n import cldr_tag
 from cards.intake_state import AUTO_RULES, Draft, DraftPerson, InputError
 from scoring.ids import Area, Market, Track
 
@@ -128,7 +128,7 @@ _GROUP = re.compile(r"^\d{1,3}(?:[,.' ]\d{3})+$")
 def _in_locale(text: str, locale: str) -> float | None:
     """`text` read with the locale's CLDR grouping and decimal sign ("1.500" is 1500 in German and
     1.5 in English; "1 500,5" is French), or None when the locale does not read it strictly."""
-    cldr = cldr_locale(locale)
+    cldr = cldr_tag(locale)
     group = get_group_symbol(cldr)
     if group.isspace():  # French groups with a narrow no-break space; people type a plain space
         text = text.replace(" ", group)
