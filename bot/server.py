@@ -66,7 +66,7 @@ def handler_args(limits: ServerLimits = LIMITS) -> dict[str, Any]:
 async def start(app: web.Application, host: str, port: int,
                 limits: ServerLimits = LIMITS) -> tuple[web.AppRunner, LimitedTCPSite]:
     """Start `app` on host:port with `limits` (the caller cleans the runner up)."""
-    runner = web.AppRunner(app, access_log=None, **handler_args(limits))
+    runner = web.AppRunner(app, **handler_args(limits))
     await runner.setup()
     site = LimitedTCPSite(runner, host, port, max_connections=limits.max_connections)
     await site.start()
