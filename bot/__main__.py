@@ -67,9 +67,8 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def serve(settings: Settings) -> int:
-    from aiohttp import web
-
     from bot.app import create_app
+    from bot.server import serve as serve_http
     from bot.services import build_services
 
     _configure_logging(settings)
@@ -78,7 +77,7 @@ def serve(settings: Settings) -> int:
     mode = "local mode, no authentication" if settings.local_mode else f"app id {settings.app_id}"
     logging.getLogger("bot").info("listening on %s:%s (%s), data in %s", settings.host, settings.port,
                                   mode, services.storage.describe())
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    serve_http(app, settings.host, settings.port)
     return 0
 
 

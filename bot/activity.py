@@ -19,6 +19,11 @@ def tenant_of(activity: Activity) -> str | None:
     return str(tenant_id).strip() if isinstance(tenant_id, str) and tenant_id.strip() else None
 
 
+def conversation_id_of(activity: Activity) -> str | None:
+    """The activity's conversation id (a malformed activity may have no conversation)."""
+    return activity.conversation.id if activity.conversation else None
+
+
 def bot_among(activity: Activity, members: list[ChannelAccount] | None) -> bool:
     """Whether the bot itself (the activity's recipient) is one of these added/removed members."""
     bot_id = activity.recipient.id if activity.recipient is not None else None

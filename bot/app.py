@@ -40,10 +40,8 @@ def create_app(services: Services, parts: Parts | None = None, *, scheduler: boo
     async def healthz(_: web.Request) -> web.Response:
         # Constant work (a probe written, read back and removed), whatever the data stored; a
         # damaged item affects its own tenant only, so it does not make the service unhealthy.
-        check = getattr(services.storage, "check_health", None)
         try:
-            if callable(check):
-                await asyncio.wait_for(check(), HEALTH_TIMEOUT_S)
+            await asyncio.wait_for(services.storage.check_health(), HEALTH_TIMEOUT_S)
         except StorageUnavailableError as error:
             log.error("storage not ready: %s", error)
             return web.json_response({"status": "unavailable", "storage": str(error)}, status=503)

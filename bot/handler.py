@@ -31,7 +31,7 @@ from botbuilder.schema import (
     SuggestedActions,
 )
 
-from bot.activity import bot_among, locale_of, tenant_of
+from bot.activity import bot_among, conversation_id_of, locale_of, tenant_of
 from bot.imports import handle_import_turn
 from bot.services import Services
 from bot.storage.base import DamagedItemError, ETagConflictError, StorageUnavailableError
@@ -39,7 +39,7 @@ from bot.storage.turn import save_turn_state
 from bot.trust import may_edit, refusal_text
 from bot.trust.chat import handle_turn as trust_turn
 from bot.trust.tenant_data import remember
-from cards.adaptive import literal, without_links
+from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE, literal, without_links
 from cards.i18n import normalize_locale, t
 from scoring.ids import Area
 
@@ -49,7 +49,6 @@ LOCAL_TENANT = "local"  # tenant used in local mode when the client sends none (
 TENANT_KEY = "bot.tenant_id"  # turn_state: the tenant of this turn, after the checks
 LOCALE_KEY = "bot.locale"
 UNREADABLE_KEY = "bot.profile_unreadable"  # turn_state: the saved profile did not load (user told)
-CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 _INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 
 
@@ -101,7 +100,7 @@ async def _previous_snapshot(services: Services, turn_context: TurnContext, cont
     if scorecard is None:
         return None
     current = month_of(scorecard.as_of)
-    snapshots = await ScoreHistoryStore(services.storage).snapshots(turn_context.turn_state[TENANT_KEY])
+    snapshots = await ScoreHistoryStore(services.storage).snapshots(_turn_tenant(turn_context))
     earlier = [s for s in snapshots if s.month < current]
     return max(earlier, key=lambda s: (s.month, s.recorded_at), default=None)
 
@@ -178,15 +177,15 @@ class ScoreBot(TeamsActivityHandler):
             if not turn_context.responded:
                 raise
             log.warning("kept the concurrent turn's state: %s", conflict,
-                        extra={"conversation_id": activity.conversation.id, "tenant_id": tenant_id})
+                        extra={"conversation_id": conversation_id_of(activity), "tenant_id": tenant_id})
 
     async def _refuse(self, turn_context: TurnContext, tenant_id: str | None, key: str | None = None) -> None:
         activity = turn_context.activity
         if key is None:
             key = "service.tenant_missing" if tenant_id is None else "service.tenant_refused"
         log.warning("refused a %s from tenant %r (%s)", activity.type, tenant_id, key,
-                    extra={"tenant_id": tenant_id, "conversation_id": activity.conversation.id})
-        text = t(turn_context.turn_state[LOCALE_KEY], key)
+                    extra={"tenant_id": tenant_id, "conversation_id": conversation_id_of(activity)})
+        text = t(_turn_locale(turn_context), key)
         installed = activity.type == ActivityTypes.conversation_update and bot_among(
             activity, activity.members_added)
         if activity.type == ActivityTypes.message or installed:
@@ -200,7 +199,8 @@ class ScoreBot(TeamsActivityHandler):
         activity = turn_context.activity
         # Every part reads the text without the bot's @mention (group chats and channels need one):
         # "@Partner Score cancel" must cancel an intake like "cancel" does.
-        activity.text = without_bot_mention(activity)
+        # The SDK annotates `text` as str, but a card submit carries None, and so does this.
+        activity.text = without_bot_mention(activity)  # pyright: ignore[reportAttributeAccessIssue]
         if await handle_import_turn(turn_context, services):  # a file, "import", Apply/Cancel of a preview
             return
         if await parts.run_intake_turn(turn_context, services):
@@ -226,7 +226,7 @@ class ScoreBot(TeamsActivityHandler):
         await self._deliver(turn_context, answer)
 
     async def _answer_context(self, turn_context: TurnContext, *, last_area: bool = True) -> Any:
-        tenant_id = turn_context.turn_state[TENANT_KEY]
+        tenant_id = _turn_tenant(turn_context)
         try:
             scored = await self.services.profiles.get_scored(tenant_id)
         except ValueError as error:
@@ -235,16 +235,21 @@ class ScoreBot(TeamsActivityHandler):
             # data" included, ended in the error reply. Say so once, then answer as if no profile.
             log.warning("saved profile of tenant %s does not load: %s", tenant_id, error,
                         extra={"tenant_id": tenant_id})
-            await turn_context.send_activity(t(turn_context.turn_state[LOCALE_KEY],
+            await turn_context.send_activity(t(_turn_locale(turn_context),
                                                "service.profile_unreadable"))
             turn_context.turn_state[UNREADABLE_KEY] = True
             scored = None
         profile, scorecard = scored if scored else (None, None)
         last = _area(await self.last_area.get(turn_context, None)) if last_area else None
-        stored = (await self.memories.get(turn_context, None) or {}).get(_user_key(turn_context))
+        stored = (await self._memories(turn_context)).get(_user_key(turn_context))
         memory = _memory(self.parts, stored) if last_area else None
-        return self.parts.answer_context(locale=turn_context.turn_state[LOCALE_KEY], profile=profile,
+        return self.parts.answer_context(locale=_turn_locale(turn_context), profile=profile,
                                          scorecard=scorecard, last_area=last, memory=memory)
+
+    async def _memories(self, turn_context: TurnContext) -> dict[str, Any]:
+        """The conversation's remembered context per user (a copy, keyed by `_user_key`)."""
+        stored = await self.memories.get(turn_context, None)
+        return dict(stored) if isinstance(stored, dict) else {}
 
     async def _deliver(self, turn_context: TurnContext, answer: Any) -> None:
         intent = _intent_name(answer.intent)
@@ -254,14 +259,14 @@ class ScoreBot(TeamsActivityHandler):
             await self.last_area.set(turn_context, str(answer.area))
         memory = getattr(answer, "memory", None)
         if memory is not None:
-            memories = dict(await self.memories.get(turn_context, None) or {})
+            memories = await self._memories(turn_context)
             memories[_user_key(turn_context)] = memory.model_dump(mode="json")
             # Only the most recent users of a busy channel are remembered: the state stays small.
             await self.memories.set(turn_context, dict(list(memories.items())[-_MEMORY_USERS:]))
         if intent == "start_intake":
             _, decision = await may_edit(turn_context, self.services)
             if not decision.allowed:  # no form to fill in that could never be saved
-                await turn_context.send_activity(refusal_text(turn_context.turn_state[LOCALE_KEY], decision))
+                await turn_context.send_activity(refusal_text(_turn_locale(turn_context), decision))
                 return
             await self.parts.start_intake(turn_context, self.services, getattr(answer, "section", None))
             return
@@ -277,13 +282,13 @@ class ScoreBot(TeamsActivityHandler):
         activity = turn_context.activity
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
-        value = activity.value if isinstance(activity.value, dict) else {}
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        verb = action.get("verb") if isinstance(action.get("verb"), str) else ""
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        value: dict[str, Any] = activity.value if isinstance(activity.value, dict) else {}
+        action: dict[str, Any] = raw if isinstance(raw := value.get("action"), dict) else {}
+        verb: str = raw if isinstance(raw := action.get("verb"), str) else ""
+        data: dict[str, Any] = raw if isinstance(raw := action.get("data"), dict) else {}
         card = await self.parts.on_card_action(turn_context, self.services, verb, data)
         if card is not None:
-            return _invoke({"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": card})
+            return _invoke({"statusCode": 200, "type": ADAPTIVE_CARD_CONTENT_TYPE, "value": card})
         # Not an intake verb: a questions button ("why", "plan", "score", "help") sent as Execute.
         context = await self._answer_context(turn_context, last_area=data.get("scope") != "all")
         area = data.get("area") if isinstance(data.get("area"), str) else None
@@ -310,14 +315,28 @@ class ScoreBot(TeamsActivityHandler):
         await state.delete(turn_context)
 
     async def _welcome(self, turn_context: TurnContext) -> None:
-        locale = turn_context.turn_state[LOCALE_KEY]
+        locale = _turn_locale(turn_context)
         await turn_context.send_activity(t(locale, "service.welcome"))
         try:
-            saved = await self.services.profiles.get(turn_context.turn_state[TENANT_KEY])
+            saved = await self.services.profiles.get(_turn_tenant(turn_context))
         except ValueError:  # a saved profile that no longer loads: the intake starts afresh
             saved = None
         if saved is None and (await may_edit(turn_context, self.services))[1].allowed:
             await self.parts.start_intake(turn_context, self.services, None)
+
+
+def _turn_locale(turn_context: TurnContext) -> str:
+    """The turn's locale, set first thing by `on_turn`."""
+    locale = turn_context.turn_state[LOCALE_KEY]
+    assert isinstance(locale, str)
+    return locale
+
+
+def _turn_tenant(turn_context: TurnContext) -> str:
+    """The turn's tenant, set by `on_turn` once it passed the checks."""
+    tenant_id = turn_context.turn_state[TENANT_KEY]
+    assert isinstance(tenant_id, str)
+    return tenant_id
 
 
 def without_bot_mention(activity: Activity) -> str | None:
@@ -352,7 +371,8 @@ def answer_activity(answer: Any) -> Activity:
     # person named "[Sign in](https://evil.example)" must not become a link in the bot's voice.
     reply = MessageFactory.text(_shown_text(answer))
     if getattr(answer, "card", None):
-        reply.attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=without_links(answer.card))]
+        reply.attachments = [Attachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE,
+                                        content=without_links(answer.card))]
     suggestions = [s for s in getattr(answer, "suggestions", None) or [] if isinstance(s, str) and s]
     if suggestions:
         reply.suggested_actions = SuggestedActions(

@@ -1,24 +1,27 @@
 """Fixes for botbuilder 4.17.1 (archived upstream, no more releases). Each has a test that fails
-without it (tests/bot/core/test_sdk_fixes.py). All SDK-specific workarounds live here.
+without it (tests/bot/core/test_sdk_fixes.py). All SDK-specific workarounds live here; each was checked
+against the installed botbuilder 4.17.1, msrest 0.7 and urllib3 2.x.
 
-(a) `CloudAdapter.process` passes every invoke/expectReplies body to `serializer_helper`, which only
-    takes msrest models: a dict body (what `Action.Execute` and `ExpectedReplies.serialize()` give)
-    ends in HTTP 500 (`'dict' object has no attribute 'is_xml_model'`). `FixedCloudAdapter.process`
-    serialises models and passes plain JSON through; it also turns malformed requests into 4xx and
-    authentication failures into 401 instead of 500.
-(b) msrest's `ClientRetryPolicy()` rebuilds its retry-status list with a quadratic scan (999 x 500
-    list lookups) every time a client configuration is made, twice per turn. The list never
-    changes: `freeze_retry_policy()` computes it once.
-(c) `CloudAdapter` makes a new `ConnectorClient` (new `requests.Session`, new TCP+TLS connection) per
-    turn and never closes it, and msrest sends through `run_in_executor(None, ...)` (6 threads on 2
-    cores caps in-flight replies). `PooledBotFrameworkAuthentication` hands out one client per
-    (app id, serviceUrl, audience) whose pipeline sends with a shared `aiohttp.ClientSession`
-    (keep-alive pool, no threads), with the same retry rules as msrest's default. The same
-    `AiohttpSender` with `ONE_TRY` sends the proactive notifications (bot/notifications/connector.py),
-    whose job owns its retries.
-(d) The JWT validator refreshes the OpenID metadata and signing keys with blocking `requests.get`
-    on the event loop (at start and daily): every turn stalls meanwhile. `fetch_keys_off_loop()`
-    runs that refresh in a worker thread.
+(a) Without it, an invoke answered with a dict body (`Action.Execute`, `ExpectedReplies`) gets HTTP 500,
+    and malformed or unauthenticated requests get 500 instead of 4xx. `CloudAdapter.process` passes every
+    invoke/expectReplies body to `serializer_helper`, which only takes msrest models
+    (`'dict' object has no attribute 'is_xml_model'`). `FixedCloudAdapter.process` serialises models and
+    passes plain JSON through, checks the token before reading the body, and answers 4xx with fixed texts.
+(b) Without it, every turn opens a new TCP+TLS connection and replies queue behind 6 worker threads.
+    `CloudAdapter` makes a new `ConnectorClient` (new `requests.Session`) per turn and never closes it,
+    and msrest sends through `run_in_executor(None, ...)`. `PooledBotFrameworkAuthentication` hands out
+    one client per (app id, serviceUrl, audience) whose pipeline sends with a shared
+    `aiohttp.ClientSession` (keep-alive pool, no threads), with the same retry rules as msrest's default,
+    and writes request bodies directly (bot/outgoing.py, a quarter of a question turn's CPU otherwise).
+    The same `AiohttpSender` with `ONE_TRY` sends the proactive notifications
+    (bot/notifications/connector.py), whose job owns its retries.
+(c) Without it, every turn stalls while the JWT validator refreshes the OpenID metadata and signing keys
+    with blocking `requests.get` on the event loop (at start and daily). `fetch_keys_off_loop()` runs
+    that refresh in a worker thread.
+
+Dropped: a patch of msrest's `ClientRetryPolicy.__init__` (it re-derived its status list with 999 list
+scans per client). With (b) a client, and so its retry policy, is made once per service URL, not twice
+per turn; and the patch set urllib3's `method_whitelist`, a name urllib3 2.x no longer reads.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import datetime as dt
 import email.utils
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,8 +39,10 @@ from http import HTTPStatus
 from typing import Any, Protocol
 
 import aiohttp
+import jwt
 from aiohttp import web
 from botbuilder.core import Bot, InvokeResponse
+from botbuilder.core.invoke_response import InvokeResponse as CoreInvokeResponse
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from botframework.connector.auth import (
@@ -54,33 +60,16 @@ from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_abc import AsyncClientResponse
 from msrest.universal_http.requests import ClientRetryPolicy
 
+from bot.outgoing import use_direct_serializer
+
 log = logging.getLogger(__name__)
 
-# --- (b) retry policy -------------------------------------------------------------------------------
-_ORIGINAL_RETRY_INIT = ClientRetryPolicy.__init__
+# msrest's default retry statuses (urllib3 Retry's status_forcelist: 408 and 5xx except 501/505).
 _SAFE_CODES = frozenset(ClientRetryPolicy.safe_codes)
 RETRY_STATUS_CODES: tuple[int, ...] = tuple(code for code in range(999) if code not in _SAFE_CODES)
 
 
-def _frozen_retry_init(self: ClientRetryPolicy) -> None:
-    # Same policy as msrest's __init__, without re-deriving the code list each time.
-    from urllib3 import Retry
-
-    self.policy = Retry()
-    self.policy.total = 3
-    self.policy.connect = 3
-    self.policy.read = 3
-    self.policy.backoff_factor = 0.8
-    self.policy.BACKOFF_MAX = 90
-    self.policy.status_forcelist = list(RETRY_STATUS_CODES)
-    self.policy.method_whitelist = ["HEAD", "TRACE", "GET", "PUT", "OPTIONS", "DELETE", "POST", "PATCH"]
-
-
-def freeze_retry_policy() -> None:
-    ClientRetryPolicy.__init__ = _frozen_retry_init  # type: ignore[method-assign]
-
-
-# --- (d) signing-key refresh off the event loop ---------------------------------------------------------
+# --- (c) signing-key refresh off the event loop ---------------------------------------------------------
 def fetch_keys_off_loop() -> None:
     from botframework.connector.auth import jwt_token_extractor
 
@@ -103,16 +92,15 @@ def fetch_keys_off_loop() -> None:
         await asyncio.to_thread(refresh_in_thread, self)
 
     metadata_class._refresh = refresh
-    metadata_class._bot_off_loop = True
+    setattr(metadata_class, "_bot_off_loop", True)  # noqa: B010 (an attribute the SDK class does not declare)
 
 
 def apply_sdk_fixes() -> None:
     """Process-wide patches (idempotent). The adapter/auth fixes are classes used by bot.app."""
-    freeze_retry_policy()
     fetch_keys_off_loop()
 
 
-# --- (c) aiohttp sender, bearer policy, pooled connector factory -------------------------------------
+# --- (b) aiohttp sender, bearer policy, pooled connector factory -------------------------------------
 @dataclass(frozen=True)
 class RetryPolicy:
     """How many HTTP attempts a sender makes for one request, and after which answers. Connection
@@ -218,6 +206,8 @@ class AiohttpSender(AsyncHTTPSender):
         return {}
 
     async def send(self, request: Request, **config: Any) -> Response:
+        # Our loop rather than tenacity: it must return the last retryable answer as the response
+        # (msrest's contract), which tenacity only gives back through a retry_error_callback.
         http_request: ClientRequest = request.http_request
         data = http_request.data
         if isinstance(data, str):
@@ -268,16 +258,19 @@ class BearerTokenPolicy(AsyncHTTPPolicy):
             if force or self._token is None or time.monotonic() - self._fetched > self._REUSE_S:
                 self._token = await asyncio.to_thread(self._credentials.get_access_token, force)
                 self._fetched = time.monotonic()
+            assert self._token is not None
             return self._token
 
     async def send(self, request: Request, **kwargs: Any) -> Response:
+        following = self.next
+        assert following is not None  # the pipeline links every policy to the next one
         if not self._needs_token():
-            return await self.next.send(request, **kwargs)
+            return await following.send(request, **kwargs)
         request.http_request.headers["Authorization"] = f"Bearer {await self._get()}"
-        response = await self.next.send(request, **kwargs)
+        response = await following.send(request, **kwargs)
         if response.http_response.status_code == HTTPStatus.UNAUTHORIZED:
             request.http_request.headers["Authorization"] = f"Bearer {await self._get(force=True)}"
-            response = await self.next.send(request, **kwargs)
+            response = await following.send(request, **kwargs)
         return response
 
 
@@ -291,7 +284,7 @@ def use_sender(client: Any, sender: AsyncHTTPSender) -> Any:
     pipeline = AsyncPipeline(policies, sender)
     config.pipeline = pipeline
     client._client.config.pipeline = pipeline
-    return client
+    return use_direct_serializer(client)
 
 
 def use_shared_http(client: Any, http: SharedHttp) -> Any:
@@ -323,7 +316,8 @@ class ConnectorPool:
         key = (app_id, service_url, audience)
         client = self._clients.get(key)
         if client is None:
-            client = use_shared_http(await inner.create(service_url, audience), self.http)
+            # The SDK annotates `audience` as str but reads None as "the default audience".
+            client = use_shared_http(await inner.create(service_url, audience), self.http)  # pyright: ignore[reportArgumentType]
             self.created += 1
             if len(self._clients) >= self._max:  # bounded: drop the oldest
                 self._clients.pop(next(iter(self._clients)))
@@ -404,11 +398,41 @@ def invoke_body(body: Any) -> Any:
     return body
 
 
+# The activity's lists of objects: a null entry is dropped (`membersAdded: [null]` would crash the
+# SDK's conversationUpdate routing), any other non-object entry refuses the request.
+_OBJECT_LISTS = ("membersAdded", "membersRemoved", "reactionsAdded", "reactionsRemoved", "attachments",
+                 "entities")
+# A \uD800-\uDFFF escape in the raw bytes: json.loads keeps a lone one as a surrogate, which no UTF-8
+# encoder accepts (the reply to an activity whose id is "\ud800" could never be sent).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (keys included) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {replace_lone_surrogates(key): replace_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [replace_lone_surrogates(item) for item in value]
+    return value
+
+
+def parse_body(raw: bytes) -> Any:
+    """The JSON of a request body, lone surrogate escapes replaced (ValueError if not JSON)."""
+    payload = json.loads(raw)
+    if _SURROGATE_ESCAPE.search(raw):
+        payload = replace_lone_surrogates(payload)
+    return payload
+
+
 def parse_activity(payload: Any) -> Activity:
     """A validated Activity from a parsed JSON body, or RequestRejected(400).
 
     Every check is made on the raw JSON, before msrest (which would quietly coerce 42 into "42");
-    the deserialised activity keeps these strings as they are."""
+    the deserialised activity keeps these strings as they are. The reasons are fixed texts: a
+    deserialiser's exception text never reaches the caller."""
     if not isinstance(payload, dict):
         raise RequestRejected(400, "the body must be a JSON object (a Bot Framework activity)")
     for name in ("type", "serviceUrl", "channelId"):
@@ -423,28 +447,75 @@ def parse_activity(payload: Any) -> Activity:
     for name in ("from", "recipient", "channelData"):
         if payload.get(name) is not None and not isinstance(payload[name], dict):
             raise RequestRejected(400, f"the activity's '{name}' must be an object")
+    for name in ("id", "locale", "text"):
+        if payload.get(name) is not None and not isinstance(payload[name], str):
+            raise RequestRejected(400, f"the activity's '{name}' must be a string")
+    for name in _OBJECT_LISTS:
+        items = payload.get(name)
+        if items is None:
+            continue
+        if not isinstance(items, list) or not all(item is None or isinstance(item, dict) for item in items):
+            raise RequestRejected(400, f"the activity's '{name}' must be a list of objects")
+        if None in items:
+            payload[name] = [item for item in items if item is not None]
     try:
         return Activity().deserialize(payload)
     except Exception as error:  # msrest raises DeserializationError and friends for wrong types
-        raise RequestRejected(400, f"not a valid activity: {error}") from error
+        log.info("refused an activity msrest cannot read: %s", type(error).__name__)
+        raise RequestRejected(400, "not a valid activity") from error
+
+
+def token_may_be_for(auth_header: str, app_id: str, now: float | None = None) -> bool:
+    """Whether `auth_header` is a Bearer JWT for `app_id` that has not expired, judged without the
+    signature: the cheap check made before the body is read. The signature is checked by the SDK once
+    the activity names the channel whose endorsement the signing key must carry."""
+    scheme, _, token = auth_header.partition(" ")
+    if scheme != "Bearer" or token.count(".") != 2:
+        return False
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return False
+    expires = claims.get("exp")
+    now = time.time() if now is None else now
+    return (claims.get("aud") == app_id and isinstance(expires, int | float)
+            and expires + _CLOCK_SKEW_S > now)
+
+
+_CLOCK_SKEW_S = 300.0  # the SDK's own clock tolerance
 
 
 class FixedCloudAdapter(CloudAdapter):
     """CloudAdapter whose HTTP entry point returns invoke bodies correctly and never answers a
-    client mistake with 500."""
+    client mistake with 500. With an app id, a request without a plausible token for it is refused
+    before its body is read; the body must arrive within `body_timeout_s`."""
+
+    def __init__(self, bot_framework_authentication: BotFrameworkAuthentication, *,
+                 app_id: str | None = None, body_timeout_s: float = 15.0) -> None:
+        super().__init__(bot_framework_authentication)
+        self._app_id = app_id or None
+        self._body_timeout_s = body_timeout_s
 
     async def process(self, request: web.Request, bot: Bot, ws_response: Any = None) -> web.Response:
         if request.method != "POST":
             return _error(405, "POST an activity to this endpoint")
+        auth_header = request.headers.get("Authorization", "")
+        if self._app_id is not None and not token_may_be_for(auth_header, self._app_id):
+            return _error(401, "unauthorized")
         content_type = request.headers.get("Content-Type", "")
         if "application/json" not in content_type.lower():
             return _error(415, "the body must be application/json")
         try:
-            raw = await request.read()
+            async with asyncio.timeout(self._body_timeout_s):
+                raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _error(413, "the request body is too large")
+        except TimeoutError:
+            return _error(408, "the body did not arrive in time", close=True)
+        except web.RequestPayloadError:  # e.g. "Content-Encoding: gzip" on a body that is not gzip
+            return _error(400, "the body could not be decoded", close=True)
         try:
-            activity = parse_activity(json.loads(raw))
+            activity = parse_activity(parse_body(raw))
         except RequestRejected as rejected:
             return _error(rejected.status, rejected.reason)
         except RecursionError:
@@ -452,7 +523,6 @@ class FixedCloudAdapter(CloudAdapter):
             return _error(400, "the body is nested too deeply")
         except (ValueError, UnicodeDecodeError):
             return _error(400, "the body is not valid JSON")
-        auth_header = request.headers.get("Authorization", "")
         try:
             auth = await self.bot_framework_authentication.authenticate_request(activity, auth_header)
         except Exception as error:  # jwt, PermissionError, unknown key id: all mean "not authenticated"
@@ -463,7 +533,7 @@ class FixedCloudAdapter(CloudAdapter):
         return self.http_response(invoke_response)
 
     @staticmethod
-    def http_response(invoke_response: InvokeResponse | None) -> web.Response:
+    def http_response(invoke_response: InvokeResponse | CoreInvokeResponse | None) -> web.Response:
         if invoke_response is None:
             return web.Response(status=201)
         body = invoke_body(invoke_response.body)
@@ -473,5 +543,8 @@ class FixedCloudAdapter(CloudAdapter):
         return web.json_response(body, status=status)
 
 
-def _error(status: int, reason: str) -> web.Response:
-    return web.json_response({"error": reason}, status=status)
+def _error(status: int, reason: str, *, close: bool = False) -> web.Response:
+    response = web.json_response({"error": reason}, status=status)
+    if close:  # the rest of the body may still be on its way: the connection cannot carry another request
+        response.force_close()
+    return response

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from botbuilder.core import ConversationState, Storage, UserState
+from botbuilder.core import ConversationState, UserState
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.config import Settings
 from bot.sdk_fixes import ConnectorPool, FixedCloudAdapter, PooledBotFrameworkAuthentication, apply_sdk_fixes
+from bot.server import LIMITS
+from bot.storage.base import ItemStorage
 from bot.storage.factory import open_storage
 from bot.stores import HistoryStore, ProfileStore
 
@@ -25,7 +26,7 @@ def utc_now() -> dt.datetime:
 @dataclass
 class Services:
     settings: Settings
-    storage: Storage
+    storage: ItemStorage
     conversation_state: ConversationState
     user_state: UserState
     profiles: ProfileStore
@@ -38,24 +39,23 @@ class Services:
     async def close(self) -> None:
         if self.pool is not None:
             await self.pool.close()
-        close = getattr(self.storage, "close", None)
-        if callable(close):
-            result = close()
-            if inspect.isawaitable(result):
-                await result
+        await self.storage.close()
 
 
 def build_adapter(settings: Settings, pool: ConnectorPool,
-                  credentials_factory: ServiceClientCredentialsFactory | None = None) -> FixedCloudAdapter:
+                  credentials_factory: ServiceClientCredentialsFactory | None = None, *,
+                  body_timeout_s: float = LIMITS.body_timeout_s) -> FixedCloudAdapter:
     """The patched CloudAdapter over the standard configuration-based authentication.
     `credentials_factory` replaces how outbound tokens are obtained (tests: no AAD)."""
     apply_sdk_fixes()
+    # The SDK annotates `credentials_factory` as required but builds the password factory for None.
     inner = ConfigurationBotFrameworkAuthentication(settings.bot_framework_config(),
-                                                    credentials_factory=credentials_factory)
-    return FixedCloudAdapter(PooledBotFrameworkAuthentication(inner, pool))
+                                                    credentials_factory=credentials_factory)  # pyright: ignore[reportArgumentType]
+    return FixedCloudAdapter(PooledBotFrameworkAuthentication(inner, pool), app_id=settings.app_id,
+                             body_timeout_s=body_timeout_s)
 
 
-def build_services(settings: Settings, storage: Storage | None = None,
+def build_services(settings: Settings, storage: ItemStorage | None = None,
                    clock: Callable[[], dt.datetime] = utc_now,
                    credentials_factory: ServiceClientCredentialsFactory | None = None) -> Services:
     storage = storage if storage is not None else open_storage(settings)

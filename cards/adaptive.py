@@ -16,6 +16,8 @@ from typing import Any
 
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
+# The attachment content type of an Adaptive Card in a Bot Framework activity or invoke response.
+ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 Element = dict[str, Any]
 GOOD_MARK = "✓"
 ATTENTION_MARK = "⚠"

@@ -8,13 +8,19 @@ everywhere. Person ids become names through `names` (see `names_of`); certificat
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from cards.i18n import has, t
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import NumberPattern
+
+from cards.i18n import cldr_locale, cldr_tag, has, t
 from scoring.catalog import resolve_certification
 from scoring.ids import Area, Metric, PlanAction, ReasonCode
 from scoring.results import PlanStep, Reason
@@ -28,48 +34,69 @@ def names_of(profile: Any) -> dict[str, str]:
     return {str(person.id): str(getattr(person, "name", None) or person.id) for person in people}
 
 
-# --- small formatting helpers (locale-aware, all patterns come from reasons.json) ----------------
+# --- small formatting helpers: CLDR data through Babel, per locale -----------------------------------
+# The money the rules talk about is US dollars (Partner Center's ACR figures).
+CURRENCY = "USD"
+
+
+@lru_cache(maxsize=64)
+def _pattern(locale: str, kind: str, decimals: int) -> NumberPattern:
+    """The locale's CLDR number pattern of `kind` showing 0 to `decimals` decimals."""
+    cldr = cldr_locale(locale)
+    formats = {"decimal": cldr.decimal_formats[None], "percent": cldr.percent_formats[None],
+               "currency": cldr.currency_formats["standard"]}
+    pattern = copy.copy(formats[kind])
+    pattern.frac_prec = (0, decimals)
+    return pattern
 
 
 def number(locale: str, value: float | int | None, decimals: int = 0) -> str:
-    """Group thousands and use the locale's decimal separator; integers print without decimals."""
+    """The locale's grouping and decimal sign, up to `decimals` decimals (none shown when whole)."""
     if value is None:
         return "?"
-    if decimals == 0 or float(value).is_integer():
-        text = f"{round(value):,}"
-    else:
-        text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
-    thousands = t(locale, "reasons.fmt_thousands")
-    decimal = t(locale, "reasons.fmt_decimal")
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+    return _pattern(locale, "decimal", decimals).apply(Decimal(str(value)), cldr_locale(locale))
 
 
 def money(locale: str, value: float | None) -> str:
-    return t(locale, "reasons.fmt_money", amount=number(locale, value))
+    """Whole US dollars in the locale's currency pattern ("$112,700", "112 700 $US", "US$112,700")."""
+    if value is None:
+        return "?"
+    return _pattern(locale, "currency", 0).apply(Decimal(str(value)), cldr_locale(locale), currency=CURRENCY,
+                                                 currency_digits=False)
 
 
 def percent(locale: str, value: float | None) -> str:
-    """Truncated, not rounded, to two decimals: 0.999 % must not read as "1 %" when it scores 0."""
-    shown = None if value is None else math.trunc(value * 100) / 100
-    return t(locale, "reasons.fmt_percent", value=number(locale, shown, decimals=2))
+    """`value` percentage points (12.5 -> "12.5%", "12,5 %"), truncated, not rounded, to two decimals:
+    0.999 % must not read as "1 %" when it scores 0."""
+    if value is None:
+        return "?"
+    shown = Decimal(math.trunc(value * 100)) / 10_000
+    return _pattern(locale, "percent", 2).apply(shown, cldr_locale(locale))
 
 
 def date_text(locale: str, value: dt.date | str | None) -> str:
+    """A day in the locale's long form ("October 31, 2026", "31 octobre 2026", "2026년 10월 31일")."""
     if value is None:
         return "?"
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return t(locale, "reasons.fmt_date", year=day.year, month=day.month, day=day.day)
+    return format_date(day, "long", locale=cldr_tag(locale))
 
 
 def join(locale: str, items: Iterable[str], conjunction: str = "and") -> str:
-    """ "A, B and C" / "A, B ou C" / "A、B 和 C", with the locale's separators."""
+    """ "A, B, and C" / "A, B ou C" / "A、B和C": the locale's CLDR list pattern."""
     parts = [item for item in items if item]
     if not parts:
         return ""
-    if len(parts) == 1:
-        return parts[0]
-    sep = t(locale, "reasons.fmt_list_sep")
-    return t(locale, f"reasons.fmt_list_{conjunction}", head=sep.join(parts[:-1]), last=parts[-1])
+    return format_list(parts, style="standard" if conjunction == "and" else "or", locale=cldr_tag(locale))
+
+
+def _list_head(locale: str, parts: list[str]) -> str:
+    """Items joined by the locale's list separator only ("A, B, C"; "A、B、C")."""
+    middle = cldr_locale(locale).list_patterns["standard"]["middle"]
+    head = parts[0]
+    for part in parts[1:]:
+        head = middle.format(head, part)
+    return head
 
 
 # Long lists (hundreds of certified people or deployed services) are cut: a chat message has a size
@@ -84,7 +111,7 @@ def short_join(locale: str, items: Iterable[str], limit: int = LIST_LIMIT) -> st
         return join(locale, parts)
     rest = len(parts) - limit
     return t(
-        locale, "reasons.fmt_more", head=t(locale, "reasons.fmt_list_sep").join(parts[:limit]), count=rest
+        locale, "reasons.fmt_more", head=_list_head(locale, parts[:limit]), count=rest
     )
 
 

@@ -14,7 +14,7 @@ from babel.dates import format_skeleton
 from cards import adaptive as ac
 from cards import charts
 from cards.explain import area_name, join
-from cards.i18n import normalize_locale, t
+from cards.i18n import cldr_tag, normalize_locale, t
 from scoring.history import ScoreHistory, first_day
 from scoring.ids import Area
 from scoring.window import AreaWindow, Standing
@@ -28,25 +28,20 @@ AREA_COLORS = {
 }
 
 
-def _babel(locale: str) -> str:
-    loc = normalize_locale(locale)
-    return "zh_Hant_TW" if loc == "zh-TW" else loc
-
-
 def month_name(locale: str, month: str) -> str:
     """'November 2026', 'novembre 2026', '2026년 11월', '2026年11月'."""
-    return format_skeleton("yMMMM", first_day(month), locale=_babel(locale))
+    return format_skeleton("yMMMM", first_day(month), locale=cldr_tag(locale))
 
 
 def month_short(locale: str, month: str) -> str:
     """'Nov 2026', 'nov. 2026', '2026년 11월': months in the text version of the trend."""
-    return format_skeleton("yMMM", first_day(month), locale=_babel(locale))
+    return format_skeleton("yMMM", first_day(month), locale=cldr_tag(locale))
 
 
 def month_numeric(locale: str, month: str) -> str:
     """'11/2026', '11.2026', '2026. 11.', '2026/11': chart axis labels, short in every script (a
     chart repeats each label once per line, and a card has a size limit)."""
-    return format_skeleton("yMM", first_day(month), locale=_babel(locale))
+    return format_skeleton("yMM", first_day(month), locale=cldr_tag(locale))
 
 
 def _h(locale: str, key: str, **params: Any) -> str:

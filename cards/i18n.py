@@ -1,10 +1,13 @@
 """User-facing text, one folder per locale (`cards/locales/<locale>/*.json`).
 
 Every file in a locale folder is a namespace: key `answers.score_line` is key `score_line` in
-`answers.json`. Text uses `str.format` fields. A key may have plural forms as a dict
-(`{"one": "...", "other": "..."}`) chosen by the `count` parameter. A missing key falls back to
-English; a key missing in English is a bug and raises `KeyError` (tests check every locale has
-every English key).
+`answers.json`. Text uses `str.format` fields. A key may have plural forms as a dict keyed by CLDR
+plural category (`{"one": "...", "other": "..."}`, and "zero", "two", "few", "many" where a language
+has them), chosen by the `count` parameter with the language's CLDR rule (Babel): French uses "one"
+for 0 and 1, Korean and Chinese always "other". A category the dict lacks falls back to "other". A
+missing key falls back to English; a key missing in English is a bug and raises `KeyError` (tests
+check every locale has every English key). Numbers, dates and lists are formatted by Babel (see
+cards/explain.py), never by locale keys.
 
 Korean particles: a field written `{name:을/를}` is followed by the particle that fits the sound the
 inserted text ends with (`Grace를`, `Jisung을`, `DP-300을`, `AZ-305를`), so no text shows an
@@ -19,6 +22,8 @@ import string
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from babel import Locale
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LOCALE = "en"
@@ -35,6 +40,29 @@ def normalize_locale(locale: str | None) -> str:
         return "zh-TW" if any(part in tag for part in ("tw", "hant", "hk", "mo")) else DEFAULT_LOCALE
     primary = tag.split("-", 1)[0]
     return primary if primary in SUPPORTED_LOCALES else DEFAULT_LOCALE
+
+
+# Our locale codes as CLDR locales (Traditional Chinese as written in Taiwan).
+_CLDR = {"en": "en", "fr": "fr", "de": "de", "ko": "ko", "zh-TW": "zh_Hant_TW"}
+
+
+@cache
+def cldr_locale(locale: str | None) -> Locale:
+    """The Babel (CLDR) locale for a Teams locale, after `normalize_locale`."""
+    parsed = Locale.parse(cldr_tag(locale))
+    assert parsed is not None  # only None for a None identifier
+    return parsed
+
+
+def cldr_tag(locale: str | None) -> str:
+    """The CLDR identifier ("fr", "zh_Hant_TW") for a Teams locale, after `normalize_locale`."""
+    loc = locale if locale in SUPPORTED_LOCALES else normalize_locale(locale)
+    return _CLDR[loc]
+
+
+def plural_category(locale: str | None, count: float) -> str:
+    """The CLDR plural category of `count` in `locale`: "one", "other", ... ("0 personne" in French)."""
+    return cldr_locale(locale).plural_form(abs(count))
 
 
 @cache
@@ -61,7 +89,8 @@ def t(locale: str | None, key: str, /, **params: Any) -> str:
         value = catalog(DEFAULT_LOCALE)[key]
     if isinstance(value, dict):
         count = params.get("count")
-        value = value.get("one") if count == 1 and "one" in value else value["other"]
+        category = plural_category(loc, count) if isinstance(count, int | float) else "other"
+        value = value.get(category, value["other"])
     return format_text(value, params) if params else value
 
 

@@ -14,7 +14,15 @@ from cards import adaptive as ac
 from cards.catalog_view import certification_choices, certification_short, rule_versions
 from cards.explain import money, number
 from cards.i18n import normalize_locale, t
-from cards.intake_state import AUTO_RULES, PEOPLE_PER_PAGE, SECTIONS, Draft, FieldError, IntakeState, Step
+from cards.intake_state import (
+    AUTO_RULES,
+    PEOPLE_PER_PAGE,
+    SECTIONS,
+    Draft,
+    InputError,
+    IntakeState,
+    IntakeStep,
+)
 from scoring.ids import Area, Market, Track
 
 VERB = "intake"
@@ -73,7 +81,7 @@ def button(
     )
 
 
-def error_for(view: IntakeView, error: FieldError | None) -> dict[str, Any] | None:
+def error_for(view: IntakeView, error: InputError | None) -> dict[str, Any] | None:
     if error is None:
         return None
     return ac.error_text(_said(view, error.key, error.params))
@@ -108,12 +116,12 @@ def _text_value(value: Any) -> str:
 def build_intake_card(state: IntakeState, view: IntakeView) -> dict[str, Any]:
     view.locale = normalize_locale(view.locale)
     builders = {
-        Step.ORGANISATION: _organisation,
-        Step.AREAS: _areas,
-        Step.PEOPLE: _people,
-        Step.USAGE: _usage,
-        Step.SERVICES: _services,
-        Step.REVIEW: _review,
+        IntakeStep.ORGANISATION: _organisation,
+        IntakeStep.AREAS: _areas,
+        IntakeStep.PEOPLE: _people,
+        IntakeStep.USAGE: _usage,
+        IntakeStep.SERVICES: _services,
+        IntakeStep.REVIEW: _review,
     }
     body = _header(state, view) + builders[state.step](state, view)
     return ac.card(
@@ -135,7 +143,7 @@ def _refresh(state: IntakeState, view: IntakeView) -> dict[str, Any] | None:
 
 
 def _header(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
-    if state.step == Step.REVIEW:
+    if state.step == IntakeStep.REVIEW:
         progress = _t(view, "progress_review")
     elif state.mode == "section":
         progress = _t(view, "progress_section")
@@ -162,7 +170,7 @@ def _header(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
 
 def _nav(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
     actions: list[dict[str, Any]] = []
-    if state.step == Step.REVIEW:
+    if state.step == IntakeStep.REVIEW:
         actions.append(button(view, state, "button.confirm", "confirm", style="positive", with_inputs=False))
         actions.append(button(view, state, "button.back", "back", with_inputs=False))
     else:
@@ -322,10 +330,11 @@ def _people(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
 
 
 def _person_form(state: IntakeState, view: IntakeView) -> dict[str, Any]:
-    editing = state.editing is not None and 0 <= state.editing < len(state.draft.people)
+    index = state.editing
+    editing = index is not None and 0 <= index < len(state.draft.people)
     title = (
-        _said(view, "people.edit_title", {"name": state.draft.people[state.editing].name})
-        if editing
+        _said(view, "people.edit_title", {"name": state.draft.people[index].name})
+        if index is not None and editing
         else _t(view, "people.add_title")
     )
     items: list[dict[str, Any]] = [ac.text(title, weight="Bolder", size="Medium")]
@@ -485,7 +494,7 @@ REVIEW_PEOPLE = 25  # names listed on the review card; the rest are counted (kee
 REVIEW_SERVICES = 60  # likewise for deployed services
 
 
-def review_facts(draft: Draft, view: IntakeView) -> dict[Step, list[tuple[str, str]]]:
+def review_facts(draft: Draft, view: IntakeView) -> dict[IntakeStep, list[tuple[str, str]]]:
     loc = view.locale
     none = _t(view, "review.none")
     rules = view.rules_in_force if draft.rules == AUTO_RULES else draft.rules
@@ -507,19 +516,19 @@ def review_facts(draft: Draft, view: IntakeView) -> dict[Step, list[tuple[str, s
     if draft.consumption_12m is not None:
         usage.append((_t(view, "usage.consumption_12m"), money(loc, draft.consumption_12m)))
     return {
-        Step.ORGANISATION: [
+        IntakeStep.ORGANISATION: [
             (_t(view, "organisation.partner_id"), draft.partner_id or none),
             (_t(view, "organisation.partner_name"), ac.literal(draft.partner_name or none)),
             (_t(view, "organisation.market"), _t(view, f"market.{draft.market}") if draft.market else none),
             (_t(view, "organisation.track"), _t(view, f"track.{draft.track}") if draft.track else none),
             (_t(view, "organisation.rules"), rules),
         ],
-        Step.AREAS: [
+        IntakeStep.AREAS: [
             (_t(view, "areas.label"), ", ".join(t(loc, f"common.area.{a}") for a in draft.areas) or none)
         ],
-        Step.PEOPLE: people_lines or [(_t(view, "people.title"), none)],
-        Step.USAGE: usage,
-        Step.SERVICES: [
+        IntakeStep.PEOPLE: people_lines or [(_t(view, "people.title"), none)],
+        IntakeStep.USAGE: usage,
+        IntakeStep.SERVICES: [
             (_t(view, "services.label"), ac.literal(", ".join(draft.services[:REVIEW_SERVICES])) or none)
         ]
         + (

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring.ids import Area, Market, Track
 
 
-class Step(StrEnum):
+class IntakeStep(StrEnum):
     ORGANISATION = "organisation"
     AREAS = "areas"
     PEOPLE = "people"
@@ -24,7 +24,8 @@ class Step(StrEnum):
 
 
 # The sections a user fills in, in order; review closes every path.
-SECTIONS: tuple[Step, ...] = (Step.ORGANISATION, Step.AREAS, Step.PEOPLE, Step.USAGE, Step.SERVICES)
+SECTIONS: tuple[IntakeStep, ...] = (
+    IntakeStep.ORGANISATION, IntakeStep.AREAS, IntakeStep.PEOPLE, IntakeStep.USAGE, IntakeStep.SERVICES)
 AUTO_RULES = "auto"
 PEOPLE_PER_PAGE = 8
 
@@ -33,7 +34,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class FieldError(_Model):
+class InputError(_Model):
     """A message for one input: a locale key under `intake.` and its format parameters."""
 
     key: str
@@ -79,16 +80,16 @@ class Draft(_Model):
 
 class IntakeState(_Model):
     session: str  # random id printed on every card of this intake; older cards are refused
-    step: Step = Step.ORGANISATION
+    step: IntakeStep = IntakeStep.ORGANISATION
     # "full" walks every section; "section" edits one section of a saved profile, then review.
     mode: str = "full"
     draft: Draft = Field(default_factory=Draft)
     values: dict[str, Any] = Field(default_factory=dict)  # the user's raw inputs, echoed on errors
-    errors: dict[str, FieldError] = Field(default_factory=dict)
-    notice: FieldError | None = None  # one line shown at the top of the next card
+    errors: dict[str, InputError] = Field(default_factory=dict)
+    notice: InputError | None = None  # one line shown at the top of the next card
     editing: int | None = None  # index of the person being edited on the people step
     page: int = 0  # people list page
-    section: Step | None = None  # the section being edited in "section" mode
+    section: IntakeStep | None = None  # the section being edited in "section" mode
     reviewed: bool = False  # reached review once: "next" on a section goes back there
     has_saved_profile: bool = False
     today: str = ""  # ISO date the intake started (shown with the rule version in force)

@@ -1,13 +1,17 @@
 """Builds the Teams app package (the zip an admin uploads to Teams): manifest.json filled in from settings,
 the localization files and the two icons.
 
-    python -m deploy.teams_package --bot-domain psa.example.com          # bot id from MicrosoftAppId
-    python -m deploy.teams_package --bot-id <GUID> --bot-domain <host> --out build/app.zip
+    python -m deploy.teams_package --bot-id <GUID> --bot-domain <host> \
+        --publisher-website https://contoso.com --privacy-url https://contoso.com/privacy \
+        --terms-url https://contoso.com/terms --out build/app.zip
+    python -m deploy.teams_package --bot-domain psa.example.com --dev    # a test package
 
 Settings (flags win over the environment): MicrosoftAppId (the bot's Entra app id = manifest botId),
 TEAMS_APP_ID (the Teams app id; default: the bot id), BOT_DOMAIN (public host name of the bot, the
 manifest's validDomains), TEAMS_APP_VERSION (default: the Python package version), PUBLISHER_NAME,
-PUBLISHER_WEBSITE, PRIVACY_URL, TERMS_URL. Exit code 2 with one line per problem on invalid settings.
+PUBLISHER_WEBSITE, PRIVACY_URL, TERMS_URL (the developer links Teams shows on the app's page: a
+production package refuses the example.com placeholders; --dev builds a test package with them).
+Exit code 2 with one line per problem on invalid settings.
 """
 
 from __future__ import annotations
@@ -22,7 +26,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 APP_DIR = Path(__file__).parent / "teams-app"
 TEMPLATE = APP_DIR / "manifest.template.json"
@@ -34,6 +46,10 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _DOMAIN = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
+# RFC 2606 example domains: what the developer links default to until a real publisher sets them.
+_EXAMPLE_HOST = re.compile(r"^https://([^/]*\.)?example\.(com|org|net)(/|$)", re.IGNORECASE)
+_URL_SETTINGS = {"publisher_website": "--publisher-website / PUBLISHER_WEBSITE",
+                 "privacy_url": "--privacy-url / PRIVACY_URL", "terms_url": "--terms-url / TERMS_URL"}
 
 
 def _default_version() -> str:
@@ -57,6 +73,8 @@ class PackageSettings(BaseModel):
     publisher_website: str = "https://example.com/partner-score-assistant"
     privacy_url: str = "https://example.com/partner-score-assistant/privacy"
     terms_url: str = "https://example.com/partner-score-assistant/terms"
+    # A package for a real tenant: the developer links must be the publisher's own pages.
+    production: bool = True
 
     @field_validator("bot_id", "teams_app_id")
     @classmethod
@@ -92,6 +110,16 @@ class PackageSettings(BaseModel):
         if not re.match(r"^https://[^\s/]+", value.strip()):
             raise ValueError(f"must be an https:// URL (got {value!r})")
         return value.strip()
+
+    @model_validator(mode="after")
+    def _real_links_in_production(self) -> PackageSettings:
+        if self.production:
+            left = [f"{name} ({_URL_SETTINGS[name]})" for name in _URL_SETTINGS
+                    if _EXAMPLE_HOST.match(getattr(self, name))]
+            if left:
+                raise ValueError("a production package needs the publisher's own pages, not the example.com "
+                                 f"placeholders: set {', '.join(left)}, or build a test package with --dev")
+        return self
 
     def placeholders(self) -> dict[str, str]:
         return {
@@ -189,9 +217,10 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str]) -> PackageS
         "teams_app_id": pick(args.teams_app_id, "TEAMS_APP_ID"),
         "app_version": pick(args.version, "TEAMS_APP_VERSION"),
         "publisher_name": environ.get("PUBLISHER_NAME"),
-        "publisher_website": environ.get("PUBLISHER_WEBSITE"),
-        "privacy_url": environ.get("PRIVACY_URL"),
-        "terms_url": environ.get("TERMS_URL"),
+        "publisher_website": pick(args.publisher_website, "PUBLISHER_WEBSITE"),
+        "privacy_url": pick(args.privacy_url, "PRIVACY_URL"),
+        "terms_url": pick(args.terms_url, "TERMS_URL"),
+        "production": not args.dev,
     }
     return PackageSettings(**{key: value for key, value in values.items() if value is not None})
 
@@ -203,6 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bot-domain", help="public host name of the bot (default: $BOT_DOMAIN)")
     parser.add_argument("--teams-app-id", help="Teams app id (default: $TEAMS_APP_ID, else the bot id)")
     parser.add_argument("--version", help="package version MAJOR.MINOR.PATCH (default: $TEAMS_APP_VERSION)")
+    parser.add_argument("--publisher-website", help="the publisher's website (default: $PUBLISHER_WEBSITE)")
+    parser.add_argument("--privacy-url", help="the privacy statement's URL (default: $PRIVACY_URL)")
+    parser.add_argument("--terms-url", help="the terms of use' URL (default: $TERMS_URL)")
+    parser.add_argument("--dev", action="store_true",
+                        help="a test package: the example.com developer links are allowed")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="zip to write (default: deploy/teams-app/partner-score-assistant.zip)")
     args = parser.parse_args(argv)

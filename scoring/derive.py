@@ -1,4 +1,4 @@
-"""From ACR records (or the aggregate `usage`) to the measures the metrics score (RULES.md §2.3-2.8).
+"""From ACR records (or the aggregate `usage`) to the measures the metrics score (docs/rules.md §2.3-2.8).
 
 Month arithmetic (E-2): the scoring month M is as_of's month; "last month" is M-1 (the latest
 complete month), "same month last year" M-13. A customer is eligible at month m when its eligible

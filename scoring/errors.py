@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -12,7 +13,7 @@ class FieldError:
     field: str  # path as people read it: "people[0].certifications[1]"
     value: Any
     message: str
-    suggestions: list[str] = field(default_factory=list)
+    suggestions: list[str] = dataclasses.field(default_factory=list)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

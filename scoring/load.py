@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from pydantic import ValidationError
 from scoring.catalog import Catalog, default_catalog
 from scoring.errors import FieldError, ProfileError, field_path
 from scoring.errors import short_value as _short
+from scoring.fuzzy import close_matches
 from scoring.models import Profile
 from scoring.records import AcrRecords
 
@@ -157,7 +157,7 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
             message = "is required"
             value = None
         elif kind == "extra_forbidden":
-            near = difflib.get_close_matches(str(loc[-1]), _TOP_FIELDS if len(loc) == 1 else [], n=1)
+            near = close_matches(str(loc[-1]), _TOP_FIELDS if len(loc) == 1 else [], n=1)
             message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{near[0]}'?" if near else "")
             suggestions = near
         elif kind in ("greater_than_equal", "greater_than"):

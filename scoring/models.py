@@ -184,7 +184,7 @@ Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
 
 
 class Usage(_Model):
-    """The aggregate form the chat intake collects (RULES.md §2.4, §2.7, §2.8)."""
+    """The aggregate form the chat intake collects (docs/rules.md §2.4, §2.7, §2.8)."""
 
     eligible_customers_last_month: Count
     eligible_customers_same_month_last_year: Count

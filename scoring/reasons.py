@@ -131,7 +131,7 @@ class Describer:
                     METRIC_NAMES[m] for m in r.metrics or []
                 )
             case c.NOT_APPLICABLE:
-                return f"{METRIC_NAMES.get(r.metric, str(r.metric))} does not apply to this area"
+                return f"{METRIC_NAMES[r.metric] if r.metric else None} does not apply to this area"
             case c.NO_PLAN:
                 return (
                     "no addition can fix "

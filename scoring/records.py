@@ -13,7 +13,6 @@ needs (the eligible-customer months), see `Tenants.codes_for`.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import itertools
 import re
@@ -22,13 +21,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
 from scoring import columnar
 from scoring.errors import FieldError, ProfileError
 from scoring.errors import short_value as _short
+from scoring.fuzzy import close_matches
 from scoring.money import Amounts
 
 COLUMNS = ("customer", "month", "service", "offer", "association", "usd")
@@ -346,9 +346,9 @@ class _Builder:
                 continue
             source = columns[col]
             try:
-                coded[col] = factorize(source() if callable(source) else source, n)
+                coded[col] = factorize(_column(source), n)
             except TypeError:  # unhashable values (lists, dicts)
-                values = list(source()) if callable(source) else source
+                values = list(_column(source))
                 i = next(i for i, v in enumerate(values) if not isinstance(v, str))
                 self.error(i, col, values[i], "must be text")
                 self.raise_if_errors()
@@ -400,7 +400,7 @@ class _Builder:
         for code, value in enumerate(assoc_values):
             norm = normalize_association(value) if isinstance(value, str) else None
             if norm is None:
-                near = difflib.get_close_matches(str(value).upper(), ASSOCIATIONS, n=2, cutoff=0.4)
+                near = close_matches(str(value).upper(), ASSOCIATIONS, n=2, cutoff=0.4)
                 hint = f"; did you mean {' or '.join(near)}?" if near else ""
                 self.error(
                     first_row("association", code),
@@ -434,6 +434,11 @@ class _Builder:
             cloud=cloud_codes,
             usd=usd,
         )
+
+
+def _column(source: Any) -> Iterable[Any]:
+    """A column's values: a list, or a function giving them afresh (read lazily from row dicts)."""
+    return cast(Iterable[Any], source() if callable(source) else source)
 
 
 def _getter(rows: list[dict[str, Any]], column: str) -> Any:
@@ -530,7 +535,7 @@ def _shape_errors(rows: list[Any], path: str, errors: list[FieldError]) -> None:
             if missing:
                 errors.append(FieldError(f"{path}[{i}]", _short(row), f"missing {', '.join(missing)}"))
             for key in (k for k in row if k not in allowed):
-                near = difflib.get_close_matches(str(key), [*COLUMNS, *OPTIONAL_COLUMNS], n=1)
+                near = close_matches(str(key), [*COLUMNS, *OPTIONAL_COLUMNS], n=1)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
                 errors.append(
                     FieldError(f"{path}[{i}].{key}", _short(row[key]), f"unknown column {key!r}{hint}", near)

@@ -1,4 +1,4 @@
-"""Every interpretation choice of RULES.md §6 as a named setting; defaults are the recommendations.
+"""Every interpretation choice of docs/rules.md §6 as a named setting; defaults are the recommendations.
 
 Choices the doc's own examples pin down (E-11 once per step, E-12/E-13 counting in several steps,
 E-18 integer skilling points, E-22 steps keyed by certification) and facts that are inputs

@@ -44,3 +44,15 @@ def test_the_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("import json\nfrom botbuilder.core import TurnContext\n", encoding="utf-8")
     assert _imported_roots(module) == {"json", "botbuilder"}
+
+
+def test_the_notification_scheduler_stands_above_the_job() -> None:
+    folder = ROOT / "bot" / "notifications"
+
+    def imports(name: str) -> set[str]:
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        return {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+
+    assert "bot.notifications.job" in imports("schedule")
+    assert "bot.notifications.schedule" not in imports("job")
+    assert "bot.notifications.schedule" not in imports("months")

@@ -8,19 +8,19 @@ from typing import Any
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ActivityTypes, Attachment
 
-from bot.activity import locale_of, tenant_of
+from bot.activity import conversation_id_of, locale_of, tenant_of
 from bot.imports.columns import column_map
 from bot.imports.download import download
 from bot.imports.preview import PendingPreviews, ReceivedFile, apply_import, build_preview
 from bot.imports.problems import ImportProblem
-from cards.adaptive import literal
+from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE, literal
 from cards.i18n import t
 from cards.import_cards import APPLY, CANCEL, build_preview_card
 
 log = logging.getLogger(__name__)
 
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
-CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+
 _PENDING = "import_previews"  # Services.extras key
 
 
@@ -96,12 +96,12 @@ async def _receive(
         [ReceivedFile(name, data)],
         locale=locale,
         tenant_id=tenant_id,
-        conversation_id=turn_context.activity.conversation.id,
+        conversation_id=conversation_id_of(turn_context.activity) or "",
         today=services.clock().date(),
     )
     pending(services).put(preview)
     reply = MessageFactory.attachment(
-        Attachment(content_type=CARD_CONTENT_TYPE, content=build_preview_card(preview.view, locale))
+        Attachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE, content=build_preview_card(preview.view, locale))
     )
     await turn_context.send_activity(reply)
 

@@ -24,7 +24,7 @@ from cards.adaptive import without_links
 from cards.catalog_view import known_services
 from cards.i18n import t
 from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
-from cards.intake_state import FieldError, IntakeState, Step
+from cards.intake_state import InputError, IntakeState, IntakeStep
 from cards.scorecard import build_scorecard_card
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def make_view(turn_context: TurnContext, state: IntakeState) -> IntakeView:
         rules_in_force=rules_in_force(state.today),
         user_id=user_of(turn_context),
     )
-    if state.step == Step.REVIEW:
+    if state.step == IntakeStep.REVIEW:
         view.preview = _preview(state)
     return view
 
@@ -104,7 +104,7 @@ class IntakeDialog(Dialog):
 
     async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
         state = options if isinstance(options, IntakeState) else IntakeState.model_validate(options)
-        dialog_context.active_dialog.state[STATE_KEY] = state.model_dump(mode="json")
+        _dialog_state(dialog_context)[STATE_KEY] = state.model_dump(mode="json")
         await reply(
             dialog_context.context, build_intake_card(state, make_view(dialog_context.context, state))
         )
@@ -113,14 +113,15 @@ class IntakeDialog(Dialog):
     async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:
         tc = dialog_context.context
         try:
-            state = IntakeState.model_validate(dialog_context.active_dialog.state.get(STATE_KEY))
+            state = IntakeState.model_validate(_dialog_state(dialog_context).get(STATE_KEY))
         except ValueError:
             # Stored state from an incompatible older version: drop the intake, keep the profile.
             log.warning("intake state unreadable; ending the intake")
             await reply(tc, build_closed_card(locale_of(tc), "closed.broken"))
             return await dialog_context.end_dialog()
-        data = tc.turn_state.get(SUBMIT_KEY) or {}
-        outcome = flow.handle(state, data, known_services())
+        submitted = tc.turn_state.get(SUBMIT_KEY)
+        data: dict[str, Any] = submitted if isinstance(submitted, dict) else {}
+        outcome = flow.handle(state, data, known_services(), locale_of(tc))
         if outcome.kind == "cancelled":
             await reply(tc, build_closed_card(locale_of(tc), "closed.cancelled"))
             return await dialog_context.end_dialog()
@@ -133,7 +134,7 @@ class IntakeDialog(Dialog):
         return Dialog.end_of_turn
 
     async def _show(self, dialog_context: DialogContext, state: IntakeState) -> None:
-        dialog_context.active_dialog.state[STATE_KEY] = state.model_dump(mode="json")
+        _dialog_state(dialog_context)[STATE_KEY] = state.model_dump(mode="json")
         await reply(
             dialog_context.context, build_intake_card(state, make_view(dialog_context.context, state))
         )
@@ -148,21 +149,23 @@ class IntakeDialog(Dialog):
         try:
             profile = load_profile(profile_data(state.draft, today))
         except ProfileError as error:
-            state.notice = FieldError(key="notice.profile_rejected", params={"details": str(error)[:1500]})
+            state.notice = InputError(key="notice.profile_rejected", params={"details": str(error)[:1500]})
             await self._show(dialog_context, state)
             return Dialog.end_of_turn
         if not tenant_id:
-            state.notice = FieldError(key="notice.no_tenant")
+            state.notice = InputError(key="notice.no_tenant")
             await self._show(dialog_context, state)
             return Dialog.end_of_turn
         locale = locale_of(tc)
         editor, decision = await may_edit(tc, self.services)
         if editor is None or not decision.allowed:  # told on the card; the draft stays as typed
-            state.notice = FieldError(key="notice.profile_rejected",
+            state.notice = InputError(key="notice.profile_rejected",
                                       params={"details": refusal_text(locale, decision)})
             await self._show(dialog_context, state)
             return Dialog.end_of_turn
-        base = dialog_context.active_dialog.state.get(BASE_KEY)
+        active = dialog_context.active_dialog
+        assert active is not None  # this step runs inside the intake dialog
+        base = active.state.get(BASE_KEY)
         section = state.section.value if state.mode == "section" and state.section is not None else None
         try:
             saved = await save_profile(self.services, tenant_id, profile, editor=editor,
@@ -171,9 +174,9 @@ class IntakeDialog(Dialog):
         except VersionConflictError as conflict:
             # Someone saved since this intake started: show them what is there now and keep this
             # draft; confirming again saves it over that version, knowingly.
-            dialog_context.active_dialog.state[BASE_KEY] = conflict.latest.number if conflict.latest else 0
+            active.state[BASE_KEY] = conflict.latest.number if conflict.latest else 0
             details = f"{conflict_text(locale, conflict)} {t(locale, 'trust.conflict_intake')}"
-            state.notice = FieldError(key="notice.profile_rejected", params={"details": details})
+            state.notice = InputError(key="notice.profile_rejected", params={"details": details})
             await self._show(dialog_context, state)
             return Dialog.end_of_turn
         await put_areas(self.services.storage, tenant_id, state.draft.areas)
@@ -195,3 +198,10 @@ def dialog_set(services: Any) -> DialogSet:
 
 
 __all__ = ["DIALOG_ID", "PENDING_KEY", "IntakeDialog", "dialog_set", "reply"]
+
+
+def _dialog_state(dialog_context: DialogContext) -> dict[str, Any]:
+    """The running dialog's stored state (begin/continue are only called with a dialog running)."""
+    instance = dialog_context.active_dialog
+    assert instance is not None
+    return instance.state

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.intake import validate
-from cards.intake_state import PEOPLE_PER_PAGE, SECTIONS, FieldError, IntakeState, Step
+from cards.intake_state import PEOPLE_PER_PAGE, SECTIONS, InputError, IntakeState, IntakeStep
 
 Kind = Literal["show", "cancelled", "confirm", "stale"]
 # The navigations of the people step's own buttons (person form, bulk import, paging).
@@ -20,7 +20,7 @@ NAVS = frozenset({"next", "back", "cancel", "confirm", "refresh", "goto"}) | PEO
 
 
 @dataclass
-class Outcome:
+class IntakeOutcome:
     state: IntakeState
     kind: Kind = "show"
 
@@ -30,9 +30,9 @@ def meta_of(data: Any) -> dict[str, Any] | None:
     return meta if isinstance(meta, dict) else None
 
 
-def _notice(state: IntakeState, key: str, **params: Any) -> Outcome:
-    state.notice = FieldError(key=key, params=params)
-    return Outcome(state)
+def _notice(state: IntakeState, key: str, **params: Any) -> IntakeOutcome:
+    state.notice = InputError(key=key, params=params)
+    return IntakeOutcome(state)
 
 
 def _int_arg(meta: dict[str, Any]) -> int | None:
@@ -46,7 +46,8 @@ def _int_arg(meta: dict[str, Any]) -> int | None:
     return None
 
 
-def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) -> Outcome:
+def handle(state: IntakeState, data: dict[str, Any], known_services: list[str],
+           locale: str = "en") -> IntakeOutcome:
     state = state.model_copy(deep=True)
     state.notice = None
     meta = meta_of(data) or {}
@@ -56,39 +57,39 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
     if nav == "refresh":
         # Teams refreshes every copy of a card it shows: a card of an earlier intake closes itself
         # instead of turning into a second live copy of this one.
-        return Outcome(state, "show" if session == state.session else "stale")
+        return IntakeOutcome(state, "show" if session == state.session else "stale")
     if session != state.session:
         return _notice(state, "notice.stale_card")
     if nav == "cancel":
-        return Outcome(state, "cancelled")
+        return IntakeOutcome(state, "cancelled")
     if step != state.step:
         return _notice(state, "notice.stale_card")
     if nav == "back":
-        return Outcome(_go(state, _previous(state)))
+        return IntakeOutcome(_go(state, _previous(state)))
     if nav == "goto":
         target = meta.get("arg")
         if (
-            state.step != Step.REVIEW
+            state.step != IntakeStep.REVIEW
             or not isinstance(target, str)
             or target not in {s.value for s in SECTIONS}
         ):
             return _notice(state, "notice.unknown_action")
-        return Outcome(_go(state, Step(target)))
+        return IntakeOutcome(_go(state, IntakeStep(target)))
     if nav == "confirm":
-        if state.step != Step.REVIEW:
+        if state.step != IntakeStep.REVIEW:
             return _notice(state, "notice.unknown_action")
         missing = first_incomplete(state)
         if missing is not None:
             return _notice(_go(state, missing), "notice.incomplete")
-        return Outcome(state, "confirm")
-    if state.step == Step.PEOPLE and nav in PEOPLE_NAVS:
+        return IntakeOutcome(state, "confirm")
+    if state.step == IntakeStep.PEOPLE and nav in PEOPLE_NAVS:
         return _people_action(state, nav, meta, data)
-    if nav != "next" or state.step == Step.REVIEW:
+    if nav != "next" or state.step == IntakeStep.REVIEW:
         return _notice(state, "notice.unknown_action")
-    checked = _read_step(state, data, known_services)
+    checked = _read_step(state, data, known_services, locale)
     if checked is None:
         return _notice(state, "notice.unknown_action")
-    if state.step == Step.PEOPLE:
+    if state.step == IntakeStep.PEOPLE:
         # What was good (the person form, good pasted lines) is taken even when other lines are not.
         state.draft = checked.draft
         if "person_name" not in checked.values:
@@ -97,18 +98,18 @@ def handle(state: IntakeState, data: dict[str, Any], known_services: list[str]) 
         state.values, state.errors = checked.values, checked.errors
         return _notice(state, "notice.fix_errors", count=len(checked.errors))
     state.draft = checked.draft
-    return Outcome(_go(state, _following(state)))
+    return IntakeOutcome(_go(state, _following(state)))
 
 
 def _read_step(
-    state: IntakeState, data: dict[str, Any], known_services: list[str]
+    state: IntakeState, data: dict[str, Any], known_services: list[str], locale: str = "en"
 ) -> validate.Checked | None:
     draft = state.draft
-    if state.step == Step.ORGANISATION:
+    if state.step == IntakeStep.ORGANISATION:
         return validate.read_organisation(data, draft)
-    if state.step == Step.AREAS:
+    if state.step == IntakeStep.AREAS:
         return validate.read_areas(data, draft)
-    if state.step == Step.PEOPLE:
+    if state.step == IntakeStep.PEOPLE:
         # Whatever is still typed in the person form or the paste box is taken in before moving on.
         person = validate.Checked(draft=draft)
         if _pending_person(data):
@@ -118,20 +119,20 @@ def _read_step(
                 person.values["bulk"] = bulk[: validate.MAX_BULK_ECHO] if isinstance(bulk, str) else ""
                 return person
         return validate.read_bulk(data, person.draft)
-    if state.step == Step.USAGE:
-        return validate.read_usage(data, draft)
-    if state.step == Step.SERVICES:
+    if state.step == IntakeStep.USAGE:
+        return validate.read_usage(data, draft, locale)
+    if state.step == IntakeStep.SERVICES:
         return validate.read_services(data, draft, known_services)
     return None
 
 
-def first_incomplete(state: IntakeState) -> Step | None:
+def first_incomplete(state: IntakeState) -> IntakeStep | None:
     """The first section a profile cannot be saved without (reachable when a user jumped ahead)."""
     draft = state.draft
     if not draft.partner_id or not draft.partner_name:
-        return Step.ORGANISATION
+        return IntakeStep.ORGANISATION
     if draft.customers_last_month is None and not draft.acr_records:
-        return Step.USAGE
+        return IntakeStep.USAGE
     return None
 
 
@@ -141,7 +142,7 @@ def _pending_person(data: dict[str, Any]) -> bool:
     )
 
 
-def _people_action(state: IntakeState, nav: str, meta: dict[str, Any], data: dict[str, Any]) -> Outcome:
+def _people_action(state: IntakeState, nav: str, meta: dict[str, Any], data: dict[str, Any]) -> IntakeOutcome:
     people = state.draft.people
     if nav in {"edit_person", "remove_person"}:
         index = _int_arg(meta)
@@ -155,17 +156,17 @@ def _people_action(state: IntakeState, nav: str, meta: dict[str, Any], data: dic
             return _notice(state, "notice.person_removed", name=removed.name)
         state.editing = index
         state.values = {"person_name": people[index].name, "person_certs": people[index].slugs()}
-        return Outcome(state)
+        return IntakeOutcome(state)
     if nav == "new_person":
         state.editing, state.values, state.errors = None, {}, {}
-        return Outcome(state)
+        return IntakeOutcome(state)
     if nav == "page":
         page = _int_arg(meta)
         pages = max(1, -(-len(people) // PEOPLE_PER_PAGE))
         if page is None or not 0 <= page < pages:
             return _notice(state, "notice.stale_card")
         state.page = page
-        return Outcome(state)
+        return IntakeOutcome(state)
     if state.editing is not None and not 0 <= state.editing < len(people):
         state.editing = None
     if nav == "save_person":
@@ -193,24 +194,24 @@ def _people_action(state: IntakeState, nav: str, meta: dict[str, Any], data: dic
     return _notice(state, "notice.fix_errors", count=len(checked.errors))
 
 
-def _go(state: IntakeState, step: Step) -> IntakeState:
+def _go(state: IntakeState, step: IntakeStep) -> IntakeState:
     state.step = step
     state.values, state.errors, state.editing = {}, {}, None
-    if step == Step.REVIEW:
+    if step == IntakeStep.REVIEW:
         state.reviewed = True
     return state
 
 
-def _following(state: IntakeState) -> Step:
-    if state.mode == "section" or state.reviewed or state.step == Step.SERVICES:
-        return Step.REVIEW
+def _following(state: IntakeState) -> IntakeStep:
+    if state.mode == "section" or state.reviewed or state.step == IntakeStep.SERVICES:
+        return IntakeStep.REVIEW
     return SECTIONS[SECTIONS.index(state.step) + 1]
 
 
-def _previous(state: IntakeState) -> Step:
-    if state.step == Step.REVIEW:
+def _previous(state: IntakeState) -> IntakeStep:
+    if state.step == IntakeStep.REVIEW:
         return state.section if state.mode == "section" and state.section else SECTIONS[-1]
     if state.mode == "section":
-        return Step.REVIEW if state.reviewed else state.step
+        return IntakeStep.REVIEW if state.reviewed else state.step
     index = SECTIONS.index(state.step)
     return SECTIONS[max(0, index - 1)]

@@ -28,31 +28,31 @@ from bot.intake.prefs import get_areas
 from bot.trust import current_version
 from cards.i18n import t
 from cards.intake_cards import build_closed_card, build_intake_card
-from cards.intake_state import FieldError, IntakeState, Step
+from cards.intake_state import InputError, IntakeState, IntakeStep
 
 log = logging.getLogger(__name__)
 
 # Section names other parts may pass (H3's START_INTAKE section), mapped to our steps.
-SECTION_ALIASES: dict[str, Step] = {
-    "organisation": Step.ORGANISATION,
-    "organization": Step.ORGANISATION,
-    "org": Step.ORGANISATION,
-    "partner": Step.ORGANISATION,
-    "areas": Step.AREAS,
-    "area": Step.AREAS,
-    "people": Step.PEOPLE,
-    "certifications": Step.PEOPLE,
-    "skilling": Step.PEOPLE,
-    "usage": Step.USAGE,
-    "customers": Step.USAGE,
-    "acr": Step.USAGE,
-    "performance": Step.USAGE,
-    "services": Step.SERVICES,
-    "deployments": Step.SERVICES,
+SECTION_ALIASES: dict[str, IntakeStep] = {
+    "organisation": IntakeStep.ORGANISATION,
+    "organization": IntakeStep.ORGANISATION,
+    "org": IntakeStep.ORGANISATION,
+    "partner": IntakeStep.ORGANISATION,
+    "areas": IntakeStep.AREAS,
+    "area": IntakeStep.AREAS,
+    "people": IntakeStep.PEOPLE,
+    "certifications": IntakeStep.PEOPLE,
+    "skilling": IntakeStep.PEOPLE,
+    "usage": IntakeStep.USAGE,
+    "customers": IntakeStep.USAGE,
+    "acr": IntakeStep.USAGE,
+    "performance": IntakeStep.USAGE,
+    "services": IntakeStep.SERVICES,
+    "deployments": IntakeStep.SERVICES,
 }
 
 
-def section_step(section: str | None) -> Step | None:
+def section_step(section: str | None) -> IntakeStep | None:
     if not isinstance(section, str):
         return None
     return SECTION_ALIASES.get(section.strip().lower())
@@ -70,7 +70,7 @@ async def _save(turn_context: TurnContext, services: Any) -> None:
     not a card claiming a change ("Added Ada.") that was never kept."""
     pending = turn_context.turn_state.pop(PENDING_KEY, None)
     await services.conversation_state.save_changes(turn_context)
-    for activity in pending or []:
+    for activity in pending if isinstance(pending, list) else []:
         await turn_context.send_activity(activity)
 
 
@@ -102,7 +102,7 @@ async def start_intake(turn_context: TurnContext, services: Any, section: str | 
         except ValueError:
             await dc.cancel_all_dialogs()
         else:
-            state.notice = FieldError(key="notice.resumed")
+            state.notice = InputError(key="notice.resumed")
             state.values, state.errors = {}, {}
             if target is not None:
                 state.step, state.editing = target, None
@@ -122,8 +122,8 @@ async def start_intake(turn_context: TurnContext, services: Any, section: str | 
             state.draft.areas = areas
         if target is not None:
             state.mode, state.section, state.step = "section", target, target
-    elif target is not None and target != Step.ORGANISATION:
-        state.notice = FieldError(key="notice.no_profile_full_intake")
+    elif target is not None and target != IntakeStep.ORGANISATION:
+        state.notice = InputError(key="notice.no_profile_full_intake")
     await dc.begin_dialog(DIALOG_ID, state)
     if tenant_id and dc.active_dialog is not None:
         # The version this intake starts from: a confirm after someone else's save is told so.
@@ -164,7 +164,7 @@ async def run_intake_turn(turn_context: TurnContext, services: Any) -> bool:
             # "cancel" with no form open: say so, rather than "I did not understand".
             await turn_context.send_activity(t(locale, "intake.nothing_open"))
             return True
-        stored = dc.active_dialog.state.get(STATE_KEY) or {}
+        stored = (dc.active_dialog.state if dc.active_dialog else {}).get(STATE_KEY) or {}
         submit = {"intake": {"session": stored.get("session"), "step": stored.get("step"), "nav": nav}}
     if not active:
         await reply(turn_context, build_closed_card(locale, "closed.stale"))

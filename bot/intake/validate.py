@@ -7,13 +7,17 @@ Nothing here raises on bad input.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+
 from cards.catalog_view import rule_versions
-from cards.intake_state import AUTO_RULES, Draft, DraftPerson, FieldError
+from cards.i18n import cldr_tag
+from cards.intake_state import AUTO_RULES, Draft, DraftPerson, InputError
 from scoring.ids import Area, Market, Track
 
 # Sensible maximums: far above any real partner, low enough to keep cards and storage small.
@@ -42,11 +46,11 @@ class Checked:
 
     draft: Draft
     values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, FieldError] = field(default_factory=dict)
+    errors: dict[str, InputError] = field(default_factory=dict)
     added: int = 0  # people the bulk paste added
 
     def fail(self, field_name: str, key: str, /, **params: Any) -> None:
-        self.errors.setdefault(field_name, FieldError(key=key, params=params))
+        self.errors.setdefault(field_name, InputError(key=key, params=params))
 
     @property
     def ok(self) -> bool:
@@ -121,17 +125,35 @@ _PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d{1,3})?$")
 _GROUP = re.compile(r"^\d{1,3}(?:[,.' ]\d{3})+$")
 
 
-def parse_number(raw: Any) -> float | None:
-    """A number from an Input.Number or a typed figure ("112,700", "112 700.50", "$1,000")."""
+def _in_locale(text: str, locale: str) -> float | None:
+    """`text` read with the locale's CLDR grouping and decimal sign ("1.500" is 1500 in German and
+    1.5 in English; "1 500,5" is French), or None when the locale does not read it strictly."""
+    cldr = cldr_tag(locale)
+    group = get_group_symbol(cldr)
+    if group.isspace():  # French groups with a narrow no-break space; people type a plain space
+        text = text.replace(" ", group)
+    try:
+        return float(parse_decimal(text, locale=cldr, strict=True))
+    except NumberFormatError:
+        return None
+
+
+def parse_number(raw: Any, locale: str = "en") -> float | None:
+    """A number from an Input.Number or a typed figure ("112,700", "112 700.50", "$1,000"): first as
+    the user's locale writes numbers, then as a machine figure, then by the unambiguous conventions
+    of other locales ("1.234,5" typed in an English client)."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int | float):
         value = float(raw)
     elif isinstance(raw, str):
         text = raw.strip().replace("\u00a0", " ").replace("\u202f", " ")
-        text = re.sub(r"(?i)^(us)?\$|\s*(usd|\$)$", "", text).strip().replace("_", "")
+        text = re.sub(r"(?i)^(us)?\$|\s*(usd|\$\s*(us)?)$", "", text).strip().replace("_", "")
         if not text:
             return None
+        local = _in_locale(text, locale) if re.fullmatch(r"[+-]?[\d.,' ]+", text) else None
+        if local is not None:
+            return local if math.isfinite(local) else None
         if _PLAIN.match(text):  # what Input.Number sends: "1200", "-3", "1e3"
             value = float(text)
             return value if math.isfinite(value) else None
@@ -153,7 +175,8 @@ def parse_number(raw: Any) -> float | None:
 
 
 def read_number(
-    data: dict[str, Any], name: str, out: Checked, *, maximum: float, whole: bool, required: bool
+    data: dict[str, Any], name: str, out: Checked, *, maximum: float, whole: bool, required: bool,
+    locale: str = "en",
 ) -> float | None:
     raw = _raw(data, name)
     text = "" if raw is None else (str(raw) if isinstance(raw, str | int | float) else "")
@@ -162,7 +185,7 @@ def read_number(
         if required:
             out.fail(name, "error.required")
         return None
-    value = parse_number(raw)
+    value = parse_number(raw, locale)
     if value is None:
         out.fail(name, "error.not_a_number")
         return None
@@ -420,28 +443,30 @@ def _keep_lines(lines: list[str], budget: int) -> str:
 USAGE_FIELDS = ("customers_last_month", "customers_year_ago", "acr_last_month", "acr_year_ago")
 
 
-def read_usage(data: dict[str, Any], draft: Draft) -> Checked:
+def read_usage(data: dict[str, Any], draft: Draft, locale: str = "en") -> Checked:
+    """The usage figures, numbers read as the user's locale writes them."""
+    number = functools.partial(read_number, locale=locale)
     out = Checked(draft=draft.model_copy(deep=True))
     raw_empty = all(_blank(_raw(data, name)) for name in USAGE_FIELDS)
     if raw_empty and draft.acr_records:
         # The saved profile has detailed records; empty figures keep them.
         for name in USAGE_FIELDS:
             out.values[name] = ""
-        consumption = read_number(
+        consumption = number(
             data, "consumption_12m", out, maximum=MAX_CONSUMPTION_12M, whole=False, required=False
         )
         if out.ok:
             out.draft.consumption_12m = consumption
         return out
-    customers_now = read_number(
+    customers_now = number(
         data, "customers_last_month", out, maximum=MAX_CUSTOMERS, whole=True, required=True
     )
-    customers_then = read_number(
+    customers_then = number(
         data, "customers_year_ago", out, maximum=MAX_CUSTOMERS, whole=True, required=False
     )
-    acr_now = read_number(data, "acr_last_month", out, maximum=MAX_ACR_MONTH, whole=False, required=True)
-    acr_then = read_number(data, "acr_year_ago", out, maximum=MAX_ACR_MONTH, whole=False, required=False)
-    consumption = read_number(
+    acr_now = number(data, "acr_last_month", out, maximum=MAX_ACR_MONTH, whole=False, required=True)
+    acr_then = number(data, "acr_year_ago", out, maximum=MAX_ACR_MONTH, whole=False, required=False)
+    consumption = number(
         data, "consumption_12m", out, maximum=MAX_CONSUMPTION_12M, whole=False, required=False
     )
     for then_name in ("customers_year_ago", "acr_year_ago"):

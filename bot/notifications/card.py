@@ -10,14 +10,13 @@ from typing import Any
 
 from bot.notifications.content import AreaLine, NotificationContent
 from cards import adaptive as ac
-from cards.explain import certification_label, date_text, metric_name, plan_step_text
+from cards.explain import certification_label, date_text, join, metric_name, plan_step_text
 from cards.history_view import month_name, trend_section
 from cards.i18n import normalize_locale, t
 from scoring.history import add_months
 from scoring.ids import Area
 from scoring.window import Standing
 
-CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MAX_PLAN_LINES = 6  # per area: the card stays short; "What should I do?" gives the whole plan
 
 
@@ -68,7 +67,7 @@ def summary_text(content: NotificationContent, locale: str) -> str:
     if not qualified and held:
         key, qualified = "history.summary_held", held
     month = month_name(locale, content.month)
-    return t(locale, key, partner=content.partner_name, month=month, areas=", ".join(qualified))
+    return t(locale, key, partner=content.partner_name, month=month, areas=join(locale, qualified))
 
 
 def _blocking(content: NotificationContent, locale: str) -> list[dict[str, Any]]:

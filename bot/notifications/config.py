@@ -19,16 +19,17 @@ if TYPE_CHECKING:
 class NotifyConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    day: int = Field(21, ge=1, le=31)  # day of month; clamped to the month's last day
+    day: int = Field(default=21, ge=1, le=31)  # day of month; clamped to the month's last day
     time: dt.time = dt.time(9, 0)
     timezone: str = "UTC"
-    rate_per_second: float = Field(30.0, gt=0)  # per tenant
-    max_tries: int = Field(5, ge=1, le=20)  # per conversation and run, first try included
-    lease_seconds: float = Field(600.0, gt=0)  # a claim not completed by then is taken over
-    backoff_base_seconds: float = Field(1.0, gt=0)
-    backoff_max_seconds: float = Field(60.0, gt=0)
-    concurrency: int = Field(64, ge=1)  # sends in flight across tenants
-    poll_seconds: float = Field(2.0, gt=0)  # how often a run re-checks conversations another run holds
+    rate_per_second: float = Field(default=30.0, gt=0)  # per tenant
+    max_tries: int = Field(default=5, ge=1, le=20)  # per conversation and run, first try included
+    lease_seconds: float = Field(default=600.0, gt=0)  # a claim not completed by then is taken over
+    backoff_base_seconds: float = Field(default=1.0, gt=0)
+    backoff_max_seconds: float = Field(default=60.0, gt=0)
+    concurrency: int = Field(default=64, ge=1)  # sends in flight across tenants
+    # How often a run re-checks conversations another run holds.
+    poll_seconds: float = Field(default=2.0, gt=0)
     app_id: str = ""
 
     @field_validator("timezone")

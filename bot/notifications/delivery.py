@@ -36,7 +36,7 @@ RETRYABLE = frozenset({412, 429, 502, 503, 504})
 DEACTIVATING = frozenset({403, 404})
 
 
-class Outcome(StrEnum):
+class SendOutcome(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     DEACTIVATED = "deactivated"
@@ -44,7 +44,7 @@ class Outcome(StrEnum):
 
 @dataclass
 class DeliveryResult:
-    outcome: Outcome
+    outcome: SendOutcome
     tries: int
     retries: int
     status: int | None = None
@@ -124,7 +124,11 @@ async def deliver(
     retry_after_max: float = 120.0,
 ) -> DeliveryResult:
     """Send `message` (activity JSON) into the conversation of `reference` (a serialised
-    ConversationReference), following the rules in the module doc."""
+    ConversationReference), following the rules in the module doc.
+
+    Our loop rather than tenacity: each try ends in one of four outcomes (sent, deactivated, failed,
+    retried after Retry-After or jittered backoff), which tenacity would spread over a retry
+    predicate, a custom wait and exceptions raised only to carry the outcome out again."""
     continuation = ConversationReference.deserialize(reference)
     for attempt in range(max_tries):  # `attempt` is also the number of retries so far
         if before_try is not None:
@@ -133,17 +137,17 @@ async def deliver(
             await adapter.continue_conversation(
                 continuation, _send_callback(reference, message, sender), app_id
             )
-            return DeliveryResult(Outcome.SENT, tries=attempt + 1, retries=attempt)
+            return DeliveryResult(SendOutcome.SENT, tries=attempt + 1, retries=attempt)
         except Exception as error:  # a send can fail in many SDK layers; classify, never crash the run
             failure = classify(error, clock())
         described = f"{failure.status or 'error'} {failure.code or ''} {failure.message}".strip()
         if failure.status in DEACTIVATING:
-            return DeliveryResult(Outcome.DEACTIVATED, attempt + 1, attempt, failure.status, described)
+            return DeliveryResult(SendOutcome.DEACTIVATED, attempt + 1, attempt, failure.status, described)
         if failure.status not in RETRYABLE:
-            return DeliveryResult(Outcome.FAILED, attempt + 1, attempt, failure.status, described)
+            return DeliveryResult(SendOutcome.FAILED, attempt + 1, attempt, failure.status, described)
         if attempt + 1 >= max_tries:
             return DeliveryResult(
-                Outcome.FAILED,
+                SendOutcome.FAILED,
                 attempt + 1,
                 attempt,
                 failure.status,
@@ -153,7 +157,8 @@ async def deliver(
         if delay is not None and delay > retry_after_max:
             # Waiting that long would outlive the claim's lease; the next run sends it instead.
             return DeliveryResult(
-                Outcome.FAILED, attempt + 1, attempt, failure.status, f"Retry-After {delay:.0f}s: {described}"
+                SendOutcome.FAILED, attempt + 1, attempt, failure.status,
+                f"Retry-After {delay:.0f}s: {described}",
             )
         if delay is None:
             delay = backoff_delay(attempt, backoff_base, backoff_max, rng)

@@ -24,15 +24,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.notifications.card import CARD_CONTENT_TYPE, build_card, summary_text
+from aiolimiter import AsyncLimiter
+
+from bot.notifications.card import build_card, summary_text
 from bot.notifications.config import NotifyConfig
 from bot.notifications.connector import ConnectorSender
 from bot.notifications.content import NotificationContent, score_month, with_history
-from bot.notifications.delivery import DeliveryResult, Outcome, deliver
+from bot.notifications.delivery import DeliveryResult, SendOutcome, deliver
 from bot.notifications.models import ConversationRecord, Delivery, MonthEntry, NotifySummary, RunRecord
-from bot.notifications.pacing import Sleep, TokenBucket, utc_now
-from bot.notifications.schedule import as_of_for, last_due_month, parse_month, previous_month, scheduled_at
+from bot.notifications.months import as_of_for, last_due_month, parse_month, previous_month, scheduled_at
+from bot.notifications.pacing import Sleep, tenant_limiter, utc_now
 from bot.notifications.store import NotifyStore
+from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +71,6 @@ class _Run:
     run_id: str
     clock: Callable[[], dt.datetime]
     sleep: Sleep
-    monotonic: Callable[[], float]
     rng: random.Random
     compose: Composer
     summary: NotifySummary
@@ -77,7 +79,7 @@ class _Run:
     waiting: list[tuple[str, str]] = field(default_factory=list)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     contents: dict[str, NotificationContent | None] = field(default_factory=dict)
-    buckets: dict[str, TokenBucket] = field(default_factory=dict)
+    buckets: dict[str, AsyncLimiter] = field(default_factory=dict)
 
     def forget_tenants_except(self, tenants: set[str]) -> None:
         """Keep per-tenant content and pace only for the tenants of the last page (bounded memory)."""
@@ -96,16 +98,13 @@ class _Run:
             found = self.messages[key] = {
                 "type": "message",
                 "text": summary_text(content, locale),
-                "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
+                "attachments": [{"contentType": ADAPTIVE_CARD_CONTENT_TYPE, "content": card}],
             }
         return found
 
-    def bucket(self) -> TokenBucket:
-        """A tenant's pace. A burst of a tenth of a second's sends absorbs the event loop's late
-        wake-ups (a strict one-token bucket loses every millisecond a sleep overshoots: measured 21/s
-        instead of 30/s with ten busy tenants); any second still carries at most rate + rate/10."""
-        rate = self.config.rate_per_second
-        return TokenBucket(rate, max(1.0, rate / 10), monotonic=self.monotonic, sleep=self.sleep)
+    def bucket(self) -> AsyncLimiter:
+        """A tenant's pace (see `tenant_limiter`)."""
+        return tenant_limiter(self.config.rate_per_second)
 
     # --- claims ---------------------------------------------------------------------------------
     def _claimable(self, record: ConversationRecord | None) -> str | None:
@@ -154,9 +153,9 @@ class _Run:
     async def finish(self, tenant_id: str, conversation_id: str, result: DeliveryResult) -> None:
         now = self.clock()
         state = {
-            Outcome.SENT: Delivery.SENT,
-            Outcome.FAILED: Delivery.FAILED,
-            Outcome.DEACTIVATED: Delivery.DEACTIVATED,
+            SendOutcome.SENT: Delivery.SENT,
+            SendOutcome.FAILED: Delivery.FAILED,
+            SendOutcome.DEACTIVATED: Delivery.DEACTIVATED,
         }[result.outcome]
 
         def change(record: ConversationRecord | None) -> ConversationRecord | None:
@@ -170,7 +169,7 @@ class _Run:
                 error=result.error,
             )
             update: dict[str, Any] = {"months": {**record.months, self.month: entry}}
-            if result.outcome == Outcome.DEACTIVATED:
+            if result.outcome == SendOutcome.DEACTIVATED:
                 update["active"] = False
                 update["inactive_reason"] = result.error
             return record.model_copy(update=update)
@@ -179,7 +178,7 @@ class _Run:
 
     # --- one conversation -----------------------------------------------------------------------
     async def visit(
-        self, tenant_id: str, conversation_id: str, content: NotificationContent, bucket: TokenBucket
+        self, tenant_id: str, conversation_id: str, content: NotificationContent, bucket: AsyncLimiter
     ) -> None:
         record = await self.store.get(tenant_id, conversation_id)
         reason = self._claimable(record)
@@ -203,7 +202,7 @@ class _Run:
             await self.send(record, content, bucket)
 
     async def send(
-        self, record: ConversationRecord, content: NotificationContent, bucket: TokenBucket
+        self, record: ConversationRecord, content: NotificationContent, bucket: AsyncLimiter
     ) -> None:
         assert record.reference is not None
         message = self.message(record.tenant_id, content, record.locale)
@@ -236,9 +235,9 @@ class _Run:
         await self.finish(record.tenant_id, record.conversation_id, result)
         self.summary.retried += result.retries
         where = f"{record.tenant_id}/{record.conversation_id}"
-        if result.outcome == Outcome.SENT:
+        if result.outcome == SendOutcome.SENT:
             self.summary.sent += 1
-        elif result.outcome == Outcome.DEACTIVATED:
+        elif result.outcome == SendOutcome.DEACTIVATED:
             self.summary.deactivated += 1
             log.info("notify: %s deactivated: %s", where, result.error)
         else:
@@ -293,7 +292,7 @@ class _Run:
     async def wait_for_others(self) -> None:
         """Conversations another run holds: wait until it finishes them, or take over when the lease ends."""
         contents: dict[str, NotificationContent | None] = {}
-        buckets: dict[str, TokenBucket] = {}
+        buckets: dict[str, AsyncLimiter] = {}
         while self.waiting:
             pending, self.waiting = self.waiting, []
             records = await self.store.read_many(pending)
@@ -345,7 +344,6 @@ async def run_notify(
     month: str | None = None,
     *,
     sleep: Sleep | None = None,
-    monotonic: Callable[[], float] | None = None,
     rng: random.Random | None = None,
     compose: Composer | None = None,
     run_id: str | None = None,
@@ -382,7 +380,6 @@ async def run_notify(
         run_id=run_id,
         clock=clock,
         sleep=sleep or asyncio.sleep,
-        monotonic=monotonic or time.monotonic,
         rng=rng or random.Random(),
         compose=compose or compose_for_tenant,
         summary=summary,

@@ -57,7 +57,7 @@ def _event_type(activity: Activity) -> str | None:
 def reference_of(activity: Activity, conversation_id: str) -> dict[str, Any]:
     reference = TurnContext.get_conversation_reference(activity)
     # Proactive posts start a new message, not a reply to whatever activity we last saw.
-    reference.activity_id = None
+    reference.activity_id = None  # pyright: ignore[reportAttributeAccessIssue] (the SDK types it str)
     if reference.conversation is not None:
         reference.conversation.id = conversation_id
     return reference.serialize()

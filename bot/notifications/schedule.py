@@ -1,84 +1,30 @@
-"""When the monthly job runs: the configured day and time in the configured time zone.
+"""When the monthly job runs: the scheduler, which stands above the job (bot/notifications/job.py)
+and reads the calendar of bot/notifications/months.py.
 
-The month of a run is the month of its scheduled time in that zone (21 Nov 09:00 Europe/Paris is
-November even though it may still be 20 Nov somewhere else). A day past the month's end (31) is the
-month's last day.
+Ours rather than APScheduler or cron: the catch-up of a missed month reads the same NotifyStore run
+records the job writes, a library's job store would be a second record of the same fact.
 """
 
 from __future__ import annotations
 
 import asyncio
-import calendar
 import contextlib
-import datetime as dt
 import logging
-import re
 from typing import Any
 
 from aiohttp import web
 
 from bot.notifications.config import NotifyConfig
+from bot.notifications.job import run_notify
+from bot.notifications.months import last_due_month, next_due, scheduled_at
 from bot.notifications.pacing import Clock, Sleep, utc_now
 from bot.notifications.store import NotifyStore
 
 log = logging.getLogger(__name__)
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # The scheduler re-reads the clock at least this often, so a suspended laptop or a clock change
 # does not make it sleep past the scheduled time by much.
 MAX_NAP_SECONDS = 300.0
-
-
-def parse_month(value: str) -> tuple[int, int]:
-    match = _MONTH.match(value.strip()) if isinstance(value, str) else None
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
-        raise ValueError(f"month must be YYYY-MM (for example 2026-11), not {value!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
-def month_label(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
-def previous_month(month: str) -> str:
-    year, number = parse_month(month)
-    return month_label(year - 1, 12) if number == 1 else month_label(year, number - 1)
-
-
-def next_month(month: str) -> str:
-    year, number = parse_month(month)
-    return month_label(year + 1, 1) if number == 12 else month_label(year, number + 1)
-
-
-def scheduled_at(month: str, config: NotifyConfig) -> dt.datetime:
-    """The aware datetime at which `month`'s notifications are due."""
-    year, number = parse_month(month)
-    day = min(config.day, calendar.monthrange(year, number)[1])
-    return dt.datetime.combine(dt.date(year, number, day), config.time, tzinfo=config.zone)
-
-
-def local_month(now: dt.datetime, config: NotifyConfig) -> str:
-    local = now.astimezone(config.zone)
-    return month_label(local.year, local.month)
-
-
-def last_due_month(now: dt.datetime, config: NotifyConfig) -> str:
-    """The latest month whose scheduled time is at or before `now`."""
-    month = local_month(now, config)
-    return month if scheduled_at(month, config) <= now else previous_month(month)
-
-
-def next_due(now: dt.datetime, config: NotifyConfig) -> tuple[str, dt.datetime]:
-    """The next month whose scheduled time is after `now`, and that time."""
-    month = next_month(last_due_month(now, config))
-    return month, scheduled_at(month, config)
-
-
-def as_of_for(month: str, now: dt.datetime, config: NotifyConfig) -> dt.date:
-    """The date a month's notification scores at: its scheduled day, or today if run early."""
-    scheduled = scheduled_at(month, config).date()
-    today = now.astimezone(config.zone).date()
-    return min(scheduled, today)
 
 
 class Scheduler:
@@ -97,8 +43,6 @@ class Scheduler:
         if self._runner is not None:
             await self._runner(self.services, month)
             return
-        from bot.notifications.job import run_notify  # late import: job imports this module
-
         await run_notify(self.services, month, sleep=self.sleep)
 
     async def catch_up(self) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from cards import explain
 from cards.explain import area_name, metric_name
@@ -21,7 +22,7 @@ from scoring.catalog import (
     version_in_force,
 )
 from scoring.catalog.models import SKILLING_METRICS, CloudPlatformRules, MetricRules, RuleSet, TrackRules
-from scoring.ids import Area, Metric, ReasonCode, Track
+from scoring.ids import Area, Market, Metric, ReasonCode, Track
 from scoring.programme import programme
 from scoring.results import Reason, Scorecard
 
@@ -163,7 +164,7 @@ def _cloud_platform(reply: Reply, only: str | None = None) -> None:
         if only is not None and level != only:
             continue
         amounts = params.min_consumption_usd
-        developed, developing = amounts["developed"], amounts["developing"]
+        developed, developing = amounts[Market.DEVELOPED], amounts[Market.DEVELOPING]
         consumption = (
             explain.money(locale, developed)
             if developed == developing
@@ -200,7 +201,7 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
         _deployment_yes_no(reply, rules, area, query.excluded_service)
         return Answer(reply.text(), None, Intent.RULE, area)
     reply.say("rules.header", rules=rules.version, track=t(locale, f"rules.track_{track}"))
-    if metric in SKILLING_METRICS:
+    if metric is not None and metric in SKILLING_METRICS:
         # No area named: the rule of every area that has the metric (each has its own certifications).
         for candidate in [area] if area else [a for a in Area if metric in rules.areas[a].metrics]:
             _skilling(reply, rules, track, candidate, metric)
@@ -363,13 +364,13 @@ def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: b
             reply.bullet(t(locale, "answers.labelled", label=scope, text=text))
 
 
-def _counting(slugs: list[str], as_of: dt.date) -> list[str]:
+def _counting(slugs: Sequence[str], as_of: dt.date) -> list[str]:
     """The certifications of a step that still count on `as_of` (a retired one stops at its cut-off)."""
     registry = default_catalog().registry
     kept = [
         s for s in slugs if (c := registry.get(s)) is None or c.count_until is None or c.count_until >= as_of
     ]
-    return kept or slugs
+    return kept or list(slugs)
 
 
 def _area_list(

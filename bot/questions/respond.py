@@ -355,7 +355,7 @@ def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorec
     locale = reply.locale
     areas = list(query.areas)
     metric = query.metric
-    if not areas and metric in SHARED_METRICS:
+    if not areas and metric is not None and metric in SHARED_METRICS:
         # Customers, usage and services are the partner's, not an area's: one answer fits all three.
         result = next(r for r in card_data.designations if _metric_result(r, metric) is not None)
         _why_metric(reply, result, metric, shared=True)
@@ -609,11 +609,12 @@ def _plan(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) 
             _plan_lines(reply, result)
         return Answer(reply.text(), None, Intent.PLAN, None)
     result = card_data.designation(area)
-    steps = [s for s in result.plan if s.metric == query.metric] if query.metric is not None else []
-    if steps and not result.qualified and _metric_result(result, query.metric) is not None:
+    metric = query.metric
+    steps = [s for s in result.plan if s.metric == metric] if metric is not None else []
+    if steps and metric is not None and not result.qualified and _metric_result(result, metric) is not None:
         reply.say(
             "answers.plan_metric_header",
-            metric=metric_name(locale, query.metric),
+            metric=metric_name(locale, metric),
             area=area_name(locale, area),
         )
         reply.plan(steps)

@@ -72,7 +72,8 @@ MAX_NAME = 1024  # Azure's limit on a blob name
 _JSON = ContentSettings(content_type="application/json; charset=utf-8")
 # Bounded: two retries (after ~0.5 s and ~2.5 s) of 408/429/5xx and connection errors, never of
 # 412/409; with these timeouts a turn gives up in seconds rather than hanging on a dead store.
-_RETRY = ExponentialRetry(initial_backoff=0.5, increment_base=2, retry_total=2)
+# (The SDK annotates initial_backoff as int; its backoff arithmetic is float throughout.)
+_RETRY = ExponentialRetry(initial_backoff=0.5, increment_base=2, retry_total=2)  # pyright: ignore[reportArgumentType]
 CLIENT_OPTIONS: dict[str, Any] = {"retry_policy": _RETRY, "connection_timeout": 3, "read_timeout": 5}
 _PARALLEL = 16  # requests of one batch in flight at once
 _OVERWRITE_TRIES = 20  # last-writer-wins uploads racing other writers
@@ -234,7 +235,8 @@ class BlobStorage(ItemStorage):
                 keys = [key_of(blob.name) async for blob in page if not blob.name.startswith(".")]
             except (StopAsyncIteration, ResourceNotFoundError):  # no container yet: no items
                 return KeyPage([], None)
-        return KeyPage(keys, pages.continuation_token or None)
+        # by_page() is annotated as a plain AsyncIterator; the object is an AsyncPageIterator.
+        return KeyPage(keys, getattr(pages, "continuation_token", None) or None)
 
     async def check_health(self) -> None:
         """One probe blob of this check written, read back and deleted (constant work)."""

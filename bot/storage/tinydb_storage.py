@@ -383,7 +383,7 @@ class TinyDBStorage(ItemStorage):
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         target = self.folder / QUARANTINE / stamp / entry.location
         target.parent.mkdir(parents=True, exist_ok=True)
-        lock = (self.items / ".locks" / layout.lock_stripe(source.relative_to(self.items))
+        lock = (self.items / ".locks" / layout.lock_stripe(PurePosixPath(source.relative_to(self.items)))
                 if source.is_relative_to(self.items) else self.folder / ".legacy-migration.lock")
         with locked(lock):
             try:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from botbuilder.core import BotState, Storage, TurnContext
+from botbuilder.core.bot_state import CachedBotState
 
 
 async def save_turn_state(turn_context: TurnContext, states: Sequence[BotState], storage: Storage) -> int:
@@ -16,7 +17,7 @@ async def save_turn_state(turn_context: TurnContext, states: Sequence[BotState],
     written = []
     for state in states:
         cached = state.get_cached_state(turn_context)
-        if cached is not None and cached.is_changed:
+        if isinstance(cached, CachedBotState) and cached.is_changed:
             changes[state.get_storage_key(turn_context)] = cached.state
             written.append(cached)
     if not changes:

@@ -8,6 +8,7 @@ from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema.teams import TeamsPagedMembersResult
 
 from bot.activity import locale_of, tenant_of
 from bot.trust.commands import Command, recognise
@@ -184,7 +185,7 @@ async def show_owners(turn_context: TurnContext, services: Any) -> None:
 async def _members(turn_context: TurnContext, owners: list[Owner]) -> tuple[list[MemberRow] | None, int]:
     """The conversation's members who could become owners (not guests, not owners already)."""
     try:
-        page = await TeamsInfo.get_paged_members(turn_context, page_size=MEMBERS_SHOWN)
+        page = await _members_page(turn_context)
     except Exception as error:  # connector errors are untyped; the card says the list is unavailable
         log.info("no roster for the owners card: %s", error)
         return None, 0
@@ -230,7 +231,7 @@ async def add_owner(turn_context: TurnContext, services: Any, target: Target | N
 async def _member_named(turn_context: TurnContext, name: str) -> str | None:
     """The Teams id of the one conversation member with this display name, if exactly one."""
     try:
-        page = await TeamsInfo.get_paged_members(turn_context, page_size=MEMBERS_SHOWN)
+        page = await _members_page(turn_context)
     except Exception as error:
         log.info("no roster to find %r: %s", name, error)
         return None
@@ -274,3 +275,9 @@ async def remove_owner(turn_context: TurnContext, services: Any, target: Target 
 
 
 __all__ = ["Person", "handle_turn", "show_history", "undo"]
+
+
+async def _members_page(turn_context: TurnContext) -> TeamsPagedMembersResult:
+    """The first page of the conversation's members (the SDK annotates a list; it returns a page)."""
+    page: Any = await TeamsInfo.get_paged_members(turn_context, page_size=MEMBERS_SHOWN)
+    return page

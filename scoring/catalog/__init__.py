@@ -8,7 +8,6 @@ A broken file raises `CatalogError` naming the file and the field.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +21,7 @@ from scoring.catalog.models import (
     CloudPlatformRules,
     RuleSet,
 )
+from scoring.fuzzy import close_matches
 
 CATALOG_DIR = Path(__file__).resolve().parent
 REGISTRY_FILE = "certifications.toml"
@@ -152,7 +152,7 @@ class Catalog:
         # One exam of a multi-exam credential (AZ-800 of AZ-800 + AZ-801): that credential first.
         found = [c for c in self.registry.values() if c.all_exams and key in {e.casefold() for e in c.exams}]
         for cutoff in (0.75, 0.5, 0.3):
-            for name in difflib.get_close_matches(key, list(self._names), n=20, cutoff=cutoff):
+            for name in close_matches(key, self._names, n=20, cutoff=cutoff):
                 cert = self.registry[self._names[name]]
                 if cert not in found:
                     found.append(cert)

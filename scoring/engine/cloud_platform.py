@@ -1,4 +1,4 @@
-"""The legacy Cloud Platform competency (RULES.md §4): Silver/Gold from consumption and people."""
+"""The legacy Cloud Platform competency (docs/rules.md §4): Silver/Gold from consumption and people."""
 
 from __future__ import annotations
 

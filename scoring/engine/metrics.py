@@ -51,12 +51,14 @@ def _capped(uncapped: int, rules: MetricRules) -> list[Reason]:
 def score_net_adds(rules: MetricRules, measures: Measures) -> Scored:
     net = measures.customers_current - measures.customers_baseline
     points = net_adds_points(net, rules)
-    common = {"value": net, "current": measures.customers_current, "baseline": measures.customers_baseline}
+    current, baseline = measures.customers_current, measures.customers_baseline
     if net <= 0:
-        reasons = [Reason(code=ReasonCode.NET_ADDS_NOT_POSITIVE, **common)]
+        reasons = [Reason(code=ReasonCode.NET_ADDS_NOT_POSITIVE, value=net, current=current,
+                          baseline=baseline)]
     else:
         reasons = [
-            Reason(code=ReasonCode.NET_ADDS, points_each=rules.points_each, **common),
+            Reason(code=ReasonCode.NET_ADDS, points_each=rules.points_each, value=net, current=current,
+                   baseline=baseline),
             *_capped(rules.points_each * net, rules),
         ]
     result = MetricResult(
@@ -72,13 +74,13 @@ def score_usage_growth(rules: MetricRules, measures: Measures, ctx: Context) -> 
     # The figure the points were floored from, floored too: never a rounding up that reads as a
     # whole percent more than was scored (4.99998 % is 4.9999, not 5).
     pct_value = None if pct is None else shown_pct(pct)
-    money = {"current": float(current), "baseline": float(baseline)}
+    now, before = float(current), float(baseline)
     if code == ReasonCode.BELOW_MINIMUM_ACR:
-        reasons = [Reason(code=code, minimum=rules.min_acr, **money)]
+        reasons = [Reason(code=code, minimum=rules.min_acr, current=now, baseline=before)]
     elif code == ReasonCode.ZERO_BASELINE:
-        reasons = [Reason(code=code, **money)]
+        reasons = [Reason(code=code, current=now, baseline=before)]
     else:
-        reasons = [Reason(code=code, growth_pct=pct_value, **money)]
+        reasons = [Reason(code=code, growth_pct=pct_value, current=now, baseline=before)]
         if code == ReasonCode.GROWTH and pct_value is not None:
             reasons += _capped(math.floor(pct_value) * rules.points_each, rules)
     result = MetricResult(

@@ -19,7 +19,7 @@ from bot.questions import AnswerContext, answer, answer_action
 from cards.catalog_view import known_services
 from cards.i18n import catalog
 from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
-from cards.intake_state import SECTIONS, FieldError, IntakeState, Step
+from cards.intake_state import SECTIONS, InputError, IntakeState, IntakeStep
 from cards.scorecard import build_explanation_card, build_scorecard_card
 from scoring import load_profile, score_profile
 from scoring.history import build_history, month_of
@@ -58,7 +58,7 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
     """Each step, clean and with every field wrong, for a saved profile `data`."""
     draft = draft_from_profile(data)
     out = []
-    for step in (*SECTIONS, Step.REVIEW):
+    for step in (*SECTIONS, IntakeStep.REVIEW):
         out.append((f"{step}", IntakeState(session="s1", step=step, draft=draft, today="2026-10-31")))
         for mode in ("section",):
             out.append(
@@ -69,7 +69,7 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
                         step=step,
                         draft=draft,
                         mode=mode,
-                        section=step if step != Step.REVIEW else Step.PEOPLE,
+                        section=step if step != IntakeStep.REVIEW else IntakeStep.PEOPLE,
                         today="2026-10-31",
                     ),
                 )
@@ -94,19 +94,19 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
         "services_other",
     ]
     steps = {
-        Step.ORGANISATION: fields[:5],
-        Step.AREAS: fields[5:6],
-        Step.PEOPLE: fields[6:10],
-        Step.USAGE: fields[10:15],
-        Step.SERVICES: fields[15:],
+        IntakeStep.ORGANISATION: fields[:5],
+        IntakeStep.AREAS: fields[5:6],
+        IntakeStep.PEOPLE: fields[6:10],
+        IntakeStep.USAGE: fields[10:15],
+        IntakeStep.SERVICES: fields[15:],
     }
     keys = error_keys()
     for step, names in steps.items():
         # Every field wrong at once, with the longest messages; values at their echo maximum.
-        errors = {name: FieldError(key=keys[i % len(keys)], params=PARAMS) for i, name in enumerate(names)}
-        if step == Step.PEOPLE:
+        errors = {name: InputError(key=keys[i % len(keys)], params=PARAMS) for i, name in enumerate(names)}
+        if step == IntakeStep.PEOPLE:
             errors |= {
-                f"bulk#{i}": FieldError(key="error.bulk_unknown_suggest", params=PARAMS) for i in range(1, 40)
+                f"bulk#{i}": InputError(key="error.bulk_unknown_suggest", params=PARAMS) for i in range(1, 40)
             }
         values = {name: "x" * 200 for name in names}
         values["bulk"] = validate.MAX_BULK_ECHO * "x"
@@ -117,7 +117,7 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
             errors=errors,
             values=values,
             editing=0,
-            notice=FieldError(key="notice.fix_errors", params={"count": len(errors)}),
+            notice=InputError(key="notice.fix_errors", params={"count": len(errors)}),
             today="2026-10-31",
         )
         out.append((f"{step}-errors", state))
@@ -127,11 +127,11 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
             "notice",
             IntakeState(
                 session="s1",
-                step=Step.PEOPLE,
+                step=IntakeStep.PEOPLE,
                 draft=draft,
                 today="2026-10-31",
                 page=99,
-                notice=FieldError(key=notices[-1], params=PARAMS),
+                notice=InputError(key=notices[-1], params=PARAMS),
             ),
         )
     )
@@ -196,8 +196,8 @@ def notice_cards(locale: str) -> list[tuple[str, Card]]:
     out = []
     for key in sorted(k.removeprefix("intake.") for k in catalog("en") if k.startswith("intake.notice.")):
         for name in ("Grace", "Jisung"):
-            notice = FieldError(key=key, params=params | {"name": name})
-            state = IntakeState(session="s1", step=Step.PEOPLE, draft=draft, notice=notice, today=TODAY)
+            notice = InputError(key=key, params=params | {"name": name})
+            state = IntakeState(session="s1", step=IntakeStep.PEOPLE, draft=draft, notice=notice, today=TODAY)
             card = build_intake_card(state, view(locale))
             out.append((f"notice-{key.removeprefix('notice.')}-{name}", card))
     return out

@@ -10,7 +10,7 @@ from sent_cards import PARAMS, builder_cards, notification_cards, sent_cards, vi
 
 from cards.i18n import SUPPORTED_LOCALES, catalog
 from cards.intake_cards import build_intake_card, error_for
-from cards.intake_state import FieldError, IntakeState, Step
+from cards.intake_state import InputError, IntakeState, IntakeStep
 from cards.scorecard import build_scorecard_card
 
 
@@ -27,7 +27,7 @@ def test_every_intake_message_renders_in_every_locale(locale: str) -> None:
         k.removeprefix("intake.") for k in catalog("en") if k.startswith(("intake.error.", "intake.notice."))
     ]
     for key in keys:
-        element = error_for(v, FieldError(key=key, params=PARAMS))
+        element = error_for(v, InputError(key=key, params=PARAMS))
         assert element is not None and texts(element) and "{" not in texts(element), key
 
 
@@ -54,7 +54,8 @@ def test_the_checker_refuses_what_teams_would_refuse() -> None:
     wrong_style = build_scorecard_card(scorecard, profile, "en")
     wrong_style["body"][0]["size"] = "huge"
     assert card_problems(wrong_style)
-    filtered = build_intake_card(IntakeState(session="s", step=Step.AREAS, today="2026-10-31"), view("en"))
+    areas = IntakeState(session="s", step=IntakeStep.AREAS, today="2026-10-31")
+    filtered = build_intake_card(areas, view("en"))
     filtered["body"][-1]["style"] = "filtered"  # not in the 1.5 schema's ChoiceInputStyle
     assert card_problems(filtered)
     teams = dict(good, msteams={"width": "Wide"})

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from cards import explain
+from cards.history_view import month_name
 from cards.i18n import SUPPORTED_LOCALES
 from scoring.ids import Metric, PlanAction, ReasonCode
 from scoring.results import PlanStep, Reason
@@ -156,9 +157,9 @@ def test_unknown_code_from_a_newer_engine_still_renders() -> None:
     ("locale", "expected"),
     [
         ("en", "$112,700"),
-        ("fr", "112 700 $ US"),
-        ("de", "112.700 USD"),
-        ("ko", "$112,700"),
+        ("fr", "112\u202f700\xa0$US"),
+        ("de", "112.700\xa0$"),
+        ("ko", "US$112,700"),
         ("zh-TW", "US$112,700"),
     ],
 )
@@ -168,14 +169,14 @@ def test_money_is_grouped_per_locale(locale: str, expected: str) -> None:
 
 def test_percent_keeps_two_decimals_at_most_and_uses_the_locale_separator() -> None:
     assert explain.percent("en", 12.7) == "12.7%"
-    assert explain.percent("de", 0.999) == "0,99 %"  # truncated: "1 %" would contradict its 0 points
-    assert explain.percent("fr", 12.75) == "12,75 %"
+    assert explain.percent("de", 0.999) == "0,99\xa0%"  # truncated: "1 %" would contradict its 0 points
+    assert explain.percent("fr", 12.75) == "12,75\xa0%"
 
 
 def test_lists_use_the_locale_conjunction() -> None:
-    assert explain.join("en", ["Ada", "Grace", "Linus"]) == "Ada, Grace and Linus"
+    assert explain.join("en", ["Ada", "Grace", "Linus"]) == "Ada, Grace, and Linus"
     assert explain.join("fr", ["Ada", "Grace"], "or") == "Ada ou Grace"
-    assert explain.join("zh-TW", ["Ada", "Grace", "Linus"]) == "Ada、Grace 和 Linus"
+    assert explain.join("zh-TW", ["Ada", "Grace", "Linus"]) == "Ada、Grace和Linus"
     assert explain.join("de", []) == ""
 
 
@@ -225,3 +226,24 @@ def test_a_retired_exam_named_after_its_code_shows_the_code_once(locale: str) ->
     reason = Reason(code=ReasonCode.NOT_ENOUGH_PEOPLE_PASSED, required=1, have=0, certifications=["70-534"])
     assert explain.reason_text(locale, reason, NAMES).count("70-534") == 1
     assert explain.certification_label(locale, "azure-solutions-architect").count("AZ-305") == 1
+
+
+@pytest.mark.parametrize(
+    ("locale", "day", "month"),
+    [
+        ("en", "October 31, 2026", "October 2026"),
+        ("fr", "31 octobre 2026", "octobre 2026"),
+        ("de", "31. Oktober 2026", "Oktober 2026"),
+        ("ko", "2026년 10월 31일", "2026년 10월"),
+        ("zh-TW", "2026年10月31日", "2026年10月"),
+    ],
+)
+def test_dates_and_months_are_written_with_the_locales_month_names(locale: str, day: str, month: str) -> None:
+    assert explain.date_text(locale, "2026-10-31") == day
+    assert month_name(locale, "2026-10") == month
+
+
+def test_a_long_list_is_cut_with_the_locales_separator_and_plural() -> None:
+    names = [f"P{n}" for n in range(5)]
+    assert explain.short_join("fr", names, limit=3) == "P0, P1, P2 et 2 autres"
+    assert explain.short_join("zh-TW", names[:3], limit=2) == "P0、P1，以及另外 1 個"

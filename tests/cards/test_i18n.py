@@ -48,9 +48,17 @@ def test_unsupported_locales_fall_back_to_english() -> None:
 
 
 def test_plural_forms_are_chosen_by_count() -> None:
+    assert i18n.t("en", "intake.people.count", count=0) == "0 people so far"
     assert i18n.t("en", "intake.people.count", count=1) == "1 person so far"
     assert i18n.t("en", "intake.people.count", count=3) == "3 people so far"
-    assert i18n.t("fr-FR", "intake.people.count", count=0) == "0 personnes pour l’instant"
+
+
+def test_plural_forms_follow_each_languages_cldr_rule() -> None:
+    assert i18n.t("fr-FR", "intake.people.count", count=0) == "0 personne pour l’instant"
+    assert i18n.t("fr-FR", "intake.people.count", count=1) == "1 personne pour l’instant"
+    assert i18n.t("fr-FR", "intake.people.count", count=2) == "2 personnes pour l’instant"
+    assert [i18n.plural_category(loc, n) for loc in ("fr", "de", "ko", "zh-TW") for n in (0, 1)] == [
+        "one", "one", "other", "one", "other", "other", "other", "other"]
 
 
 def test_a_key_missing_in_english_is_a_bug_not_a_silent_blank() -> None:
@@ -122,7 +130,7 @@ def test_korean_text_gets_the_particle_of_the_inserted_word() -> None:
     not_qualified = i18n.t("ko", "answers.why_not_qualified", area="인프라", score=40)
     assert not_qualified == "인프라는 자격 미달입니다: 40/100."
     # Other format specs still work, and other locales are untouched.
-    assert i18n.t("ko", "reasons.fmt_date", year=2026, month=3, day=1) == "2026년 3월 1일"
+    assert i18n.t("ko", "answers.why_not_qualified", area="인프라", score=40.5) == "인프라는 자격 미달입니다: 40.5/100."
     assert i18n.t("en", "intake.notice.person_added", name="Grace") == "Added Grace."
 
 

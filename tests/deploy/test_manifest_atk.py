@@ -20,6 +20,8 @@ from deploy.teams_package import PackageSettings, build_package
 ROOT = Path(__file__).resolve().parents[2]
 ATK = ROOT / "node_modules" / ".bin" / "atk"
 BOT_ID = "0b9e6a3c-7d41-4f2a-9c55-3e8d1f6a2b70"
+PUBLISHER_PAGES = {"publisher_website": "https://contoso.com/psa", "privacy_url": "https://contoso.com/psa/privacy",
+                   "terms_url": "https://contoso.com/psa/terms"}
 NO_TELEMETRY = ("--telemetry", "false")
 
 
@@ -54,7 +56,7 @@ def atk_validate(manifest: Path, home: Path) -> subprocess.CompletedProcess[str]
 @pytest.fixture
 def package_dir(tmp_path: Path) -> Path:
     """The app package as `python -m deploy.teams_package` writes it, unzipped."""
-    settings = PackageSettings(bot_id=BOT_ID, bot_domain="psa.azurewebsites.net")
+    settings = PackageSettings(bot_id=BOT_ID, bot_domain="psa.azurewebsites.net", **PUBLISHER_PAGES)
     package = build_package(settings, tmp_path / "app.zip")
     folder = tmp_path / "package"
     with zipfile.ZipFile(package) as archive:

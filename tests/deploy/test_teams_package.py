@@ -24,6 +24,11 @@ from deploy.teams_package import (
 )
 
 BOT_ID = "0b9e6a3c-7d41-4f2a-9c55-3e8d1f6a2b70"
+# The publisher's own pages: a production package refuses the example.com placeholders.
+LINKS = {"publisher_website": "https://contoso.com", "privacy_url": "https://contoso.com/privacy",
+         "terms_url": "https://contoso.com/terms"}
+LINK_FLAGS = ["--publisher-website", LINKS["publisher_website"], "--privacy-url", LINKS["privacy_url"],
+              "--terms-url", LINKS["terms_url"]]
 LOCALES = ("fr.json", "de.json", "ko.json", "zh-TW.json")
 
 
@@ -50,7 +55,7 @@ def _png(data: bytes) -> tuple[int, int, list[tuple[int, int, int, int]]]:
 
 @pytest.fixture
 def settings() -> PackageSettings:
-    return PackageSettings(bot_id=BOT_ID, bot_domain="psa-contoso.azurewebsites.net")
+    return PackageSettings(bot_id=BOT_ID, bot_domain="psa-contoso.azurewebsites.net", **LINKS)
 
 
 def test_manifest_is_valid_against_the_official_teams_schema(settings: PackageSettings) -> None:
@@ -86,10 +91,15 @@ def test_settings_come_from_the_environment_and_flags_win() -> None:
 
     from deploy.teams_package import settings_from
 
-    args = argparse.Namespace(bot_id=None, bot_domain="flag.example.com", teams_app_id=None, version=None)
+    args = argparse.Namespace(bot_id=None, bot_domain="flag.example.com", teams_app_id=None, version=None,
+                              publisher_website=None, privacy_url="https://flag.contoso.com/privacy",
+                              terms_url=None, dev=False)
     env = {"MicrosoftAppId": BOT_ID.upper(), "BOT_DOMAIN": "env.example.com", "TEAMS_APP_VERSION": "2.3.4",
-           "TEAMS_APP_ID": "11111111-2222-4333-8444-555555555555"}
+           "TEAMS_APP_ID": "11111111-2222-4333-8444-555555555555", "PUBLISHER_WEBSITE": "https://contoso.com",
+           "PRIVACY_URL": "https://contoso.com/privacy", "TERMS_URL": "https://contoso.com/terms"}
     chosen = settings_from(args, env)
+    assert chosen.privacy_url == "https://flag.contoso.com/privacy"
+    assert chosen.terms_url == "https://contoso.com/terms"
     assert chosen.bot_id == BOT_ID
     assert chosen.bot_domain == "flag.example.com"
     assert chosen.app_version == "2.3.4"
@@ -105,7 +115,7 @@ def test_settings_come_from_the_environment_and_flags_win() -> None:
     ("privacy_url", "http://example.com/privacy", "https://"),
 ])
 def test_bad_settings_are_refused_with_a_clear_message(field: str, value: str, message: str) -> None:
-    values = {"bot_id": BOT_ID, "bot_domain": "psa.example.com", field: value}
+    values = {"bot_id": BOT_ID, "bot_domain": "psa.example.com", **LINKS, field: value}
     with pytest.raises(ValueError, match=message):
         PackageSettings(**values)
 
@@ -160,7 +170,7 @@ def test_cli_builds_a_valid_package_and_refuses_an_invalid_manifest(
     from deploy import teams_package
 
     out = tmp_path / "app.zip"
-    assert main(["--bot-id", BOT_ID, "--bot-domain", "psa.example.com", "--out", str(out)]) == 0
+    assert main(["--bot-id", BOT_ID, "--bot-domain", "psa.example.com", *LINK_FLAGS, "--out", str(out)]) == 0
     assert out.exists()
 
     broken = tmp_path / "manifest.template.json"
@@ -169,6 +179,45 @@ def test_cli_builds_a_valid_package_and_refuses_an_invalid_manifest(
     broken.write_text(json.dumps(template), encoding="utf-8")
     monkeypatch.setattr(teams_package, "TEMPLATE", broken)
     out2 = tmp_path / "broken.zip"
-    assert main(["--bot-id", BOT_ID, "--bot-domain", "psa.example.com", "--out", str(out2)]) == 2
+    assert main(["--bot-id", BOT_ID, "--bot-domain", "psa.example.com", *LINK_FLAGS, "--out", str(out2)]) == 2
     assert "manifest.json: bots/0/scopes/0" in capsys.readouterr().err
     assert not out2.exists()
+
+
+def test_a_production_package_refuses_the_example_com_developer_links(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for name in ("PUBLISHER_WEBSITE", "PRIVACY_URL", "TERMS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "app.zip"
+    assert main(["--bot-id", BOT_ID, "--bot-domain", "psa.contoso.com", "--privacy-url",
+                 "https://contoso.com/privacy", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "publisher_website (--publisher-website / PUBLISHER_WEBSITE)" in err
+    assert "terms_url (--terms-url / TERMS_URL)" in err
+    assert "privacy_url" not in err
+    assert not out.exists()
+
+
+def test_a_dev_package_may_keep_the_placeholders_and_production_links_reach_the_manifest(
+        tmp_path: Path) -> None:
+    assert main(["--bot-id", BOT_ID, "--bot-domain", "psa.contoso.com", "--dev",
+                 "--out", str(tmp_path / "dev.zip")]) == 0
+    settings = PackageSettings(bot_id=BOT_ID, bot_domain="psa.contoso.com", **LINKS)
+    developer = render_manifest(settings)["developer"]
+    assert (developer["websiteUrl"], developer["privacyUrl"], developer["termsOfUseUrl"]) == (
+        "https://contoso.com", "https://contoso.com/privacy", "https://contoso.com/terms")
+
+
+@pytest.mark.parametrize("name", LOCALES)
+def test_every_command_in_the_menu_is_translated_and_understood_as_the_english_one(name: str) -> None:
+    from bot.questions import understand
+
+    manifest = json.loads((APP_DIR / "manifest.template.json").read_text(encoding="utf-8"))
+    commands = manifest["bots"][0]["commandLists"][0]["commands"]
+    document = json.loads((APP_DIR / "localization" / name).read_text(encoding="utf-8"))
+    for index, command in enumerate(commands):
+        key = f"bots[0].commandLists[0].commands[{index}]"
+        title, description = document[f"{key}.title"], document[f"{key}.description"]
+        assert title != command["title"] and description != command["description"], (name, index)
+        # Picking a command sends its title: the bot must read it as the English command.
+        assert understand(title).intent == understand(command["title"]).intent, (name, title)

@@ -17,6 +17,7 @@ from botcore_helpers import connector  # noqa: F401 (the bot core's mock Bot Con
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.server import handler_args
 from bot.services import Services, build_services
 
 
@@ -29,5 +30,7 @@ def services(tmp_path: Path) -> Services:
 @pytest.fixture
 async def client(services: Services) -> AsyncIterator[Any]:
     app = create_app(services, scheduler=False)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server(**handler_args())  # the service's own connection settings
+    async with TestClient(server) as test_client:
         yield test_client

@@ -12,7 +12,7 @@ from scoring import Profile, load_profile
 
 AS_OF = "2026-10-31"  # a 2026 date: `rules` is always given explicitly unless a test says otherwise
 
-# RULES.md §5 abbreviations -> exam codes / names the profile accepts.
+# docs/rules.md §5 abbreviations -> exam codes / names the profile accepts.
 ABBR = {
     "SAE": "AZ-305",
     "ADM": "AZ-104",
@@ -51,7 +51,7 @@ def make_profile(
     track: str = "enterprise",
     **extra: Any,
 ) -> Profile:
-    """people: {"A": ["SAE", "DBA"], ...} with RULES.md abbreviations or any certification name."""
+    """people: {"A": ["SAE", "DBA"], ...} with docs/rules.md abbreviations or any certification name."""
     data: dict[str, Any] = {
         "partner": {"id": "4412345", "name": "Contoso Ltd", "market": extra.pop("market", "developed")},
         "as_of": as_of,

@@ -1,4 +1,4 @@
-"""RULES.md §5.5: the Cloud Platform (2017) cases, one test each, and E-26/E-28."""
+"""docs/rules.md §5.5: the Cloud Platform (2017) cases, one test each, and E-26/E-28."""
 
 from __future__ import annotations
 

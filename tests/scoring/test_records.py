@@ -1,4 +1,4 @@
-"""Deriving the ACR metrics from detailed records (RULES.md §2.3-2.8, E-2, E-4, E-5, E-9, E-10, E-23)."""
+"""Deriving the ACR metrics from detailed records (docs/rules.md §2.3-2.8, E-2, E-4, E-5, E-9, E-10, E-23)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Each RULES.md §6 interpretation is a named setting: the default is the recommendation, and the
+"""Each docs/rules.md §6 interpretation is a named setting: the default is the recommendation, and the
 alternative changes exactly what the rule says it changes."""
 
 from __future__ import annotations

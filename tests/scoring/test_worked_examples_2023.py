@@ -1,4 +1,4 @@
-"""RULES.md §5.1-5.3: every 2023-H2 worked example, one test each, named after its ID."""
+"""docs/rules.md §5.1-5.3: every 2023-H2 worked example, one test each, named after its ID."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""RULES.md §5.4: the 2026 examples (Enterprise and SMB tracks), one test each, named after its ID.
+"""docs/rules.md §5.4: the 2026 examples (Enterprise and SMB tracks), one test each, named after its ID.
 
 In 2026, D&AI Step 1 = ADM and Step 2 = SAE.
 """

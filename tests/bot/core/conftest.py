@@ -13,6 +13,7 @@ from botcore_helpers import FakeParts, connector  # noqa: F401 (connector: a sha
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.server import handler_args
 from bot.services import Services, build_services
 
 
@@ -39,5 +40,7 @@ def fake_parts() -> FakeParts:
 @pytest.fixture
 async def client(services: Services, fake_parts: FakeParts) -> AsyncIterator[TestClient]:
     app = create_app(services, fake_parts.parts(), scheduler=False)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server(**handler_args())  # the service's own connection settings
+    async with TestClient(server) as test_client:
         yield test_client

@@ -157,3 +157,20 @@ def _tamper(signed: str) -> str:
     claims["role"] = "admin"  # a claim nothing else checks: only the signature can catch it
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     return f"{head}.{forged}.{signature}"
+
+
+async def test_the_token_is_checked_before_the_body_is_read(secured, connector: MockConnector) -> None:
+    client, fake = secured
+    url = connector.url
+    not_json = {"data": b"{not json", "headers": {"Content-Type": "application/json"}}
+    for header in (None, "Bearer not-a-token", f"Bearer {token(url, aud='someone-else')}",
+                   f"Bearer {token(url, expires_in=-3600)}"):
+        headers = {**not_json["headers"], **({"Authorization": header} if header else {})}
+        response = await client.post("/api/messages", data=not_json["data"], headers=headers)
+        assert response.status == 401, header
+        assert await response.json() == {"error": "unauthorized"}
+    # With a token for this bot, the body is read and judged.
+    headers = {**not_json["headers"], "Authorization": f"Bearer {token(url)}"}
+    response = await client.post("/api/messages", data=not_json["data"], headers=headers)
+    assert response.status == 400
+    assert fake.calls == [] and connector.calls == []

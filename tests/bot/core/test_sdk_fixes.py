@@ -90,36 +90,32 @@ def test_invoke_body_serialises_models_and_passes_json_through() -> None:
     assert sdk_fixes.invoke_body(None) is None
 
 
-# --- (b) retry policy ----------------------------------------------------------------------------------
-class CountingList(list):
-    lookups = 0
+# --- dropped: the retry-policy patch (a pooled client makes its retry policy once) -----------------------
+async def test_turns_make_no_msrest_retry_policy_once_the_client_is_pooled(connector: MockConnector,
+                                                                         monkeypatch) -> None:
+    made: list[object] = []
+    original_init = ClientRetryPolicy.__init__
 
-    def __contains__(self, item: object) -> bool:
-        CountingList.lookups += 1
-        return super().__contains__(item)
+    def counted(self: ClientRetryPolicy) -> None:
+        made.append(self)
+        original_init(self)
 
-
-def test_retry_policy_no_longer_rescans_its_code_list_per_client(monkeypatch) -> None:
-    sdk_fixes.apply_sdk_fixes()
-    monkeypatch.setattr(ClientRetryPolicy, "safe_codes", CountingList(ClientRetryPolicy.safe_codes))
-    CountingList.lookups = 0
-    ClientRetryPolicy()
-    assert CountingList.lookups == 0  # msrest's own __init__ does 999 list scans here
-
-
-def test_frozen_retry_policy_is_the_same_policy_as_msrest() -> None:
-    sdk_fixes.apply_sdk_fixes()
-    fixed = ClientRetryPolicy()
-    original = ClientRetryPolicy.__new__(ClientRetryPolicy)
-    sdk_fixes._ORIGINAL_RETRY_INIT(original)
-    for name in ("total", "connect", "read", "backoff_factor", "BACKOFF_MAX", "method_whitelist"):
-        assert getattr(fixed.policy, name) == getattr(original.policy, name), name
-    assert list(fixed.policy.status_forcelist) == list(original.policy.status_forcelist)
-    assert 503 in fixed.policy.status_forcelist and 404 not in fixed.policy.status_forcelist
-    assert fixed.policy.status_forcelist is not ClientRetryPolicy().policy.status_forcelist  # no sharing
+    monkeypatch.setattr(ClientRetryPolicy, "__init__", counted)
+    pool = ConnectorPool()
+    client = await _serve(build_adapter(Settings(), pool), CardBot())
+    try:
+        assert (await client.post("/api/messages", json=activity(connector.url, "first"))).status == 201
+        first_turn = len(made)
+        for n in range(10):
+            assert (await client.post("/api/messages", json=activity(connector.url, f"m{n}"))).status == 201
+    finally:
+        await client.close()
+        await pool.close()
+    assert first_turn == 2  # the pooled connector client and the user token client, made once
+    assert len(made) == first_turn  # stock CloudAdapter: two per turn, each re-deriving 999 codes
 
 
-# --- (c) one pooled connector, no thread pool ------------------------------------------------------------
+# --- (b) one pooled connector, no thread pool ------------------------------------------------------------
 class NoThreads(concurrent.futures.ThreadPoolExecutor):
     def submit(self, *args: Any, **kwargs: Any) -> concurrent.futures.Future:
         raise AssertionError("a reply went through the default thread pool")
@@ -253,7 +249,7 @@ def test_adapter_is_the_fixed_one() -> None:
     assert isinstance(build_adapter(Settings(), ConnectorPool()), FixedCloudAdapter)
 
 
-# --- (d) signing keys fetched off the event loop ----------------------------------------------------------
+# --- (c) signing keys fetched off the event loop ----------------------------------------------------------
 async def test_signing_key_refresh_does_not_block_the_event_loop(monkeypatch) -> None:
     import threading
 

@@ -224,3 +224,39 @@ async def test_messages_are_in_the_users_language(services) -> None:  # type: ig
     h2 = Harness(services, locale="zh-TW")  # the same conversation, now in Traditional Chinese
     await h2.start()
     assert "歡迎回來" in h2.text() and "客戶與使用量" in h2.text()
+
+
+@pytest.mark.parametrize(
+    ("typed", "locale", "expected"),
+    [
+        ("1.500", "de", 1500.0),
+        ("1.500", "en", 1.5),
+        ("1,500", "fr", 1.5),
+        ("1,500", "en", 1500.0),
+        ("1 500,5", "fr", 1500.5),
+        ("112 700 $ US", "fr", 112700.0),
+        ("1500.5", "de", 1500.5),  # what Input.Number sends, whatever the client's language
+        ("1.234,5", "en", 1234.5),  # not English, but unambiguous
+        ("12 34", "fr", None),
+    ],
+)
+def test_typed_numbers_are_read_the_way_the_users_locale_writes_them(typed: str, locale: str,
+                                                                    expected: float | None) -> None:
+    from bot.intake.validate import parse_number
+
+    assert parse_number(typed, locale) == expected
+
+
+async def test_a_german_user_typing_1_500_customers_means_fifteen_hundred(services) -> None:
+    harness = Harness(services, locale="de")
+    await walk_to(harness, "usage")
+    await harness.press("next", **{**USAGE, "customers_last_month": "1.500", "customers_year_ago": "1.200"})
+    assert harness.step() == "services"
+
+
+async def test_an_english_user_typing_1_500_customers_is_asked_for_a_whole_number(services) -> None:
+    harness = Harness(services, locale="en")
+    await walk_to(harness, "usage")
+    await harness.press("next", **{**USAGE, "customers_last_month": "1.500", "customers_year_ago": "1.200"})
+    assert harness.step() == "usage"
+    assert field_error(harness.last_card, "customers_last_month") == "Enter a whole number."

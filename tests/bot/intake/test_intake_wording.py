@@ -22,7 +22,8 @@ async def test_certification_choices_name_each_exam_code_once(harness: Harness) 
 
 
 @pytest.mark.parametrize(
-    ("locale", "limit"), [("en", "1,000,000,000"), ("de", "1.000.000.000"), ("fr", "1 000 000 000")]
+    ("locale", "limit"),
+    [("en", "1,000,000,000"), ("de", "1.000.000.000"), ("fr", "1\u202f000\u202f000\u202f000")],
 )
 async def test_a_maximum_is_written_the_way_the_users_locale_writes_numbers(
     services: FakeServices, locale: str, limit: str

@@ -107,7 +107,7 @@ def test_the_summary_names_areas_held_by_an_earlier_month_when_none_qualifies_no
     assert summary_text(content, "en") == (
         "Contoso Ltd: your partner capability score for November 2026 is in. No designation qualifies "
         "this month; still held thanks to an earlier month: Data & AI, Infrastructure, "
-        "Digital & App Innovation."
+        "and Digital & App Innovation."
     )
 
 

@@ -44,7 +44,7 @@ async def test_install_notify_opt_out_opt_in_and_uninstall_through_the_service(
     await _post(client, connector.url, "installationUpdate", action="add")
     assert await NotifyStore(services.storage).index() == [("tenant-a", "a:personal-1")]
 
-    november = await run_notify(services, None, sleep=fake_time.sleep, monotonic=fake_time.monotonic)
+    november = await run_notify(services, None, sleep=fake_time.sleep)
     assert november.sent == 1 and len(_proactive(connector)) == 1
 
     await _post(client, connector.url, "message", text="stop notifications")
@@ -52,13 +52,13 @@ async def test_install_notify_opt_out_opt_in_and_uninstall_through_the_service(
     assert t("en", "notify.unsubscribed", day=21, **commands) in _replies(connector)
 
     fake_time.current = dt.datetime(2026, 12, 21, 9, 0, tzinfo=dt.UTC)
-    december = await run_notify(services, None, sleep=fake_time.sleep, monotonic=fake_time.monotonic)
+    december = await run_notify(services, None, sleep=fake_time.sleep)
     assert december.sent == 0 and december.skip_reasons == {"unsubscribed": 1}
 
     await _post(client, connector.url, "message", text="Benachrichtigungen einschalten", locale="de-DE")
     de = {"stop": t("de", "notify.stop_command"), "start": t("de", "notify.start_command")}
     assert t("de", "notify.subscribed", day=21, **de) in _replies(connector)
-    december = await run_notify(services, None, sleep=fake_time.sleep, monotonic=fake_time.monotonic)
+    december = await run_notify(services, None, sleep=fake_time.sleep)
     assert december.sent == 1
     latest = _proactive(connector)[-1]
     assert latest["locale"] == "de-DE" and latest["attachments"][0]["content"]["lang"] == "de"

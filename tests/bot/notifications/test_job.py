@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 async def _run(services, fake_time: FakeTime, month: str | None = None) -> NotifySummary:
-    return await run_notify(services, month, sleep=fake_time.sleep, monotonic=fake_time.monotonic)
+    return await run_notify(services, month, sleep=fake_time.sleep)
 
 
 def _exactly_once(connector, conversations) -> None:

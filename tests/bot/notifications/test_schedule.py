@@ -11,8 +11,7 @@ from notify_helpers import FakeTime
 from bot.config import load_settings
 from bot.notifications.config import NotifyConfig
 from bot.notifications.models import RunRecord
-from bot.notifications.schedule import (
-    Scheduler,
+from bot.notifications.months import (
     as_of_for,
     last_due_month,
     next_due,
@@ -20,6 +19,7 @@ from bot.notifications.schedule import (
     previous_month,
     scheduled_at,
 )
+from bot.notifications.schedule import Scheduler
 from bot.notifications.store import NotifyStore
 
 UTC = dt.UTC

@@ -16,6 +16,7 @@ from typing import Any
 
 EVAL_DIR = Path(__file__).parent / "eval"
 LOCALES = ("en", "fr", "de", "ko", "zh-TW")
+_SPACES = str.maketrans({"\u202f": " ", "\xa0": " "})
 
 # Ada holds the only Solutions Architect Expert (the D&AI intermediate and the advanced step-1 gates
 # need 2) and her AZ-104 expired; Linus's AZ-104 expires within 90 days of the scoring date.
@@ -97,7 +98,9 @@ def check(case: Case, reply: Any) -> Outcome:
             areas = (str(reply.area),)
         if areas != case.areas:
             return Outcome(case, False, f"areas {areas}", reply.text)
-    missing = [text for text in case.has if text not in reply.text]
+    # CLDR writes figures with no-break spaces ("1\u202f000\xa0$US"); the eval files with plain ones.
+    shown = reply.text.translate(_SPACES)
+    missing = [text for text in case.has if text not in shown]
     if missing:
         return Outcome(case, False, f"missing {missing}", reply.text)
     return Outcome(case, True, "", reply.text)

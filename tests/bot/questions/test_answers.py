@@ -66,7 +66,8 @@ def test_not_qualified_names_blocking_metric_points_missing_and_plan(ctx: Answer
 
 def test_expired_certification_says_who_and_when(ctx: AnswerContext) -> None:
     text = answer("why doesn't AZ-104 count?", ctx).text
-    assert "Ada’s Azure Administrator Associate (AZ-104) expired on 2026-03-01 and no longer counts." in text
+    expired = "Ada’s Azure Administrator Associate (AZ-104) expired on March 1, 2026 and no longer counts."
+    assert expired in text
     assert "2 valid holders: Grace and Linus." in text
 
 
@@ -142,7 +143,7 @@ def test_cloud_platform_level_with_its_reasons(ctx: AnswerContext) -> None:
 def test_retired_certification_says_until_when() -> None:
     text = answer("who has AZ-600", context(make_profile(ADA_ONLY_ARCHITECT))).text
     assert "Azure Stack Hub Operator Associate (AZ-600)" in text
-    assert "It was retired and stopped counting on 2024-07-31." in text
+    assert "It was retired and stopped counting on July 31, 2024." in text
 
 
 def test_unknown_exam_code_suggests_close_ones(ctx: AnswerContext) -> None:

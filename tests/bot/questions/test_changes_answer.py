@@ -23,7 +23,7 @@ def test_changes_name_each_area_and_metric_that_moved_since_the_earlier_snapshot
     ctx = dataclasses.replace(context(make_profile(EVAL_PEOPLE)), previous=snapshot, history_loaded=True)
     reply = answer("what changed since last month?", ctx)
     assert reply.intent == Intent.CHANGES
-    assert reply.text.splitlines()[0] == "Since the scorecard of 2026-09-30:"
+    assert reply.text.splitlines()[0] == "Since the scorecard of September 30, 2026:"
     assert "• Digital & App Innovation: 36 → 40/100" in reply.text
     assert "• Intermediate certifications: 0 → 4" in reply.text
 
