@@ -129,8 +129,9 @@ def test_korean_text_gets_the_particle_of_the_inserted_word() -> None:
     assert blocked == "자격 미달: 모든 지표에 최소 1점이 필요한데 중급 인증이 0점입니다."
     not_qualified = i18n.t("ko", "answers.why_not_qualified", area="인프라", score=40)
     assert not_qualified == "인프라는 자격 미달입니다: 40/100."
-    # Other format specs still work, and other locales are untouched.
-    assert i18n.t("ko", "answers.why_not_qualified", area="인프라", score=40.5) == "인프라는 자격 미달입니다: 40.5/100."
+    # Other fields of a text with a particle field are formatted as usual; other locales are untouched.
+    half = i18n.t("ko", "answers.why_not_qualified", area="인프라", score=40.5)
+    assert half == "인프라는 자격 미달입니다: 40.5/100."
     assert i18n.t("en", "intake.notice.person_added", name="Grace") == "Added Grace."
 
 
