@@ -62,6 +62,8 @@ def resolve(
         and not query.unknown_exam
         and not carried_metric
     ):
+        if person is not None and not query.who:
+            return query  # "what other certs does Kenji have?": that person's certifications
         if memory.certification and query.who and not (query.areas or query.metric):
             return replace(query, certification=memory.certification)
         if not query.areas and areas and not query.who:

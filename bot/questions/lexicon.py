@@ -83,6 +83,7 @@ FACT_WORDS: dict[str, list[str]] = dict(
 )
 GAIN = _merged("gain")
 PASS = _merged("pass")
+RENEW = _merged("renew")  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
 GROW = _merged("grow")
 NUMBER_WORDS: dict[str, int] = {
     word: value for vocabulary in _FILES for word, value in vocabulary.get("numbers", {}).items()

@@ -8,6 +8,7 @@ the simulated score is exactly what the engine would give with that data.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from cards import explain
 from cards.explain import area_name
@@ -15,6 +16,7 @@ from cards.i18n import t
 from scoring import Profile, score_profile
 from scoring.catalog import default_catalog
 from scoring.ids import Metric, PlanAction
+from scoring.models import HeldCertification
 from scoring.planner import apply_plan
 from scoring.programme import programme
 from scoring.results import PlanStep, Scorecard
@@ -77,10 +79,19 @@ def what_if(query: Query, ctx: AnswerContext, person: str | None, new_name: str 
         reply.say("conversation.what_if_unclear")
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
     profile = ctx.profile
+    holder = profile.person(person) if person is not None else None
+    if change.kind == "certify" and query.certification is None and holder is not None:
+        # "what if Sofia gets it back?": the one certification of hers that no longer counts.
+        lapsed = {h.id for h in holder.certifications if not _valid(h, profile.as_of)}
+        if len(lapsed) == 1:
+            query = replace(query, certification=lapsed.pop())
     step, text = _step(change, query, profile, person, new_name, locale, names)
     if step is None:
         reply.line(text)
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
+    if step.action == PlanAction.CERTIFY and person is not None and step.certification is not None:
+        # A renewal: the expired holding is replaced by the one the plan adds.
+        profile = _without(profile, {(person, step.certification)})
     changed = apply_plan(profile, [step])
     if step.action == PlanAction.CERTIFY and new_name and not person:
         # The new person is called by the name the user gave, not the planner's placeholder id.
@@ -120,8 +131,9 @@ def _step(
         metric = _metric_of(profile, slug)
         if person is not None:
             holder = profile.person(person)
-            if holder is not None and any(h.id == slug for h in holder.certifications):
-                who = names.get(person, person)
+            held = [h for h in holder.certifications if h.id == slug] if holder is not None else []
+            who = names.get(person, person)
+            if any(_valid(h, profile.as_of) for h in held):
                 return None, t(locale, "conversation.what_if_already_holds", person=who, certification=label)
             step = PlanStep(
                 action=PlanAction.CERTIFY,
@@ -131,12 +143,11 @@ def _step(
                 certification=slug,
                 people=[person],
             )
-            return step, t(
-                locale,
-                "conversation.what_if_certify_person",
-                person=names.get(person, person),
-                certification=label,
-            )
+            if held:  # it expired: the simulation renews it
+                on = explain.date_text(locale, max(h.expires for h in held if h.expires is not None))
+                text = t(locale, "conversation.what_if_renew_person", person=who, certification=label, on=on)
+                return step, text
+            return step, t(locale, "conversation.what_if_certify_person", person=who, certification=label)
         step = PlanStep(
             action=PlanAction.CERTIFY, metric=metric, count=change.count, points_gained=0, certification=slug
         )
@@ -190,6 +201,11 @@ def _say_impact(reply: Reply, before: Scorecard, after: Scorecard, header: str |
     if header is not None:
         reply.say(header)
     reply.bullets(lines)
+
+
+def _valid(held: HeldCertification, as_of: dt.date) -> bool:
+    """Whether a holding still counts on `as_of` (E-16: `expires` is the first day it no longer does)."""
+    return held.expires is None or held.expires > as_of
 
 
 def _without(profile: Profile, drop: set[tuple[str, str]]) -> Profile:

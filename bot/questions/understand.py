@@ -419,13 +419,13 @@ def _understand(norm: str) -> Query:
         return query(Intent.HELP, cued=True)
     # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy
     # ("what happens when Ada's AZ-104 expires?" is an expiry question, even with its "if").
-    if full.any(lexicon.WHAT_IF) and not cues[Intent.RULE] and not full.any(lexicon.EXPIRY):
+    renews = full.any(lexicon.RENEW)
+    if full.any(lexicon.WHAT_IF) and not cues[Intent.RULE] and (renews or not full.any(lexicon.EXPIRY)):
         change = _what_if(norm, text, slug, metric)
-        if change is not None and (
-            change.kind != "certify" or full.any(lexicon.PASS) or full.any(lexicon.WHAT_IF_STRONG)
-        ):
+        passes = renews or full.any(lexicon.PASS)
+        if change is not None and (change.kind != "certify" or passes or full.any(lexicon.WHAT_IF_STRONG)):
             return query(Intent.WHAT_IF, what_if=change, cued=True)
-        if change is None and full.any(lexicon.PASS) and (full.any(lexicon.PRONOUNS) or words <= 4):
+        if change is None and passes and (full.any(lexicon.PRONOUNS) or words <= 4 or renews):
             # "what if Grace gets it?": the certification comes from the conversation.
             return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
     # What changed since last month comes before the intake's verbs (a French 'a changé' is no 'change').
