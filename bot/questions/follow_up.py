@@ -18,6 +18,7 @@ from .understand import Query
 
 # Intents a follow-up can carry over ("and for infra?" after a why is a why).
 _CARRIED = {Intent.SCORE, Intent.WHY, Intent.PLAN, Intent.RULE, Intent.CERTIFICATIONS, Intent.EXPIRY}
+_SKILLING = (Metric.INTERMEDIATE_CERTIFICATIONS, Metric.ADVANCED_CERTIFICATIONS)
 _SHORT = 8  # words: longer messages are whole questions of their own
 
 
@@ -67,8 +68,10 @@ def resolve(
         if memory.certification and query.who and not (query.areas or query.metric):
             return replace(query, certification=memory.certification)
         if not query.areas and areas and not query.who:
-            # "which certs count there?" after an answer about an area: that area.
-            return replace(query, areas=areas, area=areas[0])
+            # "which certs count there?" after an answer about an area: that area (and its skilling
+            # metric, when the answer was about one).
+            skilling = query.metric or (metric if metric in _SKILLING else None)
+            return replace(query, areas=areas, area=areas[0], metric=skilling)
         if memory.certification and (query.pronoun or not (query.areas or query.metric)):
             return replace(query, certification=memory.certification)
         if not query.areas and areas and (query.metric or metric):

@@ -114,6 +114,33 @@ def _skilling(reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Me
     reply.say("rules.skilling_valid")
 
 
+def _gates(reply: Reply, rules: RuleSet, track: Track, areas: list[Area], metric: Metric | None) -> None:
+    """Every prerequisite step (of `areas`, of `metric` when one is named): the head count and the
+    certifications each needs."""
+    locale = reply.locale
+    _, track_rules = rules.track_rules(track)
+    key = "rules.gates_header_flat" if track_rules.gate_points else "rules.gates_header"
+    reply.say(key, count=track_rules.gate_min_people, points=track_rules.gate_points)
+    for area in areas:
+        for candidate in SKILLING_METRICS:
+            params = rules.areas[area].metrics.get(candidate)
+            if params is None or (metric is not None and candidate != metric):
+                continue
+            for step in params.steps:
+                if step.role != "gate":
+                    continue
+                reply.bullet(
+                    t(
+                        locale,
+                        "rules.gate_line",
+                        area=area_name(locale, area),
+                        metric=metric_name(locale, candidate),
+                        step=step.step,
+                        certifications=explain.certifications_label(locale, step.certifications),
+                    )
+                )
+
+
 def _metric_params(rules: RuleSet, area: Area | None, metric: Metric) -> MetricRules:
     for candidate in ([area] if area else []) + list(Area):
         if metric in rules.areas[candidate].metrics:
@@ -198,9 +225,12 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
     metric = query.metric
     if metric == Metric.DEPLOYMENTS and (query.excluded_service or query.yes_no):
         # "Do virtual machines count as deployments?": yes or no first, then why.
-        _deployment_yes_no(reply, rules, area, query.excluded_service)
+        _deployment_yes_no(reply, rules, area, query.excluded_service, query.asks_excluded)
         return Answer(reply.text(), None, Intent.RULE, area)
     reply.say("rules.header", rules=rules.version, track=t(locale, f"rules.track_{track}"))
+    if query.gate:
+        _gates(reply, rules, track, [area] if area else list(Area), metric)
+        return Answer(reply.text(), None, Intent.RULE, area)
     if metric is not None and metric in SKILLING_METRICS:
         # No area named: the rule of every area that has the metric (each has its own certifications).
         for candidate in [area] if area else [a for a in Area if metric in rules.areas[a].metrics]:
@@ -215,7 +245,10 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
     return Answer(reply.text(), None, Intent.RULE, area or ctx.last_area)
 
 
-def _deployment_yes_no(reply: Reply, rules: RuleSet, area: Area | None, service: str | None) -> None:
+def _deployment_yes_no(
+    reply: Reply, rules: RuleSet, area: Area | None, service: str | None, asks_excluded: bool
+) -> None:
+    """The answer first: "do VMs count?" is a no, "are VMs excluded?" a yes."""
     locale = reply.locale
     params = _metric_params(rules, area, Metric.DEPLOYMENTS)
     excluded = rules.filters.excluded_deployment_services
@@ -225,11 +258,11 @@ def _deployment_yes_no(reply: Reply, rules: RuleSet, area: Area | None, service:
         "excluded": explain.join(locale, excluded),
     }
     if service is not None:
-        reply.say("conversation.no")
+        reply.say("conversation.yes" if asks_excluded else "conversation.no")
         named = next((e for e in excluded if e.casefold() == service.casefold()), excluded[0])
         reply.say("conversation.deploy_excluded", service=named, **fields)
     else:
-        reply.say("conversation.yes")
+        reply.say("conversation.no" if asks_excluded else "conversation.yes")
         reply.say("conversation.deploy_counts", **fields)
 
 

@@ -69,6 +69,7 @@ THANKS = _merged("thanks")
 HELP_STRONG = _merged("help_strong")
 FOLLOW_UP = _merged("follow_up")
 PRONOUNS = _merged("pronouns")
+PERSON_PRONOUNS = _merged("person_pronouns")  # "what else has he got?": the person last talked about
 WHAT_IF = _merged("what_if")
 EXPIRY = _merged("expiry")
 CHANGES = _merged("changes")
@@ -83,7 +84,10 @@ FACT_WORDS: dict[str, list[str]] = dict(
 )
 GAIN = _merged("gain")
 PASS = _merged("pass")
-RENEW = _merged("renew")  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
+WHICH_COUNT = _merged("which_count")  # "which ones count?" after a skilling answer: its list
+RENEW = _merged("renew")
+EXCLUDED_CUES = _merged("excluded_cues")  # "are VMs excluded from deployments?": a yes/no rule
+GATE = _merged("gate")  # the prerequisite steps: "how many people does the gate need?"  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
 GROW = _merged("grow")
 NUMBER_WORDS: dict[str, int] = {
     word: value for vocabulary in _FILES for word, value in vocabulary.get("numbers", {}).items()

@@ -59,6 +59,15 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
             ctx = replace(ctx, last_area=None)
     moment = time.time() if now is None else now
     person = knowledge.mentioned_person(ctx, original)
+    if (
+        person is None
+        and query.person_pronoun
+        and query.intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN)
+        and not (query.certification or query.who)
+        and ctx.memory is not None
+        and ctx.memory.fresh(moment)
+    ):
+        person = ctx.memory.person  # "what else does he hold?"
     query = follow_up.resolve(query, ctx.memory, moment, _has_metric(ctx), person)
     if (
         ctx.memory is None
@@ -229,6 +238,16 @@ def _metric_line(locale: str, result: MetricResult) -> str:
             points=result.points,
             max=result.max,
             value=explain.percent(locale, result.value),
+        )
+    if result.metric in (Metric.NET_CUSTOMER_ADDS, Metric.DEPLOYMENTS) and result.value is not None:
+        # "How many of our services are counted?": the count beside its points.
+        return t(
+            locale,
+            "conversation.score_metric_value",
+            metric=metric_name(locale, result.metric),
+            points=result.points,
+            max=result.max,
+            value=t(locale, f"conversation.value_{result.metric}", count=int(result.value)),
         )
     return t(
         locale,

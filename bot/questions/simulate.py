@@ -257,6 +257,8 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
     for on, pid, slug in sorted(expired):
         reply.bullet(_held_line(locale, "conversation.expired_line", names, on, pid, slug))
     first = sorted(soon)[0][2] if soon else None
+    if person is None and len({pid for _, pid, _ in soon}) == 1:
+        person = soon[0][1]  # the one person whose certification expires: "what else does he hold?"
     return Answer(
         reply.text(),
         None,

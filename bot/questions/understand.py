@@ -60,6 +60,9 @@ class Query:
     fact: str | None = None  # a programme fact asked about (catalog `programme`): "refresh", "window"...
     what_if: WhatIf | None = None
     who: bool = False  # "who has it?": a holder question (its certification may come from the context)
+    person_pronoun: bool = False  # "he", "il", "그 사람": the person the conversation is about
+    asks_excluded: bool = False  # "are VMs excluded?" (yes) rather than "do VMs count?" (no)
+    gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
     words: int = 0
@@ -391,6 +394,8 @@ def _understand(norm: str) -> Query:
         "words": words,
         "who": full.any(lexicon.WHO_CUES),
         "ours": full.any(lexicon.OURS),
+        "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
+        "asks_excluded": full.any(lexicon.EXCLUDED_CUES),
     }
 
     def query(intent: Intent, section: Section | None = None, thanks: bool = False, **extra: object) -> Query:
@@ -451,8 +456,12 @@ def _understand(norm: str) -> Query:
     # "why is growth calculated like that" is a why question: a real "why" beats rule cues.
     if text.any(lexicon.WHY_STRONG):
         return query(Intent.WHY)
-    if excluded is not None and (shared["yes_no"] or full.any(lexicon.LIST_CUES)):
+    if excluded is not None and (
+        shared["yes_no"] or full.any(lexicon.LIST_CUES) or full.any(lexicon.EXCLUDED_CUES)
+    ):
         return query(Intent.RULE, cued=True)  # "do VMs count as deployments?"
+    if full.any(lexicon.GATE) and not slug and (full.any(lexicon.HOW_MANY_PEOPLE) or cues[Intent.RULE]):
+        return query(Intent.RULE, gate=True, cued=True)  # "how many ppl need the prereq cert?"
     if full.any(lexicon.SCORE_STRONG) and not metric:
         return query(Intent.SCORE, cued=True)
     if cues[Intent.RULE] and slug and not metric:
@@ -470,6 +479,8 @@ def _understand(norm: str) -> Query:
     if who and (slug or unknown_exam or full.any(lexicon.PRONOUNS) or names_cert or metric in SKILLING):
         return query(Intent.CERTIFICATIONS, cued=True)
     if (slug or unknown_exam) and not cues[Intent.PLAN]:
+        return query(Intent.CERTIFICATIONS, cued=True)
+    if full.any(lexicon.WHICH_COUNT) and not (cues[Intent.PLAN] or cues[Intent.SCORE]):
         return query(Intent.CERTIFICATIONS, cued=True)
     if names_cert and not cues[Intent.SCORE] and (full.any(lexicon.LIST_CUES) or not cues[Intent.PLAN]):
         return query(Intent.CERTIFICATIONS, cued=True)
