@@ -85,9 +85,9 @@ FACT_WORDS: dict[str, list[str]] = dict(
 GAIN = _merged("gain")
 PASS = _merged("pass")
 WHICH_COUNT = _merged("which_count")  # "which ones count?" after a skilling answer: its list
-RENEW = _merged("renew")
+RENEW = _merged("renew")  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
 EXCLUDED_CUES = _merged("excluded_cues")  # "are VMs excluded from deployments?": a yes/no rule
-GATE = _merged("gate")  # the prerequisite steps: "how many people does the gate need?"  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
+GATE = _merged("gate")  # the prerequisite steps: "how many people does the gate need?"
 GROW = _merged("grow")
 NUMBER_WORDS: dict[str, int] = {
     word: value for vocabulary in _FILES for word, value in vocabulary.get("numbers", {}).items()
