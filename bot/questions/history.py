@@ -6,7 +6,9 @@ from __future__ import annotations
 from cards import explain
 from cards.explain import area_name, metric_name
 from cards.i18n import t
+from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.programme import programme
+from scoring.results import MetricResult
 
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent, Memory
@@ -15,7 +17,7 @@ from .scored import scorecard_for
 
 def changes(ctx: AnswerContext) -> Answer:
     locale = ctx.locale
-    reply = Reply(locale)
+    reply = Reply(locale, explain.names_of(ctx.profile))
     now = scorecard_for(ctx)
     before = ctx.previous
     if now is None:
@@ -25,6 +27,7 @@ def changes(ctx: AnswerContext) -> Answer:
         return Answer(reply.text(), None, Intent.CHANGES, ctx.last_area)
     date = explain.date_text(locale, before.as_of)
     changed_areas = []
+    dropped: list[tuple[Area, MetricResult]] = []
     for new in now.designations:
         old = before.areas.get(new.area)
         if old is None:
@@ -45,6 +48,9 @@ def changes(ctx: AnswerContext) -> Answer:
         if len(changed_areas) == 1:
             reply.say("conversation.changes_header", date=date)
         reply.bullet(t(locale, key, area=area_name(locale, new.area), before=old.score, after=new.score))
+        dropped += [
+            (new.area, m) for m in new.metrics if m.metric in old.metrics and m.points < old.metrics[m.metric]
+        ]
         for metric, was, is_now in metrics:
             reply.bullet(
                 t(
@@ -57,5 +63,35 @@ def changes(ctx: AnswerContext) -> Answer:
             )
     if not changed_areas:
         reply.say("conversation.changes_same", date=date)
+    _causes(reply, dropped)
     memory = Memory(intent=Intent.CHANGES, areas=changed_areas)
     return Answer(reply.text(), None, Intent.CHANGES, ctx.last_area, memory=memory)
+
+
+# Lapsed certifications first: "why did we lose points?" is most often an expiry.
+_FIRST = (ReasonCode.CERTIFICATION_EXPIRED, ReasonCode.CERTIFICATION_RETIRED)
+
+
+def _causes(reply: Reply, dropped: list[tuple[Area, MetricResult]]) -> None:
+    """Why each metric that went down has fewer points now, said once for the areas it shares."""
+    causes: dict[tuple[Metric, str], list[Area]] = {}
+    for area, result in dropped:
+        shortfalls = sorted(
+            (r for r in result.reasons if r.code in SHORTFALL_CODES), key=lambda r: r.code not in _FIRST
+        )
+        for reason in shortfalls[:2]:
+            text = explain.reason_text(reply.locale, reason, reply.names)
+            causes.setdefault((result.metric, text), []).append(area)
+    if not causes:
+        return
+    reply.say("conversation.changes_why_down")
+    for (metric, text), areas in causes.items():
+        reply.bullet(
+            t(
+                reply.locale,
+                "conversation.changes_cause",
+                areas=explain.join(reply.locale, [area_name(reply.locale, a) for a in areas]),
+                metric=metric_name(reply.locale, metric),
+                reason=text,
+            )
+        )

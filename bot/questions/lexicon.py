@@ -87,6 +87,9 @@ PASS = _merged("pass")
 WHICH_COUNT = _merged("which_count")  # "which ones count?" after a skilling answer: its list
 RENEW = _merged("renew")  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
 EXCLUDED_CUES = _merged("excluded_cues")  # "are VMs excluded from deployments?": a yes/no rule
+LOST_POINTS = _merged("lost_points")  # "why did we lose points?": what changed since last month
+# Other programmes and tools ("Dynamics 365", "pricing calculator"): not ours to answer.
+OUT_OF_SCOPE = _merged("out_of_scope")
 GATE = _merged("gate")  # the prerequisite steps: "how many people does the gate need?"
 GROW = _merged("grow")
 NUMBER_WORDS: dict[str, int] = {

@@ -224,6 +224,16 @@ def _find_certification(norm: str, text: _Text) -> tuple[str | None, str | None,
         distinctive = len(words) >= 2 or (len(words) == 1 and len(words[0]) >= 8)
         if distinctive and all(text.has(w) for w in words) and (best is None or len(words) > best[0]):
             best = (len(words), cert)
+    if best is None:
+        # A long name said short ("the Windows Server Hybrid cert"): all its words but one, at least
+        # three of them, and no other certification as close.
+        near = [
+            cert
+            for cert, words in _NAME_WORDS
+            if len(words) >= 4 and sum(text.has(w) for w in words) >= len(words) - 1
+        ]
+        if len(near) == 1:
+            best = (0, near[0])
     if best is not None:
         cert_words = _ALL_NAME_WORDS[best[1].slug]
         rest = " ".join(w for w in norm.split() if correct(w) not in cert_words)
@@ -433,6 +443,10 @@ def _understand(norm: str) -> Query:
         if change is None and passes and (full.any(lexicon.PRONOUNS) or words <= 4 or renews):
             # "what if Grace gets it?": the certification comes from the conversation.
             return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
+    if full.any(lexicon.OUT_OF_SCOPE) and not (areas or slug):
+        return query(Intent.UNKNOWN, cued=True)  # "our score for Dynamics 365?": never an Azure answer
+    if full.any(lexicon.LOST_POINTS) and not cues[Intent.RULE]:
+        return query(Intent.CHANGES, cued=True)  # "why did we lose points on certs?"
     # What changed since last month comes before the intake's verbs (a French 'a changé' is no 'change').
     if full.any(lexicon.CHANGES) and not cues[Intent.RULE] and not text.any(lexicon.WHY_STRONG):
         return query(Intent.CHANGES, cued=True)
