@@ -34,7 +34,7 @@ def resolve(
 ) -> Query:
     """The query with its gaps filled from `memory` (unchanged when it needs nothing or memory is stale).
     `has_metric` tells whether an area has a metric under the partner's rules (D&AI has no advanced)."""
-    if memory is None or not memory.fresh(now) or memory.intent is None:
+    if memory is None or not memory.fresh(now) or memory.intent is None or query.out_of_scope:
         return query
     try:
         last_intent = Intent(memory.intent)
@@ -111,8 +111,20 @@ def resolve(
         and not query.cloud_platform
     ):
         if query.metric is None and not query.certification:
+            # "how is it calculated?", "and the max?" ask about the metric just discussed; "what's the
+            # minimum score to qualify?" names none and is about the whole area.
+            elliptical_rule = not query.threshold and (
+                query.follow_up or query.words <= 4 or (query.pronoun and query.words <= 6)
+            )
             keep_metric = (
-                metric if (query.intent != Intent.PLAN or query.pronoun) and query.words <= _SHORT else None
+                metric
+                if (
+                    query.intent == Intent.WHY
+                    or (query.intent == Intent.RULE and elliptical_rule)
+                    or (query.intent == Intent.PLAN and query.pronoun)
+                )
+                and query.words <= _SHORT
+                else None
             )
             return replace(query, areas=areas, area=areas[0] if areas else None, metric=keep_metric)
         if query.metric is not None and areas and all(has_metric(a, query.metric) for a in areas):

@@ -90,6 +90,8 @@ EXCLUDED_CUES = _merged("excluded_cues")  # "are VMs excluded from deployments?"
 LOST_POINTS = _merged("lost_points")  # "why did we lose points?": what changed since last month
 # Other programmes and tools ("Dynamics 365", "pricing calculator"): not ours to answer.
 OUT_OF_SCOPE = _merged("out_of_scope")
+THRESHOLD = _merged("threshold")  # "from how many points do we qualify?": the qualification rule
+ELSE = _merged("else")  # "what else does he have?": the rest of that person's certifications
 GATE = _merged("gate")  # the prerequisite steps: "how many people does the gate need?"
 GROW = _merged("grow")
 NUMBER_WORDS: dict[str, int] = {

@@ -62,6 +62,8 @@ class Query:
     who: bool = False  # "who has it?": a holder question (its certification may come from the context)
     person_pronoun: bool = False  # "he", "il", "그 사람": the person the conversation is about
     asks_excluded: bool = False  # "are VMs excluded?" (yes) rather than "do VMs count?" (no)
+    out_of_scope: bool = False  # another programme or tool ("Dynamics 365"): not a follow-up either
+    threshold: bool = False  # the qualification threshold, whatever metric the conversation was on
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
@@ -406,6 +408,7 @@ def _understand(norm: str) -> Query:
         "ours": full.any(lexicon.OURS),
         "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES),
+        "threshold": full.any(lexicon.THRESHOLD),
     }
 
     def query(intent: Intent, section: Section | None = None, thanks: bool = False, **extra: object) -> Query:
@@ -444,7 +447,7 @@ def _understand(norm: str) -> Query:
             # "what if Grace gets it?": the certification comes from the conversation.
             return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
     if full.any(lexicon.OUT_OF_SCOPE) and not (areas or slug):
-        return query(Intent.UNKNOWN, cued=True)  # "our score for Dynamics 365?": never an Azure answer
+        return query(Intent.UNKNOWN, cued=True, out_of_scope=True)  # "Dynamics 365 score?": not ours
     if full.any(lexicon.LOST_POINTS) and not cues[Intent.RULE]:
         return query(Intent.CHANGES, cued=True)  # "why did we lose points on certs?"
     # What changed since last month comes before the intake's verbs (a French 'a changé' is no 'change').
@@ -476,10 +479,14 @@ def _understand(norm: str) -> Query:
         return query(Intent.RULE, cued=True)  # "do VMs count as deployments?"
     if full.any(lexicon.GATE) and not slug and (full.any(lexicon.HOW_MANY_PEOPLE) or cues[Intent.RULE]):
         return query(Intent.RULE, gate=True, cued=True)  # "how many ppl need the prereq cert?"
+    if shared["person_pronoun"] and full.any(lexicon.ELSE) and not (slug or metric or areas):
+        return query(Intent.CERTIFICATIONS, cued=True)  # "what else does he have?"
     if full.any(lexicon.SCORE_STRONG) and not metric:
         return query(Intent.SCORE, cued=True)
     if cues[Intent.RULE] and slug and not metric:
         return query(Intent.CERTIFICATIONS, cued=True)  # "what is AZ-305 worth?": where it counts
+    if shared["threshold"] and not (metric or zero):
+        return query(Intent.RULE, cued=True)  # "ab wie vielen Punkten ist man qualifiziert?"
     if cues[Intent.RULE] and not zero:
         return query(Intent.RULE)
     if cues[Intent.WHY]:
