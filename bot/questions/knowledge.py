@@ -186,7 +186,7 @@ def _qualification(reply: Reply, rules: RuleSet, area: Area | None) -> None:
 def _cloud_platform(reply: Reply, only: str | None = None) -> None:
     locale = reply.locale
     rules = _cloud_rules()
-    reply.line(rules.title)
+    reply.say("rules.cloud_platform_title", version=rules.version)
     for level, params in rules.levels.items():
         if only is not None and level != only:
             continue

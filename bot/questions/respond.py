@@ -79,12 +79,28 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
     ):
         # A bare "why?" in a conversation from before follow-ups were remembered: its last area.
         query = replace(query, areas=(ctx.last_area,), area=ctx.last_area)
+    query = _areas_by_score(query, ctx, original)
     answer = _dispatch(query, ctx, locale, names, original, person)
     previous = ctx.memory if ctx.memory is not None and ctx.memory.fresh(moment) else None
     memory = follow_up.remember(
         previous, answer.memory or _memory_of(query, answer, person, previous), moment
     )
     return replace(answer, memory=memory)
+
+
+_SCORE_NUMBER = re.compile(r"(?<![\d.,-])(\d{1,3})(?!\d|[.,]\d|\s*%)")  # not 1.5, 12%, AZ-104
+
+
+def _areas_by_score(query: Query, ctx: AnswerContext, original: str) -> Query:
+    """"Why are we stuck at 48?": the areas whose score is the number said (the data decides)."""
+    if query.areas or query.metric or query.intent not in (Intent.WHY, Intent.PLAN, Intent.SCORE):
+        return query
+    said = {int(n) for n in _SCORE_NUMBER.findall(original)} - {0, 70, 100}
+    scorecard = scorecard_for(ctx) if said else None
+    if scorecard is None:
+        return query
+    areas = tuple(d.area for d in scorecard.designations if d.score in said)
+    return replace(query, areas=areas, area=areas[0]) if areas else query
 
 
 def _has_metric(ctx: AnswerContext) -> Callable[[Area, Metric], bool]:
