@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from cards import explain
 from cards.i18n import t
 from scoring.results import PlanStep, Reason
+
+from .render import Text, render_text
 
 PARAGRAPH = "\n\n"
 
@@ -26,32 +27,37 @@ def chat_text(lines: Iterable[str]) -> str:
 
 
 class Reply:
-    """The lines of one answer in one locale; `text()` is the message text. Person ids in reasons and
-    plan steps become names through `names`."""
+    """One answer, decided as data: lines and bullets of locale keys with typed values (see
+    `render`). `text()` renders it once, in `locale`, when the answer is decided; person ids in
+    reasons and plan steps become names through `names`."""
 
     def __init__(self, locale: str, names: Mapping[str, str] | None = None) -> None:
         self.locale = locale
         self.names: Mapping[str, str] = names or {}
-        self.lines: list[str] = []
+        self.lines: list[tuple[bool, object]] = []  # (is a bullet, what it says)
 
     def say(self, key: str, **params: object) -> None:
-        self.lines.append(t(self.locale, key, **params))
+        self.lines.append((False, Text(key, params)))
 
-    def line(self, text: str) -> None:
-        self.lines.append(text)
+    def line(self, value: object) -> None:
+        self.lines.append((False, value))
 
-    def bullet(self, text: str) -> None:
-        self.lines.append(t(self.locale, "answers.bullet", text=text))
+    def bullet(self, value: object) -> None:
+        self.lines.append((True, value))
 
-    def bullets(self, texts: Iterable[str]) -> None:
-        for text in texts:
-            self.bullet(text)
+    def bullets(self, values: Iterable[object]) -> None:
+        for value in values:
+            self.bullet(value)
 
     def reasons(self, reasons: Iterable[Reason]) -> None:
-        self.bullets(explain.reason_text(self.locale, reason, self.names) for reason in reasons)
+        self.bullets(reasons)
 
     def plan(self, steps: Iterable[PlanStep]) -> None:
-        self.bullets(explain.plan_step_text(self.locale, step, self.names) for step in steps)
+        self.bullets(steps)
 
     def text(self) -> str:
-        return chat_text(self.lines)
+        rendered = []
+        for is_bullet, value in self.lines:
+            line = render_text(self.locale, value, self.names)
+            rendered.append(t(self.locale, "answers.bullet", text=line) if is_bullet else line)
+        return chat_text(rendered)

@@ -4,7 +4,6 @@ from an earlier month (the monthly job's, or one taken when the profile was save
 from __future__ import annotations
 
 from cards import explain
-from cards.explain import area_name, metric_name
 from cards.i18n import t
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.programme import programme
@@ -12,6 +11,7 @@ from scoring.results import MetricResult
 
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent, Memory
+from .render import Join, phrase
 from .scored import scorecard_for
 
 
@@ -47,16 +47,15 @@ def changes(ctx: AnswerContext) -> Answer:
             key = "conversation.changes_area_lost"
         if len(changed_areas) == 1:
             reply.say("conversation.changes_header", date=date)
-        reply.bullet(t(locale, key, area=area_name(locale, new.area), before=old.score, after=new.score))
+        reply.bullet(phrase(key, area=new.area, before=old.score, after=new.score))
         dropped += [
             (new.area, m) for m in new.metrics if m.metric in old.metrics and m.points < old.metrics[m.metric]
         ]
         for metric, was, is_now in metrics:
             reply.bullet(
-                t(
-                    locale,
+                phrase(
                     "conversation.changes_metric",
-                    metric=metric_name(locale, metric),
+                    metric=metric,
                     before=was,
                     after=is_now,
                 )
@@ -87,11 +86,10 @@ def _causes(reply: Reply, dropped: list[tuple[Area, MetricResult]]) -> None:
     reply.say("conversation.changes_why_down")
     for (metric, text), areas in causes.items():
         reply.bullet(
-            t(
-                reply.locale,
+            phrase(
                 "conversation.changes_cause",
-                areas=explain.join(reply.locale, [area_name(reply.locale, a) for a in areas]),
-                metric=metric_name(reply.locale, metric),
+                areas=Join(tuple(areas)),
+                metric=metric,
                 reason=text,
             )
         )

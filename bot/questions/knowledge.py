@@ -29,6 +29,7 @@ from scoring.results import Reason, Scorecard
 from .buttons import ask_area_card
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent
+from .render import Certs, Money, phrase
 from .scored import scorecard_for
 from .understand import Query, is_known_word
 
@@ -89,13 +90,13 @@ def _skilling(reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Me
     locale = reply.locale
     params = rules.areas[area].metrics.get(metric)
     if params is None:
-        reply.say("rules.not_applicable", area=area_name(locale, area), metric=metric_name(locale, metric))
+        reply.say("rules.not_applicable", area=area, metric=metric)
         return
     _, track_rules = rules.track_rules(track)
     reply.say(
         "rules.skilling_header",
-        metric=metric_name(locale, metric),
-        area=area_name(locale, area),
+        metric=metric,
+        area=area,
         max=params.max,
     )
     for step in params.steps:
@@ -117,7 +118,6 @@ def _skilling(reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Me
 def _gates(reply: Reply, rules: RuleSet, track: Track, areas: list[Area], metric: Metric | None) -> None:
     """Every prerequisite step (of `areas`, of `metric` when one is named): the head count and the
     certifications each needs."""
-    locale = reply.locale
     _, track_rules = rules.track_rules(track)
     key = "rules.gates_header_flat" if track_rules.gate_points else "rules.gates_header"
     reply.say(key, count=track_rules.gate_min_people, points=track_rules.gate_points)
@@ -130,13 +130,12 @@ def _gates(reply: Reply, rules: RuleSet, track: Track, areas: list[Area], metric
                 if step.role != "gate":
                     continue
                 reply.bullet(
-                    t(
-                        locale,
+                    phrase(
                         "rules.gate_line",
-                        area=area_name(locale, area),
-                        metric=metric_name(locale, candidate),
+                        area=area,
+                        metric=candidate,
                         step=step.step,
-                        certifications=explain.certifications_label(locale, step.certifications),
+                        certifications=Certs(tuple(step.certifications)),
                     )
                 )
 
@@ -155,11 +154,9 @@ def _performance(reply: Reply, rules: RuleSet, track: Track, area: Area | None, 
     filters = rules.filters
     fields = {"points_each": params.points_each, "max": params.max}
     if metric == Metric.NET_CUSTOMER_ADDS:
-        reply.say(
-            "rules.net_customer_adds", min_acr=explain.money(locale, track_rules.customer_min_acr), **fields
-        )
+        reply.say("rules.net_customer_adds", min_acr=Money(track_rules.customer_min_acr), **fields)
     elif metric == Metric.USAGE_GROWTH:
-        reply.say("rules.usage_growth", min_acr=explain.money(locale, params.min_acr), **fields)
+        reply.say("rules.usage_growth", min_acr=Money(params.min_acr), **fields)
     else:
         reply.say(
             "rules.deployments", excluded=explain.join(locale, filters.excluded_deployment_services), **fields
@@ -180,7 +177,7 @@ def _qualification(reply: Reply, rules: RuleSet, area: Area | None) -> None:
             for metric, params in rules.areas[candidate].ordered()
         ]
         caps_text = t(locale, "rules.metric_caps", caps=explain.join(locale, caps))
-        reply.bullet(t(locale, "answers.labelled", label=area_name(locale, candidate), text=caps_text))
+        reply.bullet(phrase("answers.labelled", label=candidate, text=caps_text))
 
 
 def _cloud_platform(reply: Reply, only: str | None = None) -> None:
@@ -203,14 +200,13 @@ def _cloud_platform(reply: Reply, only: str | None = None) -> None:
             )
         )
         reply.bullet(
-            t(
-                locale,
+            phrase(
                 "rules.cloud_platform_level",
-                level=t(locale, f"answers.cp_level_{level}"),
+                level=phrase(f"answers.cp_level_{level}"),
                 consumption=consumption,
                 months=rules.window_months,
                 associations=explain.join(locale, list(rules.associations), "or"),
-                people=t(locale, "rules.cloud_platform_people", count=params.people),
+                people=phrase("rules.cloud_platform_people", count=params.people),
             )
         )
 
@@ -227,7 +223,7 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
         # "Do virtual machines count as deployments?": yes or no first, then why.
         _deployment_yes_no(reply, rules, area, query.excluded_service, query.asks_excluded)
         return Answer(reply.text(), None, Intent.RULE, area)
-    reply.say("rules.header", rules=rules.version, track=t(locale, f"rules.track_{track}"))
+    reply.say("rules.header", rules=rules.version, track=phrase(f"rules.track_{track}"))
     if query.gate:
         _gates(reply, rules, track, [area] if area else list(Area), metric)
         return Answer(reply.text(), None, Intent.RULE, area)
@@ -355,12 +351,12 @@ def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: b
     if not places and not cloud_platform:
         reply.say("answers.cert_counts_nowhere", certification=label, rules=rules.version)
     if cert.count_until is not None and cert.count_until < as_of:
-        reply.say("answers.cert_no_longer_counts", until=explain.date_text(locale, cert.count_until))
+        reply.say("answers.cert_no_longer_counts", until=cert.count_until)
     elif cert.retired is not None:
         reply.say(
             "answers.cert_retired",
-            retired=explain.date_text(locale, cert.retired),
-            until=explain.date_text(locale, cert.count_until),
+            retired=cert.retired,
+            until=cert.count_until,
         )
     if ctx.profile is None:
         return
@@ -378,11 +374,10 @@ def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: b
     for pid, expires in holders:
         if pid in lapsed and pid not in flagged and expires is not None:
             reply.bullet(
-                t(
-                    locale,
+                phrase(
                     "answers.cert_expired_holder",
                     person=names.get(pid, pid),
-                    on=explain.date_text(locale, expires),
+                    on=expires,
                 )
             )
     if why:
@@ -394,7 +389,7 @@ def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: b
                 metric=metric_name(locale, metric),
             )
             text = explain.reason_text(locale, reason, names)
-            reply.bullet(t(locale, "answers.labelled", label=scope, text=text))
+            reply.bullet(phrase("answers.labelled", label=scope, text=text))
 
 
 def _counting(slugs: Sequence[str], as_of: dt.date) -> list[str]:
@@ -411,15 +406,15 @@ def _area_list(
 ) -> None:
     locale = reply.locale
     _, track_rules = rules.track_rules(track)
-    reply.say("answers.certs_area_header", area=area_name(locale, area), rules=rules.version)
+    reply.say("answers.certs_area_header", area=area, rules=rules.version)
     for candidate in SKILLING_METRICS:
         if metric in SKILLING_METRICS and candidate != metric:
             continue
         params = rules.areas[area].metrics.get(candidate)
         if params is None:
-            reply.say("answers.certs_not_applicable", metric=metric_name(locale, candidate))
+            reply.say("answers.certs_not_applicable", metric=candidate)
             continue
-        reply.say("answers.certs_metric_line", metric=metric_name(locale, candidate), max=params.max)
+        reply.say("answers.certs_metric_line", metric=candidate, max=params.max)
         for step in params.steps:
             reply.bullet(
                 _step_text(

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from cards import explain
-from cards.explain import area_name, metric_name
 from cards.i18n import normalize_locale, t
 from cards.scorecard import build_scorecard_card
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
@@ -22,6 +21,7 @@ from . import facts, follow_up, history, knowledge, simulate
 from .buttons import follow_up_card, help_card, start_intake_card
 from .chat import Reply, chat_text
 from .model import Answer, AnswerContext, Intent, Memory, Section
+from .render import Join, Money, Percent, Seq, Text, phrase
 from .scored import scorecard_for
 from .understand import Query
 
@@ -92,7 +92,7 @@ _SCORE_NUMBER = re.compile(r"(?<![\d.,-])(\d{1,3})(?!\d|[.,]\d|\s*%)")  # not 1.
 
 
 def _areas_by_score(query: Query, ctx: AnswerContext, original: str) -> Query:
-    """"Why are we stuck at 48?": the areas whose score is the number said (the data decides)."""
+    """ "Why are we stuck at 48?": the areas whose score is the number said (the data decides)."""
     if query.areas or query.metric or query.intent not in (Intent.WHY, Intent.PLAN, Intent.SCORE):
         return query
     said = {int(n) for n in _SCORE_NUMBER.findall(original)} - {0, 70, 100}
@@ -234,56 +234,34 @@ def _metric_or_absent(reply: Reply, result: DesignationResult, metric: Metric) -
     """The area's result for `metric`, or None after saying the area has no such metric."""
     found = _metric_result(result, metric)
     if found is None:
-        locale = reply.locale
-        reply.say(
-            "answers.why_metric_na", area=area_name(locale, result.area), metric=metric_name(locale, metric)
-        )
+        reply.say("answers.why_metric_na", area=result.area, metric=metric)
     return found
 
 
 # --- score ---------------------------------------------------------------------------------------
 
 
-def _metric_line(locale: str, result: MetricResult) -> str:
+def _metric_line(result: MetricResult) -> Text:
+    points = {"metric": result.metric, "points": result.points, "max": result.max}
     if result.metric == Metric.USAGE_GROWTH and result.value is not None:
         # "Usage growth in %?": the measured growth beside its points.
-        return t(
-            locale,
-            "conversation.score_metric_value",
-            metric=metric_name(locale, result.metric),
-            points=result.points,
-            max=result.max,
-            value=explain.percent(locale, result.value),
-        )
+        return phrase("conversation.score_metric_value", **points, value=Percent(result.value))
     if result.metric in (Metric.NET_CUSTOMER_ADDS, Metric.DEPLOYMENTS) and result.value is not None:
         # "How many of our services are counted?": the count beside its points.
-        return t(
-            locale,
-            "conversation.score_metric_value",
-            metric=metric_name(locale, result.metric),
-            points=result.points,
-            max=result.max,
-            value=t(locale, f"conversation.value_{result.metric}", count=int(result.value)),
-        )
-    return t(
-        locale,
-        "answers.score_metric_line",
-        metric=metric_name(locale, result.metric),
-        points=result.points,
-        max=result.max,
-    )
+        count = phrase(f"conversation.value_{result.metric}", count=int(result.value))
+        return phrase("conversation.score_metric_value", **points, value=count)
+    return phrase("answers.score_metric_line", **points)
 
 
 def _area_lines(reply: Reply, result: DesignationResult) -> None:
-    locale = reply.locale
     key = "answers.score_area_qualified" if result.qualified else "answers.score_area_not_qualified"
-    reply.say(key, area=area_name(locale, result.area), score=result.score, threshold=result.threshold)
+    reply.say(key, area=result.area, score=result.score, threshold=result.threshold)
     for metric in Metric:
         found = _metric_result(result, metric)
         if found is not None:
-            reply.bullet(_metric_line(locale, found))
+            reply.bullet(_metric_line(found))
         elif _not_applicable(result, metric):
-            reply.bullet(t(locale, "answers.score_metric_na", metric=metric_name(locale, metric)))
+            reply.bullet(phrase("answers.score_metric_na", metric=metric))
 
 
 def _not_applicable(result: DesignationResult, metric: Metric) -> bool:
@@ -299,8 +277,8 @@ def _score(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard)
         elif (found := _metric_or_absent(reply, result, query.metric)) is not None:
             reply.say(
                 "answers.score_metric_one",
-                metric=metric_name(locale, found.metric),
-                area=area_name(locale, query.area),
+                metric=found.metric,
+                area=query.area,
                 points=found.points,
                 max=found.max,
             )
@@ -314,24 +292,24 @@ def _score(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard)
     reply.say(
         "answers.score_header",
         partner=partner,
-        date=explain.date_text(locale, card_data.as_of),
+        date=card_data.as_of,
         rules=card_data.rules,
     )
     for result in card_data.designations:
         if query.metric is not None:
             found = _metric_result(result, query.metric)
-            text = (
-                t(locale, "answers.score_metric_na", metric=metric_name(locale, query.metric))
+            line = (
+                phrase("answers.score_metric_na", metric=query.metric)
                 if found is None
-                else _metric_line(locale, found)
+                else _metric_line(found)
             )
-            reply.bullet(t(locale, "answers.labelled", label=area_name(locale, result.area), text=text))
+            reply.bullet(phrase("answers.labelled", label=result.area, text=line))
             continue
         key = "answers.score_line_qualified" if result.qualified else "answers.score_line_not_qualified"
-        reply.bullet(t(locale, key, area=area_name(locale, result.area), score=result.score))
+        reply.bullet(phrase(key, area=result.area, score=result.score))
     if card_data.cloud_platform is not None and query.metric is None:
-        level = t(locale, f"answers.cp_level_{card_data.cloud_platform.level}")
-        reply.bullet(t(locale, "answers.cp_line", level=level))
+        level = phrase(f"answers.cp_level_{card_data.cloud_platform.level}")
+        reply.bullet(phrase("answers.cp_line", level=level))
     reply.say("answers.score_follow_up")
     # The question asked most gets the scorecard itself: bars, verdicts and buttons.
     card = build_scorecard_card(card_data, ctx.profile, locale) if query.metric is None else None
@@ -339,18 +317,17 @@ def _score(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard)
 
 
 def _cloud_platform(reply: Reply, card_data: Scorecard, only: str | None = None) -> None:
-    locale = reply.locale
     result = card_data.cloud_platform
     if result is None:
         reply.say("answers.cp_not_assessed")
         return
-    reply.say("answers.cp_line", level=t(locale, f"answers.cp_level_{result.level}"))
+    reply.say("answers.cp_line", level=phrase(f"answers.cp_level_{result.level}"))
     if result.consumption_usd_12m is not None:
-        reply.say("answers.cp_consumption", value=explain.money(locale, result.consumption_usd_12m))
+        reply.say("answers.cp_consumption", value=Money(result.consumption_usd_12m))
     for level, outcome in result.levels.items():
         if only is not None and level != only:
             continue  # "why am I not Gold?" is about Gold
-        name = t(locale, f"answers.cp_level_{level}")
+        name = phrase(f"answers.cp_level_{level}")
         reply.say("answers.cp_level_met" if outcome.met else "answers.cp_level_not_met", level=name)
         reply.reasons(outcome.reasons)
 
@@ -399,14 +376,13 @@ def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorec
         # The data decides "which area?": the areas where the question's premise holds.
         results = _premise_areas(card_data, metric, query.zero) or _premise_areas(card_data, metric, False)
         if not results:
-            reply.say("conversation.metric_none_zero", metric=metric_name(locale, metric))
+            reply.say("conversation.metric_none_zero", metric=metric)
             for result in card_data.designations:
                 if (found := _metric_result(result, metric)) is not None:
                     reply.bullet(
-                        t(
-                            locale,
+                        phrase(
                             "conversation.metric_area_points",
-                            area=area_name(locale, result.area),
+                            area=result.area,
                             points=found.points,
                             max=found.max,
                         )
@@ -419,10 +395,9 @@ def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorec
             reply.say("conversation.all_qualified")
             for result in card_data.designations:
                 reply.bullet(
-                    t(
-                        locale,
+                    phrase(
                         "answers.score_line_qualified",
-                        area=area_name(locale, result.area),
+                        area=result.area,
                         score=result.score,
                     )
                 )
@@ -468,48 +443,43 @@ def _focus(result: DesignationResult, metric: Metric | None) -> str | None:
     )
 
 
-def _grouped(items: list[tuple[Area, str]]) -> list[tuple[list[Area], str]]:
-    """Lines said once with every area they apply to, in first-seen order."""
-    groups: dict[str, list[Area]] = {}
-    for area, text in items:
-        bucket = groups.setdefault(text, [])
-        if area not in bucket:
+def _grouped(items: list[tuple[Area, object]]) -> list[tuple[list[Area], object]]:
+    """Lines said once with every area they apply to (equal reasons, steps or texts), in first-seen
+    order."""
+    groups: list[tuple[list[Area], object]] = []
+    for area, said in items:
+        bucket = next((found for found, other in groups if other == said), None)
+        if bucket is None:
+            groups.append(([area], said))
+        elif area not in bucket:
             bucket.append(area)
-    return [(found, text) for text, found in groups.items()]
+    return groups
 
 
-def _say_grouped(reply: Reply, items: list[tuple[Area, str]], all_areas: list[Area]) -> None:
-    locale = reply.locale
-    for found, text in _grouped(items):
+def _say_grouped(reply: Reply, items: list[tuple[Area, object]], all_areas: list[Area]) -> None:
+    for found, said in _grouped(items):
         if found == all_areas:
-            reply.bullet(text)
+            reply.bullet(said)
         else:
-            names = explain.join(locale, [area_name(locale, a) for a in found])
-            reply.bullet(t(locale, "conversation.in_areas", areas=names, text=text))
+            reply.bullet(phrase("conversation.in_areas", areas=Join(tuple(found)), text=said))
 
 
 def _why_metric_grouped(reply: Reply, results: list[DesignationResult], metric: Metric, zero: bool) -> None:
     """One metric in several areas: each cause said once, with the areas it applies to."""
-    locale = reply.locale
     all_areas = [r.area for r in results]
-    area_names = explain.join(locale, [area_name(locale, a) for a in all_areas])
     key = "conversation.metric_in_areas_zero" if zero else "conversation.metric_in_areas_low"
-    reply.say(key, metric=metric_name(locale, metric), areas=area_names)
-    causes: list[tuple[Area, str]] = []
-    steps: list[tuple[Area, str]] = []
+    reply.say(key, metric=metric, areas=Join(tuple(all_areas)))
+    causes: list[tuple[Area, object]] = []
+    steps: list[tuple[Area, object]] = []
     for result in results:
         found = _metric_result(result, metric)
         if found is None:
             continue
         if not zero:
-            causes.append((result.area, _metric_line(locale, found)))
+            causes.append((result.area, _metric_line(found)))
         shortfalls = _shortfalls(found) or found.reasons
-        causes.extend((result.area, explain.reason_text(locale, r, reply.names)) for r in shortfalls)
-        steps.extend(
-            (result.area, explain.plan_step_text(locale, step, reply.names))
-            for step in result.plan
-            if step.metric == metric
-        )
+        causes.extend((result.area, r) for r in shortfalls)
+        steps.extend((result.area, step) for step in result.plan if step.metric == metric)
     _say_grouped(reply, causes, all_areas)
     if steps:
         reply.say("answers.why_plan_header")
@@ -518,40 +488,31 @@ def _why_metric_grouped(reply: Reply, results: list[DesignationResult], metric: 
 
 def _why_areas_grouped(reply: Reply, results: list[DesignationResult]) -> None:
     """Several areas not qualified: the score of each, then each blocking cause once with its areas."""
-    locale = reply.locale
     all_areas = [r.area for r in results]
     for result in results:
-        reply.say("answers.why_not_qualified", area=area_name(locale, result.area), score=result.score)
-    causes: list[tuple[Area, str]] = []
+        reply.say("answers.why_not_qualified", area=result.area, score=result.score)
+    causes: list[tuple[Area, object]] = []
     for result in results:
         for metric_result in result.metrics:
             blocking = metric_result.points == 0 or metric_result.metric in result.blocking_metrics
             if not blocking:
                 continue
-            header = t(
-                locale,
+            header = phrase(
                 "answers.why_metric_blocks",
-                metric=metric_name(locale, metric_result.metric),
+                metric=metric_result.metric,
                 points=metric_result.points,
                 max=metric_result.max,
             )
             for reason in _shortfalls(metric_result) or metric_result.reasons:
-                causes.append((result.area, f"{header} {explain.reason_text(locale, reason, reply.names)}"))
+                causes.append((result.area, Seq((header, reason))))
     _say_grouped(reply, causes, all_areas)
-    reply.say(
-        "conversation.to_do_areas", areas=explain.join(locale, [area_name(locale, a) for a in all_areas])
-    )
-    steps = [
-        (result.area, explain.plan_step_text(locale, step, reply.names))
-        for result in results
-        for step in result.plan
-    ]
+    reply.say("conversation.to_do_areas", areas=Join(tuple(all_areas)))
+    steps: list[tuple[Area, object]] = [(result.area, step) for result in results for step in result.plan]
     _say_grouped(reply, steps, all_areas)
 
 
 def _why_area(reply: Reply, result: DesignationResult) -> None:
-    locale = reply.locale
-    name = area_name(locale, result.area)
+    name = result.area
     if result.qualified:
         reply.say("answers.why_qualified", area=name, score=result.score, threshold=result.threshold)
     else:
@@ -564,7 +525,7 @@ def _why_area(reply: Reply, result: DesignationResult) -> None:
             continue
         reply.say(
             "answers.why_metric_blocks",
-            metric=metric_name(locale, metric_result.metric),
+            metric=metric_result.metric,
             points=metric_result.points,
             max=metric_result.max,
         )
@@ -580,8 +541,8 @@ def _why_metric(reply: Reply, result: DesignationResult, metric: Metric, shared:
         return
     reply.say(
         "answers.why_metric_header_shared" if shared else "answers.why_metric_header",
-        metric=metric_name(reply.locale, metric),
-        area=area_name(reply.locale, result.area),
+        metric=metric,
+        area=result.area,
         points=found.points,
         max=found.max,
     )
@@ -591,7 +552,7 @@ def _why_metric(reply: Reply, result: DesignationResult, metric: Metric, shared:
         {s for r in found.reasons if r.code == ReasonCode.SERVICES_COUNTED for s in r.excluded or []}
     )
     if excluded:
-        reply.say("conversation.deploy_not_counted", excluded=explain.join(reply.locale, excluded))
+        reply.say("conversation.deploy_not_counted", excluded=Join(tuple(excluded)))
     if not found.reasons:
         reply.say("answers.why_metric_no_detail")
     if found.points >= found.max:
@@ -607,14 +568,14 @@ def _why_metric(reply: Reply, result: DesignationResult, metric: Metric, shared:
 
 
 def _plan_lines(reply: Reply, result: DesignationResult) -> None:
-    name = area_name(reply.locale, result.area)
+    name = result.area
     if result.qualified:
         reply.say("answers.plan_already", area=name, score=result.score)
         return
     if not result.plan:
         blocked = [r for r in result.reasons if r.code == ReasonCode.NO_PLAN]
         for reason in blocked:
-            reply.line(explain.reason_text(reply.locale, reason, reply.names))
+            reply.line(reason)
         if not blocked:
             reply.say("answers.plan_none_found", area=name)
         return
@@ -632,8 +593,9 @@ def _plan(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) 
         steps = next(([st for st in r.plan if st.metric == query.metric] for r in pending if r.plan), [])
         steps = [st for st in steps if st.metric == query.metric]
         if steps:
-            names = explain.join(locale, [area_name(locale, r.area) for r in pending])
-            reply.say("answers.plan_metric_header", metric=metric_name(locale, query.metric), area=names)
+            reply.say(
+                "answers.plan_metric_header", metric=query.metric, area=Join(tuple(r.area for r in pending))
+            )
             reply.plan(steps)
             return Answer(reply.text(), None, Intent.PLAN, None)
     if area is None:
@@ -649,8 +611,8 @@ def _plan(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) 
     if steps and metric is not None and not result.qualified and _metric_result(result, metric) is not None:
         reply.say(
             "answers.plan_metric_header",
-            metric=metric_name(locale, metric),
-            area=area_name(locale, area),
+            metric=metric,
+            area=area,
         )
         reply.plan(steps)
     else:

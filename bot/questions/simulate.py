@@ -287,7 +287,7 @@ def _one_expiry(
             "conversation.expiry_one_header",
             person=who,
             certification=label,
-            on=explain.date_text(locale, held.expires),
+            on=held.expires,
         )
     after = score_profile(_without(profile, {(person, slug)}))
     _say_impact(reply, before, after)
