@@ -11,8 +11,6 @@ import re
 from collections.abc import Sequence
 
 from cards import explain
-from cards.explain import area_name, metric_name
-from cards.i18n import t
 from scoring.catalog import (
     CLOUD_PLATFORM_VERSION,
     Certification,
@@ -23,13 +21,14 @@ from scoring.catalog import (
 )
 from scoring.catalog.models import SKILLING_METRICS, CloudPlatformRules, MetricRules, RuleSet, TrackRules
 from scoring.ids import Area, Market, Metric, ReasonCode, Track
+from scoring.models import HeldCertification
 from scoring.programme import programme
 from scoring.results import Reason, Scorecard
 
 from .buttons import ask_area_card
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent
-from .render import Certs, Money, phrase
+from .render import Cert, Certs, Join, Money, People, Text, phrase
 from .scored import scorecard_for
 from .understand import Query, is_known_word
 
@@ -71,7 +70,7 @@ def _association(code: str) -> str:
     return code.replace("_T", " Tier ")  # CSP_T1 -> CSP Tier 1 (product names, not translated)
 
 
-def _step_text(locale: str, prefix: str, role: str, track_rules: TrackRules, **fields: object) -> str:
+def _step_text(prefix: str, role: str, track_rules: TrackRules, **fields: object) -> Text:
     """One step of a certification metric, in the wording of `prefix` (the rule explanation, the list of
     certifications, where one certification counts): a prerequisite (how many people; points only on
     a track whose met prerequisites give flat points) or a scoring step."""
@@ -80,14 +79,13 @@ def _step_text(locale: str, prefix: str, role: str, track_rules: TrackRules, **f
     else:
         key = f"{prefix}_scoring"
     people = track_rules.gate_min_people
-    return t(locale, key, required=people, count=people, points=track_rules.gate_points, **fields)
+    return phrase(key, required=people, count=people, points=track_rules.gate_points, **fields)
 
 
 # --- rules ---------------------------------------------------------------------------------------
 
 
 def _skilling(reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Metric) -> None:
-    locale = reply.locale
     params = rules.areas[area].metrics.get(metric)
     if params is None:
         reply.say("rules.not_applicable", area=area, metric=metric)
@@ -100,10 +98,9 @@ def _skilling(reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Me
         max=params.max,
     )
     for step in params.steps:
-        certs = explain.certifications_label(locale, step.certifications)
+        certs = Certs(tuple(step.certifications))
         reply.bullet(
             _step_text(
-                locale,
                 "rules.skilling",
                 step.role,
                 track_rules,
@@ -148,7 +145,6 @@ def _metric_params(rules: RuleSet, area: Area | None, metric: Metric) -> MetricR
 
 
 def _performance(reply: Reply, rules: RuleSet, track: Track, area: Area | None, metric: Metric) -> None:
-    locale = reply.locale
     params = _metric_params(rules, area, metric)
     _, track_rules = rules.track_rules(track)
     filters = rules.filters
@@ -158,30 +154,26 @@ def _performance(reply: Reply, rules: RuleSet, track: Track, area: Area | None, 
     elif metric == Metric.USAGE_GROWTH:
         reply.say("rules.usage_growth", min_acr=Money(params.min_acr), **fields)
     else:
-        reply.say(
-            "rules.deployments", excluded=explain.join(locale, filters.excluded_deployment_services), **fields
-        )
+        reply.say("rules.deployments", excluded=Join(tuple(filters.excluded_deployment_services)), **fields)
     reply.say(
         "rules.filters",
-        associations=explain.join(locale, [_association(a) for a in filters.eligible_associations]),
-        offers=explain.join(locale, filters.excluded_offers, "or"),
+        associations=Join(tuple(_association(a) for a in filters.eligible_associations)),
+        offers=Join(tuple(filters.excluded_offers), "or"),
     )
 
 
 def _qualification(reply: Reply, rules: RuleSet, area: Area | None) -> None:
-    locale = reply.locale
     reply.say("rules.qualification", threshold=rules.threshold)
     for candidate in [area] if area else list(Area):
-        caps = [
-            t(locale, "rules.cap_item", metric=metric_name(locale, metric), max=params.max)
+        caps = tuple(
+            phrase("rules.cap_item", metric=metric, max=params.max)
             for metric, params in rules.areas[candidate].ordered()
-        ]
-        caps_text = t(locale, "rules.metric_caps", caps=explain.join(locale, caps))
+        )
+        caps_text = phrase("rules.metric_caps", caps=Join(caps))
         reply.bullet(phrase("answers.labelled", label=candidate, text=caps_text))
 
 
 def _cloud_platform(reply: Reply, only: str | None = None) -> None:
-    locale = reply.locale
     rules = _cloud_rules()
     reply.say("rules.cloud_platform_title", version=rules.version)
     for level, params in rules.levels.items():
@@ -190,13 +182,10 @@ def _cloud_platform(reply: Reply, only: str | None = None) -> None:
         amounts = params.min_consumption_usd
         developed, developing = amounts[Market.DEVELOPED], amounts[Market.DEVELOPING]
         consumption = (
-            explain.money(locale, developed)
+            Money(developed)
             if developed == developing
-            else t(
-                locale,
-                "rules.cloud_platform_markets",
-                developed=explain.money(locale, developed),
-                developing=explain.money(locale, developing),
+            else phrase(
+                "rules.cloud_platform_markets", developed=Money(developed), developing=Money(developing)
             )
         )
         reply.bullet(
@@ -205,7 +194,7 @@ def _cloud_platform(reply: Reply, only: str | None = None) -> None:
                 level=phrase(f"answers.cp_level_{level}"),
                 consumption=consumption,
                 months=rules.window_months,
-                associations=explain.join(locale, list(rules.associations), "or"),
+                associations=Join(tuple(rules.associations), "or"),
                 people=phrase("rules.cloud_platform_people", count=params.people),
             )
         )
@@ -245,14 +234,9 @@ def _deployment_yes_no(
     reply: Reply, rules: RuleSet, area: Area | None, service: str | None, asks_excluded: bool
 ) -> None:
     """The answer first: "do VMs count?" is a no, "are VMs excluded?" a yes."""
-    locale = reply.locale
     params = _metric_params(rules, area, Metric.DEPLOYMENTS)
     excluded = rules.filters.excluded_deployment_services
-    fields = {
-        "points_each": params.points_each,
-        "max": params.max,
-        "excluded": explain.join(locale, excluded),
-    }
+    fields = {"points_each": params.points_each, "max": params.max, "excluded": Join(tuple(excluded))}
     if service is not None:
         reply.say("conversation.yes" if asks_excluded else "conversation.no")
         named = next((e for e in excluded if e.casefold() == service.casefold()), excluded[0])
@@ -322,10 +306,10 @@ def _blocking_gates(
 
 
 def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: bool) -> None:
-    locale, names = reply.locale, reply.names
+    names = reply.names
     rules, track = rule_version(ctx)
     as_of = _as_of(ctx)
-    label = explain.certification_label(locale, cert.slug)
+    label = Cert(cert.slug)
     reply.say("answers.cert_title", certification=label)
     places = _places(rules, cert.slug)
     if places:
@@ -334,12 +318,11 @@ def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: b
         for area, metric, params, step, role in places:
             reply.bullet(
                 _step_text(
-                    locale,
                     "answers.cert_counts",
                     role,
                     track_rules,
-                    area=area_name(locale, area),
-                    metric=metric_name(locale, metric),
+                    area=area,
+                    metric=metric,
                     step=step,
                     max=params.max,
                     points_each=params.points_each,
@@ -367,7 +350,7 @@ def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: b
     lapsed = {pid for pid, expires in holders if expires is not None and expires < as_of}
     valid = sorted({pid for pid, _ in holders} - lapsed - flagged, key=lambda pid: names.get(pid, pid))
     if valid:
-        reply.say("answers.cert_holders", count=len(valid), people=explain.person_names(locale, valid, names))
+        reply.say("answers.cert_holders", count=len(valid), people=People(tuple(valid)))
     else:
         reply.say("answers.cert_holders_none")
     reply.reasons(reasons)
@@ -382,14 +365,13 @@ def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: b
             )
     if why:
         for area, metric, reason in _blocking_gates(scorecard, rules, cert.slug):
-            scope = t(
-                locale,
-                "answers.area_metric",
-                area=area_name(locale, area),
-                metric=metric_name(locale, metric),
-            )
-            text = explain.reason_text(locale, reason, names)
-            reply.bullet(phrase("answers.labelled", label=scope, text=text))
+            scope = phrase("answers.area_metric", area=area, metric=metric)
+            reply.bullet(phrase("answers.labelled", label=scope, text=reason))
+
+
+def lapsed(held: HeldCertification, as_of: dt.date) -> bool:
+    """Whether a holding no longer counts on `as_of` (E-16: `expires` is the first day it does not)."""
+    return held.expires is not None and held.expires <= as_of
 
 
 def _counting(slugs: Sequence[str], as_of: dt.date) -> list[str]:
@@ -404,7 +386,6 @@ def _counting(slugs: Sequence[str], as_of: dt.date) -> list[str]:
 def _area_list(
     reply: Reply, rules: RuleSet, track: Track, area: Area, metric: Metric | None, as_of: dt.date
 ) -> None:
-    locale = reply.locale
     _, track_rules = rules.track_rules(track)
     reply.say("answers.certs_area_header", area=area, rules=rules.version)
     for candidate in SKILLING_METRICS:
@@ -418,14 +399,11 @@ def _area_list(
         for step in params.steps:
             reply.bullet(
                 _step_text(
-                    locale,
                     "answers.certs_step",
                     step.role,
                     track_rules,
                     step=step.step,
-                    certifications=explain.certifications_label(
-                        locale, _counting(step.certifications, as_of)
-                    ),
+                    certifications=Certs(tuple(_counting(step.certifications, as_of))),
                     points_each=params.points_each,
                 )
             )
@@ -465,30 +443,20 @@ def person_answer(person_id: str, ctx: AnswerContext, locale: str, names: dict[s
         return Answer(reply.text(), None, Intent.CERTIFICATIONS, ctx.last_area)
     reply.say("answers.person_title", person=name)
     for held in person.certifications:
-        label = explain.certification_label(locale, held.id)
+        label = Cert(held.id)
         cert = catalog.registry.get(held.id)
-        if held.expires is not None and held.expires < as_of:
-            on = explain.date_text(locale, held.expires)
-            text = t(locale, "answers.person_cert_expired", certification=label, on=on)
+        if lapsed(held, as_of):
+            line = phrase("answers.person_cert_expired", certification=label, on=held.expires)
         elif cert is not None and cert.count_until is not None and cert.count_until < as_of:
-            on = explain.date_text(locale, cert.count_until)
-            text = t(locale, "answers.person_cert_retired", certification=label, on=on)
-        elif places := [
-            t(
-                locale,
-                "answers.person_place",
-                area=area_name(locale, area),
-                metric=metric_name(locale, metric),
-                step=step,
-            )
+            line = phrase("answers.person_cert_retired", certification=label, on=cert.count_until)
+        elif places := tuple(
+            phrase("answers.person_place", area=area, metric=metric, step=step)
             for area, metric, _, step, _ in _places(rules, held.id)
-        ]:
-            text = t(
-                locale, "answers.person_cert_counts", certification=label, places=explain.join(locale, places)
-            )
+        ):
+            line = phrase("answers.person_cert_counts", certification=label, places=Join(places))
         else:
-            text = t(locale, "answers.person_cert_nowhere", certification=label, rules=rules.version)
-        reply.bullet(text)
+            line = phrase("answers.person_cert_nowhere", certification=label, rules=rules.version)
+        reply.bullet(line)
     return Answer(reply.text(), None, Intent.CERTIFICATIONS, ctx.last_area)
 
 
@@ -506,14 +474,11 @@ def certification_answer(
         reply.say("answers.cert_unknown_exam", code=query.unknown_exam)
         near = suggest_certifications(query.unknown_exam)
         if near:
-            labels = [explain.certification_label(locale, c.slug) for c in near]
-            reply.say("answers.cert_did_you_mean", names=explain.join(locale, labels, "or"))
+            reply.say("answers.cert_did_you_mean", names=Join(tuple(Cert(c.slug) for c in near), "or"))
         return Answer(reply.text(), None, intent, ctx.last_area)
     if query.cloud_platform and query.area is None:
         reply.say("answers.certs_cloud_platform_header")
-        reply.bullets(
-            explain.certification_label(locale, slug) for slug in _cloud_rules().certification_slugs()
-        )
+        reply.bullets(Cert(slug) for slug in _cloud_rules().certification_slugs())
         return Answer(reply.text(), None, intent, ctx.last_area)
     area = query.area or ctx.last_area
     if area is None:
@@ -537,12 +502,12 @@ def new_name(ctx: AnswerContext, text: str) -> str | None:
     return None
 
 
-def holding_check(ctx: AnswerContext, text: str, slug: str, locale: str, names: dict[str, str]) -> list[str]:
+def holding_check(ctx: AnswerContext, text: str, slug: str, names: dict[str, str]) -> list[Text]:
     """Whether the person a message names ("Gus passed AZ-400 last month") holds the certification in
     the data, and how to add it when not; empty when the message names nobody."""
     if ctx.profile is None:
         return []
-    label = explain.certification_label(locale, slug)
+    label = Cert(slug)
     code = ", ".join(explain.certification_exams(slug)) or label
     days = programme().skilling_lag_days
     person_id = mentioned_person(ctx, text)
@@ -551,18 +516,19 @@ def holding_check(ctx: AnswerContext, text: str, slug: str, locale: str, names: 
         if name is None:
             return []
         return [
-            t(locale, "conversation.person_cert_missing", person=name, certification=label, code=code),
-            t(locale, "conversation.person_cert_refresh", person=name, days=days),
+            phrase("conversation.person_cert_missing", person=name, certification=label, code=code),
+            phrase("conversation.person_cert_refresh", person=name, days=days),
         ]
     person = ctx.profile.person(person_id)
     who = names.get(person_id, person_id)
     held = next((h for h in person.certifications if h.id == slug), None) if person else None
     if held is None:
         return [
-            t(locale, "conversation.person_cert_not_held", person=who, certification=label, code=code),
-            t(locale, "conversation.person_cert_refresh", person=who, days=days),
+            phrase("conversation.person_cert_not_held", person=who, certification=label, code=code),
+            phrase("conversation.person_cert_refresh", person=who, days=days),
         ]
-    if held.expires is not None and held.expires < _as_of(ctx):
-        on = explain.date_text(locale, held.expires)
-        return [t(locale, "conversation.person_cert_held_expired", person=who, certification=label, on=on)]
-    return [t(locale, "conversation.person_cert_held", person=who, certification=label)]
+    if lapsed(held, _as_of(ctx)):
+        return [
+            phrase("conversation.person_cert_held_expired", person=who, certification=label, on=held.expires)
+        ]
+    return [phrase("conversation.person_cert_held", person=who, certification=label)]

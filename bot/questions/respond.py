@@ -21,7 +21,7 @@ from . import facts, follow_up, history, knowledge, simulate
 from .buttons import follow_up_card, help_card, start_intake_card
 from .chat import Reply, chat_text
 from .model import Answer, AnswerContext, Intent, Memory, Section
-from .render import Join, Money, Percent, Seq, Text, phrase
+from .render import Join, Money, Percent, Seq, Text, phrase, render_all
 from .scored import scorecard_for
 from .understand import Query
 
@@ -345,9 +345,9 @@ def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], o
     answer = _why_scores(query, ctx, locale, names, original)
     if query.certification:
         # "…show 0/20. Why? Gus passed AZ-400 last month": say whether Gus's AZ-400 is in the data.
-        check = knowledge.holding_check(ctx, original, query.certification, locale, names)
+        check = knowledge.holding_check(ctx, original, query.certification, names)
         if check:
-            answer = replace(answer, text=chat_text([answer.text, *check]))
+            answer = replace(answer, text=chat_text([answer.text, *render_all(locale, check, names)]))
     return answer
 
 
