@@ -17,7 +17,15 @@ from .model import Intent, Memory
 from .understand import Query
 
 # Intents a follow-up can carry over ("and for infra?" after a why is a why).
-_CARRIED = {Intent.SCORE, Intent.WHY, Intent.PLAN, Intent.RULE, Intent.CERTIFICATIONS, Intent.EXPIRY}
+_CARRIED = {
+    Intent.SCORE,
+    Intent.WHY,
+    Intent.PLAN,
+    Intent.RULE,
+    Intent.CERTIFICATIONS,
+    Intent.EXPIRY,
+    Intent.CHANGES,
+}
 _SKILLING = (Metric.INTERMEDIATE_CERTIFICATIONS, Metric.ADVANCED_CERTIFICATIONS)
 _SHORT = 8  # words: longer messages are whole questions of their own
 

@@ -15,7 +15,8 @@ from .render import Join, phrase
 from .scored import scorecard_for
 
 
-def changes(ctx: AnswerContext) -> Answer:
+def changes(ctx: AnswerContext, areas: tuple[Area, ...] = ()) -> Answer:
+    """What moved since the earlier snapshot (in `areas` when the question names some)."""
     locale = ctx.locale
     reply = Reply(locale, explain.names_of(ctx.profile))
     now = scorecard_for(ctx)
@@ -30,7 +31,7 @@ def changes(ctx: AnswerContext) -> Answer:
     dropped: list[tuple[Area, MetricResult]] = []
     for new in now.designations:
         old = before.areas.get(new.area)
-        if old is None:
+        if old is None or (areas and new.area not in areas):
             continue
         metrics = [
             (m.metric, old.metrics[m.metric], m.points)

@@ -85,6 +85,12 @@ FACT_WORDS: dict[str, list[str]] = dict(
 GAIN = _merged("gain")
 PASS = _merged("pass")
 WHICH_COUNT = _merged("which_count")  # "which ones count?" after a skilling answer: its list
+RELATIVE_GROWTH = _merged("relative_growth")  # "20% more growth": points on top, not a target
+NOT_RENEW = _merged("not_renew")  # "what if she does not renew it?": an expiry question
+# Requests we cannot act on ("book me an exam voucher"), and prices: never a score answer.
+REQUESTS = _merged("requests")
+PRICES = _merged("prices")
+WENT_UP = _merged("went_up")  # "why did infra go up?": what changed, not why it is not qualified
 RENEW = _merged("renew")  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
 EXCLUDED_CUES = _merged("excluded_cues")  # "are VMs excluded from deployments?": a yes/no rule
 LOST_POINTS = _merged("lost_points")  # "why did we lose points?": what changed since last month

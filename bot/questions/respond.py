@@ -137,7 +137,7 @@ def _dispatch(
     if intent == Intent.EXPIRY:
         return simulate.expiry(query, ctx, person)
     if intent == Intent.CHANGES:
-        return history.changes(ctx)
+        return history.changes(ctx, query.areas)
     if intent == Intent.FACT:
         return facts.fact_answer(query, ctx)
     # "What does Ada hold?": a person of the profile named in a certification (or unclear) question.

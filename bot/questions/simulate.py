@@ -8,6 +8,7 @@ the simulated score is exactly what the engine would give with that data.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import replace
 
 from cards import explain
@@ -103,7 +104,7 @@ def what_if(query: Query, ctx: AnswerContext, person: str | None, new_name: str 
     if change.kind == "growth":
         text = t(
             locale,
-            "conversation.what_if_growth",
+            "conversation.what_if_growth" if change.relative else "conversation.what_if_growth_to",
             points=step.count,
             before=explain.percent(locale, _growth(before)),
             after=explain.percent(locale, _growth(after)),
@@ -166,6 +167,17 @@ def _step(
         return step, t(locale, "conversation.what_if_customers", count=change.count)
     if change.kind == "growth" and change.percent is not None:
         points = max(1, round(change.percent))
+        if not change.relative:
+            # "if growth hits 20%": the whole percentage points it takes to reach 20% from today's.
+            now = _growth(score_profile(profile)) or 0.0
+            points = math.ceil(change.percent - now - 1e-9)
+            if points <= 0:
+                return None, t(
+                    locale,
+                    "conversation.what_if_growth_reached",
+                    before=explain.percent(locale, now),
+                    target=explain.percent(locale, change.percent),
+                )
         step = PlanStep(
             action=PlanAction.GROW_USAGE, metric=Metric.USAGE_GROWTH, count=points, points_gained=0
         )

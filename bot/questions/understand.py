@@ -36,6 +36,7 @@ class WhatIf:
     kind: str  # "certify" | "customers" | "growth" | "services"
     count: int = 1
     percent: float | None = None
+    relative: bool = False  # growth: `percent` points more ("20% more") rather than a target ("hits 20%")
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,8 @@ def _count(norm: str, text: _Text) -> int | None:
 def _what_if(norm: str, text: _Text, slug: str | None, metric: Metric | None) -> WhatIf | None:
     percent = _PERCENT.search(norm)
     if percent and (metric == Metric.USAGE_GROWTH or text.any(lexicon.GROW)):
-        return WhatIf("growth", percent=float(percent.group(1).replace(",", ".")))
+        value = float(percent.group(1).replace(",", "."))
+        return WhatIf("growth", percent=value, relative=text.any(lexicon.RELATIVE_GROWTH))
     if slug is not None:
         return WhatIf("certify", count=max(1, min(_count(norm.replace(slug, " "), text) or 1, 50)))
     if metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS):
@@ -437,6 +439,8 @@ def _understand(norm: str) -> Query:
         return query(Intent.HELP, cued=True)
     # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy
     # ("what happens when Ada's AZ-104 expires?" is an expiry question, even with its "if").
+    if full.any(lexicon.NOT_RENEW):
+        return query(Intent.EXPIRY, cued=True)  # "what if Élodie does not renew her AZ-700?"
     renews = full.any(lexicon.RENEW)
     if full.any(lexicon.WHAT_IF) and not cues[Intent.RULE] and (renews or not full.any(lexicon.EXPIRY)):
         change = _what_if(norm, text, slug, metric)
@@ -446,9 +450,12 @@ def _understand(norm: str) -> Query:
         if change is None and passes and (full.any(lexicon.PRONOUNS) or words <= 4 or renews):
             # "what if Grace gets it?": the certification comes from the conversation.
             return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
+    about_points = bool(metric) or cues[Intent.SCORE] or partner_score
+    if full.any(lexicon.REQUESTS) or (full.any(lexicon.PRICES) and not about_points):
+        return query(Intent.UNKNOWN, cued=True, out_of_scope=True)  # "book me an AZ-305 voucher"
     if full.any(lexicon.OUT_OF_SCOPE) and not (areas or slug):
         return query(Intent.UNKNOWN, cued=True, out_of_scope=True)  # "Dynamics 365 score?": not ours
-    if full.any(lexicon.LOST_POINTS) and not cues[Intent.RULE]:
+    if (full.any(lexicon.LOST_POINTS) or full.any(lexicon.WENT_UP)) and not cues[Intent.RULE]:
         return query(Intent.CHANGES, cued=True)  # "why did we lose points on certs?"
     # What changed since last month comes before the intake's verbs (a French 'a changé' is no 'change').
     if full.any(lexicon.CHANGES) and not cues[Intent.RULE] and not text.any(lexicon.WHY_STRONG):
