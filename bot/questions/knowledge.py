@@ -200,8 +200,58 @@ def _cloud_platform(reply: Reply, only: str | None = None) -> None:
         )
 
 
+def _with_tracks(rules: RuleSet, track: Track | None) -> RuleSet:
+    """The partner's rules, or the newest rules that have the track the question names."""
+    if track is None or track in rules.tracks:
+        return rules
+    versions = [r for r in default_catalog().rule_sets.values() if track in r.tracks]
+    return max(versions, key=lambda r: r.effective_from) if versions else rules
+
+
+def _tracks(reply: Reply, rules: RuleSet) -> None:
+    """Each track's own numbers: the eligible customer's minimum and the prerequisite steps."""
+    if len(rules.tracks) < 2:
+        reply.say("rules.tracks_one", rules=rules.version)
+        return
+    reply.say("rules.tracks_header", rules=rules.version)
+    for track, params in rules.tracks.items():
+        points = (
+            phrase("rules.track_gate_points", points=params.gate_points)
+            if params.gate_points
+            else phrase("rules.track_gate_no_points")
+        )
+        reply.bullet(
+            phrase(
+                "rules.track_line",
+                track=phrase(f"rules.track_{track}"),
+                min_acr=Money(params.customer_min_acr),
+                people=phrase("rules.track_people", count=params.gate_min_people),
+                gate_points=points,
+            )
+        )
+
+
 def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
     rules, track = rule_version(ctx)
+    if query.excluded_offer is not None:
+        # "Do Trial offers count in ACR?": no (or yes, "are they excluded?"), then the rule.
+        filters = rules.filters
+        reply = Reply(locale)
+        reply.say("conversation.yes" if query.asks_excluded else "conversation.no")
+        reply.say(
+            "conversation.offer_excluded",
+            offer=query.excluded_offer,
+            offers=Join(tuple(filters.excluded_offers)),
+            associations=Join(tuple(_association(a) for a in filters.eligible_associations)),
+        )
+        return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
+    if query.compare_tracks:
+        reply = Reply(locale)
+        _tracks(reply, _with_tracks(rules, Track.SMB))
+        return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
+    if query.track is not None:
+        rules = _with_tracks(rules, query.track)
+        track = rules.track_rules(query.track)[0]
     area = query.area
     reply = Reply(locale)
     if query.cloud_platform and query.metric is None:

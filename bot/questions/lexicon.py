@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scoring.ids import Area, Metric
+from scoring.ids import Area, Metric, Track
 
 from .model import Intent, Section
 
@@ -91,6 +91,9 @@ NOT_RENEW = _merged("not_renew")  # "what if she does not renew it?": an expiry 
 REQUESTS = _merged("requests")
 PRICES = _merged("prices")
 WENT_UP = _merged("went_up")  # "why did infra go up?": what changed, not why it is not qualified
+TRACK_WORDS: dict[Track, list[str]] = {Track(k): v for k, v in _merged_map("tracks").items()}
+COMPARE = _merged("compare")  # "SMB vs enterprise", "Unterschied": the tracks side by side
+OFFER_WORDS = _merged("offer_words")  # with an excluded offer's name: "do Trial offers count in ACR?"
 RENEW = _merged("renew")  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
 EXCLUDED_CUES = _merged("excluded_cues")  # "are VMs excluded from deployments?": a yes/no rule
 LOST_POINTS = _merged("lost_points")  # "why did we lose points?": what changed since last month

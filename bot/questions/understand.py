@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from scoring.catalog import Certification, default_catalog, resolve_certification
-from scoring.ids import Area, Metric
+from scoring.ids import Area, Metric, Track
 
 from . import lexicon
 from .model import Intent, Section
@@ -65,6 +65,9 @@ class Query:
     asks_excluded: bool = False  # "are VMs excluded?" (yes) rather than "do VMs count?" (no)
     out_of_scope: bool = False  # another programme or tool ("Dynamics 365"): not a follow-up either
     threshold: bool = False  # the qualification threshold, whatever metric the conversation was on
+    track: Track | None = None  # a track the message names ("how many people on the SMB track?")
+    compare_tracks: bool = False  # "SMB vs enterprise": how the tracks differ
+    excluded_offer: str | None = None  # an offer type the rules exclude ("Trial"), asked about
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
@@ -268,6 +271,14 @@ _NAME_WORDS = [
 _ALL_NAME_WORDS = {cert.slug: frozenset(_WORD.findall(_plain(cert.name))) for cert in _NAMEABLE}
 
 
+# The offer types any rule version excludes from Azure consumption ("Trial", "Benefit Program"...).
+_EXCLUDED_OFFERS = sorted(
+    {o for rules in default_catalog().rule_sets.values() for o in rules.filters.excluded_offers},
+    key=len,
+    reverse=True,
+)
+
+
 def _areas(text: _Text) -> list[Area]:
     found = []
     for area, words in lexicon.AREA_WORDS.items():
@@ -388,6 +399,9 @@ def _understand(norm: str) -> Query:
     excluded = next((s for s in lexicon.EXCLUDED_SERVICE_WORDS if full.has(s)), None)
     if excluded is not None:
         metric = metric or Metric.DEPLOYMENTS
+    offer = next((o for o in _EXCLUDED_OFFERS if full.has(o.casefold())), None)
+    excluded_offer = offer if offer is not None and full.any(lexicon.OFFER_WORDS) else None
+    tracks = [track for track, words in lexicon.TRACK_WORDS.items() if full.any(words)]
     # Korean and Chinese run words together: about three characters make a word for "a short message".
     words = sum(max(1, len(w) // 3) if _CJK.search(w) else 1 for w in full.words)
     shared = {
@@ -411,6 +425,8 @@ def _understand(norm: str) -> Query:
         "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES),
         "threshold": full.any(lexicon.THRESHOLD),
+        "excluded_offer": excluded_offer,
+        "track": tracks[0] if len(tracks) == 1 else None,
     }
 
     def query(intent: Intent, section: Section | None = None, thanks: bool = False, **extra: object) -> Query:
@@ -437,6 +453,8 @@ def _understand(norm: str) -> Query:
         if full.any(lexicon.START_WORDS):
             return query(Intent.START_NOTIFICATIONS, cued=True)
         return query(Intent.HELP, cued=True)
+    if len(tracks) > 1 or (tracks and full.any(lexicon.COMPARE)):
+        return query(Intent.RULE, compare_tracks=True, cued=True)  # "SMB vs enterprise?"
     # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy
     # ("what happens when Ada's AZ-104 expires?" is an expiry question, even with its "if").
     if full.any(lexicon.NOT_RENEW):
@@ -480,6 +498,8 @@ def _understand(norm: str) -> Query:
     # "why is growth calculated like that" is a why question: a real "why" beats rule cues.
     if text.any(lexicon.WHY_STRONG):
         return query(Intent.WHY)
+    if excluded_offer is not None:
+        return query(Intent.RULE, cued=True)  # "les offres Trial comptent dans l'ACR ?"
     if excluded is not None and (
         shared["yes_no"] or full.any(lexicon.LIST_CUES) or full.any(lexicon.EXCLUDED_CUES)
     ):
