@@ -460,8 +460,15 @@ def _understand(norm: str) -> Query:
     if full.any(lexicon.NOT_RENEW):
         return query(Intent.EXPIRY, cued=True)  # "what if Élodie does not renew her AZ-700?"
     renews = full.any(lexicon.RENEW)
-    if full.any(lexicon.WHAT_IF) and not cues[Intent.RULE] and (renews or not full.any(lexicon.EXPIRY)):
-        change = _what_if(norm, text, slug, metric)
+    change = _what_if(norm, text, slug, metric) if full.any(lexicon.WHAT_IF) else None
+    # "how does the score change if we sign 2 more customers?": a figure makes it a what-if, even
+    # with a rule word in it.
+    counted = change is not None and change.kind != "certify" and bool(_NUMBER.search(norm) or change.percent)
+    if (
+        full.any(lexicon.WHAT_IF)
+        and (counted or not cues[Intent.RULE])
+        and (renews or not full.any(lexicon.EXPIRY))
+    ):
         passes = renews or full.any(lexicon.PASS)
         if change is not None and (change.kind != "certify" or passes or full.any(lexicon.WHAT_IF_STRONG)):
             return query(Intent.WHAT_IF, what_if=change, cued=True)
@@ -469,7 +476,8 @@ def _understand(norm: str) -> Query:
             # "what if Grace gets it?": the certification comes from the conversation.
             return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
     about_points = bool(metric) or cues[Intent.SCORE] or partner_score
-    if full.any(lexicon.REQUESTS) or (full.any(lexicon.PRICES) and not about_points):
+    prices = full.any(lexicon.PRICES) and bool(slug or unknown_exam) and not about_points
+    if full.any(lexicon.REQUESTS) or prices:
         return query(Intent.UNKNOWN, cued=True, out_of_scope=True)  # "book me an AZ-305 voucher"
     if full.any(lexicon.OUT_OF_SCOPE) and not (areas or slug):
         return query(Intent.UNKNOWN, cued=True, out_of_scope=True)  # "Dynamics 365 score?": not ours
