@@ -50,6 +50,15 @@ def resolve(
         return query
     areas = tuple(memory.areas)
     metric = memory.metric
+    if memory.cloud_platform and query.partner_score:
+        return query  # "and the Azure designations?" after Cloud Platform: a new topic
+    if (
+        memory.cloud_platform
+        and query.intent in (Intent.CERTIFICATIONS, Intent.RULE)
+        and not (query.areas or query.metric or query.certification or query.cloud_platform)
+    ):
+        # "which exams count?" after a Cloud Platform answer: the competency's exams, not an area's.
+        return replace(query, cloud_platform=True)
     names_new = bool(query.areas or query.metric or query.certification or person)
     if query.intent == Intent.WHAT_IF and query.certification is None and memory.certification:
         return replace(query, certification=memory.certification)

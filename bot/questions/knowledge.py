@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from cards import explain
@@ -459,6 +460,11 @@ def _area_list(
             )
 
 
+def _unaccented(text: str) -> str:
+    """Case and accents folded ("Élodie" is "elodie"): people type names without accents in chat."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
 def mentioned_person(ctx: AnswerContext, text: str) -> str | None:
     """The id of the one person of the profile whose name (or id) the message uses, else None.
 
@@ -466,11 +472,11 @@ def mentioned_person(ctx: AnswerContext, text: str) -> str | None:
     """
     if ctx.profile is None or not text:
         return None
-    folded = text.casefold()
+    folded = _unaccented(text)
     found = set()
     for person in ctx.profile.people:
         for label in {person.id, person.name or ""}:
-            label = label.casefold().strip()
+            label = _unaccented(label).strip()
             if len(label) < (2 if _CJK_CHAR.search(label) else 3):
                 continue
             if re.search(rf"(?<![a-z0-9]){re.escape(label)}(?![a-z0-9])", folded):

@@ -28,6 +28,7 @@ class Memory(BaseModel):
     metric: Metric | None = None
     certification: str | None = None
     person: str | None = None
+    cloud_platform: bool = False  # the last answer was about the Cloud Platform competency
     at: float = 0.0  # seconds since the epoch
 
     def fresh(self, now: float) -> bool:

@@ -123,6 +123,7 @@ def _memory_of(query: Query, answer: Answer, person: str | None, previous: Memor
         metric=query.metric,
         certification=query.certification,
         person=person,
+        cloud_platform=query.cloud_platform,
     )
 
 

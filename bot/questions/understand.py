@@ -68,6 +68,7 @@ class Query:
     track: Track | None = None  # a track the message names ("how many people on the SMB track?")
     compare_tracks: bool = False  # "SMB vs enterprise": how the tracks differ
     excluded_offer: str | None = None  # an offer type the rules exclude ("Trial"), asked about
+    partner_score: bool = False  # names the Solutions Partner score/designations (not Cloud Platform)
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
@@ -425,6 +426,7 @@ def _understand(norm: str) -> Query:
         "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES),
         "threshold": full.any(lexicon.THRESHOLD),
+        "partner_score": partner_score,
         "excluded_offer": excluded_offer,
         "track": tracks[0] if len(tracks) == 1 else None,
     }
