@@ -93,7 +93,7 @@ def what_if(query: Query, ctx: AnswerContext, person: str | None, new_name: str 
     if step.action == PlanAction.CERTIFY and person is not None and step.certification is not None:
         # A renewal: the expired holding is replaced by the one the plan adds.
         profile = _without(profile, {(person, step.certification)})
-    changed = apply_plan(profile, [step])
+    changed = apply_plan(profile, [step]) if step.count > 0 else profile
     if step.action == PlanAction.CERTIFY and new_name and not person:
         # The new person is called by the name the user gave, not the planner's placeholder id.
         people = [
@@ -102,12 +102,13 @@ def what_if(query: Query, ctx: AnswerContext, person: str | None, new_name: str 
         changed = changed.model_copy(update={"people": people})
     after = score_profile(changed)
     if change.kind == "growth":
+        reached = _growth(after) if change.relative else change.percent  # the target as said
         text = t(
             locale,
             "conversation.what_if_growth" if change.relative else "conversation.what_if_growth_to",
             points=step.count,
             before=explain.percent(locale, _growth(before)),
-            after=explain.percent(locale, _growth(after)),
+            after=explain.percent(locale, reached),
         )
     reply.say("conversation.what_if_header", change=text)
     reply.bullets(compare(locale, before, after)[0])
@@ -168,10 +169,11 @@ def _step(
     if change.kind == "growth" and change.percent is not None:
         points = max(1, round(change.percent))
         if not change.relative:
-            # "if growth hits 20%": the whole percentage points it takes to reach 20% from today's.
+            # "if growth hits 20%": points follow the whole percent (E-7), so the same points as at
+            # exactly 20% come from rising by the whole percents between today's and 20.
             now = _growth(score_profile(profile)) or 0.0
-            points = math.ceil(change.percent - now - 1e-9)
-            if points <= 0:
+            points = math.floor(change.percent) - math.floor(now)
+            if change.percent <= now:
                 return None, t(
                     locale,
                     "conversation.what_if_growth_reached",

@@ -151,7 +151,8 @@ def normalize(text: str) -> str:
     text = text.replace("&", " & ")
     for pattern, token in lexicon.ABBREVIATIONS:
         text = re.sub(pattern, token, text)
-    text = re.sub(r"[^\w&%\s-]", " ", text)  # punctuation (CJK punctuation too) becomes a space
+    # Punctuation (CJK punctuation too) becomes a space, but a decimal mark between digits stays ("12.9%").
+    text = re.sub(r"(?<!\d)[.,]|[.,](?!\d)|[^\w&%\s.,-]", " ", text)
     return " ".join(text.split())
 
 
