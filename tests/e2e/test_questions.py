@@ -101,3 +101,29 @@ def test_question_in_french_is_answered_in_french(chat: PlaygroundChat, stack: S
     text = answer.inner_text()
     assert_prerequisite_answer(text, "fr")
     assert t("fr", "common.area.data_ai") in text
+
+
+def test_a_conversation_follows_up_who_has_it_and_a_what_if_in_the_client(
+    chat: PlaygroundChat, stack: Stack
+) -> None:
+    """The headline question with no area, then elliptical follow-ups, as a partner types them."""
+    stack.import_profile(worked_example_da_4a())
+    chat.open()
+    chat.wait_reply(0, t("en", "service.welcome")[:40])
+
+    before = chat.send("why zero intermediate points?")  # the data decides: only Data & AI is at zero
+    answer = chat.wait_reply(before, re.compile(r"AZ-305"))
+    chat.screenshot("why-zero-no-area", answer)
+    assert t("en", "common.area.data_ai") in answer.inner_text()
+
+    before = chat.send("who has it?")
+    holders = chat.wait_reply(before, re.compile(r"Ada"))
+    chat.screenshot("who-has-it", holders)
+    assert "Azure Solutions Architect Expert (AZ-305)" in holders.inner_text()
+
+    before = chat.send("what if Bo gets it?")
+    simulated = chat.wait_reply(before, re.compile(r"→"))
+    chat.screenshot("what-if-bo-gets-it", simulated)
+    text = simulated.inner_text()
+    assert "Bo" in text and "AZ-305" in text
+    assert f"{t('en', 'common.area.data_ai')}: " in text
