@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from cards import explain
 from scoring.programme import programme
 
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent
+from .render import Join
 from .understand import Query
 
 
@@ -25,8 +25,8 @@ def fact_answer(query: Query, ctx: AnswerContext) -> Answer:
         rules, _ = rule_version(ctx)
         reply.say(
             "conversation.fact_associations",
-            associations=explain.join(locale, [_association(a) for a in rules.filters.eligible_associations]),
-            offers=explain.join(locale, rules.filters.excluded_offers, "or"),
+            associations=Join(tuple(_association(a) for a in rules.filters.eligible_associations)),
+            offers=Join(tuple(rules.filters.excluded_offers), "or"),
         )
     elif topic == "window":
         reply.say("conversation.fact_window", months=facts.qualification_window_months)

@@ -7,7 +7,7 @@ from cards import explain
 from cards.i18n import t
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.programme import programme
-from scoring.results import MetricResult
+from scoring.results import MetricResult, Reason
 
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent, Memory
@@ -26,7 +26,7 @@ def changes(ctx: AnswerContext, areas: tuple[Area, ...] = ()) -> Answer:
     if before is None:
         reply.say("conversation.changes_none", day=programme().refresh_day)
         return Answer(reply.text(), None, Intent.CHANGES, ctx.last_area)
-    date = explain.date_text(locale, before.as_of)
+    date = before.as_of
     changed_areas = []
     dropped: list[tuple[Area, MetricResult]] = []
     for new in now.designations:
@@ -74,18 +74,21 @@ _FIRST = (ReasonCode.CERTIFICATION_EXPIRED, ReasonCode.CERTIFICATION_RETIRED)
 
 def _causes(reply: Reply, dropped: list[tuple[Area, MetricResult]]) -> None:
     """Why each metric that went down has fewer points now, said once for the areas it shares."""
-    causes: dict[tuple[Metric, str], list[Area]] = {}
+    causes: list[tuple[Metric, Reason, list[Area]]] = []
     for area, result in dropped:
         shortfalls = sorted(
             (r for r in result.reasons if r.code in SHORTFALL_CODES), key=lambda r: r.code not in _FIRST
         )
         for reason in shortfalls[:2]:
-            text = explain.reason_text(reply.locale, reason, reply.names)
-            causes.setdefault((result.metric, text), []).append(area)
+            same = next((c for c in causes if c[0] == result.metric and c[1] == reason), None)
+            if same is None:
+                causes.append((result.metric, reason, [area]))
+            else:
+                same[2].append(area)
     if not causes:
         return
     reply.say("conversation.changes_why_down")
-    for (metric, text), areas in causes.items():
+    for metric, text, areas in causes:
         reply.bullet(
             phrase(
                 "conversation.changes_cause",

@@ -54,7 +54,7 @@ class Money:
 
 @dataclass(frozen=True)
 class Percent:
-    value: float
+    value: float | None  # None: not known ("?")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import math
 from dataclasses import replace
 
 from cards import explain
-from cards.explain import area_name
 from cards.i18n import t
 from scoring import Profile, score_profile
 from scoring.catalog import default_catalog
@@ -24,30 +23,30 @@ from scoring.results import PlanStep, Scorecard
 
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent, Memory
+from .render import Cert, People, Percent, Text, phrase
 from .scored import scorecard_for
 from .understand import Query, WhatIf
 
 
-def _verdict(locale: str, qualified: bool) -> str:
-    return t(locale, "conversation.verdict_qualified" if qualified else "conversation.verdict_not_qualified")
+def _verdict(qualified: bool) -> Text:
+    return phrase("conversation.verdict_qualified" if qualified else "conversation.verdict_not_qualified")
 
 
-def compare(locale: str, before: Scorecard, after: Scorecard) -> tuple[list[str], bool]:
+def compare(before: Scorecard, after: Scorecard) -> tuple[list[Text], bool]:
     """One line per area, before → after, and whether any score or verdict changed."""
-    lines: list[str] = []
+    lines: list[Text] = []
     changed = False
     for old in before.designations:
         new = after.designation(old.area)
         same = new.score == old.score and new.qualified == old.qualified
         changed = changed or not same
         lines.append(
-            t(
-                locale,
+            phrase(
                 "conversation.what_if_area_same" if same else "conversation.what_if_area",
-                area=area_name(locale, old.area),
+                area=old.area,
                 before=old.score,
                 after=new.score,
-                verdict=_verdict(locale, new.qualified),
+                verdict=_verdict(new.qualified),
             )
         )
     return lines, changed
@@ -86,9 +85,9 @@ def what_if(query: Query, ctx: AnswerContext, person: str | None, new_name: str 
         lapsed = {h.id for h in holder.certifications if not _valid(h, profile.as_of)}
         if len(lapsed) == 1:
             query = replace(query, certification=lapsed.pop())
-    step, text = _step(change, query, profile, person, new_name, locale, names)
+    step, text = _step(change, query, profile, person, new_name)
     if step is None:
-        reply.line(text)
+        reply.line(text or phrase("conversation.what_if_unclear"))
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
     if step.action == PlanAction.CERTIFY and person is not None and step.certification is not None:
         # A renewal: the expired holding is replaced by the one the plan adds.
@@ -103,15 +102,14 @@ def what_if(query: Query, ctx: AnswerContext, person: str | None, new_name: str 
     after = score_profile(changed)
     if change.kind == "growth":
         reached = _growth(after) if change.relative else change.percent  # the target as said
-        text = t(
-            locale,
+        text = phrase(
             "conversation.what_if_growth" if change.relative else "conversation.what_if_growth_to",
             points=step.count,
-            before=explain.percent(locale, _growth(before)),
-            after=explain.percent(locale, reached),
+            before=Percent(_growth(before)),
+            after=Percent(reached),
         )
     reply.say("conversation.what_if_header", change=text)
-    reply.bullets(compare(locale, before, after)[0])
+    reply.bullets(compare(before, after)[0])
     memory = Memory(
         intent=Intent.WHAT_IF, areas=list(query.areas), certification=query.certification, person=person
     )
@@ -124,19 +122,18 @@ def _step(
     profile: Profile,
     person: str | None,
     new_name: str | None,
-    locale: str,
-    names: dict[str, str],
-) -> tuple[PlanStep | None, str]:
+) -> tuple[PlanStep | None, Text | None]:
+    """The plan step a what-if applies, and what the change is called (or why there is none)."""
     if change.kind == "certify" and query.certification:
         slug = query.certification
-        label = explain.certification_label(locale, slug)
+        label = Cert(slug)
         metric = _metric_of(profile, slug)
         if person is not None:
             holder = profile.person(person)
             held = [h for h in holder.certifications if h.id == slug] if holder is not None else []
-            who = names.get(person, person)
+            who = People((person,))
             if any(_valid(h, profile.as_of) for h in held):
-                return None, t(locale, "conversation.what_if_already_holds", person=who, certification=label)
+                return None, phrase("conversation.what_if_already_holds", person=who, certification=label)
             step = PlanStep(
                 action=PlanAction.CERTIFY,
                 metric=metric,
@@ -146,18 +143,17 @@ def _step(
                 people=[person],
             )
             if held:  # it expired: the simulation renews it
-                on = explain.date_text(locale, max(h.expires for h in held if h.expires is not None))
-                text = t(locale, "conversation.what_if_renew_person", person=who, certification=label, on=on)
-                return step, text
-            return step, t(locale, "conversation.what_if_certify_person", person=who, certification=label)
+                on = max(h.expires for h in held if h.expires is not None)
+                return step, phrase(
+                    "conversation.what_if_renew_person", person=who, certification=label, on=on
+                )
+            return step, phrase("conversation.what_if_certify_person", person=who, certification=label)
         step = PlanStep(
             action=PlanAction.CERTIFY, metric=metric, count=change.count, points_gained=0, certification=slug
         )
         if new_name and change.count == 1:
-            return step, t(
-                locale, "conversation.what_if_certify_person", person=new_name, certification=label
-            )
-        return step, t(locale, "conversation.what_if_certify_new", count=change.count, certification=label)
+            return step, phrase("conversation.what_if_certify_person", person=new_name, certification=label)
+        return step, phrase("conversation.what_if_certify_new", count=change.count, certification=label)
     if change.kind == "customers":
         step = PlanStep(
             action=PlanAction.ADD_CUSTOMERS,
@@ -165,7 +161,7 @@ def _step(
             count=change.count,
             points_gained=0,
         )
-        return step, t(locale, "conversation.what_if_customers", count=change.count)
+        return step, phrase("conversation.what_if_customers", count=change.count)
     if change.kind == "growth" and change.percent is not None:
         points = max(1, round(change.percent))
         if not change.relative:
@@ -174,41 +170,33 @@ def _step(
             now = _growth(score_profile(profile)) or 0.0
             points = math.floor(change.percent) - math.floor(now)
             if change.percent <= now:
-                return None, t(
-                    locale,
-                    "conversation.what_if_growth_reached",
-                    before=explain.percent(locale, now),
-                    target=explain.percent(locale, change.percent),
+                reached = phrase(
+                    "conversation.what_if_growth_reached", before=Percent(now), target=Percent(change.percent)
                 )
+                return None, reached
         step = PlanStep(
             action=PlanAction.GROW_USAGE, metric=Metric.USAGE_GROWTH, count=points, points_gained=0
         )
-        return step, ""
+        return step, None  # named once the simulation has the growth after
     if change.kind == "services":
         step = PlanStep(
             action=PlanAction.DEPLOY_SERVICES, metric=Metric.DEPLOYMENTS, count=change.count, points_gained=0
         )
-        return step, t(locale, "conversation.what_if_services", count=change.count)
-    return None, t(locale, "conversation.what_if_unclear")
+        return step, phrase("conversation.what_if_services", count=change.count)
+    return None, phrase("conversation.what_if_unclear")
 
 
 # --- expiry ----------------------------------------------------------------------------------------
 
 
-def _held_line(locale: str, key: str, names: dict[str, str], on: dt.date, pid: str, slug: str) -> str:
+def _held_line(key: str, on: dt.date, pid: str, slug: str) -> Text:
     """One person's certification and its date ("Linus: AZ-104, expires on …")."""
-    return t(
-        locale,
-        key,
-        person=names.get(pid, pid),
-        certification=explain.certification_label(locale, slug),
-        on=explain.date_text(locale, on),
-    )
+    return phrase(key, person=People((pid,)), certification=Cert(slug), on=on)
 
 
 def _say_impact(reply: Reply, before: Scorecard, after: Scorecard, header: str | None = None) -> None:
     """The areas before → after when the expiry changes a score, else that it changes none."""
-    lines, changed = compare(reply.locale, before, after)
+    lines, changed = compare(before, after)
     if not changed:
         reply.say("conversation.expiry_no_impact")
         return
@@ -263,13 +251,13 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
     if soon:
         reply.say("conversation.expiry_header", days=days)
         for on, pid, slug in sorted(soon):
-            reply.bullet(_held_line(locale, "conversation.expiry_line", names, on, pid, slug))
+            reply.bullet(_held_line("conversation.expiry_line", on, pid, slug))
         after = score_profile(_without(profile, {(pid, slug) for _, pid, slug in soon}))
         _say_impact(reply, before, after, header="conversation.expiry_impact_header")
     else:
         reply.say("conversation.expiry_none", days=days)
     for on, pid, slug in sorted(expired):
-        reply.bullet(_held_line(locale, "conversation.expired_line", names, on, pid, slug))
+        reply.bullet(_held_line("conversation.expired_line", on, pid, slug))
     first = sorted(soon)[0][2] if soon else None
     if person is None and len({pid for _, pid, _ in soon}) == 1:
         person = soon[0][1]  # the one person whose certification expires: "what else does he hold?"
@@ -285,9 +273,8 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
 def _one_expiry(
     reply: Reply, profile: Profile, before: Scorecard, person: str, slug: str, names: dict[str, str]
 ) -> Answer:
-    locale = reply.locale
     who = names.get(person, person)
-    label = explain.certification_label(locale, slug)
+    label = Cert(slug)
     holder = profile.person(person)
     held = next((h for h in holder.certifications if h.id == slug), None) if holder else None
     memory = Memory(intent=Intent.EXPIRY, certification=slug, person=person)
