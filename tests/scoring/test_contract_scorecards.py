@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from scoring import Profile, Settings, score_profile
+from scoring import Profile, Scorecard, Settings, score_profile
 from scoring.ids import ReasonCode
 
 CASES = [
@@ -43,3 +43,9 @@ def test_the_scorecard_json_is_byte_identical_to_the_recorded_one(case: dict[str
     card = score_profile(profile, case.get("rules"), case.get("as_of"), settings)
     # json.loads keeps key order and int/float, so dumping the recording again gives main's bytes.
     assert json.dumps(card.to_json()) == json.dumps(case["scorecard"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"case{i}" for i in range(len(CASES))])
+def test_a_stored_scorecard_reads_back_to_the_same_json(case: dict[str, Any]) -> None:
+    # The bot stores scorecards and validates them again on reading (bot/stores.py, bot/history.py).
+    assert json.dumps(Scorecard.model_validate(case["scorecard"]).to_json()) == json.dumps(case["scorecard"])
