@@ -9,7 +9,7 @@ from typing import Literal
 from scoring.catalog.models import Certification
 from scoring.ids import ReasonCode
 from scoring.models import Person
-from scoring.results import CertificationExpired, CertificationRetired
+from scoring.results import CertificationExpired, CertificationRetired, LapsedCertification
 from scoring.settings import Settings
 
 Lapse = Literal[ReasonCode.CERTIFICATION_EXPIRED, ReasonCode.CERTIFICATION_RETIRED]
@@ -24,7 +24,7 @@ class Ignored:
     code: Lapse
     on: dt.date  # first day it no longer counted
 
-    def reason(self) -> CertificationExpired | CertificationRetired:
+    def reason(self) -> LapsedCertification:
         kind = CertificationExpired if self.code == ReasonCode.CERTIFICATION_EXPIRED else CertificationRetired
         return kind(person=self.person, certification=self.certification, on=self.on)
 

@@ -123,6 +123,9 @@ class CertificationRetired(_Model):
     on: dt.date
 
 
+LapsedCertification = CertificationExpired | CertificationRetired
+
+
 class MetricZeroBlocksQualification(_Model):
     code: Literal[ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION] = ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION
     metrics: list[Metric]

@@ -75,8 +75,8 @@ def score_cloud_platform(
             money = ConsumptionMet if money_ok else ConsumptionBelowThreshold
             reasons.append(money(required=required, value=float(value), market=market))
         people_ok = len(people) >= level.people
-        passed = PeoplePassed if people_ok else NotEnoughPeoplePassed
-        reasons.append(passed(certifications=certs, required=level.people, have=len(people), people=people))
+        counted = PeoplePassed if people_ok else NotEnoughPeoplePassed
+        reasons.append(counted(certifications=certs, required=level.people, have=len(people), people=people))
         if not people_ok:
             reasons += lapsed
         levels[CloudPlatformLevel(level_name)] = LevelResult(met=money_ok and people_ok, reasons=reasons)
