@@ -31,8 +31,11 @@ class Ignored:
 
 @dataclass
 class PeopleIndex:
-    plain: dict[str, list[str]] = field(default_factory=dict)  # slug -> ids (undated entries), profile order
-    dated: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = field(default_factory=dict)
+    # slug -> ids (undated entries), profile order
+    plain: dict[str, list[str]] = field(default_factory=dict[str, list[str]])
+    dated: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = field(
+        default_factory=dict[str, list[tuple[str, dt.date | None, dt.date | None]]]
+    )
     count: int = 0
 
     @classmethod

@@ -285,7 +285,7 @@ class MetricResult(_Model):
     points: int
     max: int
     value: Number | None = None  # the raw measure: people counted, net adds, growth %, services
-    reasons: list[Reason] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list[Reason])
 
 
 class PlanStep(_Model):
@@ -303,14 +303,16 @@ class DesignationResult(_Model):
     threshold: int
     qualified: bool
     metrics: list[MetricResult]
-    reasons: list[Reason] = Field(default_factory=list)  # qualification verdict, not_applicable metrics
-    blocking_metrics: list[Metric] = Field(default_factory=list)  # metrics at 0 that block qualification
-    plan: list[PlanStep] = Field(default_factory=list)
+    # qualification verdict, not_applicable metrics
+    reasons: list[Reason] = Field(default_factory=list[Reason])
+    # metrics at 0 that block qualification
+    blocking_metrics: list[Metric] = Field(default_factory=list[Metric])
+    plan: list[PlanStep] = Field(default_factory=list[PlanStep])
 
 
 class LevelResult(_Model):
     met: bool
-    reasons: list[Reason] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list[Reason])
 
 
 class CloudPlatformResult(_Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from scoring.catalog import default_catalog
 from scoring.engine.cloud_platform import score_cloud_platform
@@ -48,7 +49,7 @@ def score_profile(
         result, scored = score_designation(area, ctx)
         if not result.qualified:
             plan, unfixable = plan_designation(scored, result.blocking_metrics, ctx)
-            update: dict = {"plan": plan}
+            update: dict[str, Any] = {"plan": plan}
             if unfixable:
                 update["reasons"] = [*result.reasons, NoPlan(metrics=unfixable)]
             result = result.model_copy(update=update)

@@ -41,7 +41,7 @@ def score_cloud_platform(
     profile: Profile, as_of: dt.date, rules: CloudPlatformRules, settings: Settings, catalog: Catalog
 ) -> CloudPlatformResult:
     # A text that names no retirement (2017-07) is scored as written: its exams never stop counting.
-    retiring = frozenset() if rules.evidence.retirements_apply else frozenset(rules.evidence.exams)
+    retiring = frozenset[str]() if rules.evidence.retirements_apply else frozenset(rules.evidence.exams)
     holders = Holders(people_index(profile), as_of, settings, retiring)
     lists = {"assessments": list(rules.evidence.assessments), "exams": list(rules.evidence.exams)}
     passed: dict[str, dict[str, list[str]]] = {}  # list name -> person -> slugs
