@@ -79,7 +79,7 @@ def certification_choices(version: str | None = None) -> tuple[tuple[str, str], 
     the list by either. Retired certifications stay listed: they may still count on the date.
     """
     items: list[Any] = list(certifications(version))
-    out = []
+    out: list[tuple[str, str]] = []
     for cert in items:
         exams = exams_beyond_name(cert.name, getattr(cert, "exams", None) or [])
         title = f"{cert.name} ({', '.join(exams)})" if exams else cert.name

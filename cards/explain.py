@@ -20,10 +20,40 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import NumberPattern
 
-from cards.i18n import cldr_locale, cldr_tag, has, t
+from cards.i18n import cldr_locale, cldr_tag, t
 from scoring.catalog import resolve_certification
-from scoring.ids import Area, Metric, PlanAction, ReasonCode
-from scoring.results import PlanStep, Reason
+from scoring.ids import Area, Market, Metric, PlanAction
+from scoring.results import (
+    BelowMinimumAcr,
+    BelowThreshold,
+    Capped,
+    CertificationExpired,
+    CertificationRetired,
+    ConsumptionBelowThreshold,
+    ConsumptionMet,
+    ConsumptionUnknown,
+    GateMet,
+    GatePoints,
+    Growth,
+    MetricZeroBlocksQualification,
+    NetAdds,
+    NetAddsNotPositive,
+    NoEligibleServices,
+    NoGrowth,
+    NoPlan,
+    NoScoringPeople,
+    NotApplicable,
+    NotEnoughPeoplePassed,
+    PeopleCounted,
+    PeoplePassed,
+    PlanStep,
+    PrerequisiteUnmet,
+    Qualified,
+    Reason,
+    ServicesCounted,
+    ZeroBaseline,
+    step_of,
+)
 
 Names = Mapping[str, str]
 
@@ -169,12 +199,8 @@ def area_button_title(locale: str, area: Area | str) -> str:
 # --- reasons ------------------------------------------------------------------------------------
 
 
-def _num(value: float | None) -> int:
-    return round(value) if value is not None else 0
-
-
-def _prerequisite(locale: str, reason: Reason, names: Names | None) -> str:
-    required, have = _num(reason.required), _num(reason.have)
+def _prerequisite(locale: str, reason: PrerequisiteUnmet, names: Names | None) -> str:
+    required, have = reason.required, reason.have
     certs = certifications_label(locale, reason.certifications)
     text = t(
         locale,
@@ -187,7 +213,7 @@ def _prerequisite(locale: str, reason: Reason, names: Names | None) -> str:
     )
     sep = t(locale, "reasons.fmt_sentence_sep")
     missing = max(1, required - have)
-    holders = list(reason.people or [])
+    holders = list(reason.people)
     if not holders:
         return text + sep + t(locale, "reasons.prerequisite_unmet_todo", count=missing, certifications=certs)
     # The holders are named twice: who has it, and who the missing people must not be.
@@ -199,77 +225,135 @@ def _prerequisite(locale: str, reason: Reason, names: Names | None) -> str:
     return text
 
 
+def _market(locale: str, market: Market) -> str:
+    return t(locale, f"reasons.market_{market}")
+
+
 def reason_text(locale: str, reason: Reason, names: Names | None = None) -> str:
-    """One sentence explaining `reason` in `locale`."""
-    code = reason.code
-    if code == ReasonCode.PREREQUISITE_UNMET:
-        return _prerequisite(locale, reason, names)
-    key = f"reasons.{code}"
-    if not has(key):  # a code the engine added after this file: say something true, never crash
-        return t(locale, "reasons.unknown", code=str(code))
-    fields: dict[str, Any] = {
-        "step": reason.step if reason.step is not None else "?",
-        "certifications": certifications_label(locale, reason.certifications),
-        "required": number(locale, reason.required),
-        "have": number(locale, reason.have),
-        "people": person_names(locale, reason.people, names),
-        "points": reason.points if reason.points is not None else 0,
-        "points_each": reason.points_each if reason.points_each is not None else 0,
-        "value": number(locale, reason.value, decimals=2),
-        "max": reason.max if reason.max is not None else 0,
-        "metric": metric_name(locale, reason.metric),
-        "metrics": join(locale, [metric_name(locale, m) for m in reason.metrics or []]),
-        "person": (names or {}).get(reason.person or "", reason.person or "?"),
-        "certification": certification_label(locale, reason.certification) if reason.certification else "?",
-        "on": date_text(locale, reason.on),
-        "growth_pct": percent(locale, reason.growth_pct),
-        "services": short_join(locale, reason.services or []),
-        "excluded": short_join(locale, reason.excluded or []),
-        "market": t(locale, f"reasons.market_{reason.market}")
-        if reason.market in ("developed", "developing")
-        else (reason.market or ""),
-        "count": _num(reason.have),
-    }
-    # Money-valued fields depend on the code: ACR and consumption are dollars, customers are counts.
-    if code in (
-        ReasonCode.NO_GROWTH,
-        ReasonCode.ZERO_BASELINE,
-        ReasonCode.BELOW_MINIMUM_ACR,
-        ReasonCode.GROWTH,
-    ):
-        fields["current"] = money(locale, reason.current)
-        fields["baseline"] = money(locale, reason.baseline)
-        fields["minimum"] = money(locale, reason.minimum)
-    else:
-        fields["current"] = number(locale, reason.current)
-        fields["baseline"] = number(locale, reason.baseline)
-        fields["minimum"] = number(locale, reason.minimum)
-    if code in (
-        ReasonCode.CONSUMPTION_BELOW_THRESHOLD,
-        ReasonCode.CONSUMPTION_MET,
-        ReasonCode.CONSUMPTION_UNKNOWN,
-    ):
-        fields["value"] = money(locale, reason.value)
-        fields["required"] = money(locale, reason.required)
-    if code == ReasonCode.SERVICES_COUNTED:
-        fields["count"] = len(reason.services or [])
-    if code == ReasonCode.PEOPLE_COUNTED:
-        fields["count"] = len(reason.people or []) or _num(reason.have)
-    if code == ReasonCode.BELOW_THRESHOLD:
-        fields["count"] = max(0, _num(reason.required) - _num(reason.value))
-    if code in (ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION, ReasonCode.NO_PLAN):
-        fields["count"] = len(reason.metrics or [])
-    if code == ReasonCode.NO_ELIGIBLE_SERVICES and reason.excluded:
-        key = "reasons.no_eligible_services_excluded"
-    if code == ReasonCode.BELOW_MINIMUM_ACR and reason.current is None and reason.baseline is not None:
-        fields["current"] = fields["baseline"]
-    if code in (ReasonCode.NOT_ENOUGH_PEOPLE_PASSED, ReasonCode.PEOPLE_PASSED):
-        fields["count"] = _num(reason.required)
-        if not reason.certifications:
-            fields["certifications"] = t(locale, "reasons.fmt_listed_exams")
-        if code == ReasonCode.NOT_ENOUGH_PEOPLE_PASSED and not reason.people:
-            key = "reasons.not_enough_people_passed_nobody"
-    return t(locale, key, **fields)
+    """One sentence explaining `reason` in `locale`: one case per reason model (a new model without
+    its case here is a type error), its fields formatted as the locale files' placeholders want."""
+    # Figures: ACR and consumption are dollars, head counts and customers are plain numbers, scores
+    # and uncapped points may carry decimals. `count` picks the plural form.
+    match reason:
+        case PrerequisiteUnmet():
+            return _prerequisite(locale, reason, names)
+        case GateMet():
+            return t(
+                locale,
+                "reasons.gate_met",
+                step=reason.step,
+                certifications=certifications_label(locale, reason.certifications),
+                required=number(locale, reason.required),
+                have=number(locale, reason.have),
+                people=person_names(locale, reason.people, names),
+            )
+        case GatePoints():
+            return t(locale, "reasons.gate_points", step=reason.step, points=reason.points)
+        case PeopleCounted():
+            return t(
+                locale,
+                "reasons.people_counted",
+                step=reason.step,
+                people=person_names(locale, reason.people, names),
+                points_each=reason.points_each,
+                count=len(reason.people) or reason.have,
+            )
+        case NoScoringPeople():
+            certs = certifications_label(locale, reason.certifications)
+            return t(locale, "reasons.no_scoring_people", step=reason.step, certifications=certs)
+        case Capped():
+            return t(locale, "reasons.capped", max=reason.max, value=number(locale, reason.value, decimals=2))
+        case NotApplicable():
+            return t(locale, "reasons.not_applicable", metric=metric_name(locale, reason.metric))
+        case NetAdds() | NetAddsNotPositive():
+            extra = {"points_each": reason.points_each} if isinstance(reason, NetAdds) else {}
+            return t(
+                locale,
+                f"reasons.{reason.code}",
+                value=number(locale, reason.value, decimals=2),
+                current=number(locale, reason.current),
+                baseline=number(locale, reason.baseline),
+                **extra,
+            )
+        case Growth() | NoGrowth():
+            return t(
+                locale,
+                f"reasons.{reason.code}",
+                growth_pct=percent(locale, reason.growth_pct),
+                current=money(locale, reason.current),
+                baseline=money(locale, reason.baseline),
+            )
+        case ZeroBaseline():
+            return t(locale, "reasons.zero_baseline", baseline=money(locale, reason.baseline))
+        case BelowMinimumAcr():
+            return t(
+                locale,
+                "reasons.below_minimum_acr",
+                current=money(locale, reason.current),
+                minimum=money(locale, reason.minimum),
+            )
+        case ServicesCounted():
+            return t(
+                locale,
+                "reasons.services_counted",
+                services=short_join(locale, reason.services),
+                points_each=reason.points_each,
+                count=len(reason.services),
+            )
+        case NoEligibleServices():
+            if not reason.excluded:
+                return t(locale, "reasons.no_eligible_services")
+            excluded = short_join(locale, reason.excluded)
+            return t(locale, "reasons.no_eligible_services_excluded", excluded=excluded)
+        case CertificationExpired() | CertificationRetired():
+            return t(
+                locale,
+                f"reasons.{reason.code}",
+                person=(names or {}).get(reason.person, reason.person),
+                certification=certification_label(locale, reason.certification),
+                on=date_text(locale, reason.on),
+            )
+        case Qualified():
+            value = number(locale, reason.value, decimals=2)
+            return t(locale, "reasons.qualified", value=value, required=number(locale, reason.required))
+        case BelowThreshold():
+            return t(
+                locale,
+                "reasons.below_threshold",
+                value=number(locale, reason.value, decimals=2),
+                required=number(locale, reason.required),
+                count=max(0, reason.required - reason.value),
+            )
+        case MetricZeroBlocksQualification() | NoPlan():
+            metrics = join(locale, [metric_name(locale, m) for m in reason.metrics])
+            return t(locale, f"reasons.{reason.code}", metrics=metrics, count=len(reason.metrics))
+        case ConsumptionMet() | ConsumptionBelowThreshold():
+            return t(
+                locale,
+                f"reasons.{reason.code}",
+                value=money(locale, reason.value),
+                required=money(locale, reason.required),
+                market=_market(locale, reason.market),
+            )
+        case ConsumptionUnknown():
+            required, market = money(locale, reason.required), _market(locale, reason.market)
+            return t(locale, "reasons.consumption_unknown", required=required, market=market)
+        case NotEnoughPeoplePassed() | PeoplePassed():
+            key = f"reasons.{reason.code}"
+            if isinstance(reason, NotEnoughPeoplePassed) and not reason.people:
+                key = "reasons.not_enough_people_passed_nobody"
+            certs = reason.certifications
+            return t(
+                locale,
+                key,
+                certifications=certifications_label(locale, certs) if certs else t(
+                    locale, "reasons.fmt_listed_exams"
+                ),
+                required=number(locale, reason.required),
+                have=number(locale, reason.have),
+                people=person_names(locale, reason.people, names),
+                count=reason.required,
+            )
 
 
 def step_reason_text(
@@ -278,7 +362,7 @@ def step_reason_text(
     """A reason with its metric named when it speaks of a step: intermediate and advanced certifications
     each have a "step 1", and two bare "step 1" lines read as a contradiction."""
     text = reason_text(locale, reason, names)
-    if metric is None or reason.step is None:
+    if metric is None or step_of(reason) is None:
         return text
     return t(locale, "reasons.with_metric", metric=metric_name(locale, metric), text=text)
 

@@ -45,7 +45,7 @@ class DraftPerson(_Model):
     id: str
     name: str
     # Catalog slugs, or {"id": slug, "expires": "YYYY-MM-DD"} kept from a saved profile.
-    certifications: list[str | dict[str, Any]] = Field(default_factory=list)
+    certifications: list[str | dict[str, Any]] = Field(default_factory=list[str | dict[str, Any]])
 
     def slugs(self) -> list[str]:
         return [c if isinstance(c, str) else str(c.get("id", "")) for c in self.certifications]
@@ -58,7 +58,7 @@ class Draft(_Model):
     track: str = Track.ENTERPRISE.value
     rules: str = AUTO_RULES
     areas: list[str] = Field(default_factory=lambda: [a.value for a in Area])
-    people: list[DraftPerson] = Field(default_factory=list)
+    people: list[DraftPerson] = Field(default_factory=list[DraftPerson])
     customers_last_month: int | None = None
     customers_year_ago: int | None = None
     acr_last_month: float | None = None

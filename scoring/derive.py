@@ -30,7 +30,7 @@ class Measures:
     acr_current: Decimal
     acr_baseline: Decimal
     services: list[str]  # eligible deployed services
-    excluded: list[str] = field(default_factory=list)  # services seen but excluded (VM, VM Licenses)
+    excluded: list[str] = field(default_factory=list[str])  # services seen but excluded (VM, VM Licenses)
 
 
 def month_of(day: dt.date) -> int:

@@ -13,7 +13,7 @@ class FieldError:
     field: str  # path as people read it: "people[0].certifications[1]"
     value: Any
     message: str
-    suggestions: list[str] = dataclasses.field(default_factory=list)
+    suggestions: list[str] = dataclasses.field(default_factory=list[str])
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from scoring.ids import Area, Metric, ReasonCode
-from scoring.results import DesignationResult, Number, Scorecard
+from scoring.ids import Area, Metric
+from scoring.results import DesignationResult, GateMet, LapsedCertification, Number, PeopleCounted, Scorecard
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -368,16 +368,13 @@ class ScorecardChanges(_Model):
         return [a.area for a in self.areas if a.lost]
 
 
-_COUNTED = (ReasonCode.PEOPLE_COUNTED, ReasonCode.GATE_MET)
-
-
 def _counted(result: DesignationResult) -> dict[tuple[Metric, int | None, tuple[str, ...]], set[str]]:
     found: dict[tuple[Metric, int | None, tuple[str, ...]], set[str]] = {}
     for metric in result.metrics:
         for reason in metric.reasons:
-            if reason.code in _COUNTED:
-                key = (metric.metric, reason.step, tuple(reason.certifications or ()))
-                found.setdefault(key, set()).update(reason.people or ())
+            if isinstance(reason, PeopleCounted | GateMet):
+                key = (metric.metric, reason.step, tuple(reason.certifications))
+                found.setdefault(key, set()).update(reason.people)
     return found
 
 
@@ -387,9 +384,7 @@ def _expired(scorecard: Scorecard) -> set[tuple[str, str, dt.date | None]]:
         for d in scorecard.designations
         for m in d.metrics
         for r in m.reasons
-        if r.code in (ReasonCode.CERTIFICATION_EXPIRED, ReasonCode.CERTIFICATION_RETIRED)
-        and r.person
-        and r.certification
+        if isinstance(r, LapsedCertification)
     }
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
 from scoring.catalog.models import Certification
 from scoring.ids import ReasonCode
 from scoring.models import Person
+from scoring.results import CertificationExpired, CertificationRetired, LapsedCertification
 from scoring.settings import Settings
+
+Lapse = Literal[ReasonCode.CERTIFICATION_EXPIRED, ReasonCode.CERTIFICATION_RETIRED]
 
 
 @dataclass(frozen=True)
@@ -17,14 +21,21 @@ class Ignored:
 
     person: str
     certification: str
-    code: ReasonCode  # certification_expired | certification_retired
+    code: Lapse
     on: dt.date  # first day it no longer counted
+
+    def reason(self) -> LapsedCertification:
+        kind = CertificationExpired if self.code == ReasonCode.CERTIFICATION_EXPIRED else CertificationRetired
+        return kind(person=self.person, certification=self.certification, on=self.on)
 
 
 @dataclass
 class PeopleIndex:
-    plain: dict[str, list[str]] = field(default_factory=dict)  # slug -> ids (undated entries), profile order
-    dated: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = field(default_factory=dict)
+    # slug -> ids (undated entries), profile order
+    plain: dict[str, list[str]] = field(default_factory=dict[str, list[str]])
+    dated: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = field(
+        default_factory=dict[str, list[tuple[str, dt.date | None, dt.date | None]]]
+    )
     count: int = 0
 
     @classmethod

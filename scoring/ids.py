@@ -43,7 +43,7 @@ class PlanAction(StrEnum):
 class ReasonCode(StrEnum):
     """Stable, machine-readable reason codes. Text for each lives in the bot's locale files.
 
-    The fields each code carries are listed beside it (see `scoring.results.Reason`).
+    Each code has its own model in `scoring.results` (the fields listed beside it here, in order).
     """
 
     # --- zeros, limits and failures -------------------------------------------------------------

@@ -6,8 +6,37 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 
 from scoring.catalog import Catalog
-from scoring.ids import Area, Metric, PlanAction, ReasonCode
-from scoring.results import PlanStep, Reason
+from scoring.ids import Area, Metric, PlanAction
+from scoring.results import (
+    BelowMinimumAcr,
+    BelowThreshold,
+    Capped,
+    CertificationExpired,
+    CertificationRetired,
+    ConsumptionBelowThreshold,
+    ConsumptionMet,
+    ConsumptionUnknown,
+    GateMet,
+    GatePoints,
+    Growth,
+    MetricZeroBlocksQualification,
+    NetAdds,
+    NetAddsNotPositive,
+    NoEligibleServices,
+    NoGrowth,
+    NoPlan,
+    NoScoringPeople,
+    NotApplicable,
+    NotEnoughPeoplePassed,
+    PeopleCounted,
+    PeoplePassed,
+    PlanStep,
+    PrerequisiteUnmet,
+    Qualified,
+    Reason,
+    ServicesCounted,
+    ZeroBaseline,
+)
 
 AREA_NAMES = {
     Area.DATA_AI: "Data & AI",
@@ -61,92 +90,81 @@ class Describer:
         return ", ".join(shown) + more if shown else "nobody"
 
     def reason(self, r: Reason) -> str:
-        c = ReasonCode
-        n = int(r.have or 0)
-        match r.code:
-            case c.PREREQUISITE_UNMET:
+        match r:
+            case PrerequisiteUnmet():
+                n = r.have
                 return (
-                    f"Step {r.step} needs {int(r.required or 0)} people with {self.certs(r.certifications)}; "
+                    f"Step {r.step} needs {r.required} people with {self.certs(r.certifications)}; "
                     f"{n} {'has' if n == 1 else 'have'} it ({self.people(r.people)}), so the metric scores 0"
                 )
-            case c.GATE_MET:
-                return f"Step {r.step} met: {n} with {self.certs(r.certifications)} ({self.people(r.people)})"
-            case c.GATE_POINTS:
+            case GateMet():
+                who = self.people(r.people)
+                return f"Step {r.step} met: {r.have} with {self.certs(r.certifications)} ({who})"
+            case GatePoints():
                 return f"Step {r.step} earns a flat {r.points} points"
-            case c.PEOPLE_COUNTED:
+            case PeopleCounted():
+                n = r.have
                 return (
                     f"{n} {'person holds' if n == 1 else 'people hold'} {self.certs(r.certifications)} "
                     f"({self.people(r.people)}), {r.points_each} points each"
                 )
-            case c.NO_SCORING_PEOPLE:
+            case NoScoringPeople():
                 return f"Nobody holds {self.certs(r.certifications)} (step {r.step}), so no points yet"
-            case c.CAPPED:
-                return f"capped at {r.max} (would be {int(r.value or 0)})"
-            case c.NET_ADDS:
+            case Capped():
+                return f"capped at {r.max} (would be {r.value})"
+            case NetAdds():
                 return (
-                    f"{int(r.value or 0)} net new customers ({int(r.current or 0)} eligible last month, "
-                    f"{int(r.baseline or 0)} a year before), {r.points_each} points each"
+                    f"{r.value} net new customers ({r.current} eligible last month, "
+                    f"{r.baseline} a year before), {r.points_each} points each"
                 )
-            case c.NET_ADDS_NOT_POSITIVE:
-                return (
-                    f"no net new customers: {int(r.current or 0)} eligible last month vs "
-                    f"{int(r.baseline or 0)} a year before"
-                )
-            case c.GROWTH:
+            case NetAddsNotPositive():
+                return f"no net new customers: {r.current} eligible last month vs {r.baseline} a year before"
+            case Growth():
                 return (
                     f"usage grew {_pct(r.growth_pct)} ({_usd(r.current)} vs {_usd(r.baseline)}), "
                     "1 point per whole %"
                 )
-            case c.NO_GROWTH:
+            case NoGrowth():
                 return f"growth of {_pct(r.growth_pct)} is under 1% ({_usd(r.current)} vs {_usd(r.baseline)})"
-            case c.ZERO_BASELINE:
+            case ZeroBaseline():
                 return f"no usage a year before ({_usd(r.baseline)}), so growth cannot be measured"
-            case c.BELOW_MINIMUM_ACR:
+            case BelowMinimumAcr():
                 return (
                     f"qualifying usage must be at least ${r.minimum:,.0f} (now {_usd(r.current)}, "
                     f"a year before {_usd(r.baseline)})"
                 )
-            case c.SERVICES_COUNTED:
+            case ServicesCounted():
                 excluded = f"; not counted: {', '.join(r.excluded)}" if r.excluded else ""
                 return (
-                    f"{len(r.services or [])} services with usage: {', '.join(r.services or [])}, "
+                    f"{len(r.services)} services with usage: {', '.join(r.services)}, "
                     f"{r.points_each} points each{excluded}"
                 )
-            case c.NO_ELIGIBLE_SERVICES:
+            case NoEligibleServices():
                 excluded = f" (not counted: {', '.join(r.excluded)})" if r.excluded else ""
                 return f"no eligible Azure service with usage in the last 12 months{excluded}"
-            case c.CERTIFICATION_EXPIRED:
-                return f"{self.people([r.person or ''])}'s {self.cert(r.certification)} expired on {r.on}"
-            case c.CERTIFICATION_RETIRED:
-                who = self.people([r.person or ""])
+            case CertificationExpired():
+                return f"{self.people([r.person])}'s {self.cert(r.certification)} expired on {r.on}"
+            case CertificationRetired():
+                who = self.people([r.person])
                 return f"{who}'s {self.cert(r.certification)} (retired) stopped counting on {r.on}"
-            case c.QUALIFIED:
-                return (
-                    f"qualified: {int(r.value or 0)} of {int(r.required or 0)} points, every metric above 0"
-                )
-            case c.BELOW_THRESHOLD:
-                return f"{int(r.value or 0)} points, needs {int(r.required or 0)}"
-            case c.METRIC_ZERO_BLOCKS_QUALIFICATION:
-                return "every metric needs at least 1 point: " + ", ".join(
-                    METRIC_NAMES[m] for m in r.metrics or []
-                )
-            case c.NOT_APPLICABLE:
-                return f"{METRIC_NAMES[r.metric] if r.metric else None} does not apply to this area"
-            case c.NO_PLAN:
-                return (
-                    "no addition can fix "
-                    + ", ".join(METRIC_NAMES[m] for m in r.metrics or [])
-                    + " this month"
-                )
-            case c.CONSUMPTION_MET | c.CONSUMPTION_BELOW_THRESHOLD:
-                ok = "meets" if r.code == c.CONSUMPTION_MET else "is under"
+            case Qualified():
+                return f"qualified: {r.value} of {r.required} points, every metric above 0"
+            case BelowThreshold():
+                return f"{r.value} points, needs {r.required}"
+            case MetricZeroBlocksQualification():
+                return "every metric needs at least 1 point: " + ", ".join(METRIC_NAMES[m] for m in r.metrics)
+            case NotApplicable():
+                return f"{METRIC_NAMES[r.metric]} does not apply to this area"
+            case NoPlan():
+                return "no addition can fix " + ", ".join(METRIC_NAMES[m] for m in r.metrics) + " this month"
+            case ConsumptionMet() | ConsumptionBelowThreshold():
+                ok = "meets" if isinstance(r, ConsumptionMet) else "is under"
                 return f"consumption {_usd(r.value)} {ok} the ${r.required:,.0f} needed ({r.market} market)"
-            case c.CONSUMPTION_UNKNOWN:
+            case ConsumptionUnknown():
                 return f"no consumption figure (needs ${r.required:,.0f}, {r.market} market)"
-            case c.PEOPLE_PASSED | c.NOT_ENOUGH_PEOPLE_PASSED:
-                need = int(r.required or 0)
-                return f"{n} of {need} people passed an exam or assessment ({self.people(r.people)})"
-        return str(r.code)
+            case PeoplePassed() | NotEnoughPeoplePassed():
+                who = self.people(r.people)
+                return f"{r.have} of {r.required} people passed an exam or assessment ({who})"
 
     def plan_step(self, step: PlanStep) -> str:
         gain = f"+{step.points_gained} points" if step.points_gained else "unlocks the points below"

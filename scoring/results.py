@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from scoring.ids import Area, CloudPlatformLevel, Metric, PlanAction, ReasonCode
+from scoring.ids import Area, CloudPlatformLevel, Market, Metric, PlanAction, ReasonCode
 
 
 def _json_number(value: float) -> int | float:
@@ -27,31 +27,257 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Reason(_Model):
-    """One structured explanation. Only the fields its code needs are set (see `ReasonCode`)."""
+# One model per reason code: the fields each code carries, nothing optional that the code always has.
+# The scorecard JSON is a contract (ARCHITECTURE.md): every model declares its fields in the order
+# the single `Reason` model of before did (code, metric, metrics, step, certifications, required,
+# have, people, points, points_each, value, max, current, baseline, minimum, growth_pct, services,
+# excluded, person, certification, on, market), so each reason's JSON keeps its bytes
+# (tests/scoring/test_contract_scorecards.py). A new code: a `ReasonCode`, a model here, a member of
+# `Reason`, its text per locale; the type checker then names every `match` that lacks it.
 
-    code: ReasonCode
-    metric: Metric | None = None
-    metrics: list[Metric] | None = None
-    step: int | None = None
-    certifications: list[str] | None = None  # catalog slugs
-    required: Number | None = None
-    have: Number | None = None
-    people: list[str] | None = None  # person ids
-    points: int | None = None
-    points_each: int | None = None
-    value: Number | None = None
-    max: int | None = None
-    current: Number | None = None
-    baseline: Number | None = None
-    minimum: Number | None = None
-    growth_pct: Number | None = None
-    services: list[str] | None = None
-    excluded: list[str] | None = None
-    person: str | None = None
-    certification: str | None = None
-    on: dt.date | None = None  # the date a certification expired or stopped counting
-    market: str | None = None
+
+# --- zeros, limits and failures -----------------------------------------------------------------
+class PrerequisiteUnmet(_Model):
+    """A gate step lacks people: the metric scores 0."""
+
+    code: Literal[ReasonCode.PREREQUISITE_UNMET] = ReasonCode.PREREQUISITE_UNMET
+    step: int
+    certifications: list[str]  # catalog slugs, any of which meets the step
+    required: int
+    have: int
+    people: list[str]  # person ids holding the step
+
+
+class Capped(_Model):
+    code: Literal[ReasonCode.CAPPED] = ReasonCode.CAPPED
+    value: int  # the uncapped points
+    max: int
+
+
+class NotApplicable(_Model):
+    """A metric the area does not have (e.g. D&AI advanced certifications)."""
+
+    code: Literal[ReasonCode.NOT_APPLICABLE] = ReasonCode.NOT_APPLICABLE
+    metric: Metric
+
+
+class NoGrowth(_Model):
+    """Usage growth under 1 %."""
+
+    code: Literal[ReasonCode.NO_GROWTH] = ReasonCode.NO_GROWTH
+    current: Number  # USD, last month
+    baseline: Number  # USD, the same month a year before
+    growth_pct: Number
+
+
+class ZeroBaseline(_Model):
+    """No usage a year before: growth is undefined (E-3)."""
+
+    code: Literal[ReasonCode.ZERO_BASELINE] = ReasonCode.ZERO_BASELINE
+    current: Number
+    baseline: Number
+
+
+class BelowMinimumAcr(_Model):
+    code: Literal[ReasonCode.BELOW_MINIMUM_ACR] = ReasonCode.BELOW_MINIMUM_ACR
+    current: Number
+    baseline: Number
+    minimum: Number  # USD a month
+
+
+class NetAddsNotPositive(_Model):
+    code: Literal[ReasonCode.NET_ADDS_NOT_POSITIVE] = ReasonCode.NET_ADDS_NOT_POSITIVE
+    value: int  # net adds
+    current: int  # eligible customers last month
+    baseline: int  # the same month a year before
+
+
+class NoScoringPeople(_Model):
+    """Every gate is met, but nobody holds the scoring step."""
+
+    code: Literal[ReasonCode.NO_SCORING_PEOPLE] = ReasonCode.NO_SCORING_PEOPLE
+    step: int
+    certifications: list[str]
+    have: int
+    people: list[str]
+
+
+class NoEligibleServices(_Model):
+    code: Literal[ReasonCode.NO_ELIGIBLE_SERVICES] = ReasonCode.NO_ELIGIBLE_SERVICES
+    excluded: list[str]  # services seen but not eligible
+
+
+class CertificationExpired(_Model):
+    code: Literal[ReasonCode.CERTIFICATION_EXPIRED] = ReasonCode.CERTIFICATION_EXPIRED
+    person: str  # person id
+    certification: str  # catalog slug
+    on: dt.date  # the day it stopped counting
+
+
+class CertificationRetired(_Model):
+    """A retired certification past its count-until date."""
+
+    code: Literal[ReasonCode.CERTIFICATION_RETIRED] = ReasonCode.CERTIFICATION_RETIRED
+    person: str
+    certification: str
+    on: dt.date
+
+
+LapsedCertification = CertificationExpired | CertificationRetired
+
+
+class MetricZeroBlocksQualification(_Model):
+    code: Literal[ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION] = ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION
+    metrics: list[Metric]
+
+
+class BelowThreshold(_Model):
+    code: Literal[ReasonCode.BELOW_THRESHOLD] = ReasonCode.BELOW_THRESHOLD
+    required: int  # the threshold
+    value: int  # the score
+
+
+# --- what earned points -------------------------------------------------------------------------
+class GateMet(_Model):
+    code: Literal[ReasonCode.GATE_MET] = ReasonCode.GATE_MET
+    step: int
+    certifications: list[str]
+    required: int
+    have: int
+    people: list[str]
+
+
+class GatePoints(_Model):
+    """2026 SMB: a met gate earns flat points."""
+
+    code: Literal[ReasonCode.GATE_POINTS] = ReasonCode.GATE_POINTS
+    step: int
+    points: int
+
+
+class PeopleCounted(_Model):
+    code: Literal[ReasonCode.PEOPLE_COUNTED] = ReasonCode.PEOPLE_COUNTED
+    step: int
+    certifications: list[str]
+    have: int
+    people: list[str]
+    points_each: int
+
+
+class NetAdds(_Model):
+    code: Literal[ReasonCode.NET_ADDS] = ReasonCode.NET_ADDS
+    points_each: int
+    value: int
+    current: int
+    baseline: int
+
+
+class Growth(_Model):
+    code: Literal[ReasonCode.GROWTH] = ReasonCode.GROWTH
+    current: Number
+    baseline: Number
+    growth_pct: Number
+
+
+class ServicesCounted(_Model):
+    code: Literal[ReasonCode.SERVICES_COUNTED] = ReasonCode.SERVICES_COUNTED
+    points_each: int
+    services: list[str]
+    excluded: list[str] | None = None  # absent when nothing was excluded
+
+
+class Qualified(_Model):
+    code: Literal[ReasonCode.QUALIFIED] = ReasonCode.QUALIFIED
+    required: int
+    value: int
+
+
+# --- Cloud Platform competency ------------------------------------------------------------------
+class ConsumptionBelowThreshold(_Model):
+    code: Literal[ReasonCode.CONSUMPTION_BELOW_THRESHOLD] = ReasonCode.CONSUMPTION_BELOW_THRESHOLD
+    required: Number  # USD over 12 months
+    value: Number
+    market: Market
+
+
+class ConsumptionMet(_Model):
+    code: Literal[ReasonCode.CONSUMPTION_MET] = ReasonCode.CONSUMPTION_MET
+    required: Number
+    value: Number
+    market: Market
+
+
+class ConsumptionUnknown(_Model):
+    """No consumption figure and no records."""
+
+    code: Literal[ReasonCode.CONSUMPTION_UNKNOWN] = ReasonCode.CONSUMPTION_UNKNOWN
+    required: Number
+    market: Market
+
+
+class NotEnoughPeoplePassed(_Model):
+    code: Literal[ReasonCode.NOT_ENOUGH_PEOPLE_PASSED] = ReasonCode.NOT_ENOUGH_PEOPLE_PASSED
+    certifications: list[str]  # the exams and assessments they passed
+    required: int
+    have: int
+    people: list[str]
+
+
+class PeoplePassed(_Model):
+    code: Literal[ReasonCode.PEOPLE_PASSED] = ReasonCode.PEOPLE_PASSED
+    certifications: list[str]
+    required: int
+    have: int
+    people: list[str]
+
+
+# --- plan ---------------------------------------------------------------------------------------
+class NoPlan(_Model):
+    """No addition can make these metrics score (e.g. a zero usage baseline, E-3)."""
+
+    code: Literal[ReasonCode.NO_PLAN] = ReasonCode.NO_PLAN
+    metrics: list[Metric]
+
+
+# One structured explanation; `code` says which model it is.
+Reason = Annotated[
+    PrerequisiteUnmet
+    | Capped
+    | NotApplicable
+    | NoGrowth
+    | ZeroBaseline
+    | BelowMinimumAcr
+    | NetAddsNotPositive
+    | NoScoringPeople
+    | NoEligibleServices
+    | CertificationExpired
+    | CertificationRetired
+    | MetricZeroBlocksQualification
+    | BelowThreshold
+    | GateMet
+    | GatePoints
+    | PeopleCounted
+    | NetAdds
+    | Growth
+    | ServicesCounted
+    | Qualified
+    | ConsumptionBelowThreshold
+    | ConsumptionMet
+    | ConsumptionUnknown
+    | NotEnoughPeoplePassed
+    | PeoplePassed
+    | NoPlan,
+    Field(discriminator="code"),
+]
+
+
+def step_of(reason: Reason) -> int | None:
+    """The certification step a reason speaks of, if it speaks of one."""
+    match reason:
+        case PrerequisiteUnmet() | GateMet() | GatePoints() | PeopleCounted() | NoScoringPeople():
+            return reason.step
+        case _:
+            return None
 
 
 class MetricResult(_Model):
@@ -59,7 +285,7 @@ class MetricResult(_Model):
     points: int
     max: int
     value: Number | None = None  # the raw measure: people counted, net adds, growth %, services
-    reasons: list[Reason] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list[Reason])
 
 
 class PlanStep(_Model):
@@ -77,14 +303,16 @@ class DesignationResult(_Model):
     threshold: int
     qualified: bool
     metrics: list[MetricResult]
-    reasons: list[Reason] = Field(default_factory=list)  # qualification verdict, not_applicable metrics
-    blocking_metrics: list[Metric] = Field(default_factory=list)  # metrics at 0 that block qualification
-    plan: list[PlanStep] = Field(default_factory=list)
+    # qualification verdict, not_applicable metrics
+    reasons: list[Reason] = Field(default_factory=list[Reason])
+    # metrics at 0 that block qualification
+    blocking_metrics: list[Metric] = Field(default_factory=list[Metric])
+    plan: list[PlanStep] = Field(default_factory=list[PlanStep])
 
 
 class LevelResult(_Model):
     met: bool
-    reasons: list[Reason] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list[Reason])
 
 
 class CloudPlatformResult(_Model):
@@ -109,5 +337,5 @@ class Scorecard(_Model):
                 return result
         raise KeyError(area)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)

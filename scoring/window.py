@@ -78,7 +78,7 @@ def evaluate_window(
     month = check_month(month) if month is not None else month_of(current.as_of)
     first = add_months(month, -(months - 1))
     past = history.until(month)
-    results = []
+    results: list[AreaWindow] = []
     for designation in current.designations:
         trend = past.areas.get(designation.area)
         earlier = [m for m in (trend.qualified_months if trend else []) if m >= first]

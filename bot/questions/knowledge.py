@@ -24,7 +24,7 @@ from scoring.catalog.models import SKILLING_METRICS, CloudPlatformRules, MetricR
 from scoring.ids import Area, Market, Metric, ReasonCode, Track
 from scoring.models import HeldCertification
 from scoring.programme import programme
-from scoring.results import Reason, Scorecard
+from scoring.results import LapsedCertification, Reason, Scorecard
 
 from .buttons import ask_area_card
 from .chat import Reply
@@ -322,15 +322,16 @@ def _holders(ctx: AnswerContext, slug: str) -> list[tuple[str, dt.date | None]]:
     ]
 
 
-def _engine_reasons(scorecard: Scorecard | None, slug: str) -> list[Reason]:
+def _engine_reasons(scorecard: Scorecard | None, slug: str) -> list[LapsedCertification]:
     """The engine's reasons that name this certification (expired, retired), once each."""
     if scorecard is None:
         return []
-    seen: list[Reason] = []
+    seen: list[LapsedCertification] = []
     for designation in scorecard.designations:
         for metric_result in designation.metrics:
             for reason in metric_result.reasons:
-                if reason.certification == slug and reason not in seen:
+                lapsed = isinstance(reason, LapsedCertification)
+                if lapsed and reason.certification == slug and reason not in seen:
                     seen.append(reason)
     return seen
 

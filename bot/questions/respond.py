@@ -434,7 +434,8 @@ def _focus(result: DesignationResult, metric: Metric | None) -> str | None:
             continue
         for reason in metric_result.reasons:
             if (
-                reason.code in (ReasonCode.PREREQUISITE_UNMET, ReasonCode.NO_SCORING_PEOPLE)
+                # `==` on the code, not `in`: the type checker then knows the reason has certifications
+                (reason.code == ReasonCode.PREREQUISITE_UNMET or reason.code == ReasonCode.NO_SCORING_PEOPLE)
                 and reason.certifications
             ):
                 return reason.certifications[0]

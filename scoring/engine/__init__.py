@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from scoring.catalog import default_catalog
 from scoring.engine.cloud_platform import score_cloud_platform
 from scoring.engine.context import Context
 from scoring.engine.designation import score_designation
 from scoring.errors import FieldError, ProfileError
-from scoring.ids import Area, ReasonCode
+from scoring.ids import Area
 from scoring.models import Profile
-from scoring.results import Reason, Scorecard
+from scoring.results import NoPlan, Scorecard
 from scoring.settings import Settings
 
 
@@ -48,9 +49,9 @@ def score_profile(
         result, scored = score_designation(area, ctx)
         if not result.qualified:
             plan, unfixable = plan_designation(scored, result.blocking_metrics, ctx)
-            update: dict = {"plan": plan}
+            update: dict[str, Any] = {"plan": plan}
             if unfixable:
-                update["reasons"] = [*result.reasons, Reason(code=ReasonCode.NO_PLAN, metrics=unfixable)]
+                update["reasons"] = [*result.reasons, NoPlan(metrics=unfixable)]
             result = result.model_copy(update=update)
         designations.append(result)
     # E-28: the Cloud Platform text in force on the scoring date (or the one the settings name).

@@ -10,10 +10,19 @@ from scoring.derive import cloud_platform_consumption
 from scoring.engine.context import people_index
 from scoring.engine.points import meets
 from scoring.holdings import Holders, Ignored
-from scoring.ids import CloudPlatformLevel, ReasonCode
+from scoring.ids import CloudPlatformLevel
 from scoring.models import Profile
 from scoring.money import exact
-from scoring.results import CloudPlatformResult, LevelResult, Reason
+from scoring.results import (
+    CloudPlatformResult,
+    ConsumptionBelowThreshold,
+    ConsumptionMet,
+    ConsumptionUnknown,
+    LevelResult,
+    NotEnoughPeoplePassed,
+    PeoplePassed,
+    Reason,
+)
 from scoring.settings import Settings
 
 
@@ -32,7 +41,7 @@ def score_cloud_platform(
     profile: Profile, as_of: dt.date, rules: CloudPlatformRules, settings: Settings, catalog: Catalog
 ) -> CloudPlatformResult:
     # A text that names no retirement (2017-07) is scored as written: its exams never stop counting.
-    retiring = frozenset() if rules.evidence.retirements_apply else frozenset(rules.evidence.exams)
+    retiring = frozenset[str]() if rules.evidence.retirements_apply else frozenset(rules.evidence.exams)
     holders = Holders(people_index(profile), as_of, settings, retiring)
     lists = {"assessments": list(rules.evidence.assessments), "exams": list(rules.evidence.exams)}
     passed: dict[str, dict[str, list[str]]] = {}  # list name -> person -> slugs
@@ -51,7 +60,7 @@ def score_cloud_platform(
     else:
         people = list(max(passed.values(), key=len))
     certs = sorted({s for p in people for group in passed.values() for s in group.get(p, [])})
-    lapsed = [Reason(code=i.code, person=i.person, certification=i.certification, on=i.on) for i in ignored]
+    lapsed = [i.reason() for i in ignored]
     value = consumption(profile, as_of, rules, settings)
     market = profile.partner.market
     levels: dict[CloudPlatformLevel, LevelResult] = {}
@@ -60,16 +69,14 @@ def score_cloud_platform(
         reasons: list[Reason] = []
         if value is None:
             money_ok = False
-            reasons.append(Reason(code=ReasonCode.CONSUMPTION_UNKNOWN, required=required, market=market))
+            reasons.append(ConsumptionUnknown(required=required, market=market))
         else:
             money_ok = meets(value, required, settings)
-            code = ReasonCode.CONSUMPTION_MET if money_ok else ReasonCode.CONSUMPTION_BELOW_THRESHOLD
-            reasons.append(Reason(code=code, value=float(value), required=required, market=market))
+            money = ConsumptionMet if money_ok else ConsumptionBelowThreshold
+            reasons.append(money(required=required, value=float(value), market=market))
         people_ok = len(people) >= level.people
-        code = ReasonCode.PEOPLE_PASSED if people_ok else ReasonCode.NOT_ENOUGH_PEOPLE_PASSED
-        reasons.append(
-            Reason(code=code, required=level.people, have=len(people), people=people, certifications=certs)
-        )
+        counted = PeoplePassed if people_ok else NotEnoughPeoplePassed
+        reasons.append(counted(certifications=certs, required=level.people, have=len(people), people=people))
         if not people_ok:
             reasons += lapsed
         levels[CloudPlatformLevel(level_name)] = LevelResult(met=money_ok and people_ok, reasons=reasons)

@@ -34,7 +34,8 @@ class Context:
     track_rules: TrackRules
     settings: Settings
     catalog: Catalog
-    steps: dict[tuple[str, ...], Any] = field(default_factory=dict)  # step certifications -> holders
+    # step certifications -> holders
+    steps: dict[tuple[str, ...], Any] = field(default_factory=dict[tuple[str, ...], Any])
 
     @cached_property
     def holders(self) -> Holders:

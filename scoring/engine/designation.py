@@ -11,8 +11,15 @@ from scoring.engine.metrics import (
     score_skilling,
     score_usage_growth,
 )
-from scoring.ids import Area, Metric, ReasonCode
-from scoring.results import DesignationResult, Reason
+from scoring.ids import Area, Metric
+from scoring.results import (
+    BelowThreshold,
+    DesignationResult,
+    MetricZeroBlocksQualification,
+    NotApplicable,
+    Qualified,
+    Reason,
+)
 
 
 def score_metrics(area_rules: AreaRules, ctx: Context) -> list[Scored]:
@@ -46,12 +53,12 @@ def verdict(
     reasons: list[Reason] = []
     qualified = score >= threshold and not blocking
     if qualified:
-        reasons.append(Reason(code=ReasonCode.QUALIFIED, value=score, required=threshold))
+        reasons.append(Qualified(required=threshold, value=score))
     if score < threshold:
-        reasons.append(Reason(code=ReasonCode.BELOW_THRESHOLD, value=score, required=threshold))
+        reasons.append(BelowThreshold(required=threshold, value=score))
     if blocking:
-        reasons.append(Reason(code=ReasonCode.METRIC_ZERO_BLOCKS_QUALIFICATION, metrics=blocking))
-    reasons += [Reason(code=ReasonCode.NOT_APPLICABLE, metric=m) for m in absent]
+        reasons.append(MetricZeroBlocksQualification(metrics=blocking))
+    reasons += [NotApplicable(metric=m) for m in absent]
     return qualified, reasons, blocking
 
 

@@ -20,7 +20,24 @@ from scoring.engine.points import (
 from scoring.holdings import Ignored
 from scoring.ids import Metric, ReasonCode
 from scoring.money import shown_pct
-from scoring.results import MetricResult, Reason
+from scoring.results import (
+    BelowMinimumAcr,
+    Capped,
+    GateMet,
+    GatePoints,
+    Growth,
+    MetricResult,
+    NetAdds,
+    NetAddsNotPositive,
+    NoEligibleServices,
+    NoGrowth,
+    NoScoringPeople,
+    PeopleCounted,
+    PrerequisiteUnmet,
+    Reason,
+    ServicesCounted,
+    ZeroBaseline,
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +62,7 @@ class Scored:
 
 
 def _capped(uncapped: int, rules: MetricRules) -> list[Reason]:
-    return [Reason(code=ReasonCode.CAPPED, value=uncapped, max=rules.max)] if uncapped > rules.max else []
+    return [Capped(value=uncapped, max=rules.max)] if uncapped > rules.max else []
 
 
 def score_net_adds(rules: MetricRules, measures: Measures) -> Scored:
@@ -53,12 +70,10 @@ def score_net_adds(rules: MetricRules, measures: Measures) -> Scored:
     points = net_adds_points(net, rules)
     current, baseline = measures.customers_current, measures.customers_baseline
     if net <= 0:
-        reasons = [Reason(code=ReasonCode.NET_ADDS_NOT_POSITIVE, value=net, current=current,
-                          baseline=baseline)]
+        reasons: list[Reason] = [NetAddsNotPositive(value=net, current=current, baseline=baseline)]
     else:
         reasons = [
-            Reason(code=ReasonCode.NET_ADDS, points_each=rules.points_each, value=net, current=current,
-                   baseline=baseline),
+            NetAdds(points_each=rules.points_each, value=net, current=current, baseline=baseline),
             *_capped(rules.points_each * net, rules),
         ]
     result = MetricResult(
@@ -75,14 +90,19 @@ def score_usage_growth(rules: MetricRules, measures: Measures, ctx: Context) -> 
     # whole percent more than was scored (4.99998 % is 4.9999, not 5).
     pct_value = None if pct is None else shown_pct(pct)
     now, before = float(current), float(baseline)
+    reasons: list[Reason]
     if code == ReasonCode.BELOW_MINIMUM_ACR:
-        reasons = [Reason(code=code, minimum=rules.min_acr, current=now, baseline=before)]
-    elif code == ReasonCode.ZERO_BASELINE:
-        reasons = [Reason(code=code, current=now, baseline=before)]
+        # The catalog requires min_acr for usage growth; 0 is the minimum growth_points applied without one.
+        reasons = [BelowMinimumAcr(current=now, baseline=before, minimum=rules.min_acr or 0)]
+    elif code == ReasonCode.ZERO_BASELINE or pct_value is None:  # no growth figure without a baseline
+        reasons = [ZeroBaseline(current=now, baseline=before)]
+    elif code == ReasonCode.NO_GROWTH:
+        reasons = [NoGrowth(current=now, baseline=before, growth_pct=pct_value)]
     else:
-        reasons = [Reason(code=code, growth_pct=pct_value, current=now, baseline=before)]
-        if code == ReasonCode.GROWTH and pct_value is not None:
-            reasons += _capped(math.floor(pct_value) * rules.points_each, rules)
+        reasons = [
+            Growth(current=now, baseline=before, growth_pct=pct_value),
+            *_capped(math.floor(pct_value) * rules.points_each, rules),
+        ]
     result = MetricResult(
         metric=Metric.USAGE_GROWTH, points=points, max=rules.max, value=pct_value, reasons=reasons
     )
@@ -93,14 +113,11 @@ def score_deployments(rules: MetricRules, measures: Measures) -> Scored:
     count = len(measures.services)
     points = deployments_points(count, rules)
     if count == 0:
-        reasons = [Reason(code=ReasonCode.NO_ELIGIBLE_SERVICES, excluded=measures.excluded)]
+        reasons: list[Reason] = [NoEligibleServices(excluded=measures.excluded)]
     else:
         reasons = [
-            Reason(
-                code=ReasonCode.SERVICES_COUNTED,
-                services=measures.services,
-                excluded=measures.excluded or None,
-                points_each=rules.points_each,
+            ServicesCounted(
+                points_each=rules.points_each, services=measures.services, excluded=measures.excluded or None
             ),
             *_capped(rules.points_each * count, rules),
         ]
@@ -145,42 +162,39 @@ def score_skilling(metric: Metric, rules: MetricRules, ctx: Context) -> Scored:
     reasons: list[Reason] = []
     all_met = True
     for gate, gate_points in zip(gates, flat, strict=True):
-        fields = {
-            "step": gate.step.step,
-            "certifications": list(gate.step.certifications),
-            "required": track.gate_min_people,
-            "have": gate.have,
-            "people": gate.people,
-        }
+        step, certs = gate.step.step, list(gate.step.certifications)
+        required, have, people = track.gate_min_people, gate.have, gate.people
         if gate.have >= track.gate_min_people:
-            reasons.append(Reason(code=ReasonCode.GATE_MET, **fields))
+            reasons.append(
+                GateMet(step=step, certifications=certs, required=required, have=have, people=people)
+            )
             if gate_points:
-                reasons.append(Reason(code=ReasonCode.GATE_POINTS, step=gate.step.step, points=gate_points))
+                reasons.append(GatePoints(step=step, points=gate_points))
         else:
             all_met = False
-            reasons.append(Reason(code=ReasonCode.PREREQUISITE_UNMET, **fields))
-    step_fields = {"step": scoring.step.step, "certifications": list(scoring.step.certifications)}
+            unmet = PrerequisiteUnmet(
+                step=step, certifications=certs, required=required, have=have, people=people
+            )
+            reasons.append(unmet)
+    step, certs = scoring.step.step, list(scoring.step.certifications)
     if all_met:
         if scoring.have:
             reasons.append(
-                Reason(
-                    code=ReasonCode.PEOPLE_COUNTED,
+                PeopleCounted(
+                    step=step,
+                    certifications=certs,
                     have=scoring.have,
                     people=scoring.people,
                     points_each=rules.points_each,
-                    **step_fields,
                 )
             )
         else:
-            reasons.append(Reason(code=ReasonCode.NO_SCORING_PEOPLE, have=0, people=[], **step_fields))
+            reasons.append(NoScoringPeople(step=step, certifications=certs, have=0, people=[]))
         uncapped = rules.points_each * scoring.have
         if ctx.settings.smb_cap_includes_gate_points:  # E-21: gate points count inside the cap
             uncapped += track.gate_points * len(gates)
         reasons += _capped(uncapped, rules)
-    for item in ignored.values():
-        reasons.append(
-            Reason(code=item.code, person=item.person, certification=item.certification, on=item.on)
-        )
+    reasons += [item.reason() for item in ignored.values()]
     top = (
         rules.max if ctx.settings.smb_cap_includes_gate_points else rules.max + track.gate_points * len(gates)
     )

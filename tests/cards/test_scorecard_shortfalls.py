@@ -8,8 +8,8 @@ from card_schema import texts
 
 from cards.explain import names_of, reason_text
 from cards.scorecard import build_scorecard_card, cloud_platform_section, top_reasons
-from scoring.ids import SHORTFALL_CODES, ReasonCode
-from scoring.results import CloudPlatformResult, LevelResult, Reason
+from scoring.ids import SHORTFALL_CODES, Market, ReasonCode
+from scoring.results import CloudPlatformResult, ConsumptionUnknown, LevelResult, PeoplePassed
 
 # What earned points or met a level, and remarks that are not a cause (a missing metric, no plan).
 NOT_SHORTFALLS = {
@@ -43,8 +43,8 @@ def test_top_reasons_name_the_shortfall_of_each_metric_below_its_maximum() -> No
 
 
 def test_an_unknown_consumption_explains_an_unmet_cloud_platform_level() -> None:
-    unknown = Reason(code=ReasonCode.CONSUMPTION_UNKNOWN, required=150000, market="developed")
-    passed = Reason(code=ReasonCode.PEOPLE_PASSED, required=2, have=2, people=["p1", "p2"])
+    unknown = ConsumptionUnknown(required=150000, market=Market.DEVELOPED)
+    passed = PeoplePassed(certifications=[], required=2, have=2, people=["p1", "p2"])
     levels = {
         "silver": LevelResult(met=False, reasons=[unknown, passed]),
         "gold": LevelResult(met=False, reasons=[unknown, passed]),

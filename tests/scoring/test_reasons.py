@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 import pytest
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from scoring.catalog import default_catalog
 from scoring.ids import Metric, PlanAction, ReasonCode
 from scoring.reasons import Describer
-from scoring.results import PlanStep, Reason
+from scoring.results import Growth, NoGrowth, PlanStep, Reason
 
 FULL = {
     "metric": Metric.DEPLOYMENTS,
@@ -36,10 +38,30 @@ FULL = {
 }
 
 
+_REASON: TypeAdapter[Reason] = TypeAdapter(Reason)
+# The reason models, by the code each carries.
+MODELS: dict[ReasonCode, type[BaseModel]] = {
+    model.model_fields["code"].default: model for model in get_args(get_args(Reason)[0])
+}
+
+
+def test_every_reason_code_has_its_own_model() -> None:
+    assert len(MODELS) == len(get_args(get_args(Reason)[0])) and set(MODELS) == set(ReasonCode)
+
+
 @pytest.mark.parametrize("code", list(ReasonCode))
-def test_every_reason_code_reads_as_a_sentence(code):
-    text = Describer(default_catalog(), {"p1": "Ada"}).reason(Reason(code=code, **FULL))
+def test_every_reason_code_reads_as_a_sentence(code: ReasonCode) -> None:
+    fields = {name: value for name, value in FULL.items() if name in MODELS[code].model_fields}
+    reason = _REASON.validate_python({"code": code, **fields})
+    text = Describer(default_catalog(), {"p1": "Ada"}).reason(reason)
     assert text != str(code) and len(text) > 10
+
+
+@pytest.mark.parametrize("code", list(ReasonCode))
+def test_a_reason_refuses_a_field_its_code_does_not_carry(code: ReasonCode) -> None:
+    foreign = next(name for name in FULL if name not in MODELS[code].model_fields)
+    with pytest.raises(ValidationError, match=foreign):
+        _REASON.validate_python({"code": code, **FULL})
 
 
 @pytest.mark.parametrize("action", list(PlanAction))
@@ -58,7 +80,7 @@ def test_every_plan_action_reads_as_a_sentence(action):
 
 def test_growth_text_shows_the_figures_the_points_came_from_never_rounded_up():
     describe = Describer(default_catalog(), {})
-    growth = Reason(code=ReasonCode.GROWTH, growth_pct=4.9999, current=344239.24, baseline=327846.9)
+    growth = Growth(growth_pct=4.9999, current=344239.24, baseline=327846.9)
     assert describe.reason(growth) == ("usage grew 4.99% ($344,239.24 vs $327,846.90), 1 point per whole %")
-    under = Reason(code=ReasonCode.NO_GROWTH, growth_pct=0.29, current=1019.999, baseline=1017.05)
+    under = NoGrowth(growth_pct=0.29, current=1019.999, baseline=1017.05)
     assert describe.reason(under) == "growth of 0.29% is under 1% ($1,019.999 vs $1,017.05)"
