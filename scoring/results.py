@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -269,6 +269,12 @@ Reason = Annotated[
     | NoPlan,
     Field(discriminator="code"),
 ]
+# The models of that union, for `isinstance` (an Annotated union is not a class).
+REASON_MODELS: tuple[type[BaseModel], ...] = get_args(get_args(Reason)[0])
+
+
+def is_reason(value: object) -> TypeGuard[Reason]:
+    return isinstance(value, REASON_MODELS)
 
 
 def step_of(reason: Reason) -> int | None:

@@ -16,7 +16,7 @@ from typing import Literal
 from cards import explain
 from cards.i18n import t
 from scoring.ids import Area, Metric
-from scoring.results import PlanStep, Reason
+from scoring.results import PlanStep, is_reason
 
 Names = Mapping[str, str]
 
@@ -88,6 +88,8 @@ class Verbatim:
 
 def render(locale: str, value: object, names: Names) -> object:
     """One value in `locale`. Numbers stay numbers (plural forms and format specs need them)."""
+    if is_reason(value):
+        return explain.reason_text(locale, value, names)
     match value:
         case Text(key, params):
             return t(locale, key, **{k: render(locale, v, names) for k, v in params.items()})
@@ -97,8 +99,6 @@ def render(locale: str, value: object, names: Names) -> object:
             return explain.metric_name(locale, value)
         case dt.date():
             return explain.date_text(locale, value)
-        case Reason():
-            return explain.reason_text(locale, value, names)
         case PlanStep():
             return explain.plan_step_text(locale, value, names)
         case Cert(slug):
