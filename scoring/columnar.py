@@ -97,33 +97,16 @@ def read_json_rows(rows: Sequence[Any]) -> tuple[Columns, bool] | None:
     a `cloud`; None when a row is not an object with exactly the record fields and types."""
     if not rows:
         return None
-    read = read_json_lines(b"\n".join(rows))
-    return None if read is None or len(read[0]["usd"]) != len(rows) else read
-
-
-def json_array_as_lines(array: bytes) -> bytes | None:
-    """The objects of a JSON array (already checked to be valid JSON) one per line, as Arrow's JSON
-    reader takes them, for the two ways writers separate them (`},{` and `}, {`); None otherwise.
-    A `},{` inside a text value becomes a line break inside a string, which Arrow refuses."""
-    inner = array.strip()
-    if not (inner.startswith(b"[") and inner.endswith(b"]")):
-        return None
-    inner = inner[1:-1].strip()
-    lines = inner.replace(b"}, {", b"}\n{") if b"}, {" in inner[:4096] else inner.replace(b"},{", b"}\n{")
-    return lines if lines.startswith(b"{") else None
-
-
-def read_json_lines(lines: bytes) -> tuple[Columns, bool] | None:
-    """Records as JSON objects, one per line: columns and whether any row has a `cloud`, or None when
-    a line is not one object with exactly the record fields and types."""
     try:
         table = pa_json.read_json(
-            pa.py_buffer(lines),
+            pa.py_buffer(b"\n".join(rows)),
             parse_options=pa_json.ParseOptions(
                 explicit_schema=pa.schema(list(_ROW)), unexpected_field_behavior="error"
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    if table.num_rows != len(rows):
         return None
     cloud = table.column("cloud")
     has_cloud = cloud.null_count < table.num_rows

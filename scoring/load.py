@@ -98,7 +98,6 @@ def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog 
 
 # Below this many records the plain path is as quick, and its parse is the one that names errors.
 COLUMNAR_MIN_RECORDS = 1000
-COLUMNAR_MIN_BYTES = 40 * COLUMNAR_MIN_RECORDS  # a record takes more than 40 bytes of JSON
 
 
 def _with_columnar_records(data: bytes) -> dict[str, Any] | None:
@@ -108,21 +107,18 @@ def _with_columnar_records(data: bytes) -> dict[str, Any] | None:
     everything and names every problem."""
     try:
         top = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+        if "acr_records" not in top:
+            return None
+        rows = msgspec.json.decode(top["acr_records"], type=list[msgspec.Raw])
     except (msgspec.DecodeError, msgspec.ValidationError):
-        return None  # not JSON, or not an object
-    if "acr_records" not in top or len(top["acr_records"]) < COLUMNAR_MIN_BYTES:
+        return None  # not JSON, not an object, or records that are not a list (a CSV file name)
+    if len(rows) < COLUMNAR_MIN_RECORDS:
         return None
     try:
-        # First the array as written (one object after the other); else split into rows by msgspec.
-        records = AcrRecords.from_json_array(bytes(top["acr_records"]))
-        if records is None:
-            rows = msgspec.json.decode(top["acr_records"], type=list[msgspec.Raw])
-            records = AcrRecords.from_json_rows(rows) if len(rows) >= COLUMNAR_MIN_RECORDS else None
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None  # records that are not a list (a CSV file name)
+        records = AcrRecords.from_json_rows(rows)
     except ProfileError:
         return None
-    if records is None or len(records) < COLUMNAR_MIN_RECORDS:
+    if records is None:
         return None
     out: dict[str, Any] = {key: json.loads(bytes(raw)) for key, raw in top.items() if key != "acr_records"}
     out["acr_records"] = records

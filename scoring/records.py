@@ -293,19 +293,7 @@ class AcrRecords:
             raise ProfileError([FieldError(path, "(bytes)", "the CSV file is not UTF-8 text")]) from None
         return builder.from_lists(*_csv_module_columns(text, header, path))
 
-    # --- from the raw JSON text of the records (a profile file) -----------------------------------
-    @classmethod
-    def from_json_array(cls, array: bytes, path: str = "acr_records") -> AcrRecords | None:
-        """Records from the JSON text of the whole `acr_records` array (valid JSON), read by Arrow
-        without splitting it into rows in Python; None when it is not written one object after the
-        other as writers do, or a row is not an object with exactly the record fields and types."""
-        lines = columnar.json_array_as_lines(array)
-        read = None if lines is None else columnar.read_json_lines(lines)
-        if read is None:
-            return None
-        columns, _ = read
-        return _Builder(path, None).from_columns(columns)
-
+    # --- from the raw JSON text of each row (a profile file) --------------------------------------
     @classmethod
     def from_json_rows(cls, rows: Sequence[Any], path: str = "acr_records") -> AcrRecords | None:
         """Records from the JSON text of each row, read by Arrow; None when a row is not an object

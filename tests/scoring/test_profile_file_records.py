@@ -64,33 +64,3 @@ def test_a_profile_file_that_is_not_json_is_told_so(tmp_path):
     with pytest.raises(ProfileError) as caught:
         load_profile(path)
     assert caught.value.errors[0].message.startswith("not valid JSON")
-
-
-@pytest.mark.parametrize(
-    "dump",
-    [
-        lambda data: json.dumps(data),  # "}, {" between records: read as one array by Arrow
-        lambda data: json.dumps(data, separators=(",", ":")),  # "},{"
-        lambda data: json.dumps(data, indent=2),  # pretty-printed: split into rows first
-    ],
-    ids=["default", "compact", "indented"],
-)
-def test_every_way_of_writing_the_array_reads_like_the_parsed_rows(tmp_path, dump):
-    records = rows()
-    records[3]["service"] = "odd},{name"  # a separator inside a text value stays text
-    records[4]["service"] = "odd}, {name"
-    data = {"partner": {"id": "p"}, "as_of": "2026-10-31", "rules": "2026", "acr_records": records}
-    path = tmp_path / "profile.json"
-    path.write_text(dump(data))
-    from_file = load_profile(path)
-    assert from_file.acr_records.to_rows() == load_profile(data).acr_records.to_rows()
-    assert {"odd},{name", "odd}, {name"} <= set(from_file.acr_records.services)
-
-
-def test_a_clean_array_is_read_without_splitting_it_into_rows(tmp_path):
-    from scoring.records import AcrRecords
-
-    array = json.dumps(rows()).encode()
-    read = AcrRecords.from_json_array(array)
-    assert read is not None and read.to_rows() == AcrRecords.from_rows(rows()).to_rows()
-    assert AcrRecords.from_json_array(json.dumps(rows(), indent=1).encode()) is None  # rows path then
