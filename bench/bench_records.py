@@ -87,14 +87,15 @@ def measure(folder: Path, repeat: int) -> dict:
     """Run in a child process whose `scoring` is the tree under test."""
     from scoring import load_profile, score_profile
 
-    def timed(make) -> dict:
-        walls, cpus, card = [], [], None
+    def timed(make, card: bool = True) -> dict:
+        walls, cpus, result = [], [], None
         for _ in range(repeat):
             start, start_cpu = time.perf_counter(), time.process_time()
-            card = score_profile(make())
+            result = score_profile(make()) if card else make()
             walls.append(time.perf_counter() - start)
             cpus.append(time.process_time() - start_cpu)
-        return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "card": card.to_json()}
+        out = {"wall": statistics.median(walls), "cpu": statistics.median(cpus)}
+        return {**out, "card": result.to_json()} if card else out
 
     inline = folder / "profile-inline.json"
     out = {
@@ -103,6 +104,13 @@ def measure(folder: Path, repeat: int) -> dict:
     }
     parsed = json.loads(inline.read_text())
     out["json_dicts"] = timed(lambda: load_profile(parsed))
+    # The hardware floor, timed in the same process beside them: Arrow reading the CSV file with no
+    # options at all, and msgspec parsing the JSON profile once (any reader must at least do that).
+    import msgspec
+    import pyarrow.csv as pa_csv
+
+    out["floor_csv"] = timed(lambda: pa_csv.read_csv(folder / "records.csv"), card=False)
+    out["floor_json"] = timed(lambda: msgspec.json.decode(inline.read_bytes()), card=False)
     return out
 
 
@@ -158,6 +166,14 @@ def main() -> None:
         print(
             f"{label:38} {a['wall']:8.3f} ({a['cpu']:6.3f}) {b['wall']:7.3f} ({b['cpu']:6.3f}) "
             f"{a['wall'] / b['wall']:5.1f}x ({a['cpu'] / b['cpu']:4.1f}x)  {verdict}"
+        )
+    floors = {"csv": ("floor_csv", "bare pyarrow.csv.read_csv"), "json_file": ("floor_json", "msgspec")}
+    print("this tree against the hardware floor measured beside it (same process, same minute):")
+    for key, (floor, what) in floors.items():
+        f, b = new[floor], new[key]
+        print(
+            f"  {LABELS[key]:38} {b['wall']:.3f} s vs {what} {f['wall']:.3f} s: "
+            f"{b['wall'] / f['wall']:.2f}x the floor (cpu {b['cpu'] / f['cpu']:.2f}x)"
         )
     same = all(old[k]["card"]["designations"] == new[k]["card"]["designations"] for k in LABELS)
     print(f"designations identical in both trees: {same}")

@@ -32,6 +32,7 @@ class RefusedRow:
     reason: str  # key `imports.reason_<reason>`
     value: str
     suggestions: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)  # fields of the reason's text
 
     @property
     def shown(self) -> str:
@@ -98,8 +99,12 @@ def listed(locale: str, names: list[str]) -> str:
     return shown + (t(locale, "imports.and_more", count=more) if more > 0 else "")
 
 
+# Reasons whose text the import shares with the intake (the exam texts live together).
+_REASON_KEYS = {"exam_alone": "exams.exam_alone_reason"}
+
+
 def refused_line(locale: str, row: RefusedRow) -> str:
-    reason = t(locale, f"imports.reason_{row.reason}")
+    reason = t(locale, _REASON_KEYS.get(row.reason, f"imports.reason_{row.reason}"), **row.params)
     line = t(locale, "imports.refused_line", row=row.row, value=row.shown, reason=reason)
     if row.suggestions:
         line += " " + t(locale, "imports.did_you_mean", names=", ".join(row.suggestions))

@@ -51,7 +51,13 @@ def _said(view: IntakeView, key: str, params: dict[str, Any]) -> str:
     limit = shown.get("max")
     if isinstance(limit, int | float) and not isinstance(limit, bool):
         shown["max"] = number(view.locale, limit)
+    if key.startswith(_SHARED_KEYS):
+        return t(view.locale, key, **shown)
     return _t(view, key, **shown)
+
+
+# Messages the intake shares with other places (the exam texts), named by their full key.
+_SHARED_KEYS = ("exams.",)
 
 
 def meta(state: IntakeState, nav: str, arg: str | int | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ row-by-row path, whose messages name the row, the column and the CSV line.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,11 @@ import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 
 Coded = tuple[list[str], np.ndarray]  # distinct values (first-seen order), each row's code
-Columns = dict[str, Coded | np.ndarray]  # text columns coded; "usd" as float64
+# Text columns coded; "usd" as float64; "customer" (thousands of distinct ids) as Arrow keeps it,
+# coded only for the rows a window needs (`codes_of`).
+Columns = dict[str, Coded | np.ndarray | pa.ChunkedArray]
+# The low-cardinality text columns arrive coded from the CSV reader, block by block in parallel.
+_CODED = pa.dictionary(pa.int32(), pa.string())
 
 
 def _columns(table: pa.Table, names: Sequence[str]) -> Columns | None:
@@ -27,34 +32,54 @@ def _columns(table: pa.Table, names: Sequence[str]) -> Columns | None:
     if usd.null_count:
         return None  # an empty amount: the row-by-row path names it
     out: Columns = {"usd": usd.to_numpy()}
+    table = table.unify_dictionaries()  # one dictionary for every chunk of a coded column
     for name in names:
         if name == "usd":
             continue
         column = table.column(name)
         if column.null_count:
             return None
-        # One memo table across the chunks: every chunk carries the same, complete dictionary.
-        encoded = column.dictionary_encode()
-        if encoded.num_chunks == 0:
+        if name == "customer":
+            out[name] = column
+            continue
+        if not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()  # one memo table across the chunks
+        if column.num_chunks == 0:
             out[name] = ([], np.zeros(0, dtype=np.int32))
             continue
-        codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
-        out[name] = (encoded.chunk(0).dictionary.to_pylist(), np.concatenate(codes))
+        codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks]
+        out[name] = (column.chunk(0).dictionary.to_pylist(), np.concatenate(codes))
     return out
 
 
-def read_csv(data: bytes, header: list[str]) -> Columns | None:
-    """The data rows of CSV bytes whose (checked, normalized) header is `header`, or None."""
-    types = {name: pa.float64() if name == "usd" else pa.string() for name in header}
+def codes_of(ids: pa.ChunkedArray, rows: np.ndarray) -> Coded:
+    """The distinct values of some rows of a text column (first-seen order) and each row's code."""
+    encoded = ids.take(pa.array(rows)).combine_chunks().dictionary_encode()
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False)
+
+
+def first_empty(ids: pa.ChunkedArray) -> int | None:
+    """The first row whose text is empty, or None."""
+    at = pc.index(pc.binary_length(ids), 0).as_py()
+    return None if at is None or at < 0 else int(at)
+
+
+def read_csv(source: Path | bytes, header: list[str]) -> Columns | None:
+    """The data rows of a CSV file or bytes whose (checked, normalized) header is `header`, or None.
+    A file is read by Arrow itself (no copy in Python); amounts and codes are made in C++."""
+    types = {
+        name: pa.float64() if name == "usd" else pa.string() if name == "customer" else _CODED
+        for name in header
+    }
     try:
         table = pa_csv.read_csv(
-            pa.py_buffer(data),
+            str(source) if isinstance(source, Path) else pa.py_buffer(source),
             read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
             convert_options=pa_csv.ConvertOptions(
                 column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
         return None
     return _columns(table, header)
 

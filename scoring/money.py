@@ -71,8 +71,9 @@ class Amounts:
 
     def total(self, mask: np.ndarray) -> Decimal:
         """The exact sum of the selected amounts."""
-        picked = self.units[mask]
-        whole = int(picked.sum()) if self.fast else sum(picked.tolist())
+        if self.fast:  # summed in place (no copy of the selected rows): integers, exact in float64
+            return Decimal(int(np.sum(self.units, where=mask))).scaleb(-self.scale)
+        whole = sum(self.units[mask].tolist())
         return Decimal(whole).scaleb(-self.scale)
 
     def group_totals(self, rows: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:

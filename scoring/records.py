@@ -114,25 +114,21 @@ class _ListTenants:
         return self.ids
 
 
-class _CodedTenants:
-    """Customer ids as their distinct values and one code per row (records read by Arrow)."""
+class _ArrowTenants:
+    """Customer ids as Arrow read them (a CSV file, a profile file's rows): coded only for the rows a
+    window needs, never all million."""
 
-    def __init__(self, distinct: list[str], codes: np.ndarray):
-        self.distinct = distinct
-        self.codes = codes
-        self._merged: tuple[int, np.ndarray] | None = None
+    def __init__(self, ids: Any):
+        self.ids = ids  # pyarrow.ChunkedArray of strings
 
     def __len__(self) -> int:
-        return int(self.codes.shape[0])
+        return len(self.ids)
 
     def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]:
-        if self._merged is None:  # letter case folded once, over the distinct ids only
-            self._merged = _one_code_per_tenant(self.distinct, np.arange(len(self.distinct)))
-        count, remap = self._merged
-        return count, remap[self.codes[rows]]
+        return _one_code_per_tenant(*columnar.codes_of(self.ids, rows))
 
     def values(self) -> list[str]:
-        return np.asarray(self.distinct, dtype=object)[self.codes].tolist() if len(self) else []
+        return self.ids.to_pylist()
 
 
 # --- the records ----------------------------------------------------------------------------------
@@ -271,9 +267,11 @@ class AcrRecords:
         `source` is a Path, CSV text (str), bytes, or an open text file. Arrow reads well-formed files;
         a file it refuses is read again by the csv module, which names the bad row.
         """
-        data = _read_bytes(source, path)
+        # A file's header line is read here; its rows by Arrow, straight from the file.
+        head = _first_line(source, path) if isinstance(source, Path) else None
+        data = b"" if isinstance(source, Path) else _read_bytes(source, path)
         try:
-            text_head = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8")
+            text_head = (head if head is not None else data.split(b"\n", 1)[0]).decode("utf-8")
         except UnicodeDecodeError:
             raise ProfileError([FieldError(path, "(bytes)", "the CSV file is not UTF-8 text")]) from None
         try:
@@ -284,9 +282,11 @@ class AcrRecords:
             raise ProfileError([FieldError(path, "", "the CSV file is empty: it needs a header row")])
         _check_header(header, path)
         builder = _Builder(path, line_of=2)
-        columns = columnar.read_csv(data, header)  # Arrow checks the cells are UTF-8
-        if columns is not None:
+        columns = columnar.read_csv(source if isinstance(source, Path) else data, header)
+        if columns is not None:  # Arrow checks the cells are UTF-8
             return builder.from_columns(columns)
+        if isinstance(source, Path):
+            data = _read_bytes(source, path)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -362,13 +362,12 @@ class _Builder:
     def from_columns(self, columns: columnar.Columns) -> AcrRecords:
         """Columns as Arrow gives them: text columns coded, amounts a float64 array."""
         coded = {col: columns[col] for col in TEXT_COLUMNS if col in columns}
-        distinct, codes = columns["customer"]  # type: ignore[misc]
-        if "" in distinct:
-            first = int(np.flatnonzero(codes == distinct.index(""))[0])
+        ids = columns["customer"]
+        if (first := columnar.first_empty(ids)) is not None:  # type: ignore[arg-type]
             self.error(first, "customer", "", "must not be empty")
         usd = columns["usd"]
         assert isinstance(usd, np.ndarray)
-        return self.build(_CodedTenants(distinct, codes), coded, usd, len(codes))  # type: ignore[arg-type]
+        return self.build(_ArrowTenants(ids), coded, usd, len(usd))  # type: ignore[arg-type]
 
     def build(
         self, customer: Tenants, coded: dict[str, tuple[list[Any], np.ndarray]], usd: np.ndarray, n: int
@@ -458,6 +457,14 @@ def _read_bytes(source: Path | str | bytes | io.TextIOBase, path: str) -> bytes:
     else:
         data = source.read().encode("utf-8")
     return data.removeprefix(b"\xef\xbb\xbf")
+
+
+def _first_line(source: Path, path: str) -> bytes:
+    try:
+        with source.open("rb") as handle:
+            return handle.readline(1 << 20).removeprefix(b"\xef\xbb\xbf").rstrip(b"\n")
+    except OSError as exc:
+        raise ProfileError([FieldError(path, str(source), f"cannot read CSV file: {exc}")]) from exc
 
 
 def _check_header(header: list[str], path: str) -> None:

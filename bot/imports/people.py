@@ -11,7 +11,7 @@ from bot.imports.problems import ImportProblem
 from bot.imports.refused import check_text, row_numbers
 from bot.imports.table import Table
 from cards.import_cards import RefusedRow
-from scoring.catalog import resolve_certification, suggest_certifications
+from scoring.catalog import default_catalog, resolve_certification, suggest_certifications
 from scoring.catalog.models import Certification
 
 MAX_CERTIFICATIONS_PER_PERSON = 60  # the catalog has fewer: more is a broken file, not a person
@@ -36,6 +36,9 @@ class FilePerson:
     certifications: dict[str, dt.date | None] = field(default_factory=dict)  # slug -> expires
     entries: int = 0  # certification cells read, duplicates included
     partly_refused: bool = False  # some certification of theirs was refused: remove none of theirs
+    # One exam of a credential that takes several (AZ-800 of AZ-800 + AZ-801), from any row:
+    # credential slug -> exam -> (row, text as written, expires). Merged once the file is read.
+    exam_parts: dict[str, dict[str, tuple[int, str, dt.date | None]]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -114,6 +117,9 @@ def read_people(table: Table, found: Recognised, limit: int) -> PeopleFile:
                     "too_many_certifications", name=person.name, limit=MAX_CERTIFICATIONS_PER_PERSON
                 )
             found_cert = known[text] if text in known else known.setdefault(text, resolve_certification(text))
+            if found_cert is None and (part := default_catalog().exam_part(text)) is not None:
+                person.exam_parts.setdefault(part[0].slug, {})[part[1]] = (number, text, expires)
+                continue
             if found_cert is None:
                 near = suggest_certifications(text)
                 refused.append(
@@ -121,12 +127,37 @@ def read_people(table: Table, found: Recognised, limit: int) -> PeopleFile:
                 )
                 person.partly_refused = True
                 continue
-            held = person.certifications.get(found_cert.slug)
-            person.certifications[found_cert.slug] = (
-                max(held, expires) if held and expires else (expires or held)
-            )
+            _hold(person, found_cert.slug, expires)
+    for person in by_key.values():
+        refused.extend(_exams_to_credentials(person))
+    refused.sort(key=lambda row: row.row)  # stable: a row's problems stay in the order they were found
     _no_same_name_twice(by_key)
     return PeopleFile(people=list(by_key.values()), refused=refused, unidentified=unidentified)
+
+
+def _hold(person: FilePerson, slug: str, expires: dt.date | None) -> None:
+    held = person.certifications.get(slug)
+    person.certifications[slug] = max(held, expires) if held and expires else (expires or held)
+
+
+def _exams_to_credentials(person: FilePerson) -> list[RefusedRow]:
+    """Exam codes are aliases: the exams of a credential that takes several, on one row or on
+    several, are that credential once all are named (or the credential is named too), expiring with
+    the first of them to expire. One of them alone earns nothing, and its row says so."""
+    catalog = default_catalog()
+    refused: list[RefusedRow] = []
+    for slug, exams in person.exam_parts.items():
+        whole = catalog.registry[slug]
+        if slug in person.certifications or set(exams) >= set(whole.exams):
+            dates = [expires for _, _, expires in exams.values() if expires is not None]
+            _hold(person, slug, min(dates) if dates else None)
+            continue
+        person.partly_refused = True
+        missing = " + ".join(e for e in whole.exams if e not in exams)
+        params = {"count": len(whole.exams), "certification": whole.name, "exams": whole.exam_label,
+                  "missing": missing}
+        refused.extend(RefusedRow(row, "exam_alone", text, [], params) for row, text, _ in exams.values())
+    return refused
 
 
 def _no_same_name_twice(people: dict[str, FilePerson]) -> None:

@@ -250,48 +250,50 @@ def read_areas(data: dict[str, Any], draft: Draft) -> Checked:
 # --- people ---------------------------------------------------------------------------------------
 
 
-def _resolve(code: str) -> Any:
-    from scoring.catalog import resolve_certification
-
-    return resolve_certification(code)
-
-
-def _multi_exam_credentials() -> list[tuple[frozenset[str], str]]:
-    """(exam codes, slug) of every credential earned by passing several exams (AZ-800 + AZ-801)."""
-    from scoring.catalog import certifications
-
-    out = []
-    for cert in certifications(None):
-        exams = frozenset(_exam_key(e) for e in (getattr(cert, "exams", None) or ()) if e)
-        if len(exams) > 1:
-            out.append((exams, cert.slug))
-    return out
-
-
-def _exam_key(code: str) -> str:
-    return re.sub(r"\s+", "", code).upper()
-
-
 def resolve_codes(codes: list[str]) -> tuple[list[str], str | None]:
-    """Certification slugs for typed codes, or the first code that names nothing.
+    """Certification slugs for typed codes, or the first code that names no certification.
 
-    Each exam of a multi-exam credential is not a certification on its own, so "AZ-800, AZ-801" (and
-    "AZ-800/AZ-801", which the separators split) resolve together to that one credential."""
+    Exam codes are aliases ("PL300" too). The exams of a credential that takes several are that
+    credential once all are typed ("AZ-800, AZ-801"; "AZ-800/AZ-801", which the separators split) or
+    when it is typed too; one of them alone is returned as the code that names nothing (`exam_alone`
+    says why)."""
+    from scoring.catalog import default_catalog
+
+    catalog = default_catalog()
     slugs: list[str] = []
+    parts: dict[str, dict[str, str]] = {}  # credential slug -> {exam: code as typed}
     pending: list[str] = []
     for code in codes:
-        found = _resolve(code)
-        if found is None:
+        if (found := catalog.resolve(code)) is not None:
+            slugs.append(found.slug)
+        elif (part := catalog.exam_part(code)) is not None:
+            parts.setdefault(part[0].slug, {})[part[1]] = code
             pending.append(code)
         else:
-            slugs.append(found.slug)
-    if pending:
-        keys = {_exam_key(code) for code in pending}
-        for exams, slug in _multi_exam_credentials():
-            if exams <= keys:
-                slugs.append(slug)
-                pending = [code for code in pending if _exam_key(code) not in exams]
+            pending.append(code)
+    for slug, exams in parts.items():
+        if slug in slugs or set(exams) >= set(catalog.registry[slug].exams):
+            slugs.append(slug)
+            pending = [code for code in pending if code not in exams.values()]
     return list(dict.fromkeys(slugs)), (pending[0] if pending else None)
+
+
+def exam_alone(code: str) -> dict[str, Any] | None:
+    """The parameters of `exams.exam_alone` when a code names one exam of a credential that takes
+    several (AZ-800 of AZ-800 + AZ-801): a real exam that earns nothing alone. None otherwise."""
+    from scoring.catalog import default_catalog
+
+    found = default_catalog().exam_part(code)
+    if found is None:
+        return None
+    whole, exam = found
+    return {
+        "code": code[:60],
+        "count": len(whole.exams),
+        "certification": whole.name,
+        "exams": whole.exam_label,
+        "missing": " + ".join(e for e in whole.exams if e != exam),
+    }
 
 
 def _suggest(code: str) -> str:
@@ -313,6 +315,9 @@ def _suggest(code: str) -> str:
 
 
 def _unknown(out: Checked, name: str, code: str) -> None:
+    if (alone := exam_alone(code)) is not None:
+        out.fail(name, "exams.exam_alone", **alone)
+        return
     suggestions = _suggest(code)
     if suggestions:
         out.fail(name, "error.unknown_certification_suggest", code=code[:60], suggestions=suggestions)
@@ -380,6 +385,9 @@ def _bulk_line(line: str, number: int, out: Checked) -> tuple[str, list[str]] | 
     if field_name in out.errors:
         return None
     slugs, unknown = resolve_codes(codes)
+    if unknown is not None and (alone := exam_alone(unknown)) is not None:
+        out.fail(field_name, "exams.exam_alone_line", line=number, name=name[:60], **alone)
+        return None
     if unknown is not None:
         suggestions = _suggest(unknown)
         key = "error.bulk_unknown_suggest" if suggestions else "error.bulk_unknown"

@@ -8,6 +8,7 @@ A broken file raises `CatalogError` naming the file and the field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -57,6 +58,26 @@ def _normalize(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+
+
+def _compact(key: str) -> str:
+    """A normalized name without spaces, hyphens, underscores or dots: "PL300", "pl 300" and "PL-300"
+    are one exam code as people type it."""
+    return _SEPARATORS.sub("", key)
+
+
+def _compact_index(keys: dict[str, str]) -> dict[str, str]:
+    """Compact key -> slug, leaving out a compact key two certifications share (never a guess)."""
+    out: dict[str, str] = {}
+    shared: set[str] = set()
+    for key, slug in keys.items():
+        short = _compact(key)
+        if out.setdefault(short, slug) != slug:
+            shared.add(short)
+    return {k: v for k, v in out.items() if k not in shared}
+
+
 _PREFIXES = ("microsoft certified:", "exam ", "certification ")
 
 
@@ -71,6 +92,9 @@ class Catalog:
     _names: dict[str, str] = field(repr=False)  # normalized name/alias/exam code -> slug
     # normalized exam code -> slug, for the exams of a credential that takes several (AZ-800, AZ-801)
     _parts: dict[str, str] = field(repr=False, default_factory=dict)
+    # The same two without separators ("PL300"), used only when the written form names nothing.
+    _compact_names: dict[str, str] = field(repr=False, default_factory=dict)
+    _compact_parts: dict[str, str] = field(repr=False, default_factory=dict)
 
     # --- rule versions ---------------------------------------------------------------------------
     def get(self, version: str) -> RuleSet | CloudPlatformRules:
@@ -119,28 +143,34 @@ class Catalog:
     def resolve(self, text: str) -> Certification | None:
         if not isinstance(text, str) or len(text) > 200:
             return None
-        key = _normalize(text)
-        slug = self._names.get(key)
-        if slug is None:
-            for prefix in _PREFIXES:
-                if key.startswith(prefix):
-                    slug = self._names.get(key[len(prefix) :].strip())
-                    if slug:
-                        break
+        slug = self._lookup(text, self._names, self._compact_names)
         return self.registry[slug] if slug else None
+
+    @staticmethod
+    def _lookup(text: str, names: dict[str, str], compact: dict[str, str]) -> str | None:
+        """The slug a text names: as written, then without a prefix ("Exam AZ-104"), then the same two
+        without separators ("PL300")."""
+        key = _normalize(text)
+        keys = [key, *(key[len(p) :].strip() for p in _PREFIXES if key.startswith(p))]
+        for k in keys:
+            if (slug := names.get(k)) is not None:
+                return slug
+        for k in keys:
+            if (slug := compact.get(_compact(k))) is not None:
+                return slug
+        return None
 
     def exam_part(self, text: str) -> tuple[Certification, str] | None:
         """(credential, exam code) when a text names one exam of a credential that takes several
         (`AZ-800` -> Windows Server Hybrid Administrator Associate, which needs AZ-800 and AZ-801)."""
         if not isinstance(text, str) or len(text) > 200:
             return None
-        key = _normalize(text)
-        for k in (key, *(key[len(p) :].strip() for p in _PREFIXES if key.startswith(p))):
-            slug = self._parts.get(k)
-            if slug is not None:
-                cert = self.registry[slug]
-                return cert, next(e for e in cert.exams if _normalize(e) == k)
-        return None
+        slug = self._lookup(text, self._parts, self._compact_parts)
+        if slug is None:
+            return None
+        cert = self.registry[slug]
+        key = _compact(_normalize(text))
+        return cert, next(e for e in cert.exams if key.endswith(_compact(_normalize(e))))
 
     def part_of(self, text: str) -> Certification | None:
         """The credential a text names one exam of, when that credential takes several exams."""
@@ -224,7 +254,8 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
         raise CatalogError(f"{directory}: no Solutions Partner rule version found")
     if CLOUD_PLATFORM_VERSION not in cloud:
         raise CatalogError(f"{directory}: the Cloud Platform version {CLOUD_PLATFORM_VERSION} is missing")
-    return Catalog(directory, certs, rule_sets, cloud, names, parts)
+    compact_names, compact_parts = _compact_index(names), _compact_index(parts)
+    return Catalog(directory, certs, rule_sets, cloud, names, parts, compact_names, compact_parts)
 
 
 @lru_cache(maxsize=8)

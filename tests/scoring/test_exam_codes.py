@@ -8,7 +8,7 @@ import pytest
 from scoring_builders import make_profile, points
 
 from scoring import ProfileError, load_profile
-from scoring.catalog import exam_part_of
+from scoring.catalog import CATALOG_DIR, exam_part_of
 
 WSHA = "windows-server-hybrid-administrator"
 
@@ -69,3 +69,33 @@ def test_a_profile_with_the_exams_dumps_the_slug_and_loads_back_unchanged():
 def test_exam_part_of_names_the_credential_for_the_intake():
     assert exam_part_of("AZ-800").slug == WSHA
     assert exam_part_of("AZ-104") is None  # a one-exam certification: the exam code is the certification
+
+
+@pytest.mark.parametrize("typed", ["PL300", "pl 300", "Exam PL300", "PL-300", "pl_300"])
+def test_an_exam_code_typed_without_its_hyphen_is_the_certification(typed):
+    profile = make_profile({"C": [typed]})
+    assert [h.id for h in profile.people[0].certifications] == ["data-analyst-associate"]
+
+
+def test_both_exams_typed_without_hyphens_are_the_credential():
+    profile = make_profile({"C": ["az800", "AZ 801"]})
+    assert [h.id for h in profile.people[0].certifications] == [WSHA]
+
+
+def test_a_compact_form_two_certifications_share_names_neither(tmp_path):
+    import shutil
+
+    from scoring.catalog import load_catalog
+
+    for path in CATALOG_DIR.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    registry = tmp_path / "certifications.toml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8")
+        + '\n[[certification]]\nslug = "lookalike"\nname = "Lookalike"\nexams = ["PL.300"]\n',
+        encoding="utf-8",
+    )
+    catalog = load_catalog(tmp_path)
+    assert catalog.resolve("PL-300").slug == "data-analyst-associate"  # as written: no ambiguity
+    assert catalog.resolve("PL.300").slug == "lookalike"
+    assert catalog.resolve("PL300") is None  # either could be meant: a guess would be wrong half the time

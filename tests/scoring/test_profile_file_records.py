@@ -35,7 +35,7 @@ def test_inline_records_read_by_arrow_equal_the_parsed_rows(tmp_path):
     records[5]["cloud"] = "public"
     path = write(tmp_path, records)
     from_file = load_profile(path)
-    assert type(from_file.acr_records.customer).__name__ == "_CodedTenants"  # Arrow read them
+    assert type(from_file.acr_records.customer).__name__ == "_ArrowTenants"  # Arrow read them
     from_dicts = load_profile(json.loads(path.read_text()))
     assert from_file == from_dicts
     assert score_profile(from_file).to_json() == score_profile(from_dicts).to_json()

@@ -280,4 +280,4 @@ def test_arrow_reads_a_large_file_like_the_csv_module():
     )
     read = AcrRecords.from_csv(text)
     assert read.to_rows() == AcrRecords.from_rows(rows).to_rows()
-    assert read.customer.__class__.__name__ == "_CodedTenants"  # Arrow read it (no per-row path)
+    assert read.customer.__class__.__name__ == "_ArrowTenants"  # Arrow read it (no per-row path)
