@@ -60,7 +60,7 @@ def codes_of(ids: pa.ChunkedArray, rows: np.ndarray) -> Coded:
 
 def first_empty(ids: pa.ChunkedArray) -> int | None:
     """The first row whose text is empty, or None."""
-    at = pc.index(pc.binary_length(ids), 0).as_py()
+    at = pc.index(pc.call_function("binary_length", [ids]), 0).as_py()  # (not in pyarrow's stubs)
     return None if at is None or at < 0 else int(at)
 
 

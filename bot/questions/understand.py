@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from scoring.catalog import Certification, default_catalog, resolve_certification
+from scoring.catalog import Certification, default_catalog, exam_part_of, resolve_certification
 from scoring.ids import Area, Metric, Track
 
 from . import lexicon
@@ -222,6 +222,9 @@ def _find_certification(norm: str, text: _Text) -> tuple[str | None, str | None,
         cert = resolve_certification(code)
         if cert is None and letters == "70":
             continue
+        if cert is None:
+            # "who has AZ-800?": one exam of a credential that takes two; the credential is meant.
+            cert = exam_part_of(code)
         if cert is not None:
             return cert.slug, None, norm.replace(match.group(0), " ")
         if letters in _EXAM_PREFIXES:
