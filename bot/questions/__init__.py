@@ -6,6 +6,7 @@ sends back `Answer.text` (+ `Answer.card`), or acts on `Answer.intent` (intake, 
 
 from __future__ import annotations
 
+from .knowledge import without_names
 from .model import Answer, AnswerContext, Intent, Memory, Section
 from .respond import query_for_action, respond
 from .understand import Query, understand
@@ -25,7 +26,7 @@ __all__ = [
 
 def answer(text: str, ctx: AnswerContext) -> Answer:
     """Answer a typed message."""
-    return respond(understand(text or ""), ctx, text or "")
+    return respond(understand(without_names(ctx, text or "")), ctx, text or "")
 
 
 def answer_action(action: str, area: str | None, ctx: AnswerContext, section: str | None = None) -> Answer:

@@ -31,7 +31,7 @@ from .chat import Reply
 from .model import Answer, AnswerContext, Intent
 from .render import Cert, Certs, Join, Money, People, Text, phrase
 from .scored import scorecard_for
-from .understand import Query, is_known_word
+from .understand import Query, is_known_word, is_vocabulary_word
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -461,28 +461,72 @@ def _area_list(
             )
 
 
+# Letters NFKD does not take apart: people type "Soren" for Søren, "Lukasz" for Łukasz.
+_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+
+
 def _unaccented(text: str) -> str:
-    """Case and accents folded ("Élodie" is "elodie"): people type names without accents in chat."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    """Case and accents folded ("Élodie" is "elodie", "Søren" "soren"): names are typed plainly in chat."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def _labels(person_id: str, name: str) -> list[str]:
+    """What a message may call a person: the id, the whole name, and each part of the name ("Jürgen"
+    of "Jürgen Weiß") that is long enough and not a word of the bot's vocabulary."""
+    whole = _unaccented(name).strip()
+    parts = [p for p in whole.split() if len(p) >= 3 and not is_vocabulary_word(p)] if " " in whole else []
+    return [label for label in {_unaccented(person_id), whole, *parts} if label]
+
+
+def mentioned_people(ctx: AnswerContext, text: str) -> list[str]:
+    """The ids of the profile's people a message names (by id, whole name, or a part of the name that
+    only one person has), in the order the message names them. Names match as whole words, also when
+    glued to Chinese or Korean text ("Linus有哪些認證")."""
+    if ctx.profile is None or not text:
+        return []
+    folded = _unaccented(text)
+    owners: dict[str, set[str]] = {}
+    for person in ctx.profile.people:
+        for label in _labels(person.id, person.name or ""):
+            if len(label) >= (2 if _CJK_CHAR.search(label) else 3):
+                owners.setdefault(label, set()).add(person.id)
+    found: dict[str, int] = {}
+    for label, ids in owners.items():
+        if len(ids) != 1:
+            continue  # a first name two people share names neither
+        match = re.search(rf"(?<![a-z0-9]){re.escape(label)}(?![a-z0-9])", folded)
+        if match:
+            (pid,) = ids
+            found[pid] = min(found.get(pid, match.start()), match.start())
+    return sorted(found, key=found.__getitem__)
+
+
+def without_names(ctx: AnswerContext, text: str) -> str:
+    """The message with the profile's people's names taken out, so that a name is never read as a
+    misspelt word ("Soren" as "score"); who is named is found on the original text."""
+    if ctx.profile is None or not text:
+        return text
+    labels = {label for p in ctx.profile.people for label in _labels(p.id, p.name or "") if len(label) >= 2}
+    # Fold character by character, remembering where each folded character came from ("ß" is "ss").
+    folded, origin = "", []
+    for i, char in enumerate(text):
+        part = _unaccented(char)
+        folded += part
+        origin += [i] * len(part)
+    origin.append(len(text))
+    cut = [False] * len(text)
+    for label in labels:
+        for m in re.finditer(rf"(?<![a-z0-9]){re.escape(label)}(?![a-z0-9])", folded):
+            for i in range(origin[m.start()], origin[m.end() - 1] + 1):
+                cut[i] = True
+    return "".join(" " if gone else char for char, gone in zip(text, cut, strict=True))
 
 
 def mentioned_person(ctx: AnswerContext, text: str) -> str | None:
-    """The id of the one person of the profile whose name (or id) the message uses, else None.
-
-    Names match as whole words, also when glued to Chinese or Korean text ("Linus有哪些認證").
-    """
-    if ctx.profile is None or not text:
-        return None
-    folded = _unaccented(text)
-    found = set()
-    for person in ctx.profile.people:
-        for label in {person.id, person.name or ""}:
-            label = _unaccented(label).strip()
-            if len(label) < (2 if _CJK_CHAR.search(label) else 3):
-                continue
-            if re.search(rf"(?<![a-z0-9]){re.escape(label)}(?![a-z0-9])", folded):
-                found.add(person.id)
-    return next(iter(found)) if len(found) == 1 else None
+    """The one person a message names, else None (see `mentioned_people`)."""
+    people = mentioned_people(ctx, text)
+    return people[0] if len(people) == 1 else None
 
 
 def person_answer(person_id: str, ctx: AnswerContext, locale: str, names: dict[str, str]) -> Answer:

@@ -570,3 +570,9 @@ def is_known_word(word: str) -> bool:
     """A word of the bot's vocabulary or of a certification's name (so not a person's name)."""
     norm = normalize(word)
     return not norm or norm in _VOCABULARY or correct(norm) != norm
+
+
+def is_vocabulary_word(word: str) -> bool:
+    """A word the bot's vocabulary has exactly ("data", "infra"): not one it would correct a typo to."""
+    norm = normalize(word)
+    return bool(norm) and norm in _VOCABULARY
