@@ -6,6 +6,7 @@ from typing import Any
 
 from contract_profile import example_profile
 
+from cards.intake_state import IntakeStep
 from scoring import Profile, Scorecard, load_profile, score_profile
 from scoring.catalog import certifications
 
@@ -62,3 +63,14 @@ def qualified_data() -> dict[str, Any]:
 def scored(data: dict[str, Any]) -> tuple[Scorecard, Profile]:
     profile = load_profile(data)
     return score_profile(profile), profile
+
+
+# The inputs of each intake section's card, by the ids the intake reads back.
+INTAKE_INPUTS: dict[IntakeStep, list[str]] = {
+    IntakeStep.ORGANISATION: ["partner_id", "partner_name", "market", "track", "rules"],
+    IntakeStep.AREAS: ["areas"],
+    IntakeStep.PEOPLE: ["person_name", "person_certs", "person_codes", "bulk"],
+    IntakeStep.USAGE: ["customers_last_month", "customers_year_ago", "acr_last_month", "acr_year_ago",
+                       "consumption_12m"],
+    IntakeStep.SERVICES: ["services", "services_other"],
+}
