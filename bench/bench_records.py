@@ -28,6 +28,8 @@ import time
 from io import BytesIO
 from pathlib import Path
 
+from record_mix import ASSOCIATIONS, OFFERS, SERVICES
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "86764ad"  # the last commit with scoring/csvfast.py
 TARGETS = {"csv": 0.25, "json_file": 1.0}
@@ -36,21 +38,6 @@ LABELS = {
     "json_file": "profile file, records inline (JSON)",
     "json_dicts": "profile already parsed (dicts)",
 }
-
-SERVICES = [
-    "Azure SQL Database",
-    "Azure App Service",
-    "Storage",
-    "Virtual Machines",
-    "Azure Functions",
-    "Azure Kubernetes Service",
-    "Azure Cosmos DB",
-    "Key Vault",
-    "Azure Monitor",
-    "Virtual Machines Licenses",
-]
-OFFERS = ["Azure plan", "Azure plan", "Azure plan", "Trial", "Support"]
-ASSOCIATIONS = ["CSP_T1", "CSP_T2", "DPOR", "PAL", "TPOR", "NONE"]
 
 
 def record_rows(n: int) -> list[dict]:

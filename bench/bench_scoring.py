@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from record_mix import ASSOCIATIONS, OFFERS, SERVICES
+
 from scoring import load_profile, score_profile
 
 CERTS = [
@@ -34,20 +36,6 @@ CERTS = [
     "AZ-120",
     "DP-420",
 ]
-SERVICES = [
-    "Azure SQL Database",
-    "Azure App Service",
-    "Storage",
-    "Virtual Machines",
-    "Azure Functions",
-    "Azure Kubernetes Service",
-    "Azure Cosmos DB",
-    "Key Vault",
-    "Azure Monitor",
-    "Virtual Machines Licenses",
-]
-OFFERS = ["Azure plan", "Azure plan", "Azure plan", "Trial", "Support"]
-ASSOCIATIONS = ["CSP_T1", "CSP_T2", "DPOR", "PAL", "TPOR", "NONE"]
 
 
 def _timed(fn, repeat: int) -> tuple[float, object]:

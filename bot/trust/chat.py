@@ -184,11 +184,9 @@ async def show_owners(turn_context: TurnContext, services: Any) -> None:
 
 async def _members(turn_context: TurnContext, owners: list[Owner]) -> tuple[list[MemberRow] | None, int]:
     """The conversation's members who could become owners (not guests, not owners already)."""
-    try:
-        page = await _members_page(turn_context)
-    except Exception as error:  # connector errors are untyped; the card says the list is unavailable
-        log.info("no roster for the owners card: %s", error)
-        return None, 0
+    page = await _members_page(turn_context, "the owners card")
+    if page is None:
+        return None, 0  # the card says the list is unavailable
     owner_ids = {o.id for o in owners}
     rows = [MemberRow(m.id, m.name or m.id) for m in page.members or []
             if m.id and (getattr(m, "user_role", None) or "").lower() not in ("guest", "anonymous")
@@ -197,15 +195,23 @@ async def _members(turn_context: TurnContext, owners: list[Owner]) -> tuple[list
     return rows, more
 
 
-async def add_owner(turn_context: TurnContext, services: Any, target: Target | None) -> None:
-    locale = locale_of(turn_context)
+async def _owner_change(turn_context: TurnContext, services: Any, target: Target | None
+                        ) -> tuple[Person, Target] | None:
+    """The editor and the person named by "add/remove owner ...", or None once the turn is answered:
+    nobody named shows the owners card; a sender who may not edit is told why (guard_edit)."""
     if target is None:
         await show_owners(turn_context, services)
-        return
+        return None
     editor = await guard_edit(turn_context, services)
-    if editor is None:
+    return None if editor is None else (editor, target)
+
+
+async def add_owner(turn_context: TurnContext, services: Any, target: Target | None) -> None:
+    locale = locale_of(turn_context)
+    change = await _owner_change(turn_context, services, target)
+    if change is None:
         return
-    kind, ident, shown = target
+    editor, (kind, ident, shown) = change
     if kind == "name":
         found = await _member_named(turn_context, ident)
         if found is None:
@@ -230,10 +236,8 @@ async def add_owner(turn_context: TurnContext, services: Any, target: Target | N
 
 async def _member_named(turn_context: TurnContext, name: str) -> str | None:
     """The Teams id of the one conversation member with this display name, if exactly one."""
-    try:
-        page = await _members_page(turn_context)
-    except Exception as error:
-        log.info("no roster to find %r: %s", name, error)
+    page = await _members_page(turn_context, f"finding {name!r}")
+    if page is None:
         return None
     found = [m.id for m in page.members or [] if (m.name or "").casefold() == name.casefold()]
     return found[0] if len(found) == 1 else None
@@ -241,16 +245,13 @@ async def _member_named(turn_context: TurnContext, name: str) -> str | None:
 
 async def remove_owner(turn_context: TurnContext, services: Any, target: Target | None) -> None:
     locale = locale_of(turn_context)
-    if target is None:
-        await show_owners(turn_context, services)
+    change = await _owner_change(turn_context, services, target)
+    if change is None:
         return
-    editor = await guard_edit(turn_context, services)
-    if editor is None:
-        return
+    _, (kind, ident, shown) = change
     tenant_id = _tenant(turn_context)
     store = owners_of(services)
     owners = await store.owners(tenant_id)
-    kind, ident, shown = target
     owner_id: str | None = ident if kind == "owner" else None
     if kind == "member":
         try:
@@ -277,7 +278,12 @@ async def remove_owner(turn_context: TurnContext, services: Any, target: Target 
 __all__ = ["Person", "handle_turn", "show_history", "undo"]
 
 
-async def _members_page(turn_context: TurnContext) -> TeamsPagedMembersResult:
-    """The first page of the conversation's members (the SDK annotates a list; it returns a page)."""
-    page: Any = await TeamsInfo.get_paged_members(turn_context, page_size=MEMBERS_SHOWN)
+async def _members_page(turn_context: TurnContext, purpose: str) -> TeamsPagedMembersResult | None:
+    """The first page of the conversation's members (the SDK annotates a list; it returns a page), or
+    None when the connector cannot give it (logged with what it was for)."""
+    try:
+        page: Any = await TeamsInfo.get_paged_members(turn_context, page_size=MEMBERS_SHOWN)
+    except Exception as error:  # connector errors are untyped
+        log.info("no roster for %s: %s", purpose, error)
+        return None
     return page

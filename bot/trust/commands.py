@@ -33,9 +33,14 @@ class Command:
     who: str | None = None  # the person named or @mentioned (add/remove owner), as typed
 
 
-def normalise(text: str) -> str:
+def _tidy(text: str) -> str:
+    """Mentions as their names, white space folded, edge punctuation dropped; the case kept."""
     text = _MENTION.sub(lambda m: m.group(1), text)
-    return " ".join(text.split()).strip(_EDGE_PUNCTUATION).casefold()
+    return " ".join(text.split()).strip(_EDGE_PUNCTUATION)
+
+
+def normalise(text: str) -> str:
+    return _tidy(text).casefold()
 
 
 def _pattern(phrase: str) -> re.Pattern[str]:
@@ -46,7 +51,8 @@ def _pattern(phrase: str) -> re.Pattern[str]:
 
     parts = phrase.strip().casefold().split("{who}")
     body = r"\s*(?P<who>.+?)\s*".join(literal(part) for part in parts)
-    return re.compile(rf"^{body}$", re.DOTALL)
+    # IGNORECASE only for reading {who} back in the user's case (see recognise).
+    return re.compile(rf"^{body}$", re.DOTALL | re.IGNORECASE)
 
 
 @cache
@@ -63,11 +69,14 @@ def recognise(text: str | None, locale: str) -> Command | None:
     """The trust command this message is, or None (then it is a question for the questions layer)."""
     if not isinstance(text, str) or not text.strip() or len(text) > _MAX_LENGTH:
         return None
-    said = normalise(text)
+    typed = _tidy(text)
+    said = typed.casefold()
     for candidate in dict.fromkeys((locale, "en")):
         for kind, pattern in _patterns(candidate):
             match = pattern.match(said)
             if match:
-                who = match.groupdict().get("who")
+                # The person as typed ("Bob Builder", not "bob builder"); the casefolded words only
+                # where casefolding changed more than the case (German ß -> ss).
+                who = (pattern.match(typed) or match).groupdict().get("who")
                 return Command(kind, who.strip().lstrip("@").strip() if who else None)
     return None

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -113,12 +115,7 @@ class Catalog:
 
     def in_force(self, on: dt.date) -> RuleSet:
         """The Solutions Partner version in force on a date (the earliest one before any took effect)."""
-        ordered = sorted(self.rule_sets.values(), key=lambda r: r.effective_from)
-        current = ordered[0]
-        for rules in ordered:
-            if rules.effective_from <= on:
-                current = rules
-        return current
+        return _in_force(self.rule_sets.values(), on)
 
     def rules_for(self, version: str | None, on: dt.date) -> RuleSet:
         """The named version (KeyError when unknown), else the one in force on the date."""
@@ -132,12 +129,7 @@ class Catalog:
 
     def cloud_platform_in_force(self, on: dt.date) -> CloudPlatformRules:
         """The Cloud Platform version in force on a date (the earliest one before any took effect)."""
-        ordered = sorted(self.cloud_platform.values(), key=lambda r: r.effective_from)
-        current = ordered[0]
-        for rules in ordered:
-            if rules.effective_from <= on:
-                current = rules
-        return current
+        return _in_force(self.cloud_platform.values(), on)
 
     # --- certifications --------------------------------------------------------------------------
     def resolve(self, text: str) -> Certification | None:
@@ -189,6 +181,15 @@ class Catalog:
             if len(found) >= limit:
                 break
         return found[:limit]
+
+
+_Version = TypeVar("_Version", RuleSet, CloudPlatformRules)
+
+
+def _in_force(versions: Iterable[_Version], on: dt.date) -> _Version:
+    """The latest version that took effect by `on`; before the first took effect, the first."""
+    ordered = sorted(versions, key=lambda rules: rules.effective_from)
+    return next((rules for rules in reversed(ordered) if rules.effective_from <= on), ordered[0])
 
 
 def _read_toml(path: Path) -> dict:

@@ -4,34 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from contract_profile import example_profile
+
+from cards.intake_state import IntakeStep
 from scoring import Profile, Scorecard, load_profile, score_profile
 from scoring.catalog import certifications
 
 
 def contoso_data() -> dict[str, Any]:
-    """ARCHITECTURE.md's example profile: Data & AI blocked by the Solutions Architect gate."""
-    return {
-        "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
-        "as_of": "2026-10-31",
-        "rules": "2023-H2",
-        "track": "enterprise",
-        "people": [
-            {
-                "id": "p1",
-                "name": "Ada",
-                "certifications": ["AZ-305", {"id": "AZ-104", "expires": "2027-03-01"}],
-            },
-            {"id": "p2", "name": "Grace", "certifications": ["AZ-104", "DP-300"]},
-        ],
-        "usage": {
-            "eligible_customers_last_month": 5,
-            "eligible_customers_same_month_last_year": 3,
-            "acr_last_month": 112700.0,
-            "acr_same_month_last_year": 100000.0,
-            "deployed_services": ["Azure SQL Database", "Azure App Service"],
-        },
-        "cloud_platform": {"consumption_usd_12m": 20000},
-    }
+    """ARCHITECTURE.md's example profile and Grace: Data & AI blocked by the Solutions Architect gate."""
+    data = example_profile()
+    data["people"].append({"id": "p2", "name": "Grace", "certifications": ["AZ-104", "DP-300"]})
+    return data
 
 
 def big_data(people: int = 300) -> dict[str, Any]:
@@ -79,3 +63,14 @@ def qualified_data() -> dict[str, Any]:
 def scored(data: dict[str, Any]) -> tuple[Scorecard, Profile]:
     profile = load_profile(data)
     return score_profile(profile), profile
+
+
+# The inputs of each intake section's card, by the ids the intake reads back.
+INTAKE_INPUTS: dict[IntakeStep, list[str]] = {
+    IntakeStep.ORGANISATION: ["partner_id", "partner_name", "market", "track", "rules"],
+    IntakeStep.AREAS: ["areas"],
+    IntakeStep.PEOPLE: ["person_name", "person_certs", "person_codes", "bulk"],
+    IntakeStep.USAGE: ["customers_last_month", "customers_year_ago", "acr_last_month", "acr_year_ago",
+                       "consumption_12m"],
+    IntakeStep.SERVICES: ["services", "services_other"],
+}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from card_fixtures import big_data, contoso_data, qualified_data, scored
+from card_fixtures import INTAKE_INPUTS, big_data, contoso_data, qualified_data, scored
 from history_fixtures import monthly, year_with_a_lapse
 
 from bot.intake import validate
@@ -74,34 +74,8 @@ def intake_states(data: dict[str, Any]) -> list[tuple[str, IntakeState]]:
                     ),
                 )
             )
-    fields = [
-        "partner_id",
-        "partner_name",
-        "market",
-        "track",
-        "rules",
-        "areas",
-        "person_name",
-        "person_certs",
-        "person_codes",
-        "bulk",
-        "customers_last_month",
-        "customers_year_ago",
-        "acr_last_month",
-        "acr_year_ago",
-        "consumption_12m",
-        "services",
-        "services_other",
-    ]
-    steps = {
-        IntakeStep.ORGANISATION: fields[:5],
-        IntakeStep.AREAS: fields[5:6],
-        IntakeStep.PEOPLE: fields[6:10],
-        IntakeStep.USAGE: fields[10:15],
-        IntakeStep.SERVICES: fields[15:],
-    }
     keys = error_keys()
-    for step, names in steps.items():
+    for step, names in INTAKE_INPUTS.items():
         # Every field wrong at once, with the longest messages; values at their echo maximum.
         errors = {name: InputError(key=keys[i % len(keys)], params=PARAMS) for i, name in enumerate(names)}
         if step == IntakeStep.PEOPLE:

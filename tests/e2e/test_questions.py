@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from contract_profile import example_profile
 from e2e_client import PlaygroundChat
 from e2e_harness import Stack
 
@@ -18,22 +19,16 @@ from scoring.ids import Area, Metric
 
 def worked_example_da_4a() -> dict[str, Any]:
     """RULES.md §5 DA-4a: only one Solutions Architect Expert, so Data & AI intermediate scores 0."""
-    return {
-        "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
-        "as_of": dt.datetime.now(dt.UTC).date().isoformat(),
-        "people": [
+    data = example_profile(
+        as_of=dt.datetime.now(dt.UTC).date().isoformat(),
+        people=[
             {"id": "p1", "name": "Ada", "certifications": ["AZ-305"]},
             {"id": "p2", "name": "Bo", "certifications": ["AZ-104", "DP-300"]},
             {"id": "p3", "name": "Cy", "certifications": ["AZ-104", "AI-102"]},
         ],
-        "usage": {
-            "eligible_customers_last_month": 5,
-            "eligible_customers_same_month_last_year": 3,
-            "acr_last_month": 112700.0,
-            "acr_same_month_last_year": 100000.0,
-            "deployed_services": ["Azure SQL Database", "Azure App Service"],
-        },
-    }
+    )
+    del data["rules"]  # the rules in force today
+    return data
 
 
 def literal_parts(locale: str, key: str, **params: Any) -> list[str]:

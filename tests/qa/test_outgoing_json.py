@@ -38,7 +38,7 @@ async def test_every_activity_of_a_conversation_is_written_as_msrest_writes_it(c
                          ("why zero intermediate points for Data & AI?", "en-US"),
                          ("help", "en-US"), ("quel est mon score ?", "fr-FR"), ("who has AZ-305?", "en-US")]:
         assert (await post(client, activity(connector.url, text, locale=locale))).status == 201
-    assert len(written) == len(connector.activities) >= 7
+    assert len(written) == len(connector.activities) == 7  # welcome, intake card, one answer a question
     for direct, by_msrest in written:
         assert direct == by_msrest
     assert [body for body, _ in written] == connector.activities

@@ -7,27 +7,18 @@ import subprocess
 import sys
 
 import pytest
+from contract_profile import example_profile
 
 from scoring.cli import main
 from scoring.results import Scorecard
 
-PROFILE = {
-    "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
-    "as_of": "2026-10-31",
-    "rules": "2023-H2",
-    "people": [
+# Ada's AZ-104 expired before as_of; Grace is the second Solutions Architect Expert.
+PROFILE = example_profile(
+    people=[
         {"id": "p1", "name": "Ada", "certifications": ["AZ-305", {"id": "AZ-104", "expires": "2026-03-01"}]},
         {"id": "p2", "name": "Grace", "certifications": ["AZ-305"]},
-    ],
-    "usage": {
-        "eligible_customers_last_month": 5,
-        "eligible_customers_same_month_last_year": 3,
-        "acr_last_month": 112700.0,
-        "acr_same_month_last_year": 100000.0,
-        "deployed_services": ["Azure SQL Database", "Azure App Service"],
-    },
-    "cloud_platform": {"consumption_usd_12m": 20000},
-}
+    ]
+)
 
 
 @pytest.fixture

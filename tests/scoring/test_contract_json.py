@@ -5,25 +5,11 @@ from __future__ import annotations
 
 import json
 
+from contract_profile import example_profile
+
 from scoring import load_profile, score_profile
 
-EXAMPLE = {
-    "partner": {"id": "4412345", "name": "Contoso Ltd", "market": "developed"},
-    "as_of": "2026-10-31",
-    "rules": "2023-H2",
-    "track": "enterprise",
-    "people": [
-        {"id": "p1", "name": "Ada", "certifications": ["AZ-305", {"id": "AZ-104", "expires": "2027-03-01"}]}
-    ],
-    "usage": {
-        "eligible_customers_last_month": 5,
-        "eligible_customers_same_month_last_year": 3,
-        "acr_last_month": 112700.0,
-        "acr_same_month_last_year": 100000.0,
-        "deployed_services": ["Azure SQL Database", "Azure App Service"],
-    },
-    "cloud_platform": {"consumption_usd_12m": 20000},
-}
+EXAMPLE = example_profile()
 
 
 def test_the_architecture_example_prints_its_prerequisite_reason_with_integer_counts() -> None:

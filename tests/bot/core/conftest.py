@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from botbuilder.core import MemoryStorage, Storage
 from botcore_helpers import FakeParts, connector  # noqa: F401 (connector: a shared fixture)
 
 from bot.app import create_app
 from bot.config import Settings
 from bot.server import handler_args
 from bot.services import Services, build_services
+from bot.storage.tinydb_storage import TinyDBStorage
 
 
 @pytest.fixture
@@ -44,3 +46,14 @@ async def client(services: Services, fake_parts: FakeParts) -> AsyncIterator[Tes
     await server.start_server(**handler_args())  # the service's own connection settings
     async with TestClient(server) as test_client:
         yield test_client
+
+
+@pytest.fixture(params=["tinydb", "memory"])
+def any_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
+    """Each botbuilder Storage the domain stores run over in these tests: TinyDB files, then memory."""
+    if request.param == "memory":
+        yield MemoryStorage()
+        return
+    store = TinyDBStorage(tmp_path)
+    yield store
+    store.close_sync()

@@ -74,7 +74,10 @@ async def test_install_welcomes_and_opens_the_intake_for_a_new_tenant(chat) -> N
              "recipient": ChannelAccount(id="28:bot")}
     new_tenant = await say(chat, tenant=OTHER_TENANT, conversation="b:conv-2", locale="ko-KR", **added)
     assert new_tenant[0].text == t("ko", "service.welcome")
-    assert any(reply.attachments for reply in new_tenant[1:])  # the intake's first card
+    # Then the intake's first card, alone in its message.
+    assert [[a.content_type for a in reply.attachments or []] for reply in new_tenant[1:]] == [
+        ["application/vnd.microsoft.card.adaptive"]
+    ]
     known_tenant = await say(chat, conversation="a:conv-3", **added)
     assert [reply.text for reply in known_tenant] == [t("en", "service.welcome")]
 

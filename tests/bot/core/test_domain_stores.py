@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from botbuilder.core import MemoryStorage
 from botcore_helpers import OTHER_TENANT, PROFILE, TENANT
 
 from bot.storage.tinydb_storage import TinyDBStorage
@@ -16,18 +15,8 @@ from bot.stores import HistoryStore, ProfileStore
 from scoring import load_profile, score_profile
 
 
-@pytest.fixture(params=["tinydb", "memory"])
-def storage(request, tmp_path: Path):
-    if request.param == "memory":
-        yield MemoryStorage()
-        return
-    store = TinyDBStorage(tmp_path)
-    yield store
-    store.close_sync()
-
-
-async def test_a_profile_round_trips_and_stays_in_its_tenant(storage) -> None:
-    profiles = ProfileStore(storage)
+async def test_a_profile_round_trips_and_stays_in_its_tenant(any_storage) -> None:
+    profiles = ProfileStore(any_storage)
     profile = load_profile(PROFILE)
     await profiles.put(TENANT, profile)
     assert await profiles.get(TENANT) == profile
@@ -58,8 +47,8 @@ async def test_the_scorecard_memo_follows_profile_updates(tmp_path: Path) -> Non
     second.close_sync()
 
 
-async def test_history_keeps_scorecards_per_month(storage) -> None:
-    history = HistoryStore(storage)
+async def test_history_keeps_scorecards_per_month(any_storage) -> None:
+    history = HistoryStore(any_storage)
     card = score_profile(load_profile(PROFILE))
     await history.put(TENANT, "2026-09", card)
     await history.put(TENANT, "2026-10", card)

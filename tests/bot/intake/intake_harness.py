@@ -209,6 +209,31 @@ def contoso_profile_data() -> dict[str, Any]:
     return {**contoso_data(), "as_of": "2026-09-30"}
 
 
+def records_profile() -> dict[str, Any]:
+    """The Contoso profile with two detailed ACR records (one CSP_T1, one DPOR) instead of usage figures."""
+    data = contoso_profile_data()
+    del data["usage"]
+    data["acr_records"] = [
+        {
+            "customer": "c1",
+            "month": "2026-09",
+            "service": "Azure SQL Database",
+            "offer": "CSP",
+            "association": "CSP_T1",
+            "usd": 1500.0,
+        },
+        {
+            "customer": "c2",
+            "month": "2026-08",
+            "service": "Azure App Service",
+            "offer": "CSP",
+            "association": "DPOR",
+            "usd": 900.0,
+        },
+    ]
+    return data
+
+
 ORG = {
     "partner_id": "4412345",
     "partner_name": "Contoso Ltd",

@@ -7,34 +7,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from intake_harness import contoso_profile_data
+from intake_harness import contoso_profile_data, records_profile
 
 from bot.intake.convert import draft_from_profile, profile_data
 from scoring import load_profile
-
-
-def records_profile() -> dict[str, Any]:
-    data = contoso_profile_data()
-    del data["usage"]
-    data["acr_records"] = [
-        {
-            "customer": "c1",
-            "month": "2026-09",
-            "service": "Azure SQL Database",
-            "offer": "CSP",
-            "association": "CSP_T1",
-            "usd": 1500.0,
-        },
-        {
-            "customer": "c2",
-            "month": "2026-08",
-            "service": "Azure App Service",
-            "offer": "CSP",
-            "association": "DPOR",
-            "usd": 900.0,
-        },
-    ]
-    return data
 
 
 def smb_profile() -> dict[str, Any]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from intake_harness import ORG, TENANT, USAGE, FakeServices, Harness, contoso_profile_data, walk_to
+from intake_harness import (
+    ORG,
+    TENANT,
+    USAGE,
+    FakeServices,
+    Harness,
+    records_profile,
+    walk_to,
+)
 
 from cards.i18n import t
 
@@ -224,18 +232,8 @@ async def test_a_saved_profile_with_detailed_records_keeps_them_when_figures_are
 ) -> None:
     from scoring import load_profile
 
-    data = contoso_profile_data()
-    del data["usage"]
-    data["acr_records"] = [
-        {
-            "customer": "c1",
-            "month": "2026-09",
-            "service": "Azure SQL Database",
-            "offer": "CSP",
-            "association": "CSP_T1",
-            "usd": 1500.0,
-        }
-    ]
+    data = records_profile()
+    data["acr_records"] = data["acr_records"][:1]  # one record: the singular text
     await services.profiles.put(TENANT, load_profile(data))
     await harness.start(section="usage")
     assert "1 detailed ACR record" in harness.text()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from card_fixtures import INTAKE_INPUTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from intake_harness import ORG, TENANT, FakeServices, Harness, field_error, walk_to
@@ -161,24 +162,7 @@ json_values = st.recursive(
     ),
     max_leaves=12,
 )
-FIELDS = [
-    "partner_id",
-    "partner_name",
-    "market",
-    "track",
-    "rules",
-    "areas",
-    "person_name",
-    "person_certs",
-    "bulk",
-    "customers_last_month",
-    "customers_year_ago",
-    "acr_last_month",
-    "acr_year_ago",
-    "consumption_12m",
-    "services",
-    "services_other",
-]
+FIELDS = [name for names in INTAKE_INPUTS.values() for name in names]
 submits = st.fixed_dictionaries(
     {
         "nav": st.sampled_from(

@@ -4,6 +4,7 @@ non-owner and by a guest is refused with who can, and nothing changes; owners ha
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import card_schema
@@ -25,6 +26,7 @@ from trust_helpers import (
 
 from bot.services import Services
 from bot.trust.guard import owners_of, versions_of
+from cards.i18n import t
 
 NOT_OWNER = ("Only the owners of your organisation's data can change it: Ada Lovelace. Ask one of them "
              "to make the change, or to make you an owner (\"add @you as owner\"). Nothing was changed.")
@@ -105,6 +107,19 @@ async def test_owners_hand_over_and_the_last_owner_cannot_be_removed(
     assert await say(client, connector, BOB, value={"trust": buttons[1][1]}) == [
         "Ada Lovelace is now an owner of your organisation's data."]
     assert [o.id for o in await owners_of(services).owners(TENANT)] == [BOB.aad, ADA.aad]
+
+
+async def test_without_the_member_list_the_owners_card_says_so_and_a_typed_name_is_not_guessed(
+        client: Any, connector: Any, services: Services) -> None:
+    await seed(services)
+    connector.roster_refused = True
+    assert await say(client, connector, ADA, "who are the owners?") == [
+        "The owners of your organisation's data: Ada Lovelace. Only they can change it."]
+    card_text = json.dumps(cards(connector)[-1], ensure_ascii=False)
+    assert t("en", "trust.members_unavailable").replace('"', '\\"') in card_text
+    assert await say(client, connector, ADA, "add Bob Builder as owner") == [
+        t("en", "trust.owner_unknown_member", name="Bob Builder")]
+    assert [o.name for o in await owners_of(services).owners(TENANT)] == ["Ada Lovelace"]
 
 
 @pytest.mark.parametrize("edit_rights", ["everyone"])

@@ -45,6 +45,7 @@ class RosterConnector(MockConnector):
     def __init__(self, members: list[User]) -> None:
         super().__init__()
         self.members = {user.teams_id: user for user in members}
+        self.roster_refused = False  # the member list answers 403, as for a bot without the permission
 
     async def _handle(self, request: web.Request) -> web.Response:
         parts = request.path.strip("/").split("/")
@@ -54,6 +55,8 @@ class RosterConnector(MockConnector):
                 return web.json_response({"error": {"code": "MemberNotFoundInConversation",
                                                     "message": "not a member"}}, status=404)
             return web.json_response(user.member())
+        if request.method == "GET" and parts[-1] == "pagedmembers" and self.roster_refused:
+            return web.json_response({"error": {"code": "Forbidden", "message": "no roster"}}, status=403)
         if request.method == "GET" and parts[-1] == "pagedmembers":
             return web.json_response({"members": [u.member() for u in self.members.values()]})
         return await super()._handle(request)
