@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
@@ -22,6 +22,9 @@ from bot.notifications.config import NotifyConfig
 from bot.notifications.models import ConversationRecord
 from bot.notifications.store import NotifyStore
 from cards.i18n import normalize_locale, t
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +72,16 @@ def _address(reference: dict[str, Any] | None) -> tuple[Any, ...]:
     return tuple(reference.get(key) for key in ("serviceUrl", "channelId", "bot", "conversation"))
 
 
-def _now(services: Any) -> dt.datetime:
+def _now(services: Services) -> dt.datetime:
     clock = getattr(services, "clock", None)
     return clock() if clock is not None else dt.datetime.now(dt.UTC)
 
 
-def _store(services: Any) -> NotifyStore:
+def _store(services: Services) -> NotifyStore:
     return NotifyStore(services.storage)
 
 
-async def on_activity(turn_context: TurnContext, services: Any) -> None:
+async def on_activity(turn_context: TurnContext, services: Services) -> None:
     """Keep this conversation's reference current (called first in every turn, after the tenant check)."""
     activity = turn_context.activity
     tenant_id, conversation_id = tenant_of(activity), conversation_of(activity)
@@ -112,7 +115,7 @@ async def _upsert(
     activity: Activity,
     tenant_id: str,
     conversation_id: str,
-    services: Any,
+    services: Services,
     *,
     install: bool,
     subscribed: bool | None = None,
@@ -165,7 +168,8 @@ async def _upsert(
     return await store.update(tenant_id, conversation_id, change)
 
 
-async def _remove(store: NotifyStore, tenant_id: str, conversation_id: str, services: Any, why: str) -> None:
+async def _remove(store: NotifyStore, tenant_id: str, conversation_id: str, services: Services,
+                  why: str) -> None:
     now = _now(services)
 
     def change(record: ConversationRecord | None) -> ConversationRecord | None:
@@ -180,7 +184,7 @@ async def _remove(store: NotifyStore, tenant_id: str, conversation_id: str, serv
 
 
 async def _remove_team(
-    store: NotifyStore, tenant_id: str, conversation_id: str, team_id: str | None, services: Any
+    store: NotifyStore, tenant_id: str, conversation_id: str, team_id: str | None, services: Services
 ) -> None:
     """teamDeleted: drop the team's conversation and every channel of that team we know."""
     targets = {conversation_id}
@@ -194,7 +198,7 @@ async def _remove_team(
         await _remove(store, tenant_id, target, services, "team deleted")
 
 
-async def set_subscription(turn_context: TurnContext, services: Any, on: bool) -> str:
+async def set_subscription(turn_context: TurnContext, services: Services, on: bool) -> str:
     """Switch this conversation's monthly notifications on or off; returns the confirmation text."""
     activity = turn_context.activity
     locale = normalize_locale(activity.locale)
