@@ -21,6 +21,7 @@ from bot.activity import tenant_of as activity_tenant
 from bot.notifications.config import NotifyConfig
 from bot.notifications.models import ConversationRecord
 from bot.notifications.store import NotifyStore
+from bot.outgoing import model_json
 from cards.i18n import normalize_locale, t
 
 if TYPE_CHECKING:
@@ -58,12 +59,16 @@ def _event_type(activity: Activity) -> str | None:
 
 
 def reference_of(activity: Activity, conversation_id: str) -> dict[str, Any]:
+    """The conversation reference to post to later, as stored (the JSON msrest writes, written by
+    bot/outgoing.py's direct path: this runs on every turn). The activity is left untouched: the
+    reference shares its conversation object, so the id is changed on the JSON only."""
     reference = TurnContext.get_conversation_reference(activity)
     # Proactive posts start a new message, not a reply to whatever activity we last saw.
     reference.activity_id = None  # pyright: ignore[reportAttributeAccessIssue] (the SDK types it str)
-    if reference.conversation is not None:
-        reference.conversation.id = conversation_id
-    return reference.serialize()
+    data = model_json(reference)
+    if isinstance(data.get("conversation"), dict):
+        data["conversation"] = {**data["conversation"], "id": conversation_id}
+    return data
 
 
 def _address(reference: dict[str, Any] | None) -> tuple[Any, ...]:
