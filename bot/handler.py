@@ -26,13 +26,14 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
-    Attachment,
     CardAction,
     SuggestedActions,
 )
 
 from bot.activity import bot_among, conversation_id_of, locale_of, tenant_of
 from bot.imports import handle_import_turn
+from bot.outgoing import SentAttachment
+from bot.questions.model import Intent
 from bot.services import Services
 from bot.storage.base import DamagedItemError, ETagConflictError, StorageUnavailableError
 from bot.storage.turn import save_turn_state
@@ -84,8 +85,12 @@ class Parts:
         )
 
 
-def _intent_name(intent: Any) -> str:
-    return str(getattr(intent, "value", intent))
+def _intent(answer: Any) -> Intent | None:
+    """The answer's intent as the enum (a fake part may give its plain value); None if unknown."""
+    try:
+        return Intent(getattr(answer.intent, "value", answer.intent))
+    except ValueError:
+        return None
 
 
 _MEMORY_USERS = 20
@@ -218,7 +223,7 @@ class ScoreBot(TeamsActivityHandler):
             answer = parts.answer_action(value["action"], _area(area), context)
         else:
             answer = parts.answer((activity.text or "").strip(), context)
-            if _intent_name(answer.intent) == "changes" and not getattr(context, "history_loaded", True):
+            if _intent(answer) is Intent.CHANGES and not getattr(context, "history_loaded", True):
                 # "What changed since last month?" is the one question that reads the score history.
                 previous = await _previous_snapshot(self.services, turn_context, context)
                 context = dataclasses.replace(context, previous=previous, history_loaded=True)
@@ -252,8 +257,8 @@ class ScoreBot(TeamsActivityHandler):
         return dict(stored) if isinstance(stored, dict) else {}
 
     async def _deliver(self, turn_context: TurnContext, answer: Any) -> None:
-        intent = _intent_name(answer.intent)
-        if intent == "no_profile" and turn_context.turn_state.get(UNREADABLE_KEY):
+        intent = _intent(answer)
+        if intent is Intent.NO_PROFILE and turn_context.turn_state.get(UNREADABLE_KEY):
             return  # "no data yet" would contradict the note just sent about the saved data
         if getattr(answer, "area", None) is not None:
             await self.last_area.set(turn_context, str(answer.area))
@@ -263,15 +268,15 @@ class ScoreBot(TeamsActivityHandler):
             memories[_user_key(turn_context)] = memory.model_dump(mode="json")
             # Only the most recent users of a busy channel are remembered: the state stays small.
             await self.memories.set(turn_context, dict(list(memories.items())[-_MEMORY_USERS:]))
-        if intent == "start_intake":
+        if intent is Intent.START_INTAKE:
             _, decision = await may_edit(turn_context, self.services)
             if not decision.allowed:  # no form to fill in that could never be saved
                 await turn_context.send_activity(refusal_text(_turn_locale(turn_context), decision))
                 return
             await self.parts.start_intake(turn_context, self.services, getattr(answer, "section", None))
             return
-        if intent in ("stop_notifications", "start_notifications"):
-            on = intent == "start_notifications"
+        if intent in (Intent.STOP_NOTIFICATIONS, Intent.START_NOTIFICATIONS):
+            on = intent is Intent.START_NOTIFICATIONS
             text = await self.parts.set_subscription(turn_context, self.services, on)
             await turn_context.send_activity(text)
             return
@@ -371,8 +376,8 @@ def answer_activity(answer: Any) -> Activity:
     # person named "[Sign in](https://evil.example)" must not become a link in the bot's voice.
     reply = MessageFactory.text(_shown_text(answer))
     if getattr(answer, "card", None):
-        reply.attachments = [Attachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE,
-                                        content=without_links(answer.card))]
+        reply.attachments = [SentAttachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE,
+                                            content=without_links(answer.card))]
     suggestions = [s for s in getattr(answer, "suggestions", None) or [] if isinstance(s, str) and s]
     if suggestions:
         reply.suggested_actions = SuggestedActions(

@@ -10,10 +10,12 @@ other body (a dict, a type we do not know) goes to msrest unchanged.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from enum import Enum
 from typing import Any
 
+from botbuilder.schema import Attachment
 from msrest.serialization import Model, Serializer
 
 _BASIC = {"str": str, "bool": bool, "int": int, "float": float}
@@ -71,6 +73,20 @@ def object_json(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return Serializer.serialize_iso(value)
     return value
+
+
+class SentAttachment(Attachment):
+    """A reply's attachment whose content (a card built for that reply alone, never changed once
+    built) is shared by copies of it.
+
+    botbuilder's `TurnContext.send_activities` deep-copies every outgoing activity so that filling in
+    the conversation reference cannot touch the caller's object; that only sets the activity's own
+    top-level fields, yet the copy walks the whole card (for the scorecard card it costs more than
+    writing its JSON). A copy of this attachment is a new attachment over the same content. It stays
+    an `Attachment` model, so msrest and `DirectSerializer` write it as they write any attachment."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SentAttachment:
+        return copy.copy(self)
 
 
 class DirectSerializer(Serializer):

@@ -7,6 +7,7 @@ reason reads the same in answers and cards.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from cards import adaptive as ac
@@ -288,6 +289,13 @@ def _areas_of(scorecard: Scorecard, areas: list[str] | None) -> list[Designation
     )
 
 
+# Cards built without a history, per scorecard and profile object: the profile store hands out the
+# same frozen objects until the stored profile changes, so "what is my score?" asked again builds
+# nothing (the card is most of that answer's cost). Entries hold their objects, so ids stay unique.
+_BUILT: OrderedDict[tuple[Any, ...], tuple[Scorecard, Any, dict[str, Any]]] = OrderedDict()
+_BUILT_MAX = 64
+
+
 def build_scorecard_card(
     scorecard: Scorecard,
     profile: Any = None,
@@ -303,7 +311,35 @@ def build_scorecard_card(
 
     With the tenant's `history` (bot/history.py), each area also says where it stands in the
     qualification window (qualified, held through a month and at risk, or not qualified) and the
-    card ends with the score of the last months as a line chart, or says there is no history yet."""
+    card ends with the score of the last months as a line chart, or says there is no history yet.
+    Each call returns a card of its own (a caller may change it)."""
+    if history is not None or window is not None:
+        return _scorecard_card(scorecard, profile, locale, intro, with_update, areas, history, window)
+    key = (id(scorecard), id(profile), normalize_locale(locale), intro, with_update,
+           tuple(areas) if areas is not None else None)
+    found = _BUILT.get(key)
+    if found is not None and found[0] is scorecard and found[1] is profile:
+        _BUILT.move_to_end(key)
+        return _copied(found[2])
+    card = _scorecard_card(scorecard, profile, locale, intro, with_update, areas, None, None)
+    _BUILT[key] = (scorecard, profile, card)
+    while len(_BUILT) > _BUILT_MAX:
+        _BUILT.popitem(last=False)
+    return _copied(card)
+
+
+def _copied(node: Any) -> Any:
+    """A copy of a card's JSON tree (every dict and list new; strings and numbers are immutable)."""
+    if isinstance(node, dict):
+        return {key: _copied(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_copied(value) for value in node]
+    return node
+
+
+def _scorecard_card(scorecard: Scorecard, profile: Any, locale: str | None, intro: str | None,
+                    with_update: bool, areas: list[str] | None, history: ScoreHistory | None,
+                    window: WindowResult | None) -> dict[str, Any]:
     loc = normalize_locale(locale)
     names = names_of(profile)
     if window is None and history is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ActivityTypes, Attachment
@@ -17,6 +17,9 @@ from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE, literal
 from cards.i18n import t
 from cards.import_cards import APPLY, CANCEL, build_preview_card
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 log = logging.getLogger(__name__)
 
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
@@ -24,7 +27,7 @@ FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 _PENDING = "import_previews"  # Services.extras key
 
 
-def pending(services: Any) -> PendingPreviews:
+def pending(services: Services) -> PendingPreviews:
     return services.extras.setdefault(_PENDING, PendingPreviews())
 
 
@@ -50,7 +53,7 @@ def is_import_turn(turn_context: TurnContext) -> bool:
     return bool(text) and len(text) <= 40 and text.rstrip("?!. ") in _words(locale_of(turn_context))
 
 
-async def handle_import_turn(turn_context: TurnContext, services: Any) -> bool:
+async def handle_import_turn(turn_context: TurnContext, services: Services) -> bool:
     """Handle the turn if `is_import_turn`; True when handled."""
     if not is_import_turn(turn_context):
         return False
@@ -79,7 +82,7 @@ async def handle_import_turn(turn_context: TurnContext, services: Any) -> bool:
 
 
 async def _receive(
-    turn_context: TurnContext, services: Any, attachment: Attachment, tenant_id: str, locale: str
+    turn_context: TurnContext, services: Services, attachment: Attachment, tenant_id: str, locale: str
 ) -> None:
     content = attachment.content if isinstance(attachment.content, dict) else {}
     url = content.get("downloadUrl")
@@ -106,7 +109,8 @@ async def _receive(
     await turn_context.send_activity(reply)
 
 
-async def _button(turn_context: TurnContext, services: Any, value: dict, tenant_id: str, locale: str) -> None:
+async def _button(turn_context: TurnContext, services: Services, value: dict, tenant_id: str,
+                  locale: str) -> None:
     verb, preview_id = value.get("import"), value.get("preview")
     store = pending(services)
     preview = store.get(preview_id, tenant_id) if isinstance(preview_id, str) else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogSet, DialogTurnResult
@@ -26,6 +26,9 @@ from cards.i18n import t
 from cards.intake_cards import IntakeView, build_closed_card, build_intake_card
 from cards.intake_state import InputError, IntakeState, IntakeStep
 from cards.scorecard import build_scorecard_card
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +101,7 @@ async def reply(turn_context: TurnContext, card: dict[str, Any], text: str | Non
 
 
 class IntakeDialog(Dialog):
-    def __init__(self, services: Any) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__(DIALOG_ID)
         self.services = services
 
@@ -190,7 +193,7 @@ class IntakeDialog(Dialog):
         return await dialog_context.end_dialog()
 
 
-def dialog_set(services: Any) -> DialogSet:
+def dialog_set(services: Services) -> DialogSet:
     accessor = services.conversation_state.create_property(STATE_PROPERTY)
     dialogs = DialogSet(accessor)
     dialogs.add(IntakeDialog(services))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import ActivityTypes
@@ -29,6 +29,9 @@ from bot.trust import current_version
 from cards.i18n import t
 from cards.intake_cards import build_closed_card, build_intake_card
 from cards.intake_state import InputError, IntakeState, IntakeStep
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +65,7 @@ def _words(locale: str, key: str) -> set[str]:
     return {w.strip().casefold() for w in t(locale, key).split("|") if w.strip()}
 
 
-async def _save(turn_context: TurnContext, services: Any) -> None:
+async def _save(turn_context: TurnContext, services: Services) -> None:
     """Save the intake state, then send the cards this turn produced.
 
     A card is only shown once its state is stored: when two turns of one conversation race, the
@@ -78,7 +81,7 @@ def _hold_replies(turn_context: TurnContext) -> None:
     turn_context.turn_state[PENDING_KEY] = []
 
 
-async def _saved_profile(services: Any, tenant_id: str | None) -> Any:
+async def _saved_profile(services: Services, tenant_id: str | None) -> Any:
     """The tenant's saved profile, or None; a profile that no longer loads starts a fresh intake."""
     if not tenant_id:
         return None
@@ -89,7 +92,7 @@ async def _saved_profile(services: Any, tenant_id: str | None) -> Any:
         return None
 
 
-async def start_intake(turn_context: TurnContext, services: Any, section: str | None = None) -> None:
+async def start_intake(turn_context: TurnContext, services: Services, section: str | None = None) -> None:
     """Start (or resume) the intake; with `section`, edit that section of the saved profile."""
     _hold_replies(turn_context)
     dialogs = dialog_set(services)
@@ -131,7 +134,7 @@ async def start_intake(turn_context: TurnContext, services: Any, section: str | 
     await _save(turn_context, services)
 
 
-async def run_intake_turn(turn_context: TurnContext, services: Any) -> bool:
+async def run_intake_turn(turn_context: TurnContext, services: Services) -> bool:
     """Handle a message turn if it belongs to the intake; True when consumed.
 
     Consumed: a card submit carrying `{"intake": ...}` (always, even a stale one), and the text
@@ -176,7 +179,7 @@ async def run_intake_turn(turn_context: TurnContext, services: Any) -> bool:
     return True
 
 
-async def on_card_action(turn_context: TurnContext, services: Any, verb: str, data: dict) -> dict | None:
+async def on_card_action(turn_context: TurnContext, services: Services, verb: str, data: dict) -> dict | None:
     """An Action.Execute invoke: returns the card to show in place, or None if not ours."""
     is_ours = (isinstance(verb, str) and verb.startswith("intake")) or flow.meta_of(data) is not None
     if not is_ours:

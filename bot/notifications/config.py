@@ -7,13 +7,14 @@ before (or without) the service settings: `NotifyConfig.from_services(services)`
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.services import Services
 
 
 class NotifyConfig(BaseModel):
@@ -57,7 +58,7 @@ class NotifyConfig(BaseModel):
                    app_id=settings.app_id)
 
     @classmethod
-    def from_services(cls, services: Any) -> NotifyConfig:
+    def from_services(cls, services: Services) -> NotifyConfig:
         # Tests and benchmarks put a ready config in `services.extras["notify_config"]`.
         extras = getattr(services, "extras", None)
         override = extras.get("notify_config") if isinstance(extras, dict) else None

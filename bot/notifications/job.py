@@ -22,7 +22,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiolimiter import AsyncLimiter
 
@@ -37,6 +37,9 @@ from bot.notifications.pacing import Sleep, tenant_limiter, utc_now
 from bot.notifications.store import NotifyStore
 from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 log = logging.getLogger(__name__)
 
 # (services, tenant_id, month, as_of) -> content, or None when the tenant has no profile.
@@ -44,7 +47,7 @@ Composer = Callable[[Any, str, str, dt.date], Awaitable[NotificationContent | No
 
 
 async def compose_for_tenant(
-    services: Any, tenant_id: str, month: str, as_of: dt.date
+    services: Services, tenant_id: str, month: str, as_of: dt.date
 ) -> NotificationContent | None:
     """Score the tenant's profile for `month`, keep it in the history, compare with last month."""
     profile = await services.profiles.get(tenant_id)
@@ -63,7 +66,7 @@ async def compose_for_tenant(
 
 @dataclass
 class _Run:
-    services: Any
+    services: Services
     config: NotifyConfig
     store: NotifyStore
     month: str
@@ -328,7 +331,7 @@ class _Run:
                 await self.visit(tenant_id, conversation_id, content, bucket)
 
 
-def _shared_session(services: Any) -> Any:
+def _shared_session(services: Services) -> Any:
     """The service's pooled HTTP session (bot/sdk_fixes.py), if it has one; else the sender makes its own."""
     pool = getattr(services, "pool", None)
     http = getattr(pool, "http", None)
@@ -340,7 +343,7 @@ class MonthNotDueError(ValueError):
 
 
 async def run_notify(
-    services: Any,
+    services: Services,
     month: str | None = None,
     *,
     sleep: Sleep | None = None,

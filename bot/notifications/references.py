@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
@@ -21,7 +21,11 @@ from bot.activity import tenant_of as activity_tenant
 from bot.notifications.config import NotifyConfig
 from bot.notifications.models import ConversationRecord
 from bot.notifications.store import NotifyStore
+from bot.outgoing import model_json
 from cards.i18n import normalize_locale, t
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +59,16 @@ def _event_type(activity: Activity) -> str | None:
 
 
 def reference_of(activity: Activity, conversation_id: str) -> dict[str, Any]:
+    """The conversation reference to post to later, as stored (the JSON msrest writes, written by
+    bot/outgoing.py's direct path: this runs on every turn). The activity is left untouched: the
+    reference shares its conversation object, so the id is changed on the JSON only."""
     reference = TurnContext.get_conversation_reference(activity)
     # Proactive posts start a new message, not a reply to whatever activity we last saw.
     reference.activity_id = None  # pyright: ignore[reportAttributeAccessIssue] (the SDK types it str)
-    if reference.conversation is not None:
-        reference.conversation.id = conversation_id
-    return reference.serialize()
+    data = model_json(reference)
+    if isinstance(data.get("conversation"), dict):
+        data["conversation"] = {**data["conversation"], "id": conversation_id}
+    return data
 
 
 def _address(reference: dict[str, Any] | None) -> tuple[Any, ...]:
@@ -69,16 +77,16 @@ def _address(reference: dict[str, Any] | None) -> tuple[Any, ...]:
     return tuple(reference.get(key) for key in ("serviceUrl", "channelId", "bot", "conversation"))
 
 
-def _now(services: Any) -> dt.datetime:
+def _now(services: Services) -> dt.datetime:
     clock = getattr(services, "clock", None)
     return clock() if clock is not None else dt.datetime.now(dt.UTC)
 
 
-def _store(services: Any) -> NotifyStore:
+def _store(services: Services) -> NotifyStore:
     return NotifyStore(services.storage)
 
 
-async def on_activity(turn_context: TurnContext, services: Any) -> None:
+async def on_activity(turn_context: TurnContext, services: Services) -> None:
     """Keep this conversation's reference current (called first in every turn, after the tenant check)."""
     activity = turn_context.activity
     tenant_id, conversation_id = tenant_of(activity), conversation_of(activity)
@@ -112,7 +120,7 @@ async def _upsert(
     activity: Activity,
     tenant_id: str,
     conversation_id: str,
-    services: Any,
+    services: Services,
     *,
     install: bool,
     subscribed: bool | None = None,
@@ -165,7 +173,8 @@ async def _upsert(
     return await store.update(tenant_id, conversation_id, change)
 
 
-async def _remove(store: NotifyStore, tenant_id: str, conversation_id: str, services: Any, why: str) -> None:
+async def _remove(store: NotifyStore, tenant_id: str, conversation_id: str, services: Services,
+                  why: str) -> None:
     now = _now(services)
 
     def change(record: ConversationRecord | None) -> ConversationRecord | None:
@@ -180,7 +189,7 @@ async def _remove(store: NotifyStore, tenant_id: str, conversation_id: str, serv
 
 
 async def _remove_team(
-    store: NotifyStore, tenant_id: str, conversation_id: str, team_id: str | None, services: Any
+    store: NotifyStore, tenant_id: str, conversation_id: str, team_id: str | None, services: Services
 ) -> None:
     """teamDeleted: drop the team's conversation and every channel of that team we know."""
     targets = {conversation_id}
@@ -194,7 +203,7 @@ async def _remove_team(
         await _remove(store, tenant_id, target, services, "team deleted")
 
 
-async def set_subscription(turn_context: TurnContext, services: Any, on: bool) -> str:
+async def set_subscription(turn_context: TurnContext, services: Services, on: bool) -> str:
     """Switch this conversation's monthly notifications on or off; returns the confirmation text."""
     activity = turn_context.activity
     locale = normalize_locale(activity.locale)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -19,6 +19,9 @@ from bot.notifications.job import run_notify
 from bot.notifications.months import last_due_month, next_due, scheduled_at
 from bot.notifications.pacing import Clock, Sleep, utc_now
 from bot.notifications.store import NotifyStore
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +34,8 @@ class Scheduler:
     """Runs the job at each scheduled time, and once at start if the last one was missed."""
 
     def __init__(
-        self, services: Any, *, clock: Clock | None = None, sleep: Sleep | None = None, runner: Any = None
+        self, services: Services, *, clock: Clock | None = None, sleep: Sleep | None = None,
+        runner: Any = None,
     ) -> None:
         self.services = services
         self.clock: Clock = clock or getattr(services, "clock", None) or utc_now
@@ -89,7 +93,7 @@ class Scheduler:
 SCHEDULER_KEY = web.AppKey("notify_scheduler", Scheduler)
 
 
-def attach_scheduler(app: web.Application, services: Any) -> None:
+def attach_scheduler(app: web.Application, services: Services) -> None:
     """Start the monthly scheduler with the aiohttp app and stop it on shutdown."""
     scheduler = Scheduler(services)
     app[SCHEDULER_KEY] = scheduler

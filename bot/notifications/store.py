@@ -68,7 +68,7 @@ def _etag(item: Any) -> str | None:
 
 def _as_dict(item: Any) -> dict[str, Any]:
     if isinstance(item, dict):
-        return copy.deepcopy(item)
+        return dict(item)  # `Storage.read` returns a private copy already (bot/storage/base.py)
     return {k: copy.deepcopy(v) for k, v in vars(item).items()}
 
 

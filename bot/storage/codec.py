@@ -10,7 +10,6 @@ that a refactoring breaks.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -63,8 +62,9 @@ def encode(item: Any) -> Any:
 
 
 def decode(value: Any, e_tag: str) -> Any:
-    """The item for a stored JSON value: a private copy (dict items get their `e_tag`)."""
-    item = _from_json(copy.deepcopy(value)) if isinstance(value, dict | list) else value
+    """The item for a stored JSON value: a private copy (dict items get their `e_tag`). `_from_json`
+    builds every dict and list anew and JSON scalars are immutable, so it is the copy."""
+    item = _from_json(value)
     if isinstance(item, dict):
         item["e_tag"] = e_tag
     return item

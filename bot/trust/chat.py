@@ -4,7 +4,7 @@ for every message before the question answering; True means the message was one 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsInfo
@@ -21,13 +21,16 @@ from cards.adaptive import literal, without_links
 from cards.i18n import t
 from cards.trust_cards import TRUST_KEY, MemberRow, OwnerRow, VersionRow, history_card, owners_card
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 log = logging.getLogger(__name__)
 
 HISTORY_SHOWN = 10  # versions on the history card
 MEMBERS_SHOWN = 50  # members on the owners card (one roster page)
 
 
-async def handle_turn(turn_context: TurnContext, services: Any) -> bool:
+async def handle_turn(turn_context: TurnContext, services: Services) -> bool:
     activity = turn_context.activity
     value = activity.value if isinstance(activity.value, dict) else None
     if value is not None and isinstance(value.get(TRUST_KEY), dict):
@@ -43,7 +46,7 @@ async def handle_turn(turn_context: TurnContext, services: Any) -> bool:
 
 
 # --- dispatch ---------------------------------------------------------------------------------------
-async def _on_command(turn_context: TurnContext, services: Any, command: Command) -> None:
+async def _on_command(turn_context: TurnContext, services: Services, command: Command) -> None:
     if command.kind == "history":
         await show_history(turn_context, services)
     elif command.kind == "undo":
@@ -56,7 +59,7 @@ async def _on_command(turn_context: TurnContext, services: Any, command: Command
         await remove_owner(turn_context, services, _mentioned_or_named(turn_context, command.who))
 
 
-async def _on_submit(turn_context: TurnContext, services: Any, data: dict[str, Any]) -> None:
+async def _on_submit(turn_context: TurnContext, services: Services, data: dict[str, Any]) -> None:
     op, base, version = data.get("op"), _number(data.get("base")), _number(data.get("version"))
     if op == "undo":
         await undo(turn_context, services, base=base)
@@ -90,7 +93,7 @@ async def _card(turn_context: TurnContext, card: dict, text: str | None = None) 
 
 
 # --- history, undo, restore -------------------------------------------------------------------------
-async def show_history(turn_context: TurnContext, services: Any, text: str | None = None) -> None:
+async def show_history(turn_context: TurnContext, services: Services, text: str | None = None) -> None:
     locale = locale_of(turn_context)
     versions = versions_of(services)
     entries = await versions.entries(_tenant(turn_context))
@@ -102,7 +105,7 @@ async def show_history(turn_context: TurnContext, services: Any, text: str | Non
                 text or t(locale, "trust.history_text"))
 
 
-async def undo(turn_context: TurnContext, services: Any, base: int | None) -> None:
+async def undo(turn_context: TurnContext, services: Services, base: int | None) -> None:
     locale = locale_of(turn_context)
     entries = await versions_of(services).entries(_tenant(turn_context))
     if len(entries) < 2:
@@ -117,7 +120,7 @@ async def undo(turn_context: TurnContext, services: Any, base: int | None) -> No
     await restore(turn_context, services, target, base=base, done_key="trust.undo_done")
 
 
-async def restore(turn_context: TurnContext, services: Any, number: int, base: int | None,
+async def restore(turn_context: TurnContext, services: Services, number: int, base: int | None,
                   done_key: str = "trust.restore_done") -> None:
     from scoring import ProfileError
 
@@ -168,7 +171,7 @@ def _mentioned_or_named(turn_context: TurnContext, who: str | None) -> Target | 
     return ("name", who, who) if who else None
 
 
-async def show_owners(turn_context: TurnContext, services: Any) -> None:
+async def show_owners(turn_context: TurnContext, services: Services) -> None:
     locale = locale_of(turn_context)
     owners = await owners_of(services).owners(_tenant(turn_context))
     if services.settings.edit_rights == "everyone":
@@ -195,7 +198,7 @@ async def _members(turn_context: TurnContext, owners: list[Owner]) -> tuple[list
     return rows, more
 
 
-async def _owner_change(turn_context: TurnContext, services: Any, target: Target | None
+async def _owner_change(turn_context: TurnContext, services: Services, target: Target | None
                         ) -> tuple[Person, Target] | None:
     """The editor and the person named by "add/remove owner ...", or None once the turn is answered:
     nobody named shows the owners card; a sender who may not edit is told why (guard_edit)."""
@@ -206,7 +209,7 @@ async def _owner_change(turn_context: TurnContext, services: Any, target: Target
     return None if editor is None else (editor, target)
 
 
-async def add_owner(turn_context: TurnContext, services: Any, target: Target | None) -> None:
+async def add_owner(turn_context: TurnContext, services: Services, target: Target | None) -> None:
     locale = locale_of(turn_context)
     change = await _owner_change(turn_context, services, target)
     if change is None:
@@ -243,7 +246,7 @@ async def _member_named(turn_context: TurnContext, name: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-async def remove_owner(turn_context: TurnContext, services: Any, target: Target | None) -> None:
+async def remove_owner(turn_context: TurnContext, services: Services, target: Target | None) -> None:
     locale = locale_of(turn_context)
     change = await _owner_change(turn_context, services, target)
     if change is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from botbuilder.core import TurnContext
 
@@ -25,25 +25,26 @@ from bot.trust.versions import VersionConflictError, VersionEntry, VersionStore,
 from cards.i18n import t
 
 if TYPE_CHECKING:
+    from bot.services import Services
     from scoring import Profile
 
 log = logging.getLogger(__name__)
 
 
-def versions_of(services: Any) -> VersionStore:
+def versions_of(services: Services) -> VersionStore:
     return VersionStore(services.storage, services.profiles, services.clock,
                         services.settings.version_retention_months)
 
 
-def owners_of(services: Any) -> OwnerStore:
+def owners_of(services: Services) -> OwnerStore:
     return OwnerStore(services.storage, services.clock)
 
 
-async def current_version(services: Any, tenant_id: str) -> int:
+async def current_version(services: Services, tenant_id: str) -> int:
     return await versions_of(services).current_number(tenant_id)
 
 
-async def may_edit(turn_context: TurnContext, services: Any) -> tuple[Person | None, Decision]:
+async def may_edit(turn_context: TurnContext, services: Services) -> tuple[Person | None, Decision]:
     """Whether the sender may change their tenant's data (asks the Teams roster for their role)."""
     tenant_id = tenant_of(turn_context.activity)
     owners = await owners_of(services).owners(tenant_id) if tenant_id else []
@@ -63,7 +64,7 @@ def refusal_text(locale: str, decision: Decision) -> str:
     return t(locale, f"trust.refused_{decision.reason}")
 
 
-async def guard_edit(turn_context: TurnContext, services: Any) -> Person | None:
+async def guard_edit(turn_context: TurnContext, services: Services) -> Person | None:
     """The sender, if they may change the data; otherwise None, after telling them who can."""
     person, decision = await may_edit(turn_context, services)
     if decision.allowed and person is not None:
@@ -80,7 +81,7 @@ class Saved:
     new_owner: bool  # the editor became the data's first owner with this save
 
 
-async def save_profile(services: Any, tenant_id: str, profile: Profile, *, editor: Person | None,
+async def save_profile(services: Services, tenant_id: str, profile: Profile, *, editor: Person | None,
                        via: Via, base: int | None = None, section: str | None = None) -> Saved:
     """Save a new version (see VersionStore.save); the first person to save becomes the owner.
     Raises VersionConflictError when `base` is no longer the current version."""

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +39,11 @@ class RosterUnavailableError(RuntimeError):
     """Teams could not tell who a conversation member is (connector down, member not found)."""
 
 
-def _local_mode(services: Any) -> bool:
+def _local_mode(services: Services) -> bool:
     return bool(services.settings.local_mode)
 
 
-async def member(turn_context: TurnContext, services: Any, member_id: str) -> Person:
+async def member(turn_context: TurnContext, services: Services, member_id: str) -> Person:
     """A conversation member by their Teams user id (`29:...`), with Entra id and role from the roster.
 
     In local mode (no Bot Framework auth: the playground, tests without a connector) a roster that
@@ -60,7 +63,7 @@ async def member(turn_context: TurnContext, services: Any, member_id: str) -> Pe
     return Person(id=aad or None, name=name, role=role)
 
 
-async def speaker(turn_context: TurnContext, services: Any) -> Person:
+async def speaker(turn_context: TurnContext, services: Services) -> Person:
     """The sender of this activity, with the role from the roster (see `member`)."""
     sender = turn_context.activity.from_property
     sender_id = sender.id if sender is not None else None
@@ -74,7 +77,7 @@ async def speaker(turn_context: TurnContext, services: Any) -> Person:
     return Person(id=aad or None, name=name or found.name, role=found.role)
 
 
-def speaker_id(turn_context: TurnContext, services: Any) -> str | None:
+def speaker_id(turn_context: TurnContext, services: Services) -> str | None:
     """The sender's identity without asking the roster (for reads: whose draft, who asked)."""
     sender = turn_context.activity.from_property
     if sender is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import Storage, TurnContext
 
@@ -24,6 +24,9 @@ from bot.notifications.store import NotifyStore, compare_and_swap, ref_key
 from bot.stores import HistoryStore, ProfileStore, tenant_key
 from bot.trust.owners import OwnerStore
 from bot.trust.versions import VersionStore
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,7 @@ def _tenant(tenant_id: str) -> str:
     return tenant_id.strip().lower()  # how the notification records spell it
 
 
-async def remember(turn_context: TurnContext, services: Any, tenant_id: str) -> None:
+async def remember(turn_context: TurnContext, services: Services, tenant_id: str) -> None:
     """Note this turn's conversation under its tenant (once per conversation and process)."""
     conversation_id = conversation_of(turn_context.activity)
     try:

@@ -266,7 +266,9 @@ def _cached(directory: str) -> Catalog:
 
 def default_catalog(directory: Path | str | None = None) -> Catalog:
     """The catalog of a directory (the package's own by default), loaded once."""
-    return _cached(str(Path(directory or CATALOG_DIR).resolve()))
+    if not directory:  # CATALOG_DIR is resolved already: no realpath (a few lstat calls) per question
+        return _cached(str(CATALOG_DIR))
+    return _cached(str(Path(directory).resolve()))
 
 
 # --- the module-level API of ARCHITECTURE/BRIEF -------------------------------------------------------

@@ -148,3 +148,26 @@ def test_a_plan_longer_than_the_card_shows_says_how_many_steps_are_left_out(cont
         text = texts(card)
         assert f"{MAX_PLAN_LINES}. " in text and f"{MAX_PLAN_LINES + 1}. " not in text
         assert "… and 3 more steps" in text
+
+
+def test_a_scorecard_card_asked_again_is_the_same_card_and_each_caller_gets_its_own() -> None:
+    scorecard, profile = scored(contoso_data())
+    first = build_scorecard_card(scorecard, profile, "en")
+    expected = texts(first)
+    first["body"].clear()  # a caller changing its card changes no one else's
+    again = build_scorecard_card(scorecard, profile, "en")
+    assert texts(again) == expected and again is not first
+    assert texts(build_scorecard_card(scorecard, profile, "de-DE")) != expected  # per language
+    other_scorecard, other_profile = scored(qualified_data())  # a saved profile change: other objects
+    assert texts(build_scorecard_card(other_scorecard, other_profile, "en")) != expected
+
+
+def test_built_scorecard_cards_are_kept_for_the_most_recent_scorecards_only(monkeypatch) -> None:
+    import cards.scorecard as module
+
+    monkeypatch.setattr(module, "_BUILT", type(module._BUILT)())
+    monkeypatch.setattr(module, "_BUILT_MAX", 2)
+    kept = [scored(contoso_data()) for _ in range(3)]
+    for scorecard, profile in kept:
+        build_scorecard_card(scorecard, profile, "en")
+    assert [id(entry[0]) for entry in module._BUILT.values()] == [id(kept[1][0]), id(kept[2][0])]

@@ -13,6 +13,7 @@ from scoring.catalog import (
     CATALOG_DIR,
     CatalogError,
     certifications,
+    default_catalog,
     get_catalog,
     load_catalog,
     resolve_certification,
@@ -141,3 +142,10 @@ def test_the_packaged_catalog_loads():
     catalog = load_catalog(CATALOG_DIR)
     assert set(catalog.rule_sets) == {"2023-H2", "2026"}
     assert set(catalog.cloud_platform) == {"2017-07", "2017-11"}
+
+
+def test_the_package_catalog_is_one_catalog_however_its_folder_is_named():
+    catalog = default_catalog()
+    assert default_catalog(CATALOG_DIR) is catalog
+    assert default_catalog(str(CATALOG_DIR / ".." / "catalog")) is catalog
+    assert catalog.rule_set("2026").version == "2026"

@@ -184,3 +184,19 @@ async def test_many_speakers_in_a_channel_cost_no_write_and_keep_the_channel_lan
     assert after == before and after.locale == "de"
     await turn(services, activity("message", text="hi", service_url="http://moved/", **channel))
     assert (await store.get("tenant-a", "19:c@thread.tacv2")).reference["serviceUrl"] == "http://moved/"
+
+
+def test_the_reference_of_a_thread_names_its_channel_and_leaves_the_activity_as_sent():
+    from copy import deepcopy
+
+    from botbuilder.schema import Activity
+
+    from bot.notifications.references import reference_of
+
+    thread = "19:abc@thread.tacv2;messageid=1700"
+    sent = Activity().deserialize(activity("message", conversation=thread, conversation_type="channel"))
+    by_msrest = TurnContext.get_conversation_reference(deepcopy(sent))
+    by_msrest.activity_id = None
+    by_msrest.conversation.id = "19:abc@thread.tacv2"
+    assert reference_of(sent, "19:abc@thread.tacv2") == by_msrest.serialize()
+    assert sent.conversation.id == thread
