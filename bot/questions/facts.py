@@ -28,6 +28,8 @@ def fact_answer(query: Query, ctx: AnswerContext) -> Answer:
             associations=Join(tuple(_association(a) for a in rules.filters.eligible_associations)),
             offers=Join(tuple(rules.filters.excluded_offers), "or"),
         )
+    elif topic == "expired":
+        reply.say("conversation.fact_expired", days=facts.skilling_lag_days)
     elif topic == "window":
         reply.say("conversation.fact_window", months=facts.qualification_window_months)
     elif topic in ("skilling_delay", "learn_profile"):

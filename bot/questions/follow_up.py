@@ -54,7 +54,7 @@ def resolve(
         return query  # "and the Azure designations?" after Cloud Platform: a new topic
     if (
         memory.cloud_platform
-        and query.intent in (Intent.CERTIFICATIONS, Intent.RULE)
+        and query.intent in (Intent.CERTIFICATIONS, Intent.RULE, Intent.PLAN)
         and not (query.areas or query.metric or query.certification or query.cloud_platform)
     ):
         # "which exams count?" after a Cloud Platform answer: the competency's exams, not an area's.

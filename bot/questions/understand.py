@@ -26,6 +26,9 @@ _EXAM = re.compile(r"(?<![a-z0-9])([a-z]{2,3})\s?-?\s?(\d{3})(?!\d)|(?<![a-z0-9]
 _WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9]+)*|[^\sa-z0-9_]+")
 # Tokens that look like an exam code but are not meant as one ("top 100", "le 100"...).
 _ZERO_POINTS = re.compile(r"(?<![\d.,])0\s*(?:점|分|pts?\b|points?\b|punkte?\b)")
+_GLUED = re.compile(
+    r"(?<=[a-z0-9])(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])(?=[a-z])"
+)
 _MAX_TEXT = 500  # longer messages are cut: nobody asks a 2-page question, and matching stays fast
 
 
@@ -149,6 +152,8 @@ def normalize(text: str) -> str:
     # French "ai" is a verb ("j'ai", "ai-je", "qu'ai-je"), not Artificial Intelligence.
     text = re.sub(r"\b(?:j|qu|n)\s+ai\b|\bai\s+(?:je|t\s+il|t\s+elle)\b", " ", text)
     text = text.replace("&", " & ")
+    # Korean and Chinese glue particles to Latin words ("DAI는", "Linus有"): a space keeps the word whole.
+    text = _GLUED.sub(" ", text)
     for pattern, token in lexicon.ABBREVIATIONS:
         text = re.sub(pattern, token, text)
     # Punctuation (CJK punctuation too) becomes a space, but a decimal mark between digits stays ("12.9%").
@@ -485,12 +490,16 @@ def _understand(norm: str) -> Query:
     prices = full.any(lexicon.PRICES) and bool(slug or unknown_exam) and not about_points
     if full.any(lexicon.REQUESTS) or prices:
         return query(Intent.UNKNOWN, cued=True, out_of_scope=True)  # "book me an AZ-305 voucher"
-    if full.any(lexicon.OUT_OF_SCOPE) and not (areas or slug):
+    if full.any(lexicon.OUT_OF_SCOPE) and not slug:
         return query(Intent.UNKNOWN, cued=True, out_of_scope=True)  # "Dynamics 365 score?": not ours
     if (full.any(lexicon.LOST_POINTS) or full.any(lexicon.WENT_UP)) and not cues[Intent.RULE]:
         return query(Intent.CHANGES, cued=True)  # "why did we lose points on certs?"
     # What changed since last month comes before the intake's verbs (a French 'a changé' is no 'change').
-    if full.any(lexicon.CHANGES) and not cues[Intent.RULE] and not text.any(lexicon.WHY_STRONG):
+    if (
+        full.any(lexicon.CHANGES)
+        and not cues[Intent.RULE]
+        and (not text.any(lexicon.WHY_STRONG) or full.any(lexicon.SINCE))
+    ):
         return query(Intent.CHANGES, cued=True)
     # 3. Start or update the data ("update my customers", "commencer", "데이터 업데이트").
     questions = (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.PLAN)
@@ -501,6 +510,8 @@ def _understand(norm: str) -> Query:
         about_data = section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2
         if (about_data or not (areas or metric or slug)) and not (slug and full.any(lexicon.WHO_CUES)):
             return query(Intent.START_INTAKE, section, cued=True)
+    if full.any(lexicon.EXPIRY) and full.any(lexicon.COUNT_VERBS) and not slug and areas == [] and not metric:
+        return query(Intent.FACT, fact="expired", cued=True)  # "do expired certifications still count?"
     # 4. Expiry and change over time.
     if full.any(lexicon.EXPIRY) and not cues[Intent.RULE]:
         return query(Intent.EXPIRY, cued=True)
@@ -518,7 +529,7 @@ def _understand(norm: str) -> Query:
         shared["yes_no"] or full.any(lexicon.LIST_CUES) or full.any(lexicon.EXCLUDED_CUES)
     ):
         return query(Intent.RULE, cued=True)  # "do VMs count as deployments?"
-    if full.any(lexicon.GATE) and not slug and (full.any(lexicon.HOW_MANY_PEOPLE) or cues[Intent.RULE]):
+    if full.any(lexicon.GATE) and not slug:
         return query(Intent.RULE, gate=True, cued=True)  # "how many ppl need the prereq cert?"
     if shared["person_pronoun"] and full.any(lexicon.ELSE) and not (slug or metric or areas):
         return query(Intent.CERTIFICATIONS, cued=True)  # "what else does he have?"
