@@ -27,6 +27,7 @@ _CARRIED = {
     Intent.CHANGES,
 }
 _SKILLING = (Metric.INTERMEDIATE_CERTIFICATIONS, Metric.ADVANCED_CERTIFICATIONS)
+_COUNTED = {Metric.NET_CUSTOMER_ADDS: "customers", Metric.DEPLOYMENTS: "services"}
 _SHORT = 8  # words: longer messages are whole questions of their own
 
 
@@ -60,8 +61,12 @@ def resolve(
         # "which exams count?" after a Cloud Platform answer: the competency's exams, not an area's.
         return replace(query, cloud_platform=True)
     names_new = bool(query.areas or query.metric or query.certification or person)
-    if query.intent == Intent.WHAT_IF and query.certification is None and memory.certification:
-        return replace(query, certification=memory.certification)
+    if query.intent == Intent.WHAT_IF and query.certification is None and query.what_if is not None:
+        if query.what_if.kind == "certify" and metric is not None and metric in _COUNTED:
+            # "what if we get 3?" after customers (or services): that many more of them.
+            return replace(query, what_if=replace(query.what_if, kind=_COUNTED[metric]), metric=metric)
+        if memory.certification:
+            return replace(query, certification=memory.certification)
     if query.ours and query.intent in (Intent.SCORE, Intent.UNKNOWN, Intent.RULE) and (metric or areas):
         # "and ours?" after a rule: our own figure for that metric.
         new_areas = query.areas or areas

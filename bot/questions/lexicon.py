@@ -96,6 +96,7 @@ COMPARE = _merged("compare")  # "SMB vs enterprise", "Unterschied": the tracks s
 OFFER_WORDS = _merged("offer_words")  # with an excluded offer's name: "do Trial offers count in ACR?"
 SINCE = _merged("since")  # "what changed since last month, and why?": a change question despite its why
 COUNT_VERBS = _merged("count_verbs")  # "do expired certifications still count?"
+ALSO = _merged("also")  # "and if Jürgen passes it too?": one more person in the same what-if
 RENEW = _merged("renew")  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
 EXCLUDED_CUES = _merged("excluded_cues")  # "are VMs excluded from deployments?": a yes/no rule
 LOST_POINTS = _merged("lost_points")  # "why did we lose points?": what changed since last month

@@ -134,6 +134,12 @@ def _dispatch(
     if intent in NEEDS_PROFILE and ctx.profile is None and ctx.scorecard is None:
         intent = Intent.NO_PROFILE
     if intent == Intent.WHAT_IF:
+        people = knowledge.mentioned_people(ctx, original)
+        earlier = ctx.memory.person if ctx.memory is not None else None
+        if query.also and earlier and earlier not in people:
+            people = [earlier, *people]  # "and if Jürgen passes it too?": both of them
+        if len(people) > 1:
+            return simulate.what_if(query, ctx, None, None, people)
         return simulate.what_if(query, ctx, person, None if person else knowledge.new_name(ctx, original))
     if intent == Intent.EXPIRY:
         return simulate.expiry(query, ctx, person)
@@ -619,7 +625,11 @@ def _plan(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) 
         reply.plan(steps)
     else:
         _plan_lines(reply, result)
-    return Answer(reply.text(), follow_up_card(locale, area), Intent.PLAN, area)
+        steps = result.plan
+    # "and if only Ngozi does it?" after a plan: the plan's certification.
+    focus = next((s.certification for s in steps if s.certification), None)
+    memory = Memory(intent=Intent.PLAN, areas=[area], metric=metric, certification=focus)
+    return Answer(reply.text(), follow_up_card(locale, area), Intent.PLAN, area, memory=memory)
 
 
 def _rule(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:

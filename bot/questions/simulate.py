@@ -69,7 +69,14 @@ def _growth(card: Scorecard) -> float | None:
     return None
 
 
-def what_if(query: Query, ctx: AnswerContext, person: str | None, new_name: str | None) -> Answer:
+def what_if(
+    query: Query,
+    ctx: AnswerContext,
+    person: str | None,
+    new_name: str | None,
+    people: list[str] | None = None,
+) -> Answer:
+    """The scores after a hypothetical change (nothing is saved); `people` when several pass at once."""
     locale = ctx.locale
     names = explain.names_of(ctx.profile)
     reply = Reply(locale, names)
@@ -85,20 +92,57 @@ def what_if(query: Query, ctx: AnswerContext, person: str | None, new_name: str 
         lapsed = {h.id for h in holder.certifications if not _valid(h, profile.as_of)}
         if len(lapsed) == 1:
             query = replace(query, certification=lapsed.pop())
-    step, text = _step(change, query, profile, person, new_name)
+    if people and change.kind == "certify" and query.certification:
+        # Several people pass (or renew) one certification: those who do not hold it valid yet.
+        slug = query.certification
+        label = Cert(slug)
+        takers = [
+            pid
+            for pid in people
+            if (p := profile.person(pid)) is not None
+            and not any(h.id == slug and _valid(h, profile.as_of) for h in p.certifications)
+        ]
+        if not takers:
+            step, text = (
+                None,
+                phrase(
+                    "conversation.what_if_already_holds", person=People(tuple(people)), certification=label
+                ),
+            )
+        else:
+            profile = _without(profile, {(pid, slug) for pid in takers})
+            step = PlanStep(
+                action=PlanAction.CERTIFY,
+                metric=_metric_of(profile, slug),
+                count=len(takers),
+                points_gained=0,
+                certification=slug,
+                people=takers,
+            )
+            text = phrase(
+                "conversation.what_if_certify_people", people=People(tuple(takers)), certification=label
+            )
+        person = people[-1]
+    else:
+        step, text = _step(change, query, profile, person, new_name)
     if step is None:
         reply.line(text or phrase("conversation.what_if_unclear"))
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
-    if step.action == PlanAction.CERTIFY and person is not None and step.certification is not None:
+    if (
+        step.action == PlanAction.CERTIFY
+        and not people
+        and person is not None
+        and step.certification is not None
+    ):
         # A renewal: the expired holding is replaced by the one the plan adds.
         profile = _without(profile, {(person, step.certification)})
     changed = apply_plan(profile, [step]) if step.count > 0 else profile
     if step.action == PlanAction.CERTIFY and new_name and not person:
         # The new person is called by the name the user gave, not the planner's placeholder id.
-        people = [
+        named = [
             p.model_copy(update={"name": new_name}) if p.id.startswith("plan-") else p for p in changed.people
         ]
-        changed = changed.model_copy(update={"people": people})
+        changed = changed.model_copy(update={"people": named})
     after = score_profile(changed)
     if change.kind == "growth":
         reached = _growth(after) if change.relative else change.percent  # the target as said

@@ -72,6 +72,7 @@ class Query:
     compare_tracks: bool = False  # "SMB vs enterprise": how the tracks differ
     excluded_offer: str | None = None  # an offer type the rules exclude ("Trial"), asked about
     partner_score: bool = False  # names the Solutions Partner score/designations (not Cloud Platform)
+    also: bool = False  # "too", "aussi", "도": added to what the conversation simulated
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
@@ -435,6 +436,7 @@ def _understand(norm: str) -> Query:
         "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES),
         "threshold": full.any(lexicon.THRESHOLD),
+        "also": full.any(lexicon.ALSO),
         "partner_score": partner_score,
         "excluded_offer": excluded_offer,
         "track": tracks[0] if len(tracks) == 1 else None,
@@ -483,9 +485,14 @@ def _understand(norm: str) -> Query:
         passes = renews or full.any(lexicon.PASS)
         if change is not None and (change.kind != "certify" or passes or full.any(lexicon.WHAT_IF_STRONG)):
             return query(Intent.WHAT_IF, what_if=change, cued=True)
-        if change is None and passes and (full.any(lexicon.PRONOUNS) or words <= 4 or renews):
+        if (
+            change is None
+            and passes
+            and (full.any(lexicon.PRONOUNS) or words <= 4 or renews or _NUMBER.search(norm))
+        ):
             # "what if Grace gets it?": the certification comes from the conversation.
-            return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
+            count = max(1, min(_count(norm, text) or 1, 1000))
+            return query(Intent.WHAT_IF, what_if=WhatIf("certify", count=count), cued=True)
     about_points = bool(metric) or cues[Intent.SCORE] or partner_score
     prices = full.any(lexicon.PRICES) and bool(slug or unknown_exam) and not about_points
     if full.any(lexicon.REQUESTS) or prices:
