@@ -15,7 +15,16 @@ from cards import explain
 from cards.i18n import normalize_locale, t
 from cards.scorecard import build_scorecard_card
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
-from scoring.results import DesignationResult, MetricResult, Reason, Scorecard
+from scoring.results import (
+    CertificationExpired,
+    CertificationRetired,
+    DesignationResult,
+    MetricResult,
+    NoScoringPeople,
+    PrerequisiteUnmet,
+    Reason,
+    Scorecard,
+)
 
 from . import facts, follow_up, history, knowledge, simulate
 from .buttons import follow_up_card, help_card, start_intake_card
@@ -62,7 +71,7 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
     if (
         person is None
         and query.person_pronoun
-        and query.intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN)
+        and query.intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN, Intent.WHAT_IF, Intent.EXPIRY)
         and not (query.certification or query.who)
         and ctx.memory is not None
         and ctx.memory.fresh(moment)
@@ -417,7 +426,8 @@ def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorec
             _why_metric(reply, result, metric)
         else:
             _why_area(reply, result)
-        memory = Memory(intent=Intent.WHY, areas=[area], metric=metric, certification=_focus(result, metric))
+        focus, person = _focus(result, metric)
+        memory = Memory(intent=Intent.WHY, areas=[area], metric=metric, certification=focus, person=person)
         return Answer(reply.text(), follow_up_card(locale, area), Intent.WHY, area, memory=memory)
     results = [card_data.designation(a) for a in areas]
     if metric is not None:
@@ -427,28 +437,28 @@ def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorec
         _why_metric_grouped(reply, results, metric, zero)
     else:
         _why_areas_grouped(reply, results)
-    focus = next((c for r in results if (c := _focus(r, metric))), None)
-    memory = Memory(intent=Intent.WHY, areas=areas, metric=metric, certification=focus)
+    focus, person = next((f for r in results if (f := _focus(r, metric))[0]), (None, None))
+    memory = Memory(intent=Intent.WHY, areas=areas, metric=metric, certification=focus, person=person)
     return Answer(reply.text(), None, Intent.WHY, None, memory=memory)
 
 
-def _focus(result: DesignationResult, metric: Metric | None) -> str | None:
-    """The certification a "who has it?" after this answer means: the unmet prerequisite's, else the
-    plan's first certification."""
-    for metric_result in result.metrics:
-        if metric is not None and metric_result.metric != metric:
-            continue
+def _focus(result: DesignationResult, metric: Metric | None) -> tuple[str | None, str | None]:
+    """The certification (and person) a follow-up to this answer means ("who has it?", "when did it
+    expire?", "what if he renews it?"): a lapsed certification of a metric at zero, else the unmet
+    prerequisite's, else the plan's first certification."""
+    results = [m for m in result.metrics if metric is None or m.metric == metric]
+    for metric_result in sorted(results, key=lambda m: m.points > 0):
         for reason in metric_result.reasons:
-            if (
-                # `==` on the code, not `in`: the type checker then knows the reason has certifications
-                (reason.code == ReasonCode.PREREQUISITE_UNMET or reason.code == ReasonCode.NO_SCORING_PEOPLE)
-                and reason.certifications
-            ):
-                return reason.certifications[0]
-    return next(
-        (s.certification for s in result.plan if s.certification and (metric is None or s.metric == metric)),
-        None,
+            if isinstance(reason, CertificationExpired | CertificationRetired):
+                return reason.certification, reason.person
+    for metric_result in results:
+        for reason in metric_result.reasons:
+            if isinstance(reason, PrerequisiteUnmet | NoScoringPeople) and reason.certifications:
+                return reason.certifications[0], None
+    planned = (
+        s.certification for s in result.plan if s.certification and (metric is None or s.metric == metric)
     )
+    return next(planned, None), None
 
 
 def _grouped(items: list[tuple[Area, object]]) -> list[tuple[list[Area], object]]:

@@ -86,6 +86,14 @@ def what_if(
         reply.say("conversation.what_if_unclear")
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
     profile = ctx.profile
+    if person is None and query.renews and query.certification:
+        # "what does the renewal bring?": the one person whose holding of it has lapsed.
+        lapsed_holders = [
+            p.id
+            for p in profile.people
+            if any(h.id == query.certification and not _valid(h, profile.as_of) for h in p.certifications)
+        ]
+        person = lapsed_holders[0] if len(lapsed_holders) == 1 else None
     holder = profile.person(person) if person is not None else None
     if change.kind == "certify" and query.certification is None and holder is not None:
         # "what if Sofia gets it back?": the one certification of hers that no longer counts.
@@ -271,6 +279,14 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
         return Answer(t(locale, "answers.no_profile"), None, Intent.NO_PROFILE, ctx.last_area)
     profile = ctx.profile
     as_of = profile.as_of
+    if person is None and query.certification:
+        # "when did that expire?" about a certification: its one holder with a date, if one.
+        dated = [
+            p.id
+            for p in profile.people
+            if any(h.id == query.certification and h.expires for h in p.certifications)
+        ]
+        person = dated[0] if len(dated) == 1 else None
     if person is not None and query.certification:
         return _one_expiry(reply, profile, before, person, query.certification, names)
     days = programme().expiring_soon_days
@@ -324,6 +340,22 @@ def _one_expiry(
     memory = Memory(intent=Intent.EXPIRY, certification=slug, person=person)
     if held is None:
         reply.say("conversation.expiry_not_held", person=who, certification=label)
+        return Answer(reply.text(), None, Intent.EXPIRY, None, memory=memory)
+    if not _valid(held, profile.as_of):
+        # Already lapsed: the score has lost it already; what renewing it would bring back.
+        assert held.expires is not None
+        reply.line(_held_line("conversation.expired_line", held.expires, person, slug))
+        step = PlanStep(
+            action=PlanAction.CERTIFY,
+            metric=_metric_of(profile, slug),
+            count=1,
+            points_gained=0,
+            certification=slug,
+            people=[person],
+        )
+        renewed = score_profile(apply_plan(_without(profile, {(person, slug)}), [step]))
+        reply.say("conversation.renewal_impact_header")
+        reply.bullets(compare(before, renewed)[0])
         return Answer(reply.text(), None, Intent.EXPIRY, None, memory=memory)
     if held.expires is None:
         reply.say("conversation.expiry_one_no_date", person=who, certification=label)

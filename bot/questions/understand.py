@@ -72,6 +72,7 @@ class Query:
     compare_tracks: bool = False  # "SMB vs enterprise": how the tracks differ
     excluded_offer: str | None = None  # an offer type the rules exclude ("Trial"), asked about
     partner_score: bool = False  # names the Solutions Partner score/designations (not Cloud Platform)
+    renews: bool = False  # "renew", "Verlängerung": a lapsed certification comes back
     also: bool = False  # "too", "aussi", "도": added to what the conversation simulated
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
@@ -437,6 +438,7 @@ def _understand(norm: str) -> Query:
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES),
         "threshold": full.any(lexicon.THRESHOLD),
         "also": full.any(lexicon.ALSO),
+        "renews": full.any(lexicon.RENEW),
         "partner_score": partner_score,
         "excluded_offer": excluded_offer,
         "track": tracks[0] if len(tracks) == 1 else None,
@@ -470,6 +472,9 @@ def _understand(norm: str) -> Query:
         return query(Intent.RULE, compare_tracks=True, cued=True)  # "SMB vs enterprise?"
     # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy
     # ("what happens when Ada's AZ-104 expires?" is an expiry question, even with its "if").
+    if full.any(lexicon.RENEW) and full.any(lexicon.GAIN_CUES) and not full.any(lexicon.WHAT_IF):
+        # "was bringt die Verlängerung?": renewing the certification the conversation is about.
+        return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
     if full.any(lexicon.NOT_RENEW):
         return query(Intent.EXPIRY, cued=True)  # "what if Élodie does not renew her AZ-700?"
     renews = full.any(lexicon.RENEW)
