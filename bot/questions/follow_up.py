@@ -14,7 +14,7 @@ from dataclasses import replace
 from scoring.ids import Area, Metric
 
 from .model import Intent, Memory
-from .understand import Query
+from .understand import Query, WhatIf
 
 # Intents a follow-up can carry over ("and for infra?" after a why is a why).
 _CARRIED = {
@@ -25,6 +25,7 @@ _CARRIED = {
     Intent.CERTIFICATIONS,
     Intent.EXPIRY,
     Intent.CHANGES,
+    Intent.WHAT_IF,
 }
 _SKILLING = (Metric.INTERMEDIATE_CERTIFICATIONS, Metric.ADVANCED_CERTIFICATIONS)
 _COUNTED = {Metric.NET_CUSTOMER_ADDS: "customers", Metric.DEPLOYMENTS: "services"}
@@ -124,7 +125,17 @@ def resolve(
             areas=new_areas,
             area=new_areas[0] if new_areas else None,
             metric=new_metric,
-            certification=certification if last_intent == Intent.CERTIFICATIONS else query.certification,
+            certification=(
+                certification
+                if last_intent == Intent.CERTIFICATIONS
+                else (query.certification or memory.certification)
+                if last_intent == Intent.WHAT_IF
+                else query.certification
+            ),
+            # The same what-if again ("and for infra?"): the change simulated is the remembered one.
+            what_if=WhatIf("certify")
+            if last_intent == Intent.WHAT_IF and memory.certification
+            else query.what_if,
         )
     # "why?", "ok how do we get that to 70?", "und warum?": the last question's areas (and metric).
     if (

@@ -322,6 +322,12 @@ def _holders(ctx: AnswerContext, slug: str) -> list[tuple[str, dt.date | None]]:
     ]
 
 
+def sole_holder(ctx: AnswerContext, slug: str) -> str | None:
+    """The one person who holds `slug`, if exactly one does."""
+    holders = {pid for pid, _ in _holders(ctx, slug)}
+    return holders.pop() if len(holders) == 1 else None
+
+
 def _engine_reasons(scorecard: Scorecard | None, slug: str) -> list[LapsedCertification]:
     """The engine's reasons that name this certification (expired, retired), once each."""
     if scorecard is None:

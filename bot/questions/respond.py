@@ -77,7 +77,15 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
         and ctx.memory.fresh(moment)
     ):
         person = ctx.memory.person  # "what else does he hold?"
+    asked = query.intent
     query = follow_up.resolve(query, ctx.memory, moment, _has_metric(ctx), person)
+    if (
+        asked != Intent.WHAT_IF
+        and query.intent == Intent.WHAT_IF
+        and person is None
+        and ctx.memory is not None
+    ):
+        person = ctx.memory.person  # "would infra change too?" after a what-if: the same what-if
     if (
         ctx.memory is None
         and isinstance(ctx.last_area, Area)
@@ -92,7 +100,7 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
     answer = _dispatch(query, ctx, locale, names, original, person)
     previous = ctx.memory if ctx.memory is not None and ctx.memory.fresh(moment) else None
     memory = follow_up.remember(
-        previous, answer.memory or _memory_of(query, answer, person, previous), moment
+        previous, answer.memory or _memory_of(query, answer, person, previous, ctx), moment
     )
     return replace(answer, memory=memory)
 
@@ -117,9 +125,14 @@ def _has_metric(ctx: AnswerContext) -> Callable[[Area, Metric], bool]:
     return lambda area, metric: metric in rules.areas[area].metrics
 
 
-def _memory_of(query: Query, answer: Answer, person: str | None, previous: Memory | None) -> Memory | None:
+def _memory_of(
+    query: Query, answer: Answer, person: str | None, previous: Memory | None, ctx: AnswerContext
+) -> Memory | None:
     if answer.intent in (Intent.UNKNOWN, Intent.HELP, Intent.NO_PROFILE, Intent.START_INTAKE):
         return None
+    if answer.intent == Intent.CERTIFICATIONS and query.certification and person is None:
+        # "who has AZ-700?" with one holder: "what else does she have?" is about her.
+        person = knowledge.sole_holder(ctx, query.certification)
     if answer.intent == Intent.CERTIFICATIONS and query.certification and previous is not None:
         # "who has it?" is an aside: the topic (a why about intermediate in D&AI) goes on after it.
         return previous.model_copy(

@@ -305,6 +305,9 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
                 expired.append((held.expires, p.id, held.id))
             elif held.expires <= horizon:
                 soon.append((held.expires, p.id, held.id))
+    if not dated and person is not None:
+        reply.say("conversation.expiry_person_no_dates", person=People((person,)))
+        return Answer(reply.text(), None, Intent.EXPIRY, ctx.last_area)
     if not dated:
         reply.say("conversation.expiry_no_dates")
         return Answer(reply.text(), None, Intent.EXPIRY, ctx.last_area)

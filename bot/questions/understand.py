@@ -504,8 +504,10 @@ def _understand(norm: str) -> Query:
         return query(Intent.UNKNOWN, cued=True, out_of_scope=True)  # "book me an AZ-305 voucher"
     if full.any(lexicon.OUT_OF_SCOPE) and not slug:
         return query(Intent.UNKNOWN, cued=True, out_of_scope=True)  # "Dynamics 365 score?": not ours
-    if (full.any(lexicon.LOST_POINTS) or full.any(lexicon.WENT_UP)) and not cues[Intent.RULE]:
-        return query(Intent.CHANGES, cued=True)  # "why did we lose points on certs?"
+    moved = full.any(lexicon.LOST_POINTS) or full.any(lexicon.WENT_UP)
+    # "why did we lose points on certs?" (but "will it drop if X expires?" is an expiry question)
+    if moved and not cues[Intent.RULE] and not full.any(lexicon.EXPIRY):
+        return query(Intent.CHANGES, cued=True)
     # What changed since last month comes before the intake's verbs (a French 'a changé' is no 'change').
     if (
         full.any(lexicon.CHANGES)
