@@ -106,6 +106,8 @@ def resolve(
     follows = query.intent in (Intent.SCORE, Intent.UNKNOWN) or (
         query.intent == Intent.CERTIFICATIONS and carried_metric and not query.certification
     )
+    if follows and last_intent == Intent.CHANGES and query.metric is not None:
+        return query  # "and the exact growth?" after what changed: that figure, today
     if follows and _elliptical(query) and last_intent in _CARRIED:
         if (
             not names_new

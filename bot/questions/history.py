@@ -7,7 +7,7 @@ from cards import explain
 from cards.i18n import t
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.programme import programme
-from scoring.results import MetricResult, Reason
+from scoring.results import CertificationExpired, CertificationRetired, MetricResult, Reason
 
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent, Memory
@@ -63,8 +63,9 @@ def changes(ctx: AnswerContext, areas: tuple[Area, ...] = ()) -> Answer:
             )
     if not changed_areas:
         reply.say("conversation.changes_same", date=date)
-    _causes(reply, dropped)
-    memory = Memory(intent=Intent.CHANGES, areas=changed_areas)
+    focus = _causes(reply, dropped)
+    # "whose certification was that?", "what if he renews it?": the first lapsed certification said.
+    memory = Memory(intent=Intent.CHANGES, areas=changed_areas, certification=focus[0], person=focus[1])
     return Answer(reply.text(), None, Intent.CHANGES, ctx.last_area, memory=memory)
 
 
@@ -72,8 +73,9 @@ def changes(ctx: AnswerContext, areas: tuple[Area, ...] = ()) -> Answer:
 _FIRST = (ReasonCode.CERTIFICATION_EXPIRED, ReasonCode.CERTIFICATION_RETIRED)
 
 
-def _causes(reply: Reply, dropped: list[tuple[Area, MetricResult]]) -> None:
-    """Why each metric that went down has fewer points now, said once for the areas it shares."""
+def _causes(reply: Reply, dropped: list[tuple[Area, MetricResult]]) -> tuple[str | None, str | None]:
+    """Why each metric that went down has fewer points now, said once for the areas it shares; the
+    first lapsed certification said (and its holder)."""
     causes: list[tuple[Metric, Reason, list[Area]]] = []
     for area, result in dropped:
         shortfalls = sorted(
@@ -86,7 +88,7 @@ def _causes(reply: Reply, dropped: list[tuple[Area, MetricResult]]) -> None:
             else:
                 same[2].append(area)
     if not causes:
-        return
+        return None, None
     reply.say("conversation.changes_why_down")
     for metric, text, areas in causes:
         reply.bullet(
@@ -97,3 +99,7 @@ def _causes(reply: Reply, dropped: list[tuple[Area, MetricResult]]) -> None:
                 reason=text,
             )
         )
+    lapsed = next(
+        (r for _, r, _ in causes if isinstance(r, CertificationExpired | CertificationRetired)), None
+    )
+    return (lapsed.certification, lapsed.person) if lapsed is not None else (None, None)

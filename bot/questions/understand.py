@@ -478,6 +478,7 @@ def _understand(norm: str) -> Query:
     if full.any(lexicon.NOT_RENEW):
         return query(Intent.EXPIRY, cued=True)  # "what if Élodie does not renew her AZ-700?"
     renews = full.any(lexicon.RENEW)
+    counted = False  # "what if it is only one?": a number of something the conversation is about
     change = _what_if(norm, text, slug, metric) if full.any(lexicon.WHAT_IF) else None
     # "how does the score change if we sign 2 more customers?": a figure makes it a what-if, even
     # with a rule word in it.
@@ -492,8 +493,8 @@ def _understand(norm: str) -> Query:
             return query(Intent.WHAT_IF, what_if=change, cued=True)
         if (
             change is None
-            and passes
-            and (full.any(lexicon.PRONOUNS) or words <= 4 or renews or _NUMBER.search(norm))
+            and (passes or (counted := _count(norm, text) is not None))
+            and (full.any(lexicon.PRONOUNS) or words <= 4 or renews or counted or _NUMBER.search(norm))
         ):
             # "what if Grace gets it?": the certification comes from the conversation.
             count = max(1, min(_count(norm, text) or 1, 1000))
