@@ -493,7 +493,7 @@ def _understand(norm: str) -> Query:
             return query(Intent.WHAT_IF, what_if=change, cued=True)
         if (
             change is None
-            and (passes or (counted := _count(norm, text) is not None))
+            and (passes or (counted := _count(norm, text) is not None and not cues[Intent.PLAN]))
             and (full.any(lexicon.PRONOUNS) or words <= 4 or renews or counted or _NUMBER.search(norm))
         ):
             # "what if Grace gets it?": the certification comes from the conversation.
