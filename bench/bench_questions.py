@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "bot" / "questions"), str(ROOT / "tests" / "cards")]
+sys.path[:0] = [str(ROOT), *(str(ROOT / "tests" / d) for d in ("bot/questions", "cards", "shared"))]
 
 from eval_set import LOCALES, load  # noqa: E402
 from qa_profiles import context, make_profile  # noqa: E402
