@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests" / "cards")]
+sys.path[:0] = [str(ROOT / "tests" / "cards"), str(ROOT / "tests" / "shared")]
 
 from card_fixtures import big_data, contoso_data  # noqa: E402
 from history_fixtures import year_with_a_lapse  # noqa: E402

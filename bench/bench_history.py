@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests" / "cards")]
+sys.path[:0] = [str(ROOT / "tests" / "cards"), str(ROOT / "tests" / "shared")]
 
 from card_fixtures import contoso_data  # noqa: E402
 
