@@ -561,6 +561,8 @@ def person_answer(person_id: str, ctx: AnswerContext, locale: str, names: dict[s
             for area, metric, _, step, _ in _places(rules, held.id)
         ):
             line = phrase("answers.person_cert_counts", certification=label, places=Join(places))
+        elif held.id in _cloud_rules().certification_slugs():
+            line = phrase("answers.person_cert_cloud_platform", certification=label, rules=rules.version)
         else:
             line = phrase("answers.person_cert_nowhere", certification=label, rules=rules.version)
         reply.bullet(line)
