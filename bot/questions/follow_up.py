@@ -33,6 +33,8 @@ _SHORT = 8  # words: longer messages are whole questions of their own
 
 
 def _elliptical(query: Query) -> bool:
+    if query.correction:
+        return True
     return query.words <= _SHORT and (query.follow_up or query.pronoun or not query.cued)
 
 
@@ -131,7 +133,7 @@ def resolve(
                 certification
                 if last_intent == Intent.CERTIFICATIONS
                 else (query.certification or memory.certification)
-                if last_intent == Intent.WHAT_IF
+                if last_intent in (Intent.WHAT_IF, Intent.EXPIRY)
                 else query.certification
             ),
             # The same what-if again ("and for infra?"): the change simulated is the remembered one.

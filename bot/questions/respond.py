@@ -80,8 +80,8 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
     asked = query.intent
     query = follow_up.resolve(query, ctx.memory, moment, _has_metric(ctx), person)
     if (
-        asked != Intent.WHAT_IF
-        and query.intent == Intent.WHAT_IF
+        asked != query.intent
+        and query.intent in (Intent.WHAT_IF, Intent.EXPIRY)
         and person is None
         and ctx.memory is not None
     ):

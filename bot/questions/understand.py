@@ -73,6 +73,7 @@ class Query:
     excluded_offer: str | None = None  # an offer type the rules exclude ("Trial"), asked about
     partner_score: bool = False  # names the Solutions Partner score/designations (not Cloud Platform)
     renews: bool = False  # "renew", "Verlängerung": a lapsed certification comes back
+    correction: bool = False  # "no, I meant infra": a follow-up whatever its length
     also: bool = False  # "too", "aussi", "도": added to what the conversation simulated
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
@@ -438,6 +439,7 @@ def _understand(norm: str) -> Query:
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES),
         "threshold": full.any(lexicon.THRESHOLD),
         "also": full.any(lexicon.ALSO),
+        "correction": full.any(lexicon.CORRECTION),
         "renews": full.any(lexicon.RENEW),
         "partner_score": partner_score,
         "excluded_offer": excluded_offer,
