@@ -90,6 +90,9 @@ def resolve(
     ):
         if person is not None and not query.who:
             return query  # "what other certs does Kenji have?": that person's certifications
+        if query.which_count and metric is not None and metric not in _SKILLING and not query.metric:
+            # "what counts?" after deployments (or growth): that metric's rule, not a certification list.
+            return replace(query, intent=Intent.RULE, metric=metric, areas=query.areas or areas)
         if memory.certification and query.who and not (query.areas or query.metric):
             return replace(query, certification=memory.certification)
         if not query.areas and areas and not query.who:

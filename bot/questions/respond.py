@@ -457,16 +457,20 @@ def _why_areas(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorec
 
 def _focus(result: DesignationResult, metric: Metric | None) -> tuple[str | None, str | None]:
     """The certification (and person) a follow-up to this answer means ("who has it?", "when did it
-    expire?", "what if he renews it?"): a lapsed certification of a metric at zero, else the unmet
-    prerequisite's, else the plan's first certification."""
+    expire?", "what if he renews it?"): an unmet prerequisite's, else a lapsed certification (of a
+    metric at zero first), else the one nobody holds, else the plan's first certification."""
     results = [m for m in result.metrics if metric is None or m.metric == metric]
+    for metric_result in results:
+        for reason in metric_result.reasons:
+            if isinstance(reason, PrerequisiteUnmet) and reason.certifications:
+                return reason.certifications[0], None
     for metric_result in sorted(results, key=lambda m: m.points > 0):
         for reason in metric_result.reasons:
             if isinstance(reason, CertificationExpired | CertificationRetired):
                 return reason.certification, reason.person
     for metric_result in results:
         for reason in metric_result.reasons:
-            if isinstance(reason, PrerequisiteUnmet | NoScoringPeople) and reason.certifications:
+            if isinstance(reason, NoScoringPeople) and reason.certifications:
                 return reason.certifications[0], None
     planned = (
         s.certification for s in result.plan if s.certification and (metric is None or s.metric == metric)

@@ -74,6 +74,7 @@ class Query:
     partner_score: bool = False  # names the Solutions Partner score/designations (not Cloud Platform)
     renews: bool = False  # "renew", "Verlängerung": a lapsed certification comes back
     correction: bool = False  # "no, I meant infra": a follow-up whatever its length
+    which_count: bool = False  # "what counts?": the list of what the topic counts
     also: bool = False  # "too", "aussi", "도": added to what the conversation simulated
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
@@ -439,6 +440,7 @@ def _understand(norm: str) -> Query:
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES),
         "threshold": full.any(lexicon.THRESHOLD),
         "also": full.any(lexicon.ALSO),
+        "which_count": full.any(lexicon.WHICH_COUNT),
         "correction": full.any(lexicon.CORRECTION),
         "renews": full.any(lexicon.RENEW),
         "partner_score": partner_score,
