@@ -5,15 +5,20 @@ makes the send happen once across runs, restarts and processes:
 1. skip what is sent, unsubscribed, removed or inactive;
 2. claim it (state `claimed`, a lease until now + `lease_seconds`);
 3. deliver (paced per tenant, retried per Teams' rules);
-4. record the outcome (`sent`, `failed`, `deactivated`).
-A live claim of another run is waited for; an expired one (its process died) is taken over. A run
-that was cut off leaves unclaimed or expired conversations, which the next run (the scheduler's
-catch-up at start, or `python -m bot notify`) delivers. Failed ones are retried by the next run.
+4. record the outcome (`sent`, `failed`, `deactivated`, `uncertain`).
+Claims are short (`lease_seconds`, 60 s) and a heartbeat task renews the claims the run holds
+(every `heartbeat_seconds`, eTag-checked like every write) while its process lives, however long a
+send takes. A live claim of another run is waited for, saying in the log what it waits for; an
+expired one (its process died, so its heartbeat stopped) is taken over, within about one lease. A
+run that was cut off leaves unclaimed or expired conversations, which the next run (the scheduler's
+catch-up at start, or `python -m bot notify`) delivers. Failed ones are retried by the next run;
+uncertain ones (sent, answer timed out: maybe delivered) never are, to never post a card twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -38,6 +43,8 @@ from bot.notifications.store import NotifyStore
 from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE
 
 log = logging.getLogger(__name__)
+
+WAIT_LOG_SECONDS = 15.0  # while waiting on other runs' claims, say so at least this often
 
 # (services, tenant_id, month, as_of) -> content, or None when the tenant has no profile.
 Composer = Callable[[Any, str, str, dt.date], Awaitable[NotificationContent | None]]
@@ -77,6 +84,7 @@ class _Run:
     in_flight: asyncio.Semaphore
     sender: ConnectorSender
     waiting: list[tuple[str, str]] = field(default_factory=list)
+    held: set[tuple[str, str]] = field(default_factory=set)  # claims of this run the heartbeat renews
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     contents: dict[str, NotificationContent | None] = field(default_factory=dict)
     buckets: dict[str, AsyncLimiter] = field(default_factory=dict)
@@ -124,6 +132,8 @@ class _Run:
             if entry.lease_until is not None and entry.lease_until > self.clock():
                 return "wait"
             return None  # expired: its run died; take it over
+        if entry.state == Delivery.UNCERTAIN:
+            return "uncertain"  # maybe delivered: never resent automatically
         return "already_sent"
 
     async def claim(
@@ -156,6 +166,7 @@ class _Run:
             SendOutcome.SENT: Delivery.SENT,
             SendOutcome.FAILED: Delivery.FAILED,
             SendOutcome.DEACTIVATED: Delivery.DEACTIVATED,
+            SendOutcome.UNCERTAIN: Delivery.UNCERTAIN,
         }[result.outcome]
 
         def change(record: ConversationRecord | None) -> ConversationRecord | None:
@@ -199,7 +210,47 @@ class _Run:
             if reason is not None or record is None:
                 self.summary.skip(reason or "uninstalled")
                 return
-            await self.send(record, content, bucket)
+            self.held.add((tenant_id, conversation_id))
+            try:
+                await self.send(record, content, bucket)
+            finally:
+                self.held.discard((tenant_id, conversation_id))
+
+    # --- heartbeat ------------------------------------------------------------------------------
+    async def heartbeat(self) -> None:
+        """Renew this run's claims every `heartbeat_interval` until cancelled. Real time (not the
+        injected sleep): the claims must live exactly as long as this process does."""
+        while True:
+            await asyncio.sleep(self.config.heartbeat_interval)
+            await self.renew_claims()
+
+    async def renew_claims(self) -> int:
+        """Extend the lease of every claim this run holds to now + `lease_seconds` (compare-and-swap:
+        a claim finished or taken over meanwhile is left alone). Returns how many were renewed."""
+        until = self.clock() + dt.timedelta(seconds=self.config.lease_seconds)
+
+        def ours(record: ConversationRecord | None) -> MonthEntry | None:
+            entry = record.months.get(self.month) if record is not None else None
+            held = entry is not None and entry.state == Delivery.CLAIMED and entry.owner == self.run_id
+            return entry if held else None
+
+        def change(record: ConversationRecord | None) -> ConversationRecord | None:
+            entry = ours(record)
+            if record is None or entry is None:
+                return None
+            longer = entry.model_copy(update={"lease_until": until})
+            return record.model_copy(update={"months": {**record.months, self.month: longer}})
+
+        async def renew(key: tuple[str, str]) -> bool:
+            try:
+                entry = ours(await self.store.update(*key, change))
+            except Exception as error:  # the next beat tries again, well within the lease
+                log.warning("notify: could not renew the claim on %s/%s: %s: %s", *key,
+                            type(error).__name__, error)
+                return False
+            return entry is not None and entry.lease_until == until
+
+        return sum(await asyncio.gather(*(renew(key) for key in list(self.held))))
 
     async def send(
         self, record: ConversationRecord, content: NotificationContent, bucket: AsyncLimiter
@@ -227,8 +278,8 @@ class _Run:
             backoff_base=self.config.backoff_base_seconds,
             backoff_max=self.config.backoff_max_seconds,
             before_try=before_try,
-            # Every wait fits in the lease, so no other run takes the claim over while we wait.
-            retry_after_max=self.config.lease_seconds / (2 * self.config.max_tries),
+            # Longer waits are left to the next run (the heartbeat keeps the claim meanwhile).
+            retry_after_max=self.config.retry_after_max_seconds,
         )
         # Recorded before the slot is freed: a crash leaves at most the sends in flight delivered but
         # unrecorded (the one window no storage can close: the connector has no idempotency key).
@@ -240,6 +291,10 @@ class _Run:
         elif result.outcome == SendOutcome.DEACTIVATED:
             self.summary.deactivated += 1
             log.info("notify: %s deactivated: %s", where, result.error)
+        elif result.outcome == SendOutcome.UNCERTAIN:
+            self.summary.uncertain += 1
+            self.summary.unconfirmed.append(f"{where}: {result.error}")
+            log.warning("notify: %s uncertain (maybe delivered; not resent): %s", where, result.error)
         else:
             self.summary.failed += 1
             self.summary.failures.append(f"{where}: {result.error}")
@@ -293,14 +348,26 @@ class _Run:
         """Conversations another run holds: wait until it finishes them, or take over when the lease ends."""
         contents: dict[str, NotificationContent | None] = {}
         buckets: dict[str, AsyncLimiter] = {}
+        said: tuple[Any, ...] | None = None
+        said_at = self.clock()
         while self.waiting:
             pending, self.waiting = self.waiting, []
             records = await self.store.read_many(pending)
-            leases = [
-                entry.lease_until
-                for record in records.values()
-                if (entry := record.months.get(self.month)) is not None and entry.lease_until is not None
-            ]
+            holders: dict[str, list[dt.datetime]] = defaultdict(list)
+            for record in records.values():
+                entry = record.months.get(self.month)
+                if entry is not None and entry.state == Delivery.CLAIMED and entry.lease_until is not None:
+                    holders[entry.owner or "?"].append(entry.lease_until)
+            leases = [until for untils in holders.values() for until in untils]
+            # Said when who holds what changes, and at least every WAIT_LOG_SECONDS meanwhile.
+            now = self.clock()
+            shape = tuple(sorted((owner, len(untils)) for owner, untils in holders.items()))
+            if holders and (shape != said or (now - said_at).total_seconds() >= WAIT_LOG_SECONDS):
+                said, said_at = shape, now
+                for owner, untils in sorted(holders.items()):
+                    log.info("notify %s: waiting for %d conversation(s) claimed by run %s, lease until %s "
+                             "(renewed while that run lives; taken over once it expires)",
+                             self.month, len(untils), owner, max(untils).isoformat(timespec="seconds"))
             if leases:
                 delay = (min(leases) - self.clock()).total_seconds()
                 if delay > 0:
@@ -384,27 +451,33 @@ async def run_notify(
         compose=compose or compose_for_tenant,
         summary=summary,
         in_flight=asyncio.Semaphore(config.concurrency),
-        sender=ConnectorSender(_shared_session(services)),
+        sender=ConnectorSender(_shared_session(services), answer_timeout_s=config.answer_timeout_seconds),
     )
     started = time.perf_counter()
     await store.put_run(RunRecord(month=month, started_at=now))
     log.info(
         "notify %s: run %s started (scheduled %s)", month, run_id, scheduled_at(month, config).isoformat()
     )
-    # One page of records at a time (memory: a page, not every conversation); a tenant cut by a
-    # page boundary keeps its content and pace (`run.contents`, `run.buckets`).
-    async for page in store.pages():
-        records = await store.read_many(page)
-        by_tenant: dict[str, list[str]] = defaultdict(list)
-        for key in page:
-            record = records.get(key)
-            if record is not None and record.installed:  # tombstones are not conversations to visit
-                by_tenant[key[0]].append(key[1])
-        await asyncio.gather(
-            *(run.tenant(tenant_id, conversations) for tenant_id, conversations in by_tenant.items())
-        )
-        run.forget_tenants_except(set(by_tenant))
-    await run.wait_for_others()
+    heartbeat = asyncio.create_task(run.heartbeat(), name=f"notify-heartbeat-{run_id}")
+    try:
+        # One page of records at a time (memory: a page, not every conversation); a tenant cut by a
+        # page boundary keeps its content and pace (`run.contents`, `run.buckets`).
+        async for page in store.pages():
+            records = await store.read_many(page)
+            by_tenant: dict[str, list[str]] = defaultdict(list)
+            for key in page:
+                record = records.get(key)
+                if record is not None and record.installed:  # tombstones are not conversations to visit
+                    by_tenant[key[0]].append(key[1])
+            await asyncio.gather(
+                *(run.tenant(tenant_id, conversations) for tenant_id, conversations in by_tenant.items())
+            )
+            run.forget_tenants_except(set(by_tenant))
+        await run.wait_for_others()
+    finally:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
     summary.elapsed_seconds = time.perf_counter() - started
     await store.put_run(
         RunRecord(month=month, started_at=now, completed_at=clock(), summary=summary.model_dump(mode="json"))
