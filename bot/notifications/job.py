@@ -116,7 +116,11 @@ class _Run:
 
     # --- claims ---------------------------------------------------------------------------------
     def _claimable(self, record: ConversationRecord | None) -> str | None:
-        """None if this run may claim the record now, else the skip reason ("wait" for a live claim)."""
+        """None if this run may claim the record now, else the skip reason ("wait" for a live claim).
+
+        A claim of this run that it does not hold (`held`) is claimable again: it is a claim write
+        that reached the store although its answer was lost (a timeout, then the SDK's retry refused
+        with 412); skipping it as "ours" would strand the conversation until the lease ends."""
         if record is None or not record.installed or record.reference is None:
             return "uninstalled"
         if not record.subscribed:
@@ -128,7 +132,8 @@ class _Run:
             return None  # never delivered: a failure is retried, a reactivated conversation gets it
         if entry.state == Delivery.CLAIMED:
             if entry.owner == self.run_id:
-                return "claimed"  # our own claim: never twice in one run
+                held = (record.tenant_id, record.conversation_id) in self.held
+                return "claimed" if held else None  # being sent by this run: never twice
             if entry.lease_until is not None and entry.lease_until > self.clock():
                 return "wait"
             return None  # expired: its run died; take it over
@@ -173,6 +178,8 @@ class _Run:
             if record is None:
                 return None
             previous = record.months.get(self.month)
+            if previous is not None and previous.state == state and previous.at == now:
+                return None  # this very outcome landed already (its answer was lost, the retry refused)
             entry = MonthEntry(
                 state=state,
                 at=now,

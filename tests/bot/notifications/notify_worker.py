@@ -19,7 +19,8 @@ from bot.notifications.config import NotifyConfig
 from bot.services import build_services
 
 
-async def main(data_dir: str, month: str, start_iso: str, config_json: str, run_id: str | None = None) -> None:
+async def main(data_dir: str, month: str, start_iso: str, config_json: str,
+               run_id: str | None = None) -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     start = dt.datetime.fromisoformat(start_iso)
     origin = time.monotonic()

@@ -21,6 +21,7 @@ from bot.notifications import run_notify, set_subscription
 from bot.notifications.models import Delivery, NotifySummary
 from bot.notifications.store import NotifyStore
 from bot.services import build_services
+from bot.storage.base import ETagConflictError
 from cards.i18n import t
 
 WORKER = Path(__file__).with_name("notify_worker.py")
@@ -172,6 +173,37 @@ async def test_restart_mid_run_finishes_the_rest_without_sending_twice(
     lease_end = records[("tenant-a", claimed[0])].months["2026-11"].lease_until
     assert (f"notify 2026-11: waiting for 1 conversation(s) claimed by run {dead_run}, lease until "
             f"{lease_end.isoformat(timespec='seconds')}") in caplog.text
+
+
+async def test_a_claim_that_landed_although_its_answer_was_lost_is_still_sent_at_once(
+    services, connector, fake_time, monkeypatch
+):
+    # A slow store: the claim is written, its answer times out, the SDK's retry gets 412. The run
+    # must see the claim as its own and send, not skip it and strand it for a lease (the cause of
+    # the slow "three notify runs at once" on a loaded Azurite).
+    conversations = ["a:1", "a:2"]
+    await services.profiles.put("tenant-a", profile())
+    await install(services, connector.url, conversations)
+    write, lost = services.storage.write, []
+
+    async def answer_lost_once(changes):
+        await write(changes)
+        for key, item in changes.items():
+            if not key.startswith("notify/conversations/"):
+                continue
+            entry = item["months"].get("2026-11")
+            if entry and entry["state"] == "claimed" and key not in lost:
+                lost.append(key)
+                raise ETagConflictError(key, "retried", "landed")
+
+    monkeypatch.setattr(services.storage, "write", answer_lost_once)
+    started = fake_time.now()
+    summary = await _run(services, fake_time)
+    assert len(lost) == 2 and summary.sent == 2 and summary.skipped == 0
+    assert fake_time.now() == started  # nothing waited for a lease
+    _exactly_once(connector, conversations)
+    records = await NotifyStore(services.storage).read_many([("tenant-a", c) for c in conversations])
+    assert [r.months["2026-11"].state for r in records.values()] == [Delivery.SENT] * 2
 
 
 async def test_a_send_whose_answer_times_out_is_uncertain_and_never_resent(
@@ -327,9 +359,10 @@ async def test_a_rerun_right_after_a_kill_takes_over_within_about_a_lease(
     conversations = [f"a:{i:02d}" for i in range(20)]
     await services.profiles.put("tenant-a", profile())
     await install(services, connector.url, conversations)
-    # Real leases: 2 s, renewed every 0.5 s while the victim lives.
-    config = notify_config.model_copy(update={"concurrency": 1, "rate_per_second": 50, "lease_seconds": 2.0,
-                                              "heartbeat_seconds": 0.5, "poll_seconds": 0.2})
+    # Real leases: 10 s (longer than the rerun's process start, so it finds the claim alive), renewed
+    # every second while the victim lives.
+    config = notify_config.model_copy(update={"concurrency": 1, "rate_per_second": 50, "lease_seconds": 10.0,
+                                              "heartbeat_seconds": 1.0, "poll_seconds": 0.2})
     data_dir = services.settings.data_dir
     launched = time.monotonic()
     victim = _worker(data_dir, fake_time.now(), config, run_id="victim-run")
@@ -351,5 +384,5 @@ async def test_a_rerun_right_after_a_kill_takes_over_within_about_a_lease(
     _exactly_once(connector, conversations)  # the five delivered by the victim are not sent again
     assert summary.sent == 15 and summary.skip_reasons == {"already_sent": 5}
     assert "waiting for 1 conversation(s) claimed by run victim-run, lease until" in log
-    # Process start (~1-2 s) + at most one lease + a poll; a 10-minute lease would take 600 s.
+    # At most one lease + a poll + its process start; the old 10-minute lease would take 600 s.
     assert took < config.lease_seconds + 8, took
