@@ -68,6 +68,10 @@ async def compose_for_tenant(
     return with_history(content, scorecard, await ScoreHistoryStore(services.storage).history(tenant_id))
 
 
+class _ClaimLostError(Exception):
+    """The claim of a send about to be tried is no longer this run's (see `_Run.still_ours`)."""
+
+
 @dataclass
 class _Run:
     services: Any
@@ -84,7 +88,8 @@ class _Run:
     in_flight: asyncio.Semaphore
     sender: ConnectorSender
     waiting: list[tuple[str, str]] = field(default_factory=list)
-    held: set[tuple[str, str]] = field(default_factory=set)  # claims of this run the heartbeat renews
+    # Claims of this run (being sent) and how long each holds, as the heartbeat last renewed it.
+    held: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     contents: dict[str, NotificationContent | None] = field(default_factory=dict)
     buckets: dict[str, AsyncLimiter] = field(default_factory=dict)
@@ -217,11 +222,12 @@ class _Run:
             if reason is not None or record is None:
                 self.summary.skip(reason or "uninstalled")
                 return
-            self.held.add((tenant_id, conversation_id))
+            entry = record.months[self.month]
+            self.held[(tenant_id, conversation_id)] = entry.lease_until or self.clock()
             try:
                 await self.send(record, content, bucket)
             finally:
-                self.held.discard((tenant_id, conversation_id))
+                self.held.pop((tenant_id, conversation_id), None)
 
     # --- heartbeat ------------------------------------------------------------------------------
     async def heartbeat(self) -> None:
@@ -231,9 +237,10 @@ class _Run:
             await asyncio.sleep(self.config.heartbeat_interval)
             await self.renew_claims()
 
-    async def renew_claims(self) -> int:
-        """Extend the lease of every claim this run holds to now + `lease_seconds` (compare-and-swap:
-        a claim finished or taken over meanwhile is left alone). Returns how many were renewed."""
+    async def renew_claims(self, keys: list[tuple[str, str]] | None = None) -> int:
+        """Extend the lease of the claims this run holds (or of `keys`) to now + `lease_seconds`
+        (compare-and-swap: a claim finished or taken over meanwhile is left alone). Returns how many
+        were renewed."""
         until = self.clock() + dt.timedelta(seconds=self.config.lease_seconds)
 
         def ours(record: ConversationRecord | None) -> MonthEntry | None:
@@ -255,15 +262,31 @@ class _Run:
                 log.warning("notify: could not renew the claim on %s/%s: %s: %s", *key,
                             type(error).__name__, error)
                 return False
-            return entry is not None and entry.lease_until == until
+            renewed = entry is not None and entry.lease_until == until
+            if renewed and key in self.held:
+                self.held[key] = until
+            return renewed
 
-        return sum(await asyncio.gather(*(renew(key) for key in list(self.held))))
+        chosen = keys if keys is not None else list(self.held)
+        return sum(await asyncio.gather(*(renew(key) for key in chosen)))
+
+    async def still_ours(self, key: tuple[str, str]) -> bool:
+        """Right before a try: True if this run may send now. A claim the heartbeat renewed lately
+        is; one left with less than a beat of lease (this process stalled: suspended, starved, blocked
+        on a full log pipe) is renewed first, and is not ours any more if another run took it over
+        meanwhile (it sends it; sending here too would post it twice)."""
+        until = self.held.get(key)
+        if until is not None and (until - self.clock()).total_seconds() > self.config.heartbeat_interval:
+            return True
+        return await self.renew_claims([key]) == 1
 
     async def send(
         self, record: ConversationRecord, content: NotificationContent, bucket: AsyncLimiter
     ) -> None:
         assert record.reference is not None
         message = self.message(record.tenant_id, content, record.locale)
+        key = (record.tenant_id, record.conversation_id)
+        where = f"{record.tenant_id}/{record.conversation_id}"
         first = True
 
         async def before_try() -> None:
@@ -271,28 +294,35 @@ class _Run:
             if not first:
                 await bucket.acquire()  # a retry is a send too: it counts against the tenant's rate
             first = False
+            if not await self.still_ours(key):
+                raise _ClaimLostError
 
-        result = await deliver(
-            self.services.adapter,
-            self.config.app_id,
-            self.sender,
-            record.reference,
-            message,
-            max_tries=self.config.max_tries,
-            clock=self.clock,
-            sleep=self.sleep,
-            rng=self.rng,
-            backoff_base=self.config.backoff_base_seconds,
-            backoff_max=self.config.backoff_max_seconds,
-            before_try=before_try,
-            # Longer waits are left to the next run (the heartbeat keeps the claim meanwhile).
-            retry_after_max=self.config.retry_after_max_seconds,
-        )
+        try:
+            result = await deliver(
+                self.services.adapter,
+                self.config.app_id,
+                self.sender,
+                record.reference,
+                message,
+                max_tries=self.config.max_tries,
+                clock=self.clock,
+                sleep=self.sleep,
+                rng=self.rng,
+                backoff_base=self.config.backoff_base_seconds,
+                backoff_max=self.config.backoff_max_seconds,
+                before_try=before_try,
+                # Longer waits are left to the next run (the heartbeat keeps the claim meanwhile).
+                retry_after_max=self.config.retry_after_max_seconds,
+            )
+        except _ClaimLostError:
+            self.summary.skip("taken_over")
+            log.warning("notify: %s: this run stalled past its claim's lease and another run took it "
+                        "over; not sent here", where)
+            return
         # Recorded before the slot is freed: a crash leaves at most the sends in flight delivered but
         # unrecorded (the one window no storage can close: the connector has no idempotency key).
         await self.finish(record.tenant_id, record.conversation_id, result)
         self.summary.retried += result.retries
-        where = f"{record.tenant_id}/{record.conversation_id}"
         if result.outcome == SendOutcome.SENT:
             self.summary.sent += 1
         elif result.outcome == SendOutcome.DEACTIVATED:

@@ -169,8 +169,10 @@ async def test_three_notify_runs_at_once_send_each_conversation_exactly_once(clu
                                                  env=_env(cluster.azurite), stdout=asyncio.subprocess.PIPE,
                                                  stderr=asyncio.subprocess.PIPE) for _ in range(3)]
     try:
+        # All three read at once: a run whose log pipe nobody reads blocks on its next log line,
+        # holding its claims, while the others wait for them (the cause of this test's old hang).
         # Bounded so that a stranded claim fails here rather than hanging CI for a lease.
-        outputs = [await asyncio.wait_for(run.communicate(), timeout=120) for run in runs]
+        outputs = await asyncio.wait_for(asyncio.gather(*(run.communicate() for run in runs)), timeout=120)
     finally:
         for run in runs:
             if run.returncode is None:
@@ -179,7 +181,8 @@ async def test_three_notify_runs_at_once_send_each_conversation_exactly_once(clu
     per_conversation = collections.Counter(
         urllib.parse.unquote(call.path.split("/")[3]) for call in cluster.connector.calls
         if call.method == "POST" and "/v3/conversations/" in call.path)
-    assert per_conversation == dict.fromkeys(conversations, 1)
+    assert per_conversation == dict.fromkeys(conversations, 1), [
+        (out.decode()[-600:], err.decode()[-3000:]) for out, err in outputs]
     sent = sum(int(out.decode().split("sent ")[1].split(",")[0]) for out, _err in outputs)
     assert sent == len(conversations)
 

@@ -206,6 +206,35 @@ async def test_a_claim_that_landed_although_its_answer_was_lost_is_still_sent_at
     assert [r.months["2026-11"].state for r in records.values()] == [Delivery.SENT] * 2
 
 
+async def test_a_run_that_stalled_past_its_lease_does_not_send_what_another_run_took_over(
+    services, connector, fake_time, monkeypatch
+):
+    # The run claims "a:stalled", then its process stalls (suspended, or blocked on a full log pipe)
+    # for longer than the lease; another run takes the claim over meanwhile.
+    await services.profiles.put("tenant-a", profile())
+    await install(services, connector.url, ["a:1", "a:stalled"])
+    storage = services.storage
+    write = storage.write
+
+    async def stall_after_claim(changes):
+        await write(changes)
+        key = next(iter(changes))
+        entry = changes[key].get("months", {}).get("2026-11") if key.endswith("stalled") else None
+        if entry and entry["state"] == "claimed" and entry["owner"] != "other-run":
+            fake_time.advance(700)  # past the 600 s lease
+            taken = (await storage.read([key]))[key]
+            until = fake_time.now() + dt.timedelta(seconds=600)
+            taken["months"]["2026-11"].update(owner="other-run", lease_until=until.isoformat())
+            await write({key: taken})
+
+    monkeypatch.setattr(storage, "write", stall_after_claim)
+    summary = await _run(services, fake_time)
+    assert summary.sent == 1 and summary.skip_reasons == {"taken_over": 1}
+    assert dict(connector.delivered) == {"a:1": 1}  # the other run sends "a:stalled", not this one
+    record = await NotifyStore(storage).get("tenant-a", "a:stalled")
+    assert (record.months["2026-11"].state, record.months["2026-11"].owner) == (Delivery.CLAIMED, "other-run")
+
+
 async def test_a_send_whose_answer_times_out_is_uncertain_and_never_resent(
     services, connector, fake_time, notify_config
 ):
