@@ -40,7 +40,7 @@ from bot.notifications import run_notify  # noqa: E402
 from bot.notifications.config import NotifyConfig  # noqa: E402
 from bot.notifications.models import ConversationRecord  # noqa: E402
 from bot.notifications.references import reference_of  # noqa: E402
-from bot.notifications.store import INDEX_KEY, index_entry, ref_key  # noqa: E402
+from bot.notifications.store import ref_key  # noqa: E402
 from bot.services import build_services  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
@@ -71,9 +71,9 @@ def _stats(url: str) -> dict[str, Any]:
 
 
 async def _seed(services: Any, url: str, tenants: int, per_tenant: int) -> None:
-    """Install records straight into storage in batches (what on_activity writes, one per conversation)."""
+    """Install records straight into storage in batches (what on_activity writes, one per conversation;
+    the job finds them by listing their prefix)."""
     storage = services.storage
-    index: dict[str, bool] = {}
     batch: dict[str, Any] = {}
     for n in range(tenants):
         tenant = f"tenant-{n:03d}"
@@ -90,13 +90,11 @@ async def _seed(services: Any, url: str, tenants: int, per_tenant: int) -> None:
                 updated_at=NOW,
             )
             batch[ref_key(tenant, conversation)] = record.model_dump(mode="json")
-            index[index_entry(tenant, conversation)] = True
             if len(batch) >= 2000:
                 await storage.write(batch)
                 batch = {}
     if batch:
         await storage.write(batch)
-    await storage.write({INDEX_KEY: {"refs": index}})
 
 
 async def sweep(args: argparse.Namespace) -> int:
@@ -108,10 +106,11 @@ async def sweep(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         status = await bench(run_args)
         rows.append((rate, run_args.achieved, status, time.perf_counter() - started))
-    print(f"\n{'rate/tenant':>12}{'configured/s':>14}{'achieved/s':>12}{'achieved/configured':>21}")
+    # The job walks one storage page (500 records, grouped by tenant) at a time, its tenants at once:
+    # the pace it can follow is the per-tenant rate x the tenants of a page.
+    print(f"\n{'rate/tenant':>12}{'achieved/s':>12}{'achieved/rate':>15}")
     for rate, achieved, status, _ in rows:
-        configured = rate * args.tenants
-        print(f"{rate:>12g}{configured:>14g}{achieved:>12.0f}{achieved / configured:>20.2f}x"
+        print(f"{rate:>12g}{achieved:>12.0f}{achieved / rate:>14.2f}x"
               + ("" if status == 0 else "  (NOT exactly once)"))
     return max(status for _, _, status, _ in rows)
 
