@@ -8,18 +8,29 @@ import json
 from pathlib import Path
 
 import pytest
+from azurite import azurite, blob_container  # noqa: F401 (fixtures)
 from botbuilder.core import MemoryStorage
 from botcore_helpers import OTHER_TENANT, PROFILE, TENANT
 
+from bot.config import Settings
+from bot.storage.blob import BlobStorage
 from bot.storage.tinydb_storage import TinyDBStorage
 from bot.stores import HistoryStore, ProfileStore
 from scoring import load_profile, score_profile
 
 
-@pytest.fixture(params=["tinydb", "memory"])
-def storage(request, tmp_path: Path):
+@pytest.fixture(params=["tinydb", "memory", "blob"])
+async def storage(request, tmp_path: Path):
     if request.param == "memory":
         yield MemoryStorage()
+        return
+    if request.param == "blob":  # Azure Blob Storage on Azurite, a fresh container per test
+        emulator = request.getfixturevalue("azurite")
+        blob = BlobStorage.from_settings(Settings(
+            storage="blob", azure_storage_connection_string=emulator.connection_string,
+            azure_storage_container=request.getfixturevalue("blob_container")))
+        yield blob
+        await blob.close()
         return
     store = TinyDBStorage(tmp_path)
     yield store
