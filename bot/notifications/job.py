@@ -45,6 +45,7 @@ from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE
 log = logging.getLogger(__name__)
 
 WAIT_LOG_SECONDS = 15.0  # while waiting on other runs' claims, say so at least this often
+PAGES_IN_FLIGHT = 8  # listing pages whose conversations are visited at once (sends: `concurrency`)
 
 # (services, tenant_id, month, as_of) -> content, or None when the tenant has no profile.
 Composer = Callable[[Any, str, str, dt.date], Awaitable[NotificationContent | None]]
@@ -496,9 +497,20 @@ async def run_notify(
         "notify %s: run %s started (scheduled %s)", month, run_id, scheduled_at(month, config).isoformat()
     )
     heartbeat = asyncio.create_task(run.heartbeat(), name=f"notify-heartbeat-{run_id}")
+    active: dict[asyncio.Future[Any], set[str]] = {}  # pages being visited -> their tenants
     try:
-        # One page of records at a time (memory: a page, not every conversation); a tenant cut by a
-        # page boundary keeps its content and pace (`run.contents`, `run.buckets`).
+        # A few pages of records at a time (memory: PAGES_IN_FLIGHT pages, not every conversation).
+        # Pages come grouped by tenant, so one page is often one tenant: pages in flight together
+        # are what lets several tenants send at their own pace at once. A tenant cut by a page
+        # boundary keeps its content and pace (`run.contents`, `run.buckets`).
+        async def settle(until: int) -> None:
+            while len(active) > until:
+                done, _ = await asyncio.wait(active, return_when=asyncio.FIRST_COMPLETED)
+                for finished in done:
+                    del active[finished]
+                    finished.result()
+                run.forget_tenants_except(set().union(*active.values()))
+
         async for page in store.pages():
             records = await store.read_many(page)
             by_tenant: dict[str, list[str]] = defaultdict(list)
@@ -506,12 +518,19 @@ async def run_notify(
                 record = records.get(key)
                 if record is not None and record.installed:  # tombstones are not conversations to visit
                     by_tenant[key[0]].append(key[1])
-            await asyncio.gather(
+            visits = asyncio.gather(
                 *(run.tenant(tenant_id, conversations) for tenant_id, conversations in by_tenant.items())
             )
-            run.forget_tenants_except(set(by_tenant))
+            active[visits] = set(by_tenant)
+            await settle(PAGES_IN_FLIGHT - 1)
+        await settle(0)
         await run.wait_for_others()
     finally:
+        for visits in active:  # a cancelled or failed run stops all its pages, not only the awaited one
+            visits.cancel()
+        for visits in active:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await visits
         heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await heartbeat
