@@ -64,7 +64,7 @@ import abc
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from botbuilder.core import Storage
 
@@ -192,7 +192,7 @@ def encode_batch(changes: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     return encoded
 
 
-def is_conditional(etag: Any) -> bool:
+def is_conditional(etag: Any) -> TypeGuard[str]:
     """Whether a write with this eTag condition depends on what is stored (not last-writer-wins)."""
     return etag is not None and etag != "*"
 
