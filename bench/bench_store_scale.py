@@ -1,118 +1,313 @@
-"""Cost of the TinyDB store as the number of stored tenants grows (issue 10 part 3).
+"""Cost of the real service as the number of stored tenants grows (issue 10 part 3), TinyDB and blob.
 
-For each size (default 1k, 10k, 100k tenants; each with a profile, a month of history, a
-conversation state and a notification record), in a fresh process: start-up (open the store and
-pass one health check), RSS after start, the health check p50, the first turn of a new
-conversation and a turn in an existing one (p50/p99: read conversation state, user state, the
-notification record and the profile, then one commit of the changed state). Seeding writes the
-files directly (no fsync) to keep set-up short; the measured turns fsync for real.
-Targets at 100k: start-up < 1 s, RSS < 200 MiB, new-conversation p99 < 50 ms.
+For each backend and size (default 1k, 10k, 100k tenants; each with a profile, score history, a
+conversation with its state, user state and notification record, as the service writes them), one
+`python -m bot` process on 127.0.0.1 is measured from outside:
+- start-up: from the process start to the first healthy `GET /healthz`;
+- RSS after start (and after the turns);
+- `/healthz` p50 (100 sequential requests);
+- the first turn of a new conversation ("what is my score?" from a new personal chat of a stored
+  tenant) and a turn in an existing conversation, p50/p99 (HTTP round trip: the reply reached the
+  mock Bot Connector and the turn's state is saved).
+Targets at 100k on TinyDB: start-up < 1 s, RSS < 200 MiB, new-conversation p99 < 50 ms.
+
+The data set is made once per backend and size from a template tenant the real service wrote
+(import-profile, one turn, one notify run), copied N times straight into the storage layout (files,
+or blobs in bulk), and cached under `--cache` (default $TMPDIR/partner-score-bench) between runs.
+Blob runs use Azurite (npm ci, scripts/e2e-setup) with its data in the cache.
 
     .venv/bin/python bench/bench_store_scale.py --sizes 1000 10000 100000
+    .venv/bin/python bench/bench_store_scale.py --storage blob --sizes 1000 10000
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
-import resource
+import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_blob import PROFILE, free_port, start_azurite, start_connector, stop  # noqa: E402
+
 from bot.storage import layout  # noqa: E402
 
-STATE = {"tenant_id": "t", "last_area": "data_ai",
-         "IntakeDialogState": {"$dialog_stack": [{"id": "intake", "state": {"intake": {"people": [
-             {"name": f"Person {i}", "certifications": ["az-104", "az-305"]} for i in range(15)]}}}]}}
+TOKEN = "zqxtmpl"  # in every id of the template tenant; replaced by the tenant's number
+TEMPLATE_TENANT = f"bench-tenant-{TOKEN}"
+SEED_VERSION = "v1"
 
 
-def _put(items: Path, key: str, value: dict) -> None:
-    path = items / layout.relative_path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = layout.space_of(key)
-    data = json.loads(path.read_text()) if path.exists() else {table: {}}
-    data[table][str(len(data[table]) + 1)] = {"key": key, "e_tag": "seed", "value": value}
-    path.write_text(json.dumps(data))
+def activity(service_url: str, tenant: str, conversation: str, user: str) -> dict[str, Any]:
+    return {"type": "message", "id": f"m{time.monotonic_ns()}", "serviceUrl": service_url,
+            "channelId": "msteams", "from": {"id": user, "name": "Ada", "aadObjectId": f"aad-{user}"},
+            "locale": "en-US", "recipient": {"id": "28:bot", "name": "Partner Score"},
+            "conversation": {"id": conversation, "conversationType": "personal", "tenantId": tenant},
+            "text": "what is my score?", "channelData": {"tenant": {"id": tenant}}}
 
 
-def seed(folder: Path, tenants: int) -> None:
-    items = folder / layout.ITEMS
-    for n in range(tenants):
-        tenant = f"tenant-{n:06d}"
-        _put(items, f"profiles/{tenant}", {"profile": {"partner": {"name": tenant}}, "tenant": tenant})
-        _put(items, f"history/{tenant}/2026-01", {"scorecard": {"total": n % 100}})
-        _put(items, f"history/{tenant}/months", {"months": ["2026-01"]})
-        _put(items, f"msteams/conversations/a:{tenant}", STATE)
-        _put(items, f"notify/conversations/{tenant}/a%3A{tenant}", {"installed": True, "months": {}})
+def base_env() -> dict[str, str]:
+    skip = ("AZURE_", "STORAGE", "NOTIFY_", "DATA_DIR")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
+    return {**env, "HOST": "127.0.0.1", "LOG_LEVEL": "ERROR", "PYTHONPATH": str(ROOT)}
 
 
-async def measure(folder: Path, tenants: int, turns: int) -> dict[str, float]:
+async def wait_healthy(session: aiohttp.ClientSession, port: int, process: subprocess.Popen[Any],
+                       timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the service exited ({process.returncode})")
+        with contextlib.suppress(aiohttp.ClientError):
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                if response.status == 200:
+                    return
+        await asyncio.sleep(0.01)
+    raise RuntimeError("the service was not healthy in time")
+
+
+async def post(session: aiohttp.ClientSession, port: int, body: dict[str, Any]) -> float:
+    started = time.perf_counter()
+    async with session.post(f"http://127.0.0.1:{port}/api/messages", json=body) as response:
+        await response.read()
+        if response.status not in (200, 201):
+            raise RuntimeError(f"turn answered {response.status}")
+    return time.perf_counter() - started
+
+
+# --- the template tenant, written by the real service ------------------------------------------------
+async def make_template(folder: Path, service_url: str) -> list[tuple[str, Any]]:
+    """(key, stored value) of everything the service stores for one tenant, and the month's run record."""
+    data = folder / "data"
+    env = {**base_env(), "STORAGE": "tinydb", "DATA_DIR": str(data)}
+    profile = folder / "profile.json"
+    profile.write_text(json.dumps(PROFILE), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "bot", "import-profile", str(profile), "--tenant", TEMPLATE_TENANT],
+                   env=env, check=True, capture_output=True, cwd=ROOT)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bot"], env={**env, "PORT": str(port)}, cwd=ROOT,
+                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        async with aiohttp.ClientSession() as session:
+            await wait_healthy(session, port, process)
+            await post(session, port, activity(service_url, TEMPLATE_TENANT, f"a:bench-conv-{TOKEN}",
+                                               f"29:bench-user-{TOKEN}"))
+    finally:
+        stop(process)
+    # One notify run: the tenant's score history, and the month's run record completed (so the
+    # measured service does not start a catch-up run over every stored conversation).
+    subprocess.run([sys.executable, "-m", "bot", "notify"], env=env, check=True, capture_output=True,
+                   cwd=ROOT)
+    from bot.storage.base import iter_keys
     from bot.storage.tinydb_storage import TinyDBStorage
 
+    store = TinyDBStorage(data, migrate=False)
+    try:
+        keys = [key async for key in iter_keys(store, "")]
+        found = {}
+        for key in keys:
+            path = store.path_of(key)
+            document = json.loads(path.read_text(encoding="utf-8"))
+            for table in document.values():
+                for doc in table.values():
+                    if doc.get("key") == key:
+                        found[key] = doc["value"]
+    finally:
+        await store.close()
+    return sorted(found.items())
+
+
+def copies(template: list[tuple[str, Any]], size: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(key, value JSON) written once, and the per-tenant template with TOKEN to replace."""
+    once = [(key, json.dumps(value)) for key, value in template if TOKEN not in key]
+    per_tenant = [(key, json.dumps(value)) for key, value in template if TOKEN in key]
+    return once, per_tenant
+
+
+def seed_tinydb(data: Path, template: list[tuple[str, Any]], size: int) -> None:
+    items = data / layout.ITEMS
+    once, per_tenant = copies(template, size)
+
+    def files(pairs: list[tuple[str, str]]) -> dict[Path, dict[str, dict[str, Any]]]:
+        grouped: dict[Path, dict[str, dict[str, Any]]] = {}
+        for key, value in pairs:
+            document = grouped.setdefault(items / layout.relative_path(key), {})
+            table = document.setdefault(layout.space_of(key), {})
+            table[str(len(table) + 1)] = {"key": key, "e_tag": "seed", "value": json.loads(value)}
+        return grouped
+
+    made: set[Path] = set()
+
+    def write(grouped: dict[Path, dict[str, dict[str, Any]]]) -> None:
+        for path, document in grouped.items():
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_text(json.dumps(document), encoding="utf-8")  # no fsync: set-up only
+
+    write(files(once))
+    for n in range(size):
+        number = f"{n:06d}"
+        write(files([(key.replace(TOKEN, number), value.replace(TOKEN, number))
+                     for key, value in per_tenant]))
+
+
+async def seed_blob(connection: str, container: str, template: list[tuple[str, Any]], size: int) -> None:
+    from azure.storage.blob.aio import BlobServiceClient
+
+    from bot.storage.blob import blob_name
+
+    once, per_tenant = copies(template, size)
+    service = BlobServiceClient.from_connection_string(connection)
+    client = service.get_container_client(container)
+    with contextlib.suppress(Exception):
+        await client.create_container()
+    gate = asyncio.Semaphore(64)
+
+    async def put(key: str, value: str) -> None:
+        body = f'{{"key":{json.dumps(key)},"value":{value}}}'.encode()
+        async with gate:
+            await client.get_blob_client(blob_name(key)).upload_blob(body, overwrite=True)
+
+    try:
+        await asyncio.gather(*(put(key, value) for key, value in once))
+        batch: list[Any] = []
+        for n in range(size):
+            number = f"{n:06d}"
+            batch += [put(key.replace(TOKEN, number), value.replace(TOKEN, number))
+                      for key, value in per_tenant]
+            if len(batch) >= 2000:
+                await asyncio.gather(*batch)
+                batch = []
+        await asyncio.gather(*batch)
+    finally:
+        await service.close()
+
+
+# --- measuring one service ---------------------------------------------------------------------------
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+
+async def measure(env: dict[str, str], size: int, turns: int, service_url: str) -> dict[str, float]:
+    port = free_port()
     started = time.perf_counter()
-    store = TinyDBStorage(folder)
-    await store.check_health()
-    startup = time.perf_counter() - started
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    health = []
-    for _ in range(50):
-        t0 = time.perf_counter()
-        await store.check_health()
-        health.append(time.perf_counter() - t0)
+    process = subprocess.Popen([sys.executable, "-m", "bot"], env={**env, "PORT": str(port)}, cwd=ROOT,
+                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        async with aiohttp.ClientSession() as session:
+            await wait_healthy(session, port, process)
+            startup = time.perf_counter() - started
+            rss_start = rss_mib(process.pid)
+            health = []
+            for _ in range(100):
+                t0 = time.perf_counter()
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    await response.read()
+                health.append(time.perf_counter() - t0)
+            new, existing = [], []
+            for i in range(turns):
+                n = f"{(i * 7919) % size:06d}"
+                new.append(await post(session, port, activity(
+                    service_url, f"bench-tenant-{n}", f"a:bench-new-{i}-{time.time_ns()}",
+                    f"29:bench-new-{i}")))
+            for i in range(turns):
+                n = f"{(i * 104729 + 13) % size:06d}"
+                existing.append(await post(session, port, activity(
+                    service_url, f"bench-tenant-{n}", f"a:bench-conv-{n}", f"29:bench-user-{n}")))
+            rss_end = rss_mib(process.pid)
+    finally:
+        stop(process)
+    return {"startup_s": startup, "rss_start_mib": rss_start, "rss_end_mib": rss_end,
+            "healthz_p50_ms": statistics.median(health) * 1000,
+            "new_p50_ms": pct(new, 0.5), "new_p99_ms": pct(new, 0.99),
+            "existing_p50_ms": pct(existing, 0.5), "existing_p99_ms": pct(existing, 0.99)}
 
-    async def turn(conversation: str, tenant: str) -> float:
-        t0 = time.perf_counter()
-        keys = [f"msteams/conversations/{conversation}", f"msteams/users/u-{conversation}",
-                f"notify/conversations/{tenant}/a%3A{conversation}", f"profiles/{tenant}"]
-        found = await store.read(keys)
-        state = found.get(keys[0]) or {"tenant_id": tenant}
-        state["last_area"] = "infrastructure" if state.get("last_area") == "data_ai" else "data_ai"
-        changes = {keys[0]: state}
-        if keys[2] not in found:
-            changes[keys[2]] = {"installed": True, "months": {}, "e_tag": "!absent"}
-        await store.write(changes)
-        return time.perf_counter() - t0
 
-    new = [await turn(f"new-{i}", f"tenant-{(i * 7919) % tenants:06d}") for i in range(turns)]
-    existing = [await turn(f"a:tenant-{(i * 104729) % tenants:06d}", f"tenant-{(i * 104729) % tenants:06d}")
-                for i in range(turns)]
-    await store.close()
-    q = lambda xs, p: statistics.quantiles(xs, n=100)[p - 1] * 1000  # noqa: E731
-    return {"startup_s": startup, "rss_mib": rss, "health_p50_ms": statistics.median(health) * 1000,
-            "new_p50_ms": q(new, 50), "new_p99_ms": q(new, 99),
-            "existing_p50_ms": q(existing, 50), "existing_p99_ms": q(existing, 99)}
+async def bench(storages: list[str], sizes: list[int], turns: int,
+                cache: Path) -> list[tuple[str, int, dict[str, float]]]:
+    cache.mkdir(parents=True, exist_ok=True)
+    runner, service_url = await start_connector()
+    rows = []
+    azurite = None
+    try:
+        template_file = cache / f"template-{SEED_VERSION}.json"
+        if not template_file.exists():
+            with tempfile.TemporaryDirectory() as tmp:
+                template = await make_template(Path(tmp), service_url)
+            template_file.write_text(json.dumps(template))
+        template = [tuple(pair) for pair in json.loads(template_file.read_text())]
+        for storage in storages:
+            connection = ""
+            if storage == "blob":
+                azurite, connection = start_azurite(cache / "azurite")
+            for size in sizes:
+                if storage == "tinydb":
+                    data = cache / f"tinydb-{size}-{SEED_VERSION}"
+                    env = {**base_env(), "STORAGE": "tinydb", "DATA_DIR": str(data)}
+                    if not (data / ".seeded").exists():
+                        shutil.rmtree(data, ignore_errors=True)
+                        t0 = time.perf_counter()
+                        seed_tinydb(data, template, size)
+                        (data / ".seeded").touch()
+                        print(f"seeded {size} tenants on TinyDB in {time.perf_counter() - t0:.0f} s",
+                              file=sys.stderr)
+                else:
+                    container = f"scale-{size}-{SEED_VERSION}"
+                    marker = cache / f"blob-{size}-{SEED_VERSION}.seeded"
+                    env = {**base_env(), "STORAGE": "blob", "AZURE_STORAGE_CONNECTION_STRING": connection,
+                           "AZURE_STORAGE_CONTAINER": container}
+                    if not marker.exists():
+                        t0 = time.perf_counter()
+                        await seed_blob(connection, container, template, size)
+                        marker.touch()
+                        print(f"seeded {size} tenants on blob in {time.perf_counter() - t0:.0f} s",
+                              file=sys.stderr)
+                rows.append((storage, size, await measure(env, size, turns, service_url)))
+                print(storage, size, rows[-1][2], file=sys.stderr)
+            if azurite is not None:
+                stop(azurite)
+                azurite = None
+    finally:
+        if azurite is not None:
+            stop(azurite)
+        await runner.cleanup()
+    return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--turns", type=int, default=300)
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--storage", nargs="+", choices=["tinydb", "blob"], default=["tinydb"])
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "partner-score-bench")
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(asyncio.run(measure(Path(args.child[0]), int(args.child[1]), args.turns))))
-        return
-    rows = []
-    for size in args.sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            t0 = time.perf_counter()
-            seed(Path(tmp), size)
-            print(f"seeded {size} tenants in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
-            command = [sys.executable, __file__, "--turns", str(args.turns), "--child", tmp, str(size)]
-            out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-            rows.append((size, json.loads(out)))
-    names = list(rows[0][1])
-    print(f"{'tenants':>8} " + " ".join(f"{name:>16}" for name in names))
-    for size, figures in rows:
-        print(f"{size:>8} " + " ".join(f"{figures[name]:>16.2f}" for name in names))
+    rows = asyncio.run(bench(args.storage, args.sizes, args.turns, args.cache))
+    names = list(rows[0][2])
+    print(f"{'storage':<8}{'tenants':>8} " + " ".join(f"{name:>15}" for name in names))
+    for storage, size, figures in rows:
+        print(f"{storage:<8}{size:>8} " + " ".join(f"{figures[name]:>15.2f}" for name in names))
+    print("targets at 100k on TinyDB: startup_s < 1, rss_start_mib < 200, new_p99_ms < 50")
 
 
 if __name__ == "__main__":

@@ -191,10 +191,11 @@ class AiohttpSender(AsyncHTTPSender):
     Retry-After honoured up to 90 s)."""
 
     def __init__(self, http: SessionSource, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 retry: RetryPolicy = MSREST_RETRIES) -> None:
+                 retry: RetryPolicy = MSREST_RETRIES, timeout: aiohttp.ClientTimeout | None = None) -> None:
         self._http = http
         self._sleep = sleep
         self._retry = retry
+        self._timeout = timeout  # None: the session's
 
     async def __aenter__(self) -> AiohttpSender:
         return self
@@ -214,11 +215,12 @@ class AiohttpSender(AsyncHTTPSender):
             data = data.encode("utf-8")
         headers = dict(http_request.headers)
         retry = self._retry
+        options: dict[str, Any] = {"timeout": self._timeout} if self._timeout is not None else {}
         for attempt in range(1, retry.tries + 1):
             backoff = retry.backoff_s * 2 ** (attempt - 1)
             try:
                 async with self._http.session().request(http_request.method, http_request.url,
-                                                        headers=headers, data=data) as raw:
+                                                        headers=headers, data=data, **options) as raw:
                     body = await raw.read()
             except (TimeoutError, aiohttp.ClientConnectionError):
                 if attempt == retry.tries:

@@ -25,7 +25,13 @@ class NotifyConfig(BaseModel):
     timezone: str = "UTC"
     rate_per_second: float = Field(default=30.0, gt=0)  # per tenant
     max_tries: int = Field(default=5, ge=1, le=20)  # per conversation and run, first try included
-    lease_seconds: float = Field(default=600.0, gt=0)  # a claim not completed by then is taken over
+    # A claim lasts this long unless its run renews it (every `heartbeat_seconds`, default a third of
+    # it): a dead run's claims are taken over within about one lease, a live run's never.
+    lease_seconds: float = Field(default=60.0, gt=0)
+    heartbeat_seconds: float | None = Field(default=None, gt=0)
+    # Once a send's request is written, how long its answer may take before the send is `uncertain`.
+    answer_timeout_seconds: float = Field(default=20.0, gt=0)
+    retry_after_max_seconds: float = Field(default=60.0, gt=0)  # a longer Retry-After: next run
     backoff_base_seconds: float = Field(default=1.0, gt=0)
     backoff_max_seconds: float = Field(default=60.0, gt=0)
     concurrency: int = Field(default=64, ge=1)  # sends in flight across tenants
@@ -43,6 +49,10 @@ class NotifyConfig(BaseModel):
                 f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)"
             ) from error
         return value
+
+    @property
+    def heartbeat_interval(self) -> float:
+        return self.heartbeat_seconds if self.heartbeat_seconds is not None else self.lease_seconds / 3
 
     @property
     def zone(self) -> ZoneInfo:

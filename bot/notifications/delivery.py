@@ -6,6 +6,9 @@
 - 403 (BotNotInConversationRoster, ConversationBlockedByUser, BotDisabledByAdmin, ...) and 404 mean
   the reference is unusable: deactivate, never retry.
 - Anything else (500, connection refused, a bug) fails this conversation for this run.
+- A request that went out but whose answer timed out (`SendUnconfirmedError`) is `uncertain`: Teams
+  may have delivered it, and the connector has no idempotency key, so it is never resent
+  automatically (neither in this run nor by the next); the summary lists it for an operator.
 
 The connector client of the turn retries by itself (msrest, or the pooled aiohttp sender of
 bot/sdk_fixes.py: 5xx and connection errors, with real sleeps). These rules must be the only ones,
@@ -26,7 +29,7 @@ from typing import Any
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
-from bot.notifications.connector import ConnectorError, ConnectorSender
+from bot.notifications.connector import ConnectorError, ConnectorSender, SendUnconfirmedError
 from bot.notifications.pacing import Clock, Sleep, backoff_delay
 from bot.sdk_fixes import parse_retry_after
 
@@ -40,6 +43,7 @@ class SendOutcome(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     DEACTIVATED = "deactivated"
+    UNCERTAIN = "uncertain"
 
 
 @dataclass
@@ -138,6 +142,8 @@ async def deliver(
                 continuation, _send_callback(reference, message, sender), app_id
             )
             return DeliveryResult(SendOutcome.SENT, tries=attempt + 1, retries=attempt)
+        except SendUnconfirmedError as error:
+            return DeliveryResult(SendOutcome.UNCERTAIN, attempt + 1, attempt, None, str(error))
         except Exception as error:  # a send can fail in many SDK layers; classify, never crash the run
             failure = classify(error, clock())
         described = f"{failure.status or 'error'} {failure.code or ''} {failure.message}".strip()

@@ -5,15 +5,20 @@ makes the send happen once across runs, restarts and processes:
 1. skip what is sent, unsubscribed, removed or inactive;
 2. claim it (state `claimed`, a lease until now + `lease_seconds`);
 3. deliver (paced per tenant, retried per Teams' rules);
-4. record the outcome (`sent`, `failed`, `deactivated`).
-A live claim of another run is waited for; an expired one (its process died) is taken over. A run
-that was cut off leaves unclaimed or expired conversations, which the next run (the scheduler's
-catch-up at start, or `python -m bot notify`) delivers. Failed ones are retried by the next run.
+4. record the outcome (`sent`, `failed`, `deactivated`, `uncertain`).
+Claims are short (`lease_seconds`, 60 s) and a heartbeat task renews the claims the run holds
+(every `heartbeat_seconds`, eTag-checked like every write) while its process lives, however long a
+send takes. A live claim of another run is waited for, saying in the log what it waits for; an
+expired one (its process died, so its heartbeat stopped) is taken over, within about one lease. A
+run that was cut off leaves unclaimed or expired conversations, which the next run (the scheduler's
+catch-up at start, or `python -m bot notify`) delivers. Failed ones are retried by the next run;
+uncertain ones (sent, answer timed out: maybe delivered) never are, to never post a card twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -42,6 +47,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+WAIT_LOG_SECONDS = 15.0  # while waiting on other runs' claims, say so at least this often
+PAGES_IN_FLIGHT = 8  # listing pages whose conversations are visited at once (sends: `concurrency`)
+
 # (services, tenant_id, month, as_of) -> content, or None when the tenant has no profile.
 Composer = Callable[[Any, str, str, dt.date], Awaitable[NotificationContent | None]]
 
@@ -64,6 +72,10 @@ async def compose_for_tenant(
     return with_history(content, scorecard, await ScoreHistoryStore(services.storage).history(tenant_id))
 
 
+class _ClaimLostError(Exception):
+    """The claim of a send about to be tried is no longer this run's (see `_Run.still_ours`)."""
+
+
 @dataclass
 class _Run:
     services: Services
@@ -80,6 +92,8 @@ class _Run:
     in_flight: asyncio.Semaphore
     sender: ConnectorSender
     waiting: list[tuple[str, str]] = field(default_factory=list)
+    # Claims of this run (being sent) and how long each holds, as the heartbeat last renewed it.
+    held: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     contents: dict[str, NotificationContent | None] = field(default_factory=dict)
     buckets: dict[str, AsyncLimiter] = field(default_factory=dict)
@@ -111,7 +125,11 @@ class _Run:
 
     # --- claims ---------------------------------------------------------------------------------
     def _claimable(self, record: ConversationRecord | None) -> str | None:
-        """None if this run may claim the record now, else the skip reason ("wait" for a live claim)."""
+        """None if this run may claim the record now, else the skip reason ("wait" for a live claim).
+
+        A claim of this run that it does not hold (`held`) is claimable again: it is a claim write
+        that reached the store although its answer was lost (a timeout, then the SDK's retry refused
+        with 412); skipping it as "ours" would strand the conversation until the lease ends."""
         if record is None or not record.installed or record.reference is None:
             return "uninstalled"
         if not record.subscribed:
@@ -123,10 +141,13 @@ class _Run:
             return None  # never delivered: a failure is retried, a reactivated conversation gets it
         if entry.state == Delivery.CLAIMED:
             if entry.owner == self.run_id:
-                return "claimed"  # our own claim: never twice in one run
+                held = (record.tenant_id, record.conversation_id) in self.held
+                return "claimed" if held else None  # being sent by this run: never twice
             if entry.lease_until is not None and entry.lease_until > self.clock():
                 return "wait"
             return None  # expired: its run died; take it over
+        if entry.state == Delivery.UNCERTAIN:
+            return "uncertain"  # maybe delivered: never resent automatically
         return "already_sent"
 
     async def claim(
@@ -159,12 +180,15 @@ class _Run:
             SendOutcome.SENT: Delivery.SENT,
             SendOutcome.FAILED: Delivery.FAILED,
             SendOutcome.DEACTIVATED: Delivery.DEACTIVATED,
+            SendOutcome.UNCERTAIN: Delivery.UNCERTAIN,
         }[result.outcome]
 
         def change(record: ConversationRecord | None) -> ConversationRecord | None:
             if record is None:
                 return None
             previous = record.months.get(self.month)
+            if previous is not None and previous.state == state and previous.at == now:
+                return None  # this very outcome landed already (its answer was lost, the retry refused)
             entry = MonthEntry(
                 state=state,
                 at=now,
@@ -202,13 +226,71 @@ class _Run:
             if reason is not None or record is None:
                 self.summary.skip(reason or "uninstalled")
                 return
-            await self.send(record, content, bucket)
+            entry = record.months[self.month]
+            self.held[(tenant_id, conversation_id)] = entry.lease_until or self.clock()
+            try:
+                await self.send(record, content, bucket)
+            finally:
+                self.held.pop((tenant_id, conversation_id), None)
+
+    # --- heartbeat ------------------------------------------------------------------------------
+    async def heartbeat(self) -> None:
+        """Renew this run's claims every `heartbeat_interval` until cancelled. Real time (not the
+        injected sleep): the claims must live exactly as long as this process does."""
+        while True:
+            await asyncio.sleep(self.config.heartbeat_interval)
+            await self.renew_claims()
+
+    async def renew_claims(self, keys: list[tuple[str, str]] | None = None) -> int:
+        """Extend the lease of the claims this run holds (or of `keys`) to now + `lease_seconds`
+        (compare-and-swap: a claim finished or taken over meanwhile is left alone). Returns how many
+        were renewed."""
+        until = self.clock() + dt.timedelta(seconds=self.config.lease_seconds)
+
+        def ours(record: ConversationRecord | None) -> MonthEntry | None:
+            entry = record.months.get(self.month) if record is not None else None
+            held = entry is not None and entry.state == Delivery.CLAIMED and entry.owner == self.run_id
+            return entry if held else None
+
+        def change(record: ConversationRecord | None) -> ConversationRecord | None:
+            entry = ours(record)
+            if record is None or entry is None:
+                return None
+            longer = entry.model_copy(update={"lease_until": until})
+            return record.model_copy(update={"months": {**record.months, self.month: longer}})
+
+        async def renew(key: tuple[str, str]) -> bool:
+            try:
+                entry = ours(await self.store.update(*key, change))
+            except Exception as error:  # the next beat tries again, well within the lease
+                log.warning("notify: could not renew the claim on %s/%s: %s: %s", *key,
+                            type(error).__name__, error)
+                return False
+            renewed = entry is not None and entry.lease_until == until
+            if renewed and key in self.held:
+                self.held[key] = until
+            return renewed
+
+        chosen = keys if keys is not None else list(self.held)
+        return sum(await asyncio.gather(*(renew(key) for key in chosen)))
+
+    async def still_ours(self, key: tuple[str, str]) -> bool:
+        """Right before a try: True if this run may send now. A claim the heartbeat renewed lately
+        is; one left with less than a beat of lease (this process stalled: suspended, starved, blocked
+        on a full log pipe) is renewed first, and is not ours any more if another run took it over
+        meanwhile (it sends it; sending here too would post it twice)."""
+        until = self.held.get(key)
+        if until is not None and (until - self.clock()).total_seconds() > self.config.heartbeat_interval:
+            return True
+        return await self.renew_claims([key]) == 1
 
     async def send(
         self, record: ConversationRecord, content: NotificationContent, bucket: AsyncLimiter
     ) -> None:
         assert record.reference is not None
         message = self.message(record.tenant_id, content, record.locale)
+        key = (record.tenant_id, record.conversation_id)
+        where = f"{record.tenant_id}/{record.conversation_id}"
         first = True
 
         async def before_try() -> None:
@@ -216,33 +298,44 @@ class _Run:
             if not first:
                 await bucket.acquire()  # a retry is a send too: it counts against the tenant's rate
             first = False
+            if not await self.still_ours(key):
+                raise _ClaimLostError
 
-        result = await deliver(
-            self.services.adapter,
-            self.config.app_id,
-            self.sender,
-            record.reference,
-            message,
-            max_tries=self.config.max_tries,
-            clock=self.clock,
-            sleep=self.sleep,
-            rng=self.rng,
-            backoff_base=self.config.backoff_base_seconds,
-            backoff_max=self.config.backoff_max_seconds,
-            before_try=before_try,
-            # Every wait fits in the lease, so no other run takes the claim over while we wait.
-            retry_after_max=self.config.lease_seconds / (2 * self.config.max_tries),
-        )
+        try:
+            result = await deliver(
+                self.services.adapter,
+                self.config.app_id,
+                self.sender,
+                record.reference,
+                message,
+                max_tries=self.config.max_tries,
+                clock=self.clock,
+                sleep=self.sleep,
+                rng=self.rng,
+                backoff_base=self.config.backoff_base_seconds,
+                backoff_max=self.config.backoff_max_seconds,
+                before_try=before_try,
+                # Longer waits are left to the next run (the heartbeat keeps the claim meanwhile).
+                retry_after_max=self.config.retry_after_max_seconds,
+            )
+        except _ClaimLostError:
+            self.summary.skip("taken_over")
+            log.warning("notify: %s: this run stalled past its claim's lease and another run took it "
+                        "over; not sent here", where)
+            return
         # Recorded before the slot is freed: a crash leaves at most the sends in flight delivered but
         # unrecorded (the one window no storage can close: the connector has no idempotency key).
         await self.finish(record.tenant_id, record.conversation_id, result)
         self.summary.retried += result.retries
-        where = f"{record.tenant_id}/{record.conversation_id}"
         if result.outcome == SendOutcome.SENT:
             self.summary.sent += 1
         elif result.outcome == SendOutcome.DEACTIVATED:
             self.summary.deactivated += 1
             log.info("notify: %s deactivated: %s", where, result.error)
+        elif result.outcome == SendOutcome.UNCERTAIN:
+            self.summary.uncertain += 1
+            self.summary.unconfirmed.append(f"{where}: {result.error}")
+            log.warning("notify: %s uncertain (maybe delivered; not resent): %s", where, result.error)
         else:
             self.summary.failed += 1
             self.summary.failures.append(f"{where}: {result.error}")
@@ -296,14 +389,26 @@ class _Run:
         """Conversations another run holds: wait until it finishes them, or take over when the lease ends."""
         contents: dict[str, NotificationContent | None] = {}
         buckets: dict[str, AsyncLimiter] = {}
+        said: tuple[Any, ...] | None = None
+        said_at = self.clock()
         while self.waiting:
             pending, self.waiting = self.waiting, []
             records = await self.store.read_many(pending)
-            leases = [
-                entry.lease_until
-                for record in records.values()
-                if (entry := record.months.get(self.month)) is not None and entry.lease_until is not None
-            ]
+            holders: dict[str, list[dt.datetime]] = defaultdict(list)
+            for record in records.values():
+                entry = record.months.get(self.month)
+                if entry is not None and entry.state == Delivery.CLAIMED and entry.lease_until is not None:
+                    holders[entry.owner or "?"].append(entry.lease_until)
+            leases = [until for untils in holders.values() for until in untils]
+            # Said when who holds what changes, and at least every WAIT_LOG_SECONDS meanwhile.
+            now = self.clock()
+            shape = tuple(sorted((owner, len(untils)) for owner, untils in holders.items()))
+            if holders and (shape != said or (now - said_at).total_seconds() >= WAIT_LOG_SECONDS):
+                said, said_at = shape, now
+                for owner, untils in sorted(holders.items()):
+                    log.info("notify %s: waiting for %d conversation(s) claimed by run %s, lease until %s "
+                             "(renewed while that run lives; taken over once it expires)",
+                             self.month, len(untils), owner, max(untils).isoformat(timespec="seconds"))
             if leases:
                 delay = (min(leases) - self.clock()).total_seconds()
                 if delay > 0:
@@ -387,27 +492,51 @@ async def run_notify(
         compose=compose or compose_for_tenant,
         summary=summary,
         in_flight=asyncio.Semaphore(config.concurrency),
-        sender=ConnectorSender(_shared_session(services)),
+        sender=ConnectorSender(_shared_session(services), answer_timeout_s=config.answer_timeout_seconds),
     )
     started = time.perf_counter()
     await store.put_run(RunRecord(month=month, started_at=now))
     log.info(
         "notify %s: run %s started (scheduled %s)", month, run_id, scheduled_at(month, config).isoformat()
     )
-    # One page of records at a time (memory: a page, not every conversation); a tenant cut by a
-    # page boundary keeps its content and pace (`run.contents`, `run.buckets`).
-    async for page in store.pages():
-        records = await store.read_many(page)
-        by_tenant: dict[str, list[str]] = defaultdict(list)
-        for key in page:
-            record = records.get(key)
-            if record is not None and record.installed:  # tombstones are not conversations to visit
-                by_tenant[key[0]].append(key[1])
-        await asyncio.gather(
-            *(run.tenant(tenant_id, conversations) for tenant_id, conversations in by_tenant.items())
-        )
-        run.forget_tenants_except(set(by_tenant))
-    await run.wait_for_others()
+    heartbeat = asyncio.create_task(run.heartbeat(), name=f"notify-heartbeat-{run_id}")
+    active: dict[asyncio.Future[Any], set[str]] = {}  # pages being visited -> their tenants
+    try:
+        # A few pages of records at a time (memory: PAGES_IN_FLIGHT pages, not every conversation).
+        # Pages come grouped by tenant, so one page is often one tenant: pages in flight together
+        # are what lets several tenants send at their own pace at once. A tenant cut by a page
+        # boundary keeps its content and pace (`run.contents`, `run.buckets`).
+        async def settle(until: int) -> None:
+            while len(active) > until:
+                done, _ = await asyncio.wait(active, return_when=asyncio.FIRST_COMPLETED)
+                for finished in done:
+                    del active[finished]
+                    finished.result()
+                run.forget_tenants_except(set().union(*active.values()))
+
+        async for page in store.pages():
+            records = await store.read_many(page)
+            by_tenant: dict[str, list[str]] = defaultdict(list)
+            for key in page:
+                record = records.get(key)
+                if record is not None and record.installed:  # tombstones are not conversations to visit
+                    by_tenant[key[0]].append(key[1])
+            visits = asyncio.gather(
+                *(run.tenant(tenant_id, conversations) for tenant_id, conversations in by_tenant.items())
+            )
+            active[visits] = set(by_tenant)
+            await settle(PAGES_IN_FLIGHT - 1)
+        await settle(0)
+        await run.wait_for_others()
+    finally:
+        for visits in active:  # a cancelled or failed run stops all its pages, not only the awaited one
+            visits.cancel()
+        for visits in active:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await visits
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
     summary.elapsed_seconds = time.perf_counter() - started
     await store.put_run(
         RunRecord(month=month, started_at=now, completed_at=clock(), summary=summary.model_dump(mode="json"))

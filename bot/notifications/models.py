@@ -16,6 +16,9 @@ class Delivery(StrEnum):
     SENT = "sent"  # delivered: never again this month
     FAILED = "failed"  # gave up this run (non-retryable error or tries exhausted); a later run retries
     DEACTIVATED = "deactivated"  # 403/404: the reference is no longer usable
+    # Sent, but the connector's answer timed out: maybe delivered. Never resent automatically (a
+    # second copy is worse than a missing one an operator can see in the summary and send by hand).
+    UNCERTAIN = "uncertain"
 
 
 class MonthEntry(BaseModel):
@@ -71,8 +74,10 @@ class NotifySummary(BaseModel):
     retried: int = 0  # retry attempts after a 412/429/502/503/504
     failed: int = 0
     deactivated: int = 0
+    uncertain: int = 0  # sent, answer timed out: maybe delivered, not resent (Delivery.UNCERTAIN)
     skip_reasons: dict[str, int] = Field(default_factory=dict)
     failures: list[str] = Field(default_factory=list)  # "tenant/conversation: error", for the log
+    unconfirmed: list[str] = Field(default_factory=list)  # "tenant/conversation: error" of the uncertain
     elapsed_seconds: float = 0.0
 
     def skip(self, reason: str) -> None:
@@ -84,6 +89,9 @@ class NotifySummary(BaseModel):
         skipped = f"skipped {self.skipped}" + (f" ({reasons})" if reasons else "")
         line = (
             f"notify {self.month}: sent {self.sent}, {skipped}, retried {self.retried}, "
-            f"failed {self.failed}, deactivated {self.deactivated} in {self.elapsed_seconds:.1f}s"
+            f"failed {self.failed}, deactivated {self.deactivated}, uncertain {self.uncertain}"
+            + (" (maybe delivered: not resent automatically)" if self.uncertain else "")
+            + f" in {self.elapsed_seconds:.1f}s"
         )
-        return "\n".join([line, *(f"  failed: {failure}" for failure in self.failures)])
+        return "\n".join([line, *(f"  failed: {failure}" for failure in self.failures),
+                          *(f"  uncertain: {entry}" for entry in self.unconfirmed)])

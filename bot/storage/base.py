@@ -61,10 +61,14 @@ Settings and construction: `bot.storage.factory.open_storage(settings)` builds t
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 from botbuilder.core import Storage
+
+from bot.storage import codec
 
 IF_ABSENT = "!absent"  # an item's e_tag meaning "create it only if the key does not exist"
 DEFAULT_PAGE_SIZE = 500
@@ -154,6 +158,55 @@ class ItemStorage(Storage, abc.ABC):
     def describe(self) -> str:
         """A short description for the start-up log (backend and where; no secrets)."""
         return type(self).__name__
+
+
+def etag_of(item: Any) -> Any:
+    """The `e_tag` a caller's item carries (dict key or attribute), None without one."""
+    if isinstance(item, Mapping):
+        return item.get("e_tag")
+    return getattr(item, "e_tag", None)
+
+
+def set_etag(item: Any, etag: str) -> None:
+    """Give the caller's item the eTag just written, so its next write in the turn is no false conflict."""
+    if isinstance(item, dict):
+        item["e_tag"] = etag
+    elif item is not None and not isinstance(item, Mapping):
+        with contextlib.suppress(AttributeError):  # slots/frozen objects: the stored copy has it
+            item.e_tag = etag
+
+
+def encode_batch(changes: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The items of one `write`, checked and encoded as `{key: (eTag condition, plain JSON value)}`.
+
+    Encoded at once, before the backend awaits or hands off to a thread: the caller's objects are
+    read once, here. Raises ValueError for an empty key or an empty eTag, TypeError for non-JSON."""
+    encoded: dict[str, tuple[Any, Any]] = {}
+    for key, item in changes.items():
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"storage keys are non-empty strings, got {key!r}")
+        etag = etag_of(item)
+        if etag == "":
+            raise ValueError(f"write of {key!r} has an empty eTag; use '*' to overwrite")
+        encoded[key] = (etag, codec.encode(item))
+    return encoded
+
+
+def is_conditional(etag: Any) -> TypeGuard[str]:
+    """Whether a write with this eTag condition depends on what is stored (not last-writer-wins)."""
+    return etag is not None and etag != "*"
+
+
+def check_etags(expected: Mapping[str, Any], stored_etag: Callable[[str], str | None]) -> None:
+    """The eTag rule of a batch write, for every backend: each conditional item's condition against
+    the eTag stored now (`stored_etag(key)`, None if absent). Raises `ETagConflictError` for the first
+    refused item, before anything of the batch is written."""
+    for key, etag in expected.items():
+        if not is_conditional(etag):
+            continue
+        stored = stored_etag(key)
+        if (stored is not None) if etag == IF_ABSENT else (stored != etag):
+            raise ETagConflictError(key, etag, stored)
 
 
 def check_prefix(prefix: str) -> str:

@@ -57,7 +57,11 @@ from bot.storage.base import (
     ItemStorage,
     KeyPage,
     StorageUnavailableError,
+    check_etags,
     check_prefix,
+    encode_batch,
+    is_conditional,
+    set_etag,
 )
 
 if TYPE_CHECKING:
@@ -98,20 +102,6 @@ def blob_name(key: str) -> str:
 
 def key_of(name: str) -> str:
     return urllib.parse.unquote(name)
-
-
-def _etag_of(item: Any) -> Any:
-    if isinstance(item, Mapping):
-        return item.get("e_tag")
-    return getattr(item, "e_tag", None)
-
-
-def _set_etag(item: Any, etag: str) -> None:
-    if isinstance(item, dict):
-        item["e_tag"] = etag
-    elif item is not None and not isinstance(item, Mapping):
-        with contextlib.suppress(AttributeError):  # slots/frozen objects
-            item.e_tag = etag
 
 
 def unavailable(error: BaseException, doing: str) -> StorageUnavailableError:
@@ -199,23 +189,18 @@ class BlobStorage(ItemStorage):
         if not changes:
             return
         changes = dict(changes)
-        uploads: list[tuple[str, str, Any, bytes]] = []  # (key, blob name, eTag condition, body)
-        for key, item in changes.items():
-            name = blob_name(key)
-            etag = _etag_of(item)
-            if etag == "":
-                raise ValueError(f"write of {key!r} has an empty eTag; use '*' to overwrite")
-            value = codec.encode(item)  # before any await: the caller's objects are read once, here
-            body = json.dumps({"key": key, "value": value}, ensure_ascii=False,
-                              separators=(",", ":")).encode("utf-8")
-            uploads.append((key, name, etag, body))
+        encoded = encode_batch(changes)  # before any await: the caller's objects are read once, here
+        uploads = [(key, blob_name(key), etag,
+                    json.dumps({"key": key, "value": value}, ensure_ascii=False,
+                               separators=(",", ":")).encode("utf-8"))
+                   for key, (etag, value) in encoded.items()]
         await self._ensure_container()
-        conditional = {key: etag for key, _name, etag, _body in uploads if etag not in (None, "*")}
+        conditional = {key: etag for key, (etag, _value) in encoded.items() if is_conditional(etag)}
         if len(uploads) > 1 and conditional:
             await self._check_etags(conditional)
         new_etags = await asyncio.gather(*(self._upload(*upload) for upload in uploads))
         for item, etag in zip(changes.values(), new_etags, strict=True):
-            _set_etag(item, etag)
+            set_etag(item, etag)
 
     async def delete(self, keys: Iterable[str]) -> None:
         if keys is None:
@@ -340,12 +325,10 @@ class BlobStorage(ItemStorage):
     async def _check_etags(self, expected: dict[str, str]) -> None:
         keys = list(expected)
         current = await asyncio.gather(*(self._current_etag(blob_name(key)) for key in keys))
-        for key, stored in zip(keys, current, strict=True):
-            if (stored is not None) if expected[key] == IF_ABSENT else (stored != expected[key]):
-                raise ETagConflictError(key, expected[key], stored)
+        check_etags(expected, dict(zip(keys, current, strict=True)).__getitem__)
 
     async def _upload(self, key: str, name: str, etag: str | None, body: bytes) -> str:
-        if etag in (None, "*"):
+        if not is_conditional(etag):
             return await self._overwrite(key, name, body)
         written = await self._put(name, body, etag)
         if written is None:

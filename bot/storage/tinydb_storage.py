@@ -40,14 +40,16 @@ from tinydb import TinyDB, where
 from bot.storage import codec, layout
 from bot.storage.base import (
     DEFAULT_PAGE_SIZE,
-    IF_ABSENT,
     DamagedEntry,
     DamagedItemError,
     ETagConflictError,
     ItemStorage,
     KeyPage,
     StorageUnavailableError,
+    check_etags,
     check_prefix,
+    encode_batch,
+    set_etag,
 )
 from bot.storage.files import (
     AtomicJSONStorage,
@@ -67,20 +69,6 @@ __all__ = ["ETagConflictError", "TinyDBStorage"]
 
 QUARANTINE = "quarantine"
 _HIDDEN = (".tmp", ".locks", ".health")
-
-
-def _etag_of(item: Any) -> Any:
-    if isinstance(item, Mapping):
-        return item.get("e_tag")
-    return getattr(item, "e_tag", None)
-
-
-def _set_etag(item: Any, etag: str) -> None:
-    if isinstance(item, dict):
-        item["e_tag"] = etag
-    elif item is not None and not isinstance(item, Mapping):
-        with contextlib.suppress(AttributeError):  # slots/frozen objects: the stored copy has it
-            item.e_tag = etag
 
 
 class TinyDBStorage(ItemStorage):
@@ -155,19 +143,13 @@ class TinyDBStorage(ItemStorage):
             raise ValueError("Changes are required when writing")
         if not changes:
             return
-        encoded: dict[str, tuple[Any, Any]] = {}
-        for key, item in dict(changes).items():
-            if not isinstance(key, str) or not key:
-                raise ValueError(f"storage keys are non-empty strings, got {key!r}")
-            etag = _etag_of(item)
-            if etag == "":
-                raise ValueError(f"write of {key!r} has an empty eTag; use '*' to overwrite")
-            # Encoded on the loop, so the caller's objects are never touched from the thread.
-            encoded[key] = (etag, codec.encode(item))
+        changes = dict(changes)
+        # Encoded on the loop, so the caller's objects are never touched from the thread.
+        encoded = encode_batch(changes)
         loop = asyncio.get_running_loop()
         new_etags = await loop.run_in_executor(self._writer, self._commit_write, encoded)
-        for key, item in dict(changes).items():
-            _set_etag(item, new_etags[key])
+        for key, item in changes.items():
+            set_etag(item, new_etags[key])
 
     async def delete(self, keys: Iterable[str]) -> None:
         if keys is None:
@@ -194,18 +176,15 @@ class TinyDBStorage(ItemStorage):
                 commit = Commit(self._temp, self._cache)
                 tables = {key: self._db(self.path_of(key), commit).table(layout.space_of(key), cache_size=0)
                           for key in encoded}
-                # Every eTag is checked (against the files on disk) before anything is staged.
-                for key, (etag, _value) in encoded.items():
-                    if etag is None or etag == "*":
-                        continue
+                def stored_etag(key: str) -> str | None:
                     try:
                         stored = tables[key].get(where("key") == key)
                     except DamagedFileError as error:
                         raise self._damaged(key, error) from None
-                    stored_etag = stored["e_tag"] if stored is not None else None
-                    refused = stored is not None if etag == IF_ABSENT else stored_etag != etag
-                    if refused:
-                        raise ETagConflictError(key, etag, stored_etag)
+                    return stored["e_tag"] if stored is not None else None
+
+                # Every eTag is checked (against the files on disk) before anything is staged.
+                check_etags({key: etag for key, (etag, _value) in encoded.items()}, stored_etag)
                 for key, (_etag, value) in encoded.items():
                     etags[key] = uuid.uuid4().hex
                     try:

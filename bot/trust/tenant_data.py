@@ -4,23 +4,29 @@ Storages cannot list keys, so the keys of a tenant are derived or indexed:
 - fixed per tenant: the profile, the intake's areas, the owners, the versions (their own index),
   the score history (its month index) and its snapshots (bot/history.py, their own month index);
 - per conversation: the notification record and the conversation state (intake drafts). The
-  conversations come from `tenant-data/<tenant>`, which every turn keeps (`remember`), and from the
-  notification index (conversations that spoke before this index existed).
+  conversations come from `tenant-data/<tenant>/<state key>`, one small item per conversation state
+  that a turn writes once (`remember`; listed by prefix), from the one-document registry
+  `tenant-data/<tenant>` earlier versions kept (read, never written: every new conversation
+  rewriting one tenant-wide document made concurrent new conversations of a tenant contend), and
+  from the notification records (conversations that spoke before either existed).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
 
 from botbuilder.core import Storage, TurnContext
 
 from bot.history import ScoreHistoryStore
 from bot.intake import prefs
 from bot.notifications.references import conversation_of
-from bot.notifications.store import NotifyStore, compare_and_swap, ref_key
+from bot.notifications.store import NotifyStore, ref_key
+from bot.storage.base import IF_ABSENT, ETagConflictError, ItemStorage, iter_keys
 from bot.stores import HistoryStore, ProfileStore, tenant_key
 from bot.trust.owners import OwnerStore
 from bot.trust.versions import VersionStore
@@ -34,7 +40,16 @@ _REMEMBERED: set[tuple[int, str, str]] = set()  # (storage id, tenant, state key
 
 
 def registry_key(tenant_id: str) -> str:
+    """The one-document registry of earlier versions (read and erased, no longer written)."""
     return f"tenant-data/{tenant_key(tenant_id)}"
+
+
+def conversations_prefix(tenant_id: str) -> str:
+    return f"tenant-data/{tenant_key(tenant_id)}/"
+
+
+def conversation_key(tenant_id: str, state_key: str) -> str:
+    return conversations_prefix(tenant_id) + quote(state_key, safe="")
 
 
 def _tenant(tenant_id: str) -> str:
@@ -52,15 +67,10 @@ async def remember(turn_context: TurnContext, services: Services, tenant_id: str
     if marker in _REMEMBERED or not conversation_id:
         return
 
-    def mutate(doc: dict[str, Any] | None) -> dict[str, Any] | None:
-        doc = doc or {"conversations": {}}
-        conversations = doc.setdefault("conversations", {})
-        if conversations.get(state_key) == conversation_id:
-            return None
-        conversations[state_key] = conversation_id
-        return doc
-
-    await compare_and_swap(services.storage, registry_key(tenant_id), mutate)
+    item = {"state_key": state_key, "conversation_id": conversation_id, "e_tag": IF_ABSENT}
+    # Kept already (another process, or before a restart) is fine: a state key has one conversation.
+    with contextlib.suppress(ETagConflictError):
+        await services.storage.write({conversation_key(tenant_id, state_key): item})
     _REMEMBERED.add(marker)
 
 
@@ -96,12 +106,22 @@ class TenantData:
     async def _read(self, key: str) -> Any:
         return (await self.storage.read([key])).get(key)
 
+    async def _kept(self, tenant_id: str) -> list[str]:
+        """The keys of the conversation items `remember` wrote for the tenant."""
+        storage = cast(ItemStorage, self.storage)  # the bot's storages list keys (bot/storage/base.py)
+        return [key async for key in iter_keys(storage, conversations_prefix(tenant_id))]
+
     async def _conversations(self, tenant_id: str) -> dict[str, list[str]]:
         """conversation id -> its conversation-state keys (a channel has one per reply thread)."""
         found: dict[str, list[str]] = {}
         registry = await self._read(registry_key(tenant_id))
-        for state_key, conversation_id in ((registry or {}).get("conversations") or {}).items():
-            found.setdefault(conversation_id, []).append(state_key)
+        pairs = list(((registry or {}).get("conversations") or {}).items())
+        keys = await self._kept(tenant_id)
+        for item in (await self.storage.read(keys)).values() if keys else ():
+            pairs.append((item["state_key"], item["conversation_id"]))
+        for state_key, conversation_id in pairs:
+            if state_key not in found.get(conversation_id, []):
+                found.setdefault(conversation_id, []).append(state_key)
         tenant = _tenant(tenant_id)
         for indexed_tenant, conversation_id in await self.notify.index(tenant):
             if indexed_tenant == tenant and conversation_id not in found:
@@ -163,7 +183,7 @@ class TenantData:
         keys += [state_key for state_keys in conversations.values() for state_key in state_keys]
         # Conversation records are listed by prefix (no index document): deleting them is enough.
         await self.storage.delete(keys)
-        await self.storage.delete([registry_key(tenant_id)])
+        await self.storage.delete([*await self._kept(tenant_id), registry_key(tenant_id)])
         _REMEMBERED.difference_update({m for m in _REMEMBERED if m[1] == tenant})
         log.info("erased tenant %s: %s", tenant, counts, extra={"tenant_id": tenant})
         return counts

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from azurite import azurite, blob_container  # noqa: F401 (fixtures any_storage asks for)
 from botbuilder.core import MemoryStorage, Storage
 from botcore_helpers import FakeParts, connector  # noqa: F401 (connector: a shared fixture)
 
@@ -16,6 +17,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.server import handler_args
 from bot.services import Services, build_services
+from bot.storage.blob import BlobStorage
 from bot.storage.tinydb_storage import TinyDBStorage
 
 
@@ -48,11 +50,24 @@ async def client(services: Services, fake_parts: FakeParts) -> AsyncIterator[Tes
         yield test_client
 
 
-@pytest.fixture(params=["tinydb", "memory"])
-def any_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    """Each botbuilder Storage the domain stores run over in these tests: TinyDB files, then memory."""
+@pytest.fixture(params=["tinydb", "memory", "blob"])
+async def any_storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
+    """Each botbuilder Storage the domain stores run over in these tests: TinyDB files, memory, and
+    Azure Blob Storage on Azurite (a fresh container per test)."""
     if request.param == "memory":
         yield MemoryStorage()
+        return
+    if request.param == "blob":
+        emulator = request.getfixturevalue("azurite")
+        blob = BlobStorage.from_settings(
+            Settings(
+                storage="blob",
+                azure_storage_connection_string=emulator.connection_string,
+                azure_storage_container=request.getfixturevalue("blob_container"),
+            )
+        )
+        yield blob
+        await blob.close()
         return
     store = TinyDBStorage(tmp_path)
     yield store

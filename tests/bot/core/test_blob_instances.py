@@ -151,12 +151,6 @@ async def test_a_conversation_alternating_between_instances_keeps_its_intake(clu
     assert cluster.connector.activities and t("en", "service.error_generic") not in cluster.connector.texts()
 
 
-@pytest.mark.xfail(
-    reason="known defect after merging the score history (i12): run after the other tests of this file, "
-    "the three runs can wait on a claim left by an instance's scheduler run; passes alone. Bounded below "
-    "so it fails in minutes instead of hanging CI.",
-    strict=False,
-)
 async def test_three_notify_runs_at_once_send_each_conversation_exactly_once(cluster: Cluster) -> None:
     url = cluster.connector.url
     store = cluster.storage()
@@ -175,7 +169,10 @@ async def test_three_notify_runs_at_once_send_each_conversation_exactly_once(clu
                                                  env=_env(cluster.azurite), stdout=asyncio.subprocess.PIPE,
                                                  stderr=asyncio.subprocess.PIPE) for _ in range(3)]
     try:
-        outputs = [await asyncio.wait_for(run.communicate(), timeout=180) for run in runs]
+        # All three read at once: a run whose log pipe nobody reads blocks on its next log line,
+        # holding its claims, while the others wait for them (the cause of this test's old hang).
+        # Bounded so that a stranded claim fails here rather than hanging CI for a lease.
+        outputs = await asyncio.wait_for(asyncio.gather(*(run.communicate() for run in runs)), timeout=120)
     finally:
         for run in runs:
             if run.returncode is None:
@@ -184,7 +181,8 @@ async def test_three_notify_runs_at_once_send_each_conversation_exactly_once(clu
     per_conversation = collections.Counter(
         urllib.parse.unquote(call.path.split("/")[3]) for call in cluster.connector.calls
         if call.method == "POST" and "/v3/conversations/" in call.path)
-    assert per_conversation == dict.fromkeys(conversations, 1)
+    assert per_conversation == dict.fromkeys(conversations, 1), [
+        (out.decode()[-600:], err.decode()[-3000:]) for out, err in outputs]
     sent = sum(int(out.decode().split("sent ")[1].split(",")[0]) for out, _err in outputs)
     assert sent == len(conversations)
 

@@ -31,6 +31,7 @@ class Fault:
     status: int
     retry_after: str | None = None
     code: str | None = None  # Teams error code in the body (403: ConversationBlockedByUser, ...)
+    delay: float = 0.0  # seconds between taking the request (a 201 counts as delivered) and answering
 
 
 OK = Fault(201)
@@ -78,6 +79,8 @@ class MockConnector:
             return web.json_response(error, status=fault.status, headers=headers)
         self.delivered[conversation] += 1
         self.activities.append({**body, "path_conversation": conversation})
+        if fault.delay:
+            await asyncio.sleep(fault.delay)  # accepted; the answer comes late (or never reaches the bot)
         return web.json_response({"id": f"activity-{self.requests}"}, status=fault.status)
 
     async def _stats(self, _: web.Request) -> web.Response:

@@ -1,13 +1,15 @@
 """Run the notification job in a process of its own (the two-process tests).
 
-Usage: python notify_worker.py DATA_DIR MONTH START_ISO CONFIG_JSON
-The clock starts at START_ISO and runs in real time; the summary is printed as JSON.
+Usage: python notify_worker.py DATA_DIR MONTH START_ISO CONFIG_JSON [RUN_ID]
+The clock starts at START_ISO and runs in real time; the summary is printed as JSON on stdout, the
+job's log (INFO) goes to stderr.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import sys
 import time
 
@@ -17,7 +19,9 @@ from bot.notifications.config import NotifyConfig
 from bot.services import build_services
 
 
-async def main(data_dir: str, month: str, start_iso: str, config_json: str) -> None:
+async def main(data_dir: str, month: str, start_iso: str, config_json: str,
+               run_id: str | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     start = dt.datetime.fromisoformat(start_iso)
     origin = time.monotonic()
     services = build_services(
@@ -25,11 +29,11 @@ async def main(data_dir: str, month: str, start_iso: str, config_json: str) -> N
     )
     services.extras["notify_config"] = NotifyConfig.model_validate_json(config_json)
     try:
-        summary = await run_notify(services, month)
+        summary = await run_notify(services, month, run_id=run_id)
     finally:
         await services.close()
     print(summary.model_dump_json(), flush=True)
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:5]))
+    asyncio.run(main(*sys.argv[1:6]))

@@ -108,3 +108,23 @@ async def test_the_command_line_exports_erases_only_with_yes_and_exports_nothing
     assert without_time(json.loads(after.stdout)) == EMPTY
     bad = await asyncio.to_thread(run, ["export-tenant", "--tenant", "../etc"], data_dir)
     assert bad.returncode == 2 and "is not a tenant id" in bad.stderr
+
+
+async def test_new_conversations_of_a_tenant_at_once_each_keep_one_small_item_and_all_are_exported(
+        client: Any, connector: Any, services: Services) -> None:
+    from bot.storage.base import iter_keys
+    from bot.trust.tenant_data import conversations_prefix, registry_key
+
+    await seed(services)
+    conversations = [f"a:at-once-{n:02d}" for n in range(12)]
+    await asyncio.gather(*(say(client, connector, ADA, "what is my score?", conversation=c)
+                           for c in conversations))
+    kept = [key async for key in iter_keys(services.storage, conversations_prefix(TENANT))]
+    items = sorted(({k: v for k, v in item.items() if k != "e_tag"}
+                    for item in (await services.storage.read(kept)).values()),
+                   key=lambda item: item["conversation_id"])
+    assert items == [{"state_key": f"msteams/conversations/{c}", "conversation_id": c} for c in conversations]
+    # No tenant-wide document is rewritten per new conversation (they would contend on its eTag).
+    assert await services.storage.read([registry_key(TENANT)]) == {}
+    exported = await TenantData(services.storage, services.clock).export(TENANT)
+    assert sorted(c["conversation_id"] for c in exported["conversations"]) == conversations
