@@ -144,7 +144,7 @@ def what_if(
     ):
         # A renewal: the expired holding is replaced by the one the plan adds.
         profile = _without(profile, {(person, step.certification)})
-    changed = apply_plan(profile, [step]) if step.count > 0 else profile
+    changed = apply_plan(profile, [step]) if step.count != 0 else profile
     if step.action == PlanAction.CERTIFY and new_name and not person:
         # The new person is called by the name the user gave, not the planner's placeholder id.
         named = [
@@ -217,15 +217,10 @@ def _step(
     if change.kind == "growth" and change.percent is not None:
         points = max(1, round(change.percent))
         if not change.relative:
-            # "if growth hits 20%": points follow the whole percent (E-7), so the same points as at
-            # exactly 20% come from rising by the whole percents between today's and 20.
+            # "if growth hits 20%" (or "falls to 12%"): points follow the whole percent (E-7), so the
+            # same points as at exactly that growth come from the whole percents between today's and it.
             now = _growth(score_profile(profile)) or 0.0
             points = math.floor(change.percent) - math.floor(now)
-            if change.percent <= now:
-                reached = phrase(
-                    "conversation.what_if_growth_reached", before=Percent(now), target=Percent(change.percent)
-                )
-                return None, reached
         step = PlanStep(
             action=PlanAction.GROW_USAGE, metric=Metric.USAGE_GROWTH, count=points, points_gained=0
         )

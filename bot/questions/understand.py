@@ -437,7 +437,7 @@ def _understand(norm: str) -> Query:
         "who": full.any(lexicon.WHO_CUES),
         "ours": full.any(lexicon.OURS),
         "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
-        "asks_excluded": full.any(lexicon.EXCLUDED_CUES),
+        "asks_excluded": full.any(lexicon.EXCLUDED_CUES) and not full.any(lexicon.EITHER_OR),
         "threshold": full.any(lexicon.THRESHOLD),
         "also": full.any(lexicon.ALSO),
         "which_count": full.any(lexicon.WHICH_COUNT),
@@ -462,16 +462,18 @@ def _understand(norm: str) -> Query:
         )
 
     # 1. Notifications: "stop notifications", "unsubscribe", "Benachrichtigungen aus", "알림 끄기"...
-    if full.any(lexicon.STOP_ALONE):
-        return query(Intent.STOP_NOTIFICATIONS, cued=True)
-    if full.any(lexicon.START_ALONE) and not full.any(lexicon.NOTIFICATION_WORDS):
-        return query(Intent.START_NOTIFICATIONS, cued=True)
-    if full.any(lexicon.NOTIFICATION_WORDS):
-        if full.any(lexicon.STOP_WORDS):
+    # An action, so never from a question about something else ("Trial 訂閱的 ACR 算嗎": a subscription).
+    if not (slug or metric or excluded_offer or full.any(lexicon.OFFER_WORDS)):
+        if full.any(lexicon.STOP_ALONE):
             return query(Intent.STOP_NOTIFICATIONS, cued=True)
-        if full.any(lexicon.START_WORDS):
+        if full.any(lexicon.START_ALONE) and not full.any(lexicon.NOTIFICATION_WORDS):
             return query(Intent.START_NOTIFICATIONS, cued=True)
-        return query(Intent.HELP, cued=True)
+        if full.any(lexicon.NOTIFICATION_WORDS):
+            if full.any(lexicon.STOP_WORDS):
+                return query(Intent.STOP_NOTIFICATIONS, cued=True)
+            if full.any(lexicon.START_WORDS):
+                return query(Intent.START_NOTIFICATIONS, cued=True)
+            return query(Intent.HELP, cued=True)
     if len(tracks) > 1 or (tracks and full.any(lexicon.COMPARE)):
         return query(Intent.RULE, compare_tracks=True, cued=True)  # "SMB vs enterprise?"
     # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy
