@@ -80,6 +80,15 @@ def resolve(
             areas=new_areas,
             area=new_areas[0] if new_areas else None,
         )
+    if (
+        last_intent == Intent.WHAT_IF
+        and query.intent == Intent.CERTIFICATIONS
+        and query.certification
+        and (query.follow_up or query.correction)
+        and not query.who
+    ):
+        # "那改考 PL-400 呢", "no, I meant AZ-120": the same what-if with that certification.
+        return replace(query, intent=Intent.WHAT_IF, what_if=WhatIf("certify"))
     # "who has it?", "qui l'a ?", "그거 누가 갖고 있어요?": the certification the last answer was about.
     carried_metric = query.metric is not None and query.follow_up and last_intent != Intent.CERTIFICATIONS
     if (

@@ -174,6 +174,7 @@ def _dispatch(
         intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN)
         and not query.certification
         and not query.unknown_exam
+        and not query.out_of_scope  # "add Élodie to a Teams group": not a question about her
     ) and person is not None:
         return knowledge.person_answer(person, ctx, locale, names)
     return _HANDLERS[intent](query, ctx, locale, names, original)
