@@ -201,6 +201,15 @@ def _cloud_platform(reply: Reply, only: str | None = None) -> None:
         )
 
 
+def _track_rules(ctx: AnswerContext, named: Track | None) -> tuple[RuleSet, Track]:
+    """The partner's rules and track, or those of a track the question names ("en SMB, …")."""
+    rules, track = rule_version(ctx)
+    if named is None:
+        return rules, track
+    rules = _with_tracks(rules, named)
+    return rules, rules.track_rules(named)[0]
+
+
 def _with_tracks(rules: RuleSet, track: Track | None) -> RuleSet:
     """The partner's rules, or the newest rules that have the track the question names."""
     if track is None or track in rules.tracks:
@@ -363,9 +372,11 @@ def _blocking_gates(
     return found
 
 
-def _certification(reply: Reply, cert: Certification, ctx: AnswerContext, why: bool) -> None:
+def _certification(
+    reply: Reply, cert: Certification, ctx: AnswerContext, why: bool, track_named: Track | None = None
+) -> None:
     names = reply.names
-    rules, track = rule_version(ctx)
+    rules, track = _track_rules(ctx, track_named)
     as_of = _as_of(ctx)
     label = Cert(cert.slug)
     reply.say("answers.cert_title", certification=label)
@@ -577,7 +588,7 @@ def certification_answer(
     if query.certification:
         cert = resolve_certification(query.certification)
         if cert is not None:
-            _certification(reply, cert, ctx, why)
+            _certification(reply, cert, ctx, why, query.track)
             return Answer(reply.text(), None, intent, query.area or ctx.last_area)
     if query.unknown_exam:
         reply.say("answers.cert_unknown_exam", code=query.unknown_exam)
@@ -593,7 +604,7 @@ def certification_answer(
     if area is None:
         text, card = ask_area_card(locale, "certifications")
         return Answer(text, card, intent, None)
-    rules, track = rule_version(ctx)
+    rules, track = _track_rules(ctx, query.track)
     _area_list(reply, rules, track, area, query.metric, _as_of(ctx))
     return Answer(reply.text(), None, intent, area)
 
