@@ -80,6 +80,9 @@ def resolve(
             areas=new_areas,
             area=new_areas[0] if new_areas else None,
         )
+    if last_intent == Intent.EXPIRY and query.avoid and memory.certification and not query.certification:
+        # "how do we avoid that?" after an expiry answer: how to keep those points.
+        return replace(query, intent=Intent.EXPIRY, certification=memory.certification)
     if (
         last_intent == Intent.WHAT_IF
         and query.intent == Intent.CERTIFICATIONS

@@ -100,6 +100,7 @@ ALSO = _merged("also")  # "and if Jürgen passes it too?": one more person in th
 GAIN_CUES = _merged("gain_cues")  # "what does the renewal bring?": a what-if
 CORRECTION = _merged("correction")  # "no, I meant infra": the last question again, however long
 EITHER_OR = _merged("either_or")  # "算不算", "or not": a plain yes/no, never "excluded?"
+AVOID = _merged("avoid")  # "how do we avoid that?" after an expiry: renew it in time
 RENEW = _merged("renew")  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
 EXCLUDED_CUES = _merged("excluded_cues")  # "are VMs excluded from deployments?": a yes/no rule
 LOST_POINTS = _merged("lost_points")  # "why did we lose points?": what changed since last month

@@ -283,6 +283,8 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
         ]
         person = dated[0] if len(dated) == 1 else None
     if person is not None and query.certification:
+        if query.avoid:
+            return _keep(reply, profile, before, person, query.certification)
         return _one_expiry(reply, profile, before, person, query.certification, names)
     days = programme().expiring_soon_days
     horizon = as_of + dt.timedelta(days=days)
@@ -367,3 +369,19 @@ def _one_expiry(
     after = score_profile(_without(profile, {(person, slug)}))
     _say_impact(reply, before, after)
     return Answer(reply.text(), None, Intent.EXPIRY, None, memory=memory)
+
+
+def _keep(reply: Reply, profile: Profile, before: Scorecard, person: str, slug: str) -> Answer:
+    """How to keep the points a certification's expiry would cost: renew it before that day."""
+    holder = profile.person(person)
+    held = next((h for h in holder.certifications if h.id == slug), None) if holder else None
+    memory = Memory(intent=Intent.EXPIRY, certification=slug, person=person)
+    if held is None or held.expires is None:
+        return _one_expiry(reply, profile, before, person, slug, {})
+    reply.say(
+        "conversation.avoid_expiry", person=People((person,)), certification=Cert(slug), on=held.expires
+    )
+    _say_impact(
+        reply, before, score_profile(_without(profile, {(person, slug)})), "conversation.expiry_impact_header"
+    )
+    return Answer(reply.text(), None, Intent.PLAN, None, memory=memory)

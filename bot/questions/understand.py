@@ -75,6 +75,7 @@ class Query:
     renews: bool = False  # "renew", "Verlängerung": a lapsed certification comes back
     correction: bool = False  # "no, I meant infra": a follow-up whatever its length
     which_count: bool = False  # "what counts?": the list of what the topic counts
+    avoid: bool = False  # "how do we avoid that?"
     also: bool = False  # "too", "aussi", "도": added to what the conversation simulated
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
@@ -440,6 +441,7 @@ def _understand(norm: str) -> Query:
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES) and not full.any(lexicon.EITHER_OR),
         "threshold": full.any(lexicon.THRESHOLD),
         "also": full.any(lexicon.ALSO),
+        "avoid": full.any(lexicon.AVOID),
         "which_count": full.any(lexicon.WHICH_COUNT),
         "correction": full.any(lexicon.CORRECTION),
         "renews": full.any(lexicon.RENEW),
