@@ -386,11 +386,13 @@ def _data_means_area(norm: str, text: _Text, areas: list[Area]) -> list[Area]:
     return areas
 
 
+# "How long do we stay qualified?" is the window, not the skilling lag its "how long" also says.
+_FACT_ORDER = ("window",)
+
+
 def _fact(text: _Text, intent_cued: bool) -> str | None:
-    for topic, words in lexicon.FACT_WORDS.items():
-        if text.any(words):
-            return topic
-    return None
+    topics = sorted(lexicon.FACT_WORDS, key=lambda topic: topic not in _FACT_ORDER)
+    return next((topic for topic in topics if text.any(lexicon.FACT_WORDS[topic])), None)
 
 
 @lru_cache(maxsize=4096)
