@@ -68,11 +68,17 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
             ctx = replace(ctx, last_area=None)
     moment = time.time() if now is None else now
     person = knowledge.mentioned_person(ctx, original)
+    # "those certs" right after a person's certifications are still that person's.
+    about_person = (
+        ctx.memory is not None and ctx.memory.intent == Intent.CERTIFICATIONS and not ctx.memory.certification
+    )
     if (
         person is None
-        and query.person_pronoun
-        and query.intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN, Intent.WHAT_IF, Intent.EXPIRY)
-        and not (query.certification or query.who)
+        and (query.person_pronoun or (query.pronoun and about_person and not query.areas))
+        and query.intent
+        in (Intent.CERTIFICATIONS, Intent.UNKNOWN, Intent.WHAT_IF, Intent.EXPIRY, Intent.SCORE)
+        and not query.who
+        and (not query.certification or query.intent in (Intent.WHAT_IF, Intent.EXPIRY))
         and ctx.memory is not None
         and ctx.memory.fresh(moment)
     ):

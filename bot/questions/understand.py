@@ -387,12 +387,18 @@ def _data_means_area(norm: str, text: _Text, areas: list[Area]) -> list[Area]:
 
 
 # "How long do we stay qualified?" is the window, not the skilling lag its "how long" also says.
-_FACT_ORDER = ("window",)
+_FACT_ORDER = ("window", "skilling_delay")  # "how long until a renewal shows" is no data refresh
 
 
 def _fact(text: _Text, intent_cued: bool) -> str | None:
-    topics = sorted(lexicon.FACT_WORDS, key=lambda topic: topic not in _FACT_ORDER)
-    return next((topic for topic in topics if text.any(lexicon.FACT_WORDS[topic])), None)
+    """The programme fact asked about: the topic with the longest phrase found ("多久更新" is the
+    refresh, "多久" alone the skilling lag); on a tie, `_FACT_ORDER` first."""
+    best: tuple[int, int, str] | None = None
+    for rank, topic in enumerate(sorted(lexicon.FACT_WORDS, key=lambda t: t not in _FACT_ORDER)):
+        found = [len(p.replace(" ", "")) for p in lexicon.FACT_WORDS[topic] if text.has(p)]
+        if found and (best is None or (max(found), -rank) > best[:2]):
+            best = (max(found), -rank, topic)
+    return best[2] if best else None
 
 
 @lru_cache(maxsize=4096)
@@ -488,6 +494,8 @@ def _understand(norm: str) -> Query:
     if full.any(lexicon.NOT_RENEW):
         return query(Intent.EXPIRY, cued=True)  # "what if Élodie does not renew her AZ-700?"
     renews = full.any(lexicon.RENEW)
+    # "갱신하면 점수 반영까지 얼마나 걸려": how long a renewal takes to show is the skilling lag, no what-if.
+    lag = text.any(lexicon.FACT_WORDS["skilling_delay"]) and not _PERCENT.search(norm)
     counted = False  # "what if it is only one?": a number of something the conversation is about
     change = _what_if(norm, text, slug, metric) if full.any(lexicon.WHAT_IF) else None
     # "how does the score change if we sign 2 more customers?": a figure makes it a what-if, even
@@ -495,6 +503,7 @@ def _understand(norm: str) -> Query:
     counted = change is not None and change.kind != "certify" and bool(_NUMBER.search(norm) or change.percent)
     if (
         full.any(lexicon.WHAT_IF)
+        and not lag
         and (counted or not cues[Intent.RULE])
         and (renews or not full.any(lexicon.EXPIRY))
     ):
