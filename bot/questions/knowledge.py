@@ -243,6 +243,23 @@ def _tracks(reply: Reply, rules: RuleSet) -> None:
 
 def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
     rules, track = rule_version(ctx)
+    if query.association is not None and query.excluded_offer is None:
+        # "Does PAL count?": yes or no from the rules' eligible associations (CSP is CSP_T1/CSP_T2).
+        eligible = rules.filters.eligible_associations
+        counts = any(a == query.association or a.startswith(query.association + "_") for a in eligible)
+        reply = Reply(locale)
+        reply.say("conversation.yes" if counts else "conversation.no")
+        reply.say(
+            "conversation.association_counts" if counts else "conversation.association_not_counted",
+            association=query.association,
+            associations=Join(tuple(_association(a) for a in eligible)),
+        )
+        return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
+    if query.sovereign and query.excluded_offer is None:
+        reply = Reply(locale)
+        reply.say("conversation.yes" if query.asks_excluded else "conversation.no")
+        reply.say("conversation.sovereign_excluded")
+        return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     if query.excluded_offer is not None:
         # "Do Trial offers count in ACR?": no (or yes, "are they excluded?"), then the rule.
         filters = rules.filters

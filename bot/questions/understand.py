@@ -77,6 +77,8 @@ class Query:
     which_count: bool = False  # "what counts?": the list of what the topic counts
     avoid: bool = False  # "how do we avoid that?"
     also: bool = False  # "too", "aussi", "도": added to what the conversation simulated
+    sovereign: bool = False  # asks about sovereign or isolated clouds (E-23)
+    association: str | None = None  # a partner association named ("PAL", "DPOR"), asked about
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
@@ -294,6 +296,10 @@ _EXCLUDED_OFFERS = sorted(
 )
 
 
+# Partner associations a question may name: those some rule version counts, and those no version counts.
+_ASSOCIATIONS = ["DPOR", "PAL", "CSP", "CPOR", "TPOR"]
+
+
 def _areas(text: _Text) -> list[Area]:
     found = []
     for area, words in lexicon.AREA_WORDS.items():
@@ -422,6 +428,7 @@ def _understand(norm: str) -> Query:
     excluded = next((s for s in lexicon.EXCLUDED_SERVICE_WORDS if full.has(s)), None)
     if excluded is not None:
         metric = metric or Metric.DEPLOYMENTS
+    association = next((a for a in _ASSOCIATIONS if full.has(a.casefold())), None)
     offer = next((o for o in _EXCLUDED_OFFERS if full.has(o.casefold())), None)
     excluded_offer = offer if offer is not None and full.any(lexicon.OFFER_WORDS) else None
     tracks = [track for track, words in lexicon.TRACK_WORDS.items() if full.any(words)]
@@ -448,6 +455,8 @@ def _understand(norm: str) -> Query:
         "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES) and not full.any(lexicon.EITHER_OR),
         "threshold": full.any(lexicon.THRESHOLD),
+        "sovereign": full.any(lexicon.SOVEREIGN),
+        "association": association,
         "also": full.any(lexicon.ALSO),
         "avoid": full.any(lexicon.AVOID),
         "which_count": full.any(lexicon.WHICH_COUNT),
@@ -549,6 +558,9 @@ def _understand(norm: str) -> Query:
     # 4. Expiry and change over time.
     if full.any(lexicon.EXPIRY) and not cues[Intent.RULE]:
         return query(Intent.EXPIRY, cued=True)
+    asks_list = full.any(lexicon.WHICH) or full.any(lexicon.WHICH_COUNT)  # "which ones count? DPOR too?"
+    if association and (shared["yes_no"] or full.any(lexicon.COUNT_VERBS)) and not (slug or asks_list):
+        return query(Intent.RULE, cued=True)  # "PAL 연결된 고객도 ACR에 포함돼?"
     # 5. Programme facts (refresh dates, the qualification window...), unless a score question names a metric.
     fact = _fact(full, any(cues.values())) or ("refresh" if asks_when else None)
     if fact is not None and not (metric and (cues[Intent.WHY] or cues[Intent.PLAN])) and not zero:
@@ -557,6 +569,8 @@ def _understand(norm: str) -> Query:
     # "why is growth calculated like that" is a why question: a real "why" beats rule cues.
     if text.any(lexicon.WHY_STRONG):
         return query(Intent.WHY)
+    if shared["sovereign"] and (full.any(lexicon.OFFER_WORDS) or full.any(lexicon.COUNT_VERBS) or metric):
+        return query(Intent.RULE, cued=True)  # "les abonnements Azure Chine comptent ?"
     if excluded_offer is not None:
         return query(Intent.RULE, cued=True)  # "les offres Trial comptent dans l'ACR ?"
     if excluded is not None and (
