@@ -243,6 +243,16 @@ def _tracks(reply: Reply, rules: RuleSet) -> None:
 
 def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
     rules, track = rule_version(ctx)
+    if query.our_track and not query.compare_tracks:
+        reply = Reply(locale)
+        partner = ctx.profile.partner.name if ctx.profile is not None else ""
+        reply.say(
+            "conversation.our_track",
+            partner=partner,
+            track=phrase(f"rules.track_{track}"),
+            rules=rules.version,
+        )
+        return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     if query.association is not None and query.excluded_offer is None:
         # "Does PAL count?": yes or no from the rules' eligible associations (CSP is CSP_T1/CSP_T2).
         eligible = rules.filters.eligible_associations

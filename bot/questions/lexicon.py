@@ -103,6 +103,7 @@ EITHER_OR = _merged("either_or")  # "算不算", "or not": a plain yes/no, never
 AVOID = _merged("avoid")  # "how do we avoid that?" after an expiry: renew it in time
 SOVEREIGN = _merged("sovereign")  # "does Azure China count?": the sovereign-cloud exclusion (E-23)
 WHICH = _merged("which")  # "which ones?": a list is asked, not a yes/no
+OUR_TRACK = _merged("our_track")  # "which track are we on?": the partner's own track
 RENEW = _merged("renew")  # "what if Sofia renews her AZ-305?": a what-if, not an expiry question
 EXCLUDED_CUES = _merged("excluded_cues")  # "are VMs excluded from deployments?": a yes/no rule
 LOST_POINTS = _merged("lost_points")  # "why did we lose points?": what changed since last month

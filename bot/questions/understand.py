@@ -79,6 +79,7 @@ class Query:
     also: bool = False  # "too", "aussi", "도": added to what the conversation simulated
     sovereign: bool = False  # asks about sovereign or isolated clouds (E-23)
     association: str | None = None  # a partner association named ("PAL", "DPOR"), asked about
+    our_track: bool = False  # "are we SMB or enterprise?"
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
@@ -456,6 +457,7 @@ def _understand(norm: str) -> Query:
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES) and not full.any(lexicon.EITHER_OR),
         "threshold": full.any(lexicon.THRESHOLD),
         "sovereign": full.any(lexicon.SOVEREIGN),
+        "our_track": full.any(lexicon.OUR_TRACK),
         "association": association,
         "also": full.any(lexicon.ALSO),
         "avoid": full.any(lexicon.AVOID),
@@ -482,7 +484,8 @@ def _understand(norm: str) -> Query:
 
     # 1. Notifications: "stop notifications", "unsubscribe", "Benachrichtigungen aus", "알림 끄기"...
     # An action, so never from a question about something else ("Trial 訂閱的 ACR 算嗎": a subscription).
-    if not (slug or metric or excluded_offer or full.any(lexicon.OFFER_WORDS)):
+    about_other = slug or metric or excluded_offer or association or shared["sovereign"]
+    if not (about_other or full.any(lexicon.OFFER_WORDS) or full.any(lexicon.COUNT_VERBS)):
         if full.any(lexicon.STOP_ALONE):
             return query(Intent.STOP_NOTIFICATIONS, cued=True)
         if full.any(lexicon.START_ALONE) and not full.any(lexicon.NOTIFICATION_WORDS):
@@ -493,6 +496,8 @@ def _understand(norm: str) -> Query:
             if full.any(lexicon.START_WORDS):
                 return query(Intent.START_NOTIFICATIONS, cued=True)
             return query(Intent.HELP, cued=True)
+    if shared["our_track"] and not full.any(lexicon.COMPARE):
+        return query(Intent.RULE, cued=True)  # "welcher Track gilt für uns?"
     if len(tracks) > 1 or (tracks and full.any(lexicon.COMPARE)):
         return query(Intent.RULE, compare_tracks=True, cued=True)  # "SMB vs enterprise?"
     # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy
