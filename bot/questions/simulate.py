@@ -133,6 +133,15 @@ def what_if(
         person = people[-1]
     else:
         step, text = _step(change, query, profile, person, new_name)
+    if change.kind == "track" and change.track is not None and text is not None:
+        rules = default_catalog().rules_for(profile.rules, profile.as_of)
+        if change.track not in rules.tracks:
+            reply.say("rules.tracks_one", rules=rules.version)
+            return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
+        after = score_profile(profile.model_copy(update={"track": change.track}))
+        reply.say("conversation.what_if_header", change=text)
+        reply.bullets(compare(before, after)[0])
+        return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
     if step is None:
         reply.line(text or phrase("conversation.what_if_unclear"))
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
@@ -225,6 +234,9 @@ def _step(
             action=PlanAction.GROW_USAGE, metric=Metric.USAGE_GROWTH, count=points, points_gained=0
         )
         return step, None  # named once the simulation has the growth after
+    if change.kind == "track" and change.track is not None:
+        # Scored on the other track: a change of the profile itself, not a plan step (see what_if).
+        return None, phrase("conversation.what_if_track", track=phrase(f"rules.track_{change.track}"))
     if change.kind == "services":
         step = PlanStep(
             action=PlanAction.DEPLOY_SERVICES, metric=Metric.DEPLOYMENTS, count=change.count, points_gained=0

@@ -36,9 +36,10 @@ _MAX_TEXT = 500  # longer messages are cut: nobody asks a 2-page question, and m
 class WhatIf:
     """A hypothetical change named in a question ("what if Bo passes AZ-305?", "if usage grows 20%")."""
 
-    kind: str  # "certify" | "customers" | "growth" | "services"
+    kind: str  # "certify" | "customers" | "growth" | "services" | "track"
     count: int = 1
     percent: float | None = None
+    track: Track | None = None  # kind "track": the partner scored on this track instead
     relative: bool = False  # growth: `percent` points more ("20% more") rather than a target ("hits 20%")
 
 
@@ -365,7 +366,8 @@ def _count(norm: str, text: _Text) -> int | None:
 
 def _what_if(norm: str, text: _Text, slug: str | None, metric: Metric | None) -> WhatIf | None:
     percent = _PERCENT.search(norm)
-    if percent and (metric == Metric.USAGE_GROWTH or text.any(lexicon.GROW)):
+    # A percentage in a what-if is a growth rate unless another metric is named ("et si on passe à 25 % ?").
+    if percent and (metric in (Metric.USAGE_GROWTH, None) or text.any(lexicon.GROW)):
         value = float(percent.group(1).replace(",", "."))
         return WhatIf("growth", percent=value, relative=text.any(lexicon.RELATIVE_GROWTH))
     if slug is not None:
@@ -512,6 +514,8 @@ def _understand(norm: str) -> Query:
     lag = text.any(lexicon.FACT_WORDS["skilling_delay"]) and not _PERCENT.search(norm)
     counted = False  # "what if it is only one?": a number of something the conversation is about
     change = _what_if(norm, text, slug, metric) if full.any(lexicon.WHAT_IF) else None
+    if change is None and len(tracks) == 1 and full.any(lexicon.WHAT_IF) and not slug:
+        change = WhatIf("track", track=tracks[0])  # "SMB 트랙이면 점수 어떻게 돼?"
     # "how does the score change if we sign 2 more customers?": a figure makes it a what-if, even
     # with a rule word in it.
     counted = change is not None and change.kind != "certify" and bool(_NUMBER.search(norm) or change.percent)
