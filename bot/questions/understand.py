@@ -572,6 +572,8 @@ def _understand(norm: str) -> Query:
         return query(Intent.RULE, cued=True)  # "PAL 연결된 고객도 ACR에 포함돼?"
     # 5. Programme facts (refresh dates, the qualification window...), unless a score question names a metric.
     fact = _fact(full, any(cues.values())) or ("refresh" if asks_when else None)
+    if fact == "skilling_delay" and metric is not None and metric not in SKILLING:
+        fact = None  # "ab wann zählt ein Kunde?": when a customer counts is the customer rule
     if fact is not None and not (metric and (cues[Intent.WHY] or cues[Intent.PLAN])) and not zero:
         return query(Intent.FACT, fact=fact, cued=True)
     # 6. Questions, most specific first. "Explain how growth is calculated" is a rule question, but
