@@ -67,7 +67,8 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
         except ValueError:
             ctx = replace(ctx, last_area=None)
     moment = time.time() if now is None else now
-    person = knowledge.mentioned_person(ctx, original)
+    named = knowledge.mentioned_people(ctx, original)
+    person = named[0] if len(named) == 1 else None
     # "those certs" right after a person's certifications are still that person's.
     about_person = (
         ctx.memory is not None and ctx.memory.intent == Intent.CERTIFICATIONS and not ctx.memory.certification
@@ -103,7 +104,7 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
         # A bare "why?" in a conversation from before follow-ups were remembered: its last area.
         query = replace(query, areas=(ctx.last_area,), area=ctx.last_area)
     query = _areas_by_score(query, ctx, original)
-    answer = _dispatch(query, ctx, locale, names, original, person)
+    answer = _dispatch(query, ctx, locale, names, original, person, named)
     previous = ctx.memory if ctx.memory is not None and ctx.memory.fresh(moment) else None
     memory = follow_up.remember(
         previous, answer.memory or _memory_of(query, answer, person, previous, ctx), moment
@@ -156,13 +157,21 @@ def _memory_of(
 
 
 def _dispatch(
-    query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str, person: str | None
+    query: Query,
+    ctx: AnswerContext,
+    locale: str,
+    names: dict[str, str],
+    original: str,
+    person: str | None,
+    named: list[str],
 ) -> Answer:
+    """The answer to `query`; `person` is the one person it is about (named or from the conversation),
+    `named` everyone the message names."""
     intent = query.intent
     if intent in NEEDS_PROFILE and ctx.profile is None and ctx.scorecard is None:
         intent = Intent.NO_PROFILE
     if intent == Intent.WHAT_IF:
-        people = knowledge.mentioned_people(ctx, original)
+        people = named
         earlier = ctx.memory.person if ctx.memory is not None else None
         if query.also and earlier and earlier not in people:
             people = [earlier, *people]  # "and if Jürgen passes it too?": both of them

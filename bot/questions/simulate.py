@@ -16,12 +16,12 @@ from cards.i18n import t
 from scoring import Profile, score_profile
 from scoring.catalog import default_catalog
 from scoring.ids import Metric, PlanAction
-from scoring.models import HeldCertification
 from scoring.planner import apply_plan
 from scoring.programme import programme
 from scoring.results import PlanStep, Scorecard
 
 from .chat import Reply
+from .knowledge import lapsed
 from .model import Answer, AnswerContext, Intent, Memory
 from .render import Cert, People, Percent, Text, phrase
 from .scored import scorecard_for
@@ -91,15 +91,15 @@ def what_if(
         lapsed_holders = [
             p.id
             for p in profile.people
-            if any(h.id == query.certification and not _valid(h, profile.as_of) for h in p.certifications)
+            if any(h.id == query.certification and lapsed(h, profile.as_of) for h in p.certifications)
         ]
         person = lapsed_holders[0] if len(lapsed_holders) == 1 else None
     holder = profile.person(person) if person is not None else None
     if change.kind == "certify" and query.certification is None and holder is not None:
         # "what if Sofia gets it back?": the one certification of hers that no longer counts.
-        lapsed = {h.id for h in holder.certifications if not _valid(h, profile.as_of)}
-        if len(lapsed) == 1:
-            query = replace(query, certification=lapsed.pop())
+        gone = {h.id for h in holder.certifications if lapsed(h, profile.as_of)}
+        if len(gone) == 1:
+            query = replace(query, certification=gone.pop())
     if people and change.kind == "certify" and query.certification:
         # Several people pass (or renew) one certification: those who do not hold it valid yet.
         slug = query.certification
@@ -108,7 +108,7 @@ def what_if(
             pid
             for pid in people
             if (p := profile.person(pid)) is not None
-            and not any(h.id == slug and _valid(h, profile.as_of) for h in p.certifications)
+            and not any(h.id == slug and not lapsed(h, profile.as_of) for h in p.certifications)
         ]
         if not takers:
             step, text = (
@@ -193,7 +193,7 @@ def _step(
             holder = profile.person(person)
             held = [h for h in holder.certifications if h.id == slug] if holder is not None else []
             who = People((person,))
-            if any(_valid(h, profile.as_of) for h in held):
+            if any(not lapsed(h, profile.as_of) for h in held):
                 return None, phrase("conversation.what_if_already_holds", person=who, certification=label)
             step = PlanStep(
                 action=PlanAction.CERTIFY,
@@ -262,11 +262,6 @@ def _say_impact(reply: Reply, before: Scorecard, after: Scorecard, header: str |
     if header is not None:
         reply.say(header)
     reply.bullets(lines)
-
-
-def _valid(held: HeldCertification, as_of: dt.date) -> bool:
-    """Whether a holding still counts on `as_of` (E-16: `expires` is the first day it no longer does)."""
-    return held.expires is None or held.expires > as_of
 
 
 def _without(profile: Profile, drop: set[tuple[str, str]]) -> Profile:
@@ -353,7 +348,7 @@ def _one_expiry(
     if held is None:
         reply.say("conversation.expiry_not_held", person=who, certification=label)
         return Answer(reply.text(), None, Intent.EXPIRY, None, memory=memory)
-    if not _valid(held, profile.as_of):
+    if lapsed(held, profile.as_of):
         # Already lapsed: the score has lost it already; what renewing it would bring back.
         assert held.expires is not None
         reply.line(_held_line("conversation.expired_line", held.expires, person, slug))
