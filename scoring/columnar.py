@@ -10,29 +10,49 @@ row-by-row path, whose messages name the row, the column and the CSV line.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
+from numpy.typing import NDArray
 
-Coded = tuple[list[str], np.ndarray]  # distinct values (first-seen order), each row's code
-# Text columns coded; "usd" as float64; "customer" (thousands of distinct ids) as Arrow keeps it,
-# coded only for the rows a window needs (`codes_of`).
-Columns = dict[str, Coded | np.ndarray | pa.ChunkedArray]
+if TYPE_CHECKING:  # types of pyarrow-stubs only (pyarrow has no class per data type)
+    from pyarrow.lib import Int32Type, StringType
+
+Codes = NDArray[np.int32]
+Coded = tuple[list[str], Codes]  # distinct values (first-seen order), each row's code
+# A text column as Arrow keeps it (strings only: both readers give text columns that type).
+Texts: TypeAlias = "pa.ChunkedArray[pa.StringScalar]"
+# A coded column's chunks: int32 codes into string values (`_CODED`, or `dictionary_encode()`'s default).
+_Dictionary: TypeAlias = "pa.DictionaryArray[Int32Type, StringType]"
 # The low-cardinality text columns arrive coded from the CSV reader, block by block in parallel.
 _CODED = pa.dictionary(pa.int32(), pa.string())
+
+
+@dataclass(frozen=True)
+class Columns:
+    """ACR records as Arrow read them."""
+
+    usd: NDArray[np.float64]
+    # Thousands of distinct ids: kept as Arrow keeps them, coded only for the rows a window needs
+    # (`codes_of`).
+    customer: Texts
+    coded: dict[str, Coded]  # the other text columns
 
 
 def _columns(table: pa.Table, names: Sequence[str]) -> Columns | None:
     usd = table.column("usd")
     if usd.null_count:
         return None  # an empty amount: the row-by-row path names it
-    out: Columns = {"usd": usd.to_numpy()}
+    amounts = usd.to_numpy()
     table = table.unify_dictionaries()  # one dictionary for every chunk of a coded column
+    customer: Texts | None = None
+    coded: dict[str, Coded] = {}
     for name in names:
         if name == "usd":
             continue
@@ -40,28 +60,38 @@ def _columns(table: pa.Table, names: Sequence[str]) -> Columns | None:
         if column.null_count:
             return None
         if name == "customer":
-            out[name] = column
+            customer = cast(Texts, column)  # read as pa.string()
             continue
         if not pa.types.is_dictionary(column.type):
             column = column.dictionary_encode()  # one memo table across the chunks
         if column.num_chunks == 0:
-            out[name] = ([], np.zeros(0, dtype=np.int32))
+            coded[name] = ([], np.zeros(0, dtype=np.int32))
             continue
-        codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks]
-        out[name] = (column.chunk(0).dictionary.to_pylist(), np.concatenate(codes))
-    return out
+        chunks = cast(list[_Dictionary], column.chunks)
+        codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks]
+        coded[name] = (texts(chunks[0].dictionary), np.concatenate(codes))
+    assert customer is not None, "both readers have a customer column"
+    return Columns(usd=amounts, customer=customer, coded=coded)
 
 
-def codes_of(ids: pa.ChunkedArray, rows: np.ndarray) -> Coded:
+def texts(values: pa.Array[Any] | pa.ChunkedArray[Any]) -> list[str]:
+    """The values of a text column without nulls (`_columns` returns None on a null)."""
+    return cast(list[str], values.to_pylist())
+
+
+def codes_of(ids: Texts, rows: NDArray[np.intp]) -> Coded:
     """The distinct values of some rows of a text column (first-seen order) and each row's code."""
-    encoded = ids.take(pa.array(rows)).combine_chunks().dictionary_encode()
-    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False)
+    # pyarrow-stubs leave the index and value types of dictionary_encode()'s result open.
+    encoded = cast(_Dictionary, ids.take(rows).combine_chunks().dictionary_encode())  # pyright: ignore[reportUnknownMemberType]
+    return texts(encoded.dictionary), encoded.indices.to_numpy(zero_copy_only=False)
 
 
-def first_empty(ids: pa.ChunkedArray) -> int | None:
+def first_empty(ids: Texts) -> int | None:
     """The first row whose text is empty, or None."""
-    at = pc.index(pc.call_function("binary_length", [ids]), 0).as_py()  # (not in pyarrow's stubs)
-    return None if at is None or at < 0 else int(at)
+    lengths = pc.binary_length(ids)
+    # pyarrow-stubs leave index()'s `value` unannotated. (-1: no such row)
+    at = pc.index(lengths, 0).as_py()  # pyright: ignore[reportUnknownMemberType]
+    return None if at < 0 else at
 
 
 def read_csv(source: Path | bytes, header: list[str]) -> Columns | None:
@@ -72,8 +102,9 @@ def read_csv(source: Path | bytes, header: list[str]) -> Columns | None:
         for name in header
     }
     try:
+        # pyarrow-stubs type `input_file` as a path or a Python file; Arrow reads a Buffer as well.
         table = pa_csv.read_csv(
-            str(source) if isinstance(source, Path) else pa.py_buffer(source),
+            str(source) if isinstance(source, Path) else pa.py_buffer(source),  # pyright: ignore[reportArgumentType]
             read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
             convert_options=pa_csv.ConvertOptions(
                 column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
@@ -99,7 +130,7 @@ def read_json_rows(rows: Sequence[Any]) -> tuple[Columns, bool] | None:
         return None
     try:
         table = pa_json.read_json(
-            pa.py_buffer(b"\n".join(rows)),
+            pa.py_buffer(b"\n".join(rows)),  # pyright: ignore[reportArgumentType]  (a Buffer: see read_csv)
             parse_options=pa_json.ParseOptions(
                 explicit_schema=pa.schema(list(_ROW)), unexpected_field_behavior="error"
             ),
@@ -111,9 +142,8 @@ def read_json_rows(rows: Sequence[Any]) -> tuple[Columns, bool] | None:
     cloud = table.column("cloud")
     has_cloud = cloud.null_count < table.num_rows
     if has_cloud:
-        table = table.set_column(
-            table.schema.get_field_index("cloud"), "cloud", pc.fill_null(cloud, pa.scalar(""))
-        )
+        at = table.schema.get_field_index("cloud")
+        table = table.set_column(at, "cloud", cloud.fill_null(pa.scalar("")))
     names = ["customer", "month", "service", "offer", "association", "usd"] + (["cloud"] if has_cloud else [])
     columns = _columns(table, names)
     return None if columns is None else (columns, has_cloud)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from scoring import columnar
 from scoring.errors import FieldError, ProfileError
@@ -46,11 +47,12 @@ _ASSOCIATION_ALIASES = {
 PUBLIC_CLOUDS = ("", "public", "azure", "azurecloud", "global")
 MAX_ERRORS = 50
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+Row = dict[str, Any]  # a record as a JSON object
 
 
 def month_index(text: str) -> int | None:
     """'2026-09' -> year*12 + month-1, or None when it is not a real YYYY-MM month."""
-    match = _MONTH.match(text.strip()) if isinstance(text, str) else None
+    match = _MONTH.match(text.strip())
     if not match:
         return None
     year, month = int(match.group(1)), int(match.group(2))
@@ -118,17 +120,17 @@ class _ArrowTenants:
     """Customer ids as Arrow read them (a CSV file, a profile file's rows): coded only for the rows a
     window needs, never all million."""
 
-    def __init__(self, ids: Any):
-        self.ids = ids  # pyarrow.ChunkedArray of strings
+    def __init__(self, ids: columnar.Texts):
+        self.ids = ids
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]:
+    def codes_for(self, rows: NDArray[np.intp]) -> tuple[int, np.ndarray]:
         return _one_code_per_tenant(*columnar.codes_of(self.ids, rows))
 
     def values(self) -> list[str]:
-        return self.ids.to_pylist()
+        return columnar.texts(self.ids)
 
 
 # --- the records ----------------------------------------------------------------------------------
@@ -177,7 +179,7 @@ class AcrRecords:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def to_rows(self) -> list[dict[str, Any]]:
+    def to_rows(self) -> list[Row]:
         """Records as JSON rows (the profile's `acr_records`); `cloud` only where not public."""
         if not len(self):
             return []
@@ -187,7 +189,7 @@ class AcrRecords:
                              (self.associations, self.association), (self.clouds, self.cloud))
         )  # fmt: skip
         months = {int(m): month_text(int(m)) for m in np.unique(self.month)}
-        rows = []
+        rows: list[Row] = []
         for c, m, s, o, a, cl, u in zip(
             self.customer.values(),
             self.month.tolist(),
@@ -198,26 +200,29 @@ class AcrRecords:
             self.usd.tolist(),
             strict=True,
         ):
-            row = {"customer": c, "month": months[m], "service": s, "offer": o, "association": a, "usd": u}
+            row: Row = {
+                "customer": c, "month": months[m], "service": s, "offer": o, "association": a, "usd": u
+            }  # fmt: skip
             if cl:
                 row["cloud"] = cl
             rows.append(row)
         return rows
 
-    def extended(self, rows: Iterable[dict[str, Any]]) -> AcrRecords:
+    def extended(self, rows: Iterable[Row]) -> AcrRecords:
         """A copy with more (already valid) rows appended: used by the planner's apply_plan."""
         return AcrRecords.from_rows([*self.to_rows(), *rows])
 
     # --- from JSON rows ----------------------------------------------------------------------------
     @classmethod
-    def from_rows(cls, rows: Any, path: str = "acr_records") -> AcrRecords:
+    def from_rows(cls, value: object, path: str = "acr_records") -> AcrRecords:
         """Validate and columnize a list of record dicts. Raises ProfileError naming row and column."""
-        if not isinstance(rows, list):
-            raise ProfileError([FieldError(path, _short(rows), "must be a list of records")])
+        if not isinstance(value, list):
+            raise ProfileError([FieldError(path, _short(value), "must be a list of records")])
+        rows = cast(list[Any], value)  # JSON values, checked below
         errors: list[FieldError] = []
-        # Shape: every row a dict with exactly the known columns (dict.__len__ rejects non-dicts in C).
+        # Shape: every row a dict with exactly the known columns (dict's __len__ rejects non-dicts in C).
         try:
-            lengths: set[int] | None = set(map(dict.__len__, rows))
+            lengths: set[int] | None = set(map(Row.__len__, rows))
         except TypeError:
             lengths = None
         has_cloud = False
@@ -232,7 +237,7 @@ class AcrRecords:
         # Low-cardinality text columns are coded straight from the rows (no per-column list).
         columns: dict[str, Any] = {c: _getter(rows, c) for c in ("month", "service", "offer", "association")}
         if has_cloud:
-            columns["cloud"] = lambda: map(dict.get, rows, itertools.repeat("cloud"), itertools.repeat(""))
+            columns["cloud"] = lambda: map(Row.get, rows, itertools.repeat("cloud"), itertools.repeat(""))
         try:
             columns["customer"] = list(map(itemgetter("customer"), rows))
             columns["usd"] = list(map(itemgetter("usd"), rows))
@@ -361,13 +366,12 @@ class _Builder:
 
     def from_columns(self, columns: columnar.Columns) -> AcrRecords:
         """Columns as Arrow gives them: text columns coded, amounts a float64 array."""
-        coded = {col: columns[col] for col in TEXT_COLUMNS if col in columns}
-        ids = columns["customer"]
-        if (first := columnar.first_empty(ids)) is not None:  # type: ignore[arg-type]
+        coded: dict[str, tuple[list[Any], np.ndarray]] = {
+            col: columns.coded[col] for col in TEXT_COLUMNS if col in columns.coded
+        }
+        if (first := columnar.first_empty(columns.customer)) is not None:
             self.error(first, "customer", "", "must not be empty")
-        usd = columns["usd"]
-        assert isinstance(usd, np.ndarray)
-        return self.build(_ArrowTenants(ids), coded, usd, len(usd))  # type: ignore[arg-type]
+        return self.build(_ArrowTenants(columns.customer), coded, columns.usd, len(columns.usd))
 
     def build(
         self, customer: Tenants, coded: dict[str, tuple[list[Any], np.ndarray]], usd: np.ndarray, n: int
@@ -376,7 +380,7 @@ class _Builder:
             return int(np.flatnonzero(coded[col][1] == code)[0])
 
         for col in ("service", "offer", "cloud"):
-            for code, value in enumerate(coded.get(col, ([], None))[0]):
+            for code, value in enumerate(coded[col][0] if col in coded else []):
                 if not isinstance(value, str):
                     self.error(first_row(col, code), col, value, "must be text")
                 elif col != "cloud" and not value.strip():
@@ -472,7 +476,7 @@ def _check_header(header: list[str], path: str) -> None:
     unknown = [h for h in header if h not in COLUMNS and h not in OPTIONAL_COLUMNS]
     repeated = len(set(header)) != len(header)
     if missing or unknown or repeated:
-        parts = []
+        parts: list[str] = []
         if missing:
             parts.append(f"missing column(s) {', '.join(missing)}")
         if unknown:
@@ -503,7 +507,7 @@ def _csv_module_columns(text: str, header: list[str], path: str) -> tuple[dict[s
                     )
                 ]
             )
-    transposed = zip(*raw, strict=True) if raw else ([] for _ in header)
+    transposed: Iterable[Sequence[str]] = zip(*raw, strict=True) if raw else ([] for _ in header)
     columns: dict[str, list[Any]] = {h: list(col) for h, col in zip(header, transposed, strict=True)}
     text_amounts = columns["usd"]
     try:
@@ -538,14 +542,14 @@ def _shape_errors(rows: list[Any], path: str, errors: list[FieldError]) -> None:
                 FieldError(f"{path}[{i}]", _short(row), f"must be an object with {', '.join(COLUMNS)}")
             )
         else:
-            missing = [c for c in COLUMNS if c not in row]
+            fields = cast(dict[Any, Any], row)  # a JSON object, or any dict a caller passed
+            missing = [c for c in COLUMNS if c not in fields]
             if missing:
-                errors.append(FieldError(f"{path}[{i}]", _short(row), f"missing {', '.join(missing)}"))
-            for key in (k for k in row if k not in allowed):
+                errors.append(FieldError(f"{path}[{i}]", _short(fields), f"missing {', '.join(missing)}"))
+            for key in (k for k in fields if k not in allowed):
                 near = close_matches(str(key), [*COLUMNS, *OPTIONAL_COLUMNS], n=1)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
-                errors.append(
-                    FieldError(f"{path}[{i}].{key}", _short(row[key]), f"unknown column {key!r}{hint}", near)
-                )
+                message = f"unknown column {key!r}{hint}"
+                errors.append(FieldError(f"{path}[{i}].{key}", _short(fields[key]), message, near))
         if len(errors) >= 20:
             return

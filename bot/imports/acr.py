@@ -89,8 +89,9 @@ class _Columns:
             import pyarrow as pa
             import pyarrow.compute as pc
 
+            usd = self.arrow.column(self.found.index["usd"])
             try:
-                return _plausible(pc.cast(self.arrow.column(self.found.index["usd"]), "float64").to_numpy())
+                return _plausible(pc.cast(usd, pa.float64()).to_numpy())
             except pa.ArrowInvalid:  # not all plain numbers (decimal commas, "$"): one by one below
                 pass
         return _amounts(self.texts("usd"), decimal_comma)
@@ -110,8 +111,9 @@ def arrow_table(table: Table, limit: int) -> Any | None:
 
     names = [f"c{i}" for i in range(len(table.header))]
     try:
+        # pyarrow-stubs type `input_file` as a path or a Python file; Arrow reads its own NativeFile too.
         read = pacsv.read_csv(
-            pa.BufferReader(data),
+            pa.BufferReader(data),  # pyright: ignore[reportArgumentType]
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=table.delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
