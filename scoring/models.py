@@ -8,7 +8,7 @@ certification by slug and loads back unchanged.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -26,7 +26,11 @@ from pydantic_core import PydanticCustomError
 
 from scoring.catalog import Catalog, default_catalog
 from scoring.ids import Market, Track
+from scoring.jsonvalue import is_dict, is_list
 from scoring.records import AcrRecords
+
+if TYPE_CHECKING:
+    from scoring.holdings import PeopleIndex
 
 
 class _Model(BaseModel):
@@ -34,8 +38,9 @@ class _Model(BaseModel):
 
 
 def _catalog(info: ValidationInfo) -> Catalog:
-    context = info.context or {}
-    return context.get("catalog") or default_catalog()
+    """The catalog given as `model_validate(..., context={"catalog": ...})`, or the default one."""
+    catalog: Catalog | None = info.context.get("catalog") if info.context else None
+    return catalog or default_catalog()
 
 
 class Partner(_Model):
@@ -113,7 +118,7 @@ class HeldCertification(_Model):
 class Person(_Model):
     id: str = Field(min_length=1, max_length=100)
     name: str | None = Field(default=None, max_length=200)
-    certifications: list[HeldCertification] = Field(default_factory=list)
+    certifications: list[HeldCertification] = Field(default_factory=list[HeldCertification])
 
     @model_validator(mode="before")
     @classmethod
@@ -121,14 +126,13 @@ class Person(_Model):
         """Exam codes are aliases: the exams of a credential that takes several (AZ-800 and AZ-801)
         name it once all are listed. Each such exam becomes the credential, in place (so every other
         entry keeps its index for error messages); the copies are dropped after validation."""
-        if not isinstance(value, dict) or not isinstance(value.get("certifications"), list):
+        if not is_dict(value) or not is_list(items := value.get("certifications")):
             return value
         catalog = _catalog(info)
-        items = value["certifications"]
         parts: dict[str, dict[int, str]] = {}  # credential slug -> {index: exam code}
         held: set[str] = set()
         for i, item in enumerate(items):
-            text = item.get("id") if isinstance(item, dict) else item
+            text = item.get("id") if is_dict(item) else item
             if not isinstance(text, str):
                 continue
             if (found := catalog.exam_part(text)) is not None:
@@ -151,7 +155,7 @@ class Person(_Model):
     def _one_entry_per_holding(cls, held: list[HeldCertification]) -> list[HeldCertification]:
         # Equal entries say no more than one does (and merged exams leave copies of their credential).
         seen: set[tuple[str, dt.date | None, dt.date | None]] = set()
-        kept = []
+        kept: list[HeldCertification] = []
         for item in held:
             key = (item.id, item.earned, item.expires)
             if key not in seen:
@@ -166,8 +170,8 @@ class Person(_Model):
 def _combined(slug: str, exams: list[Any]) -> str | dict[str, Any]:
     """One credential from the entries of its exams: earned when the last exam was, expiring on the
     earliest `expires` given (ISO dates compare as text; HeldCertification then checks them)."""
-    earned = [e["earned"] for e in exams if isinstance(e, dict) and e.get("earned") is not None]
-    expires = [e["expires"] for e in exams if isinstance(e, dict) and e.get("expires") is not None]
+    earned = [e["earned"] for e in exams if is_dict(e) and e.get("earned") is not None]
+    expires = [e["expires"] for e in exams if is_dict(e) and e.get("expires") is not None]
     if not earned and not expires:
         return slug
     entry: dict[str, Any] = {"id": slug}
@@ -207,7 +211,7 @@ def _validate_records(value: Any) -> AcrRecords:
 Records = Annotated[
     AcrRecords,
     PlainValidator(_validate_records),
-    PlainSerializer(lambda records: records.to_rows(), return_type=list),
+    PlainSerializer(lambda records: records.to_rows(), return_type=list[Any]),
 ]
 
 
@@ -220,12 +224,12 @@ class Profile(_Model):
     as_of: dt.date = Field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
     rules: str | None = None  # None: the version in force on as_of
     track: Track = Track.ENTERPRISE
-    people: list[Person] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list[Person])
     usage: Usage | None = None
     acr_records: Records | None = None
     cloud_platform: CloudPlatformInput | None = None
 
-    _index: Any = PrivateAttr(default=None)
+    _index: tuple[list[Person], PeopleIndex] | None = PrivateAttr(default=None)
 
     @field_validator("rules")
     @classmethod
@@ -266,6 +270,14 @@ class Profile(_Model):
         return isinstance(other, Profile) and self.__dict__ == other.__dict__
 
     __hash__ = None  # type: ignore[assignment]  # lists inside: not hashable
+
+    def people_index(self) -> PeopleIndex:
+        """The certification index of `people`, built once and kept (the profile is immutable)."""
+        from scoring.holdings import PeopleIndex  # holdings imports this module
+
+        if self._index is None or self._index[0] is not self.people:
+            self._index = (self.people, PeopleIndex.build(self.people))
+        return self._index[1]
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)

@@ -20,7 +20,7 @@ from typing import Any
 from scoring.catalog import Catalog, default_catalog
 from scoring.catalog.models import Certification, MetricRules
 from scoring.derive import Measures, fold, from_records, from_usage, month_of
-from scoring.engine.context import Context, people_index
+from scoring.engine.context import Context
 from scoring.engine.metrics import Scored, SkillingState, StepState
 from scoring.engine.points import (
     deployments_points,
@@ -308,7 +308,7 @@ def apply_plan(
             if candidate not in by_id:
                 return candidate
 
-    holders = Holders(people_index(profile), profile.as_of, settings)
+    holders = Holders(profile.people_index(), profile.as_of, settings)
     granted: set[tuple[str, str]] = set()
 
     def holds_any(person_id: str, slugs: set[str]) -> bool:

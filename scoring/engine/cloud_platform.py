@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from scoring.catalog import Catalog, CloudPlatformRules
 from scoring.derive import cloud_platform_consumption
-from scoring.engine.context import people_index
 from scoring.engine.points import meets
 from scoring.holdings import Holders, Ignored
 from scoring.ids import CloudPlatformLevel
@@ -42,7 +41,7 @@ def score_cloud_platform(
 ) -> CloudPlatformResult:
     # A text that names no retirement (2017-07) is scored as written: its exams never stop counting.
     retiring = frozenset[str]() if rules.evidence.retirements_apply else frozenset(rules.evidence.exams)
-    holders = Holders(people_index(profile), as_of, settings, retiring)
+    holders = Holders(profile.people_index(), as_of, settings, retiring)
     lists = {"assessments": list(rules.evidence.assessments), "exams": list(rules.evidence.exams)}
     passed: dict[str, dict[str, list[str]]] = {}  # list name -> person -> slugs
     ignored: list[Ignored] = []

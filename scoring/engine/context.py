@@ -10,19 +10,10 @@ from typing import Any
 from scoring.catalog import Catalog
 from scoring.catalog.models import RuleSet, TrackRules
 from scoring.derive import Measures, from_records, from_usage
-from scoring.holdings import Holders, PeopleIndex
+from scoring.holdings import Holders
 from scoring.ids import Track
 from scoring.models import Profile
 from scoring.settings import Settings
-
-
-def people_index(profile: Profile) -> PeopleIndex:
-    """The profile's certification index, built once and kept on the (immutable) profile."""
-    cached = profile._index
-    if cached is None or cached[0] is not profile.people:
-        cached = (profile.people, PeopleIndex.build(profile.people))
-        profile._index = cached
-    return cached[1]
 
 
 @dataclass
@@ -39,7 +30,7 @@ class Context:
 
     @cached_property
     def holders(self) -> Holders:
-        return Holders(people_index(self.profile), self.as_of, self.settings)
+        return Holders(self.profile.people_index(), self.as_of, self.settings)
 
     @cached_property
     def measures(self) -> Measures:
