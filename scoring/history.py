@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scoring.ids import Area, Metric
+from scoring.models import Person, Profile
 from scoring.results import DesignationResult, GateMet, LapsedCertification, Number, PeopleCounted, Scorecard
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -30,7 +31,8 @@ class _Model(BaseModel):
 # --- months ------------------------------------------------------------------------------------------
 
 
-def check_month(month: str) -> str:
+def check_month(month: object) -> str:
+    """`month` if it is a YYYY-MM text (it may come from storage or the command line), else ValueError."""
     if not isinstance(month, str) or not _MONTH.match(month):
         raise ValueError(f"month must be YYYY-MM, got {month!r}")
     return month
@@ -68,22 +70,23 @@ def first_day(month: str) -> dt.date:
 class PersonChange(_Model):
     person: str  # person id
     name: str | None = None
-    added: list[str] = Field(default_factory=list)  # certification slugs
-    removed: list[str] = Field(default_factory=list)
+    added: list[str] = Field(default_factory=list[str])  # certification slugs
+    removed: list[str] = Field(default_factory=list[str])
 
 
 class ProfileChanges(_Model):
     """What one save changed in the profile. `first`: there was no profile before (no history yet)."""
 
     first: bool = False
-    people_added: list[str] = Field(default_factory=list)  # person ids
-    people_removed: list[str] = Field(default_factory=list)
-    certifications: list[PersonChange] = Field(default_factory=list)  # people kept, certifications changed
-    usage: list[str] = Field(default_factory=list)  # usage fields whose value changed
-    services_added: list[str] = Field(default_factory=list)
-    services_removed: list[str] = Field(default_factory=list)
-    fields: list[str] = Field(default_factory=list)  # other top-level fields changed (partner, track...)
-    names: dict[str, str] = Field(default_factory=dict)  # person id -> name, for the ids above
+    people_added: list[str] = Field(default_factory=list[str])  # person ids
+    people_removed: list[str] = Field(default_factory=list[str])
+    # people kept, certifications changed
+    certifications: list[PersonChange] = Field(default_factory=list[PersonChange])
+    usage: list[str] = Field(default_factory=list[str])  # usage fields whose value changed
+    services_added: list[str] = Field(default_factory=list[str])
+    services_removed: list[str] = Field(default_factory=list[str])
+    fields: list[str] = Field(default_factory=list[str])  # other top-level fields changed (partner, track...)
+    names: dict[str, str] = Field(default_factory=dict[str, str])  # person id -> name, for the ids above
 
     @property
     def empty(self) -> bool:
@@ -99,15 +102,15 @@ class ProfileChanges(_Model):
         )
 
 
-def _people(profile: Any) -> dict[str, Any]:
-    return {str(person.id): person for person in getattr(profile, "people", None) or []}
+def _people(profile: Profile | None) -> dict[str, Person]:
+    return {person.id: person for person in profile.people} if profile else {}
 
 
-def _certs(person: Any) -> list[str]:
-    return [str(getattr(item, "id", item)) for item in getattr(person, "certifications", None) or []]
+def _certs(person: Person) -> list[str]:
+    return [item.id for item in person.certifications]
 
 
-def _dump(profile: Any, field: str) -> Any:
+def _dump(profile: Profile, field: str) -> Any:
     value = getattr(profile, field, None)
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
@@ -117,28 +120,28 @@ def _dump(profile: Any, field: str) -> Any:
 _OTHER_FIELDS = ("partner", "as_of", "rules", "track", "acr_records", "cloud_platform")
 
 
-def profile_changes(before: Any, after: Any) -> ProfileChanges:
+def profile_changes(before: Profile | None, after: Profile) -> ProfileChanges:
     """What changed from the profile `before` (None: none saved yet) to `after`."""
-    names = {pid: str(p.name or pid) for pid, p in {**_people(before), **_people(after)}.items()}
+    names = {pid: p.name or pid for pid, p in {**_people(before), **_people(after)}.items()}
     if before is None:
         return ProfileChanges(first=True)
     old, new = _people(before), _people(after)
-    changed_people = []
+    changed_people: list[PersonChange] = []
     for pid in sorted(set(old) & set(new)):
         was, now = _certs(old[pid]), _certs(new[pid])
         added = [c for c in now if c not in was]
         removed = [c for c in was if c not in now]
         if added or removed:
             changed_people.append(PersonChange(person=pid, name=names[pid], added=added, removed=removed))
-    old_usage, new_usage = getattr(before, "usage", None), getattr(after, "usage", None)
+    old_usage, new_usage = before.usage, after.usage
     usage_fields = [
         name
         for name in ("eligible_customers_last_month", "eligible_customers_same_month_last_year",
                      "acr_last_month", "acr_same_month_last_year")
         if getattr(old_usage, name, None) != getattr(new_usage, name, None)
     ]
-    old_services = list(getattr(old_usage, "deployed_services", None) or [])
-    new_services = list(getattr(new_usage, "deployed_services", None) or [])
+    old_services = list(old_usage.deployed_services) if old_usage else []
+    new_services = list(new_usage.deployed_services) if new_usage else []
     people_added = [pid for pid in new if pid not in old]
     people_removed = [pid for pid in old if pid not in new]
     mentioned = set(people_added) | set(people_removed) | {c.person for c in changed_people}
@@ -166,7 +169,7 @@ class AreaPoint(_Model):
     score: int
     threshold: int
     qualified: bool
-    metrics: dict[Metric, int] = Field(default_factory=dict)  # points per metric
+    metrics: dict[Metric, int] = Field(default_factory=dict[Metric, int])  # points per metric
 
 
 class Snapshot(_Model):
@@ -227,8 +230,8 @@ class ScoreHistory(_Model):
     """Months (continuous, oldest first) and, per area, the score of each month and the months it
     qualified in. A month's score is its latest snapshot's. Empty when nothing is kept yet."""
 
-    months: list[str] = Field(default_factory=list)
-    areas: dict[Area, AreaTrend] = Field(default_factory=dict)
+    months: list[str] = Field(default_factory=list[str])
+    areas: dict[Area, AreaTrend] = Field(default_factory=dict[Area, AreaTrend])
     snapshots: int = 0
 
     @property
@@ -319,8 +322,8 @@ class CountedChange(_Model):
     metric: Metric
     step: int | None
     certifications: list[str]
-    added: list[str] = Field(default_factory=list)  # person ids
-    removed: list[str] = Field(default_factory=list)
+    added: list[str] = Field(default_factory=list[str])  # person ids
+    removed: list[str] = Field(default_factory=list[str])
 
 
 class AreaChange(_Model):
@@ -329,8 +332,9 @@ class AreaChange(_Model):
     score_after: int
     qualified_before: bool | None
     qualified_after: bool
-    metrics: list[MetricChange] = Field(default_factory=list)  # metrics whose points or value changed
-    people: list[CountedChange] = Field(default_factory=list)
+    # metrics whose points or value changed
+    metrics: list[MetricChange] = Field(default_factory=list[MetricChange])
+    people: list[CountedChange] = Field(default_factory=list[CountedChange])
 
     @property
     def delta(self) -> int | None:
@@ -357,7 +361,8 @@ class ScorecardChanges(_Model):
     as_of_before: dt.date
     as_of_after: dt.date
     areas: list[AreaChange]
-    expired: list[ExpiredCertification] = Field(default_factory=list)  # lapsed since `before`
+    # lapsed since `before`
+    expired: list[ExpiredCertification] = Field(default_factory=list[ExpiredCertification])
 
     @property
     def gained(self) -> list[Area]:
@@ -390,7 +395,7 @@ def _expired(scorecard: Scorecard) -> set[tuple[str, str, dt.date | None]]:
 
 def _area_change(before: DesignationResult | None, after: DesignationResult) -> AreaChange:
     old_metrics = {m.metric: m for m in before.metrics} if before is not None else {}
-    metrics = []
+    metrics: list[MetricChange] = []
     for metric in after.metrics:
         was = old_metrics.get(metric.metric)
         if was is not None and (was.points, was.value) == (metric.points, metric.value):
@@ -406,7 +411,7 @@ def _area_change(before: DesignationResult | None, after: DesignationResult) -> 
         )
     old_counted = _counted(before) if before is not None else {}
     new_counted = _counted(after)
-    people = []
+    people: list[CountedChange] = []
     order = list(Metric)
     for key in sorted(set(old_counted) | set(new_counted), key=lambda k: (order.index(k[0]), k[1] or 0)):
         was_set, now_set = old_counted.get(key, set()), new_counted.get(key, set())

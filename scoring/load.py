@@ -13,6 +13,7 @@ from scoring.catalog import Catalog, default_catalog
 from scoring.errors import FieldError, ProfileError, field_path
 from scoring.errors import short_value as _short
 from scoring.fuzzy import close_matches
+from scoring.jsonvalue import is_dict, is_list
 from scoring.models import Profile
 from scoring.records import AcrRecords
 
@@ -185,8 +186,8 @@ def _duplicate_people(people: Any) -> list[FieldError]:
     """Duplicate person ids, found before validation so they are reported with every other error."""
     errors: list[FieldError] = []
     seen: dict[str, int] = {}
-    for i, person in enumerate(people if isinstance(people, list) else []):
-        pid = person.get("id") if isinstance(person, dict) else None
+    for i, person in enumerate(people if is_list(people) else []):
+        pid = person.get("id") if is_dict(person) else None
         if not isinstance(pid, str):
             continue
         key = pid.strip()

@@ -30,6 +30,7 @@ from scoring import columnar
 from scoring.errors import FieldError, ProfileError
 from scoring.errors import short_value as _short
 from scoring.fuzzy import close_matches
+from scoring.jsonvalue import is_dict, is_list
 from scoring.money import Amounts
 
 COLUMNS = ("customer", "month", "service", "offer", "association", "usd")
@@ -214,11 +215,10 @@ class AcrRecords:
 
     # --- from JSON rows ----------------------------------------------------------------------------
     @classmethod
-    def from_rows(cls, value: object, path: str = "acr_records") -> AcrRecords:
+    def from_rows(cls, rows: object, path: str = "acr_records") -> AcrRecords:
         """Validate and columnize a list of record dicts. Raises ProfileError naming row and column."""
-        if not isinstance(value, list):
-            raise ProfileError([FieldError(path, _short(value), "must be a list of records")])
-        rows = cast(list[Any], value)  # JSON values, checked below
+        if not is_list(rows):
+            raise ProfileError([FieldError(path, _short(rows), "must be a list of records")])
         errors: list[FieldError] = []
         # Shape: every row a dict with exactly the known columns (dict's __len__ rejects non-dicts in C).
         try:
@@ -537,19 +537,18 @@ def _is_float(text: str) -> bool:
 def _shape_errors(rows: list[Any], path: str, errors: list[FieldError]) -> None:
     allowed = set(COLUMNS) | set(OPTIONAL_COLUMNS)
     for i, row in enumerate(rows):
-        if not isinstance(row, dict):
+        if not is_dict(row):
             errors.append(
                 FieldError(f"{path}[{i}]", _short(row), f"must be an object with {', '.join(COLUMNS)}")
             )
         else:
-            fields = cast(dict[Any, Any], row)  # a JSON object, or any dict a caller passed
-            missing = [c for c in COLUMNS if c not in fields]
+            missing = [c for c in COLUMNS if c not in row]
             if missing:
-                errors.append(FieldError(f"{path}[{i}]", _short(fields), f"missing {', '.join(missing)}"))
-            for key in (k for k in fields if k not in allowed):
+                errors.append(FieldError(f"{path}[{i}]", _short(row), f"missing {', '.join(missing)}"))
+            for key in (k for k in row if k not in allowed):
                 near = close_matches(str(key), [*COLUMNS, *OPTIONAL_COLUMNS], n=1)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
                 message = f"unknown column {key!r}{hint}"
-                errors.append(FieldError(f"{path}[{i}].{key}", _short(fields[key]), message, near))
+                errors.append(FieldError(f"{path}[{i}].{key}", _short(row[key]), message, near))
         if len(errors) >= 20:
             return

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -93,10 +93,10 @@ class Catalog:
     cloud_platform: dict[str, CloudPlatformRules]
     _names: dict[str, str] = field(repr=False)  # normalized name/alias/exam code -> slug
     # normalized exam code -> slug, for the exams of a credential that takes several (AZ-800, AZ-801)
-    _parts: dict[str, str] = field(repr=False, default_factory=dict)
+    _parts: dict[str, str] = field(repr=False, default_factory=dict[str, str])
     # The same two without separators ("PL300"), used only when the written form names nothing.
-    _compact_names: dict[str, str] = field(repr=False, default_factory=dict)
-    _compact_parts: dict[str, str] = field(repr=False, default_factory=dict)
+    _compact_names: dict[str, str] = field(repr=False, default_factory=dict[str, str])
+    _compact_parts: dict[str, str] = field(repr=False, default_factory=dict[str, str])
 
     # --- rule versions ---------------------------------------------------------------------------
     def get(self, version: str) -> RuleSet | CloudPlatformRules:
@@ -132,7 +132,8 @@ class Catalog:
         return _in_force(self.cloud_platform.values(), on)
 
     # --- certifications --------------------------------------------------------------------------
-    def resolve(self, text: str) -> Certification | None:
+    def resolve(self, text: object) -> Certification | None:
+        """The certification a text names (None for anything else: values read from JSON arrive here)."""
         if not isinstance(text, str) or len(text) > 200:
             return None
         slug = self._lookup(text, self._names, self._compact_names)
@@ -152,9 +153,10 @@ class Catalog:
                 return slug
         return None
 
-    def exam_part(self, text: str) -> tuple[Certification, str] | None:
+    def exam_part(self, text: object) -> tuple[Certification, str] | None:
         """(credential, exam code) when a text names one exam of a credential that takes several
-        (`AZ-800` -> Windows Server Hybrid Administrator Associate, which needs AZ-800 and AZ-801)."""
+        (`AZ-800` -> Windows Server Hybrid Administrator Associate, which needs AZ-800 and AZ-801).
+        None for anything else, as `resolve`."""
         if not isinstance(text, str) or len(text) > 200:
             return None
         slug = self._lookup(text, self._parts, self._compact_parts)
@@ -192,7 +194,7 @@ def _in_force(versions: Iterable[_Version], on: dt.date) -> _Version:
     return next((rules for rules in reversed(ordered) if rules.effective_from <= on), ordered[0])
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -203,7 +205,7 @@ def _read_toml(path: Path) -> dict:
 
 
 def _validation_message(path: Path, exc: ValidationError) -> str:
-    lines = []
+    lines: list[str] = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "(file)"
         lines.append(f"{path}: {where}: {err['msg']}")

@@ -12,7 +12,7 @@ from scoring.engine.designation import score_designation
 from scoring.errors import FieldError, ProfileError
 from scoring.ids import Area
 from scoring.models import Profile
-from scoring.results import NoPlan, Scorecard
+from scoring.results import DesignationResult, NoPlan, Scorecard
 from scoring.settings import Settings
 
 
@@ -44,7 +44,7 @@ def score_profile(
         ) from None
     track, track_rules = rule_set.track_rules(profile.track)
     ctx = Context(profile, day, rule_set, track, track_rules, settings, catalog)
-    designations = []
+    designations: list[DesignationResult] = []
     for area in Area:
         result, scored = score_designation(area, ctx)
         if not result.qualified:

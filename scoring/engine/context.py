@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from scoring.catalog import Catalog
 from scoring.catalog.models import RuleSet, TrackRules
 from scoring.derive import Measures, from_records, from_usage
-from scoring.holdings import Holders
+from scoring.holdings import Holders, Ignored
 from scoring.ids import Track
 from scoring.models import Profile
 from scoring.settings import Settings
+
+# A step's holders in one scoring run (see metrics.step_state): the people holding it, the count that
+# scores, the people whose holding lapsed, and why each lapsed holding was ignored.
+StepHolders = tuple[list[str], int, tuple[str, ...], list[Ignored]]
 
 
 @dataclass
@@ -26,7 +29,7 @@ class Context:
     settings: Settings
     catalog: Catalog
     # step certifications -> holders
-    steps: dict[tuple[str, ...], Any] = field(default_factory=dict[tuple[str, ...], Any])
+    steps: dict[tuple[str, ...], StepHolders] = field(default_factory=dict[tuple[str, ...], StepHolders])
 
     @cached_property
     def holders(self) -> Holders:

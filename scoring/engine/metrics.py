@@ -131,7 +131,7 @@ def step_state(step: Step, ctx: Context, ignored: dict[tuple[str, str], Ignored]
     """Who holds a step on the scoring date (computed once per distinct step in a scoring run)."""
     cached = ctx.steps.get(step.certifications)
     if cached is None:
-        lists = []
+        lists: list[list[str]] = []
         lapsed_items: list[Ignored] = []
         for slug in step.certifications:
             holders, lapsed = ctx.holders.of(ctx.catalog.registry[slug])
@@ -142,7 +142,7 @@ def step_state(step: Step, ctx: Context, ignored: dict[tuple[str, str], Ignored]
             list(lists[0]) if len(lists) == 1 else list(dict.fromkeys(itertools.chain.from_iterable(lists)))
         )
         have = len(people) if ctx.settings.count_distinct_people else sum(len(h) for h in lists)
-        holding = set(people) if lapsed_items else set()
+        holding: set[str] = set(people) if lapsed_items else set()
         lapsed_people = tuple(dict.fromkeys(i.person for i in lapsed_items if i.person not in holding))
         cached = ctx.steps[step.certifications] = (people, have, lapsed_people, lapsed_items)
     people, have, lapsed_people, lapsed_items = cached
