@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scoring.jsonvalue import is_dict, is_list
+
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 # The attachment content type of an Adaptive Card in a Bot Framework activity or invoke response.
@@ -96,9 +98,9 @@ def without_links(node: Any) -> Any:
     (TextBlock and TextRun text, FactSet titles and values, fallbackText). Our own texts contain no
     markdown links, so any link there came from user data (a person or organisation name). Input
     values and action data are left exactly as they are."""
-    if isinstance(node, list):
+    if is_list(node):
         return [without_links(item) for item in node]
-    if not isinstance(node, dict):
+    if not is_dict(node):
         return node
     out = {key: without_links(value) for key, value in node.items()}
     kind = out.get("type")
@@ -107,7 +109,7 @@ def without_links(node: Any) -> Any:
     if kind == "FactSet" and isinstance(out.get("facts"), list):
         out["facts"] = [
             {k: literal(v) if k in ("title", "value") and isinstance(v, str) else v for k, v in fact.items()}
-            if isinstance(fact, dict)
+            if is_dict(fact)
             else fact
             for fact in out["facts"]
         ]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Protocol
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -58,10 +58,23 @@ from scoring.results import (
 Names = Mapping[str, str]
 
 
-def names_of(profile: Any) -> dict[str, str]:
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+
+
+class WithPeople(Protocol):
+    """A scoring Profile, or anything with its `people`."""
+
+    @property
+    def people(self) -> Sequence[_Named]: ...
+
+
+def names_of(profile: WithPeople | None) -> dict[str, str]:
     """Person id -> display name from a scoring Profile (or anything with `.people`); {} for None."""
-    people = getattr(profile, "people", None) or []
-    return {str(person.id): str(getattr(person, "name", None) or person.id) for person in people}
+    return {person.id: person.name or person.id for person in profile.people} if profile else {}
 
 
 # --- small formatting helpers: CLDR data through Babel, per locale -----------------------------------

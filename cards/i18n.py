@@ -65,11 +65,15 @@ def plural_category(locale: str | None, count: float) -> str:
     return cldr_locale(locale).plural_form(abs(count))
 
 
+# A locale key's value: a text, or its plural forms by CLDR category ({"one": ..., "other": ...}).
+Text = str | dict[str, str]
+
+
 @cache
-def catalog(locale: str) -> dict[str, Any]:
+def catalog(locale: str) -> dict[str, Text]:
     """All keys of one locale, flattened as `namespace.key`."""
     folder = LOCALES_DIR / locale
-    merged: dict[str, Any] = {}
+    merged: dict[str, Text] = {}
     for path in sorted(folder.glob("*.json")):
         with path.open(encoding="utf-8") as handle:
             for key, value in json.load(handle).items():

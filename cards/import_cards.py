@@ -31,8 +31,8 @@ class RefusedRow:
     row: int
     reason: str  # key `imports.reason_<reason>`
     value: str
-    suggestions: list[str] = field(default_factory=list)
-    params: dict[str, Any] = field(default_factory=dict)  # fields of the reason's text
+    suggestions: list[str] = field(default_factory=list[str])
+    params: dict[str, Any] = field(default_factory=dict[str, Any])  # fields of the reason's text
 
     @property
     def shown(self) -> str:
@@ -46,7 +46,7 @@ class FileView:
     name: str
     kind: str  # "people" | "acr"
     rows: int
-    refused: list[RefusedRow] = field(default_factory=list)
+    refused: list[RefusedRow] = field(default_factory=list[RefusedRow])
     refused_count: int = 0
 
 
@@ -54,11 +54,11 @@ class FileView:
 class PeopleChanges:
     before: int
     after: int
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    certifications_added: list[str] = field(default_factory=list)  # "Ada: AZ-305"
-    certifications_removed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list[str])
+    removed: list[str] = field(default_factory=list[str])
+    changed: list[str] = field(default_factory=list[str])
+    certifications_added: list[str] = field(default_factory=list[str])  # "Ada: AZ-305"
+    certifications_removed: list[str] = field(default_factory=list[str])
     kept_unreadable: bool = False  # a row naming nobody readable: nobody was removed
 
 
@@ -68,8 +68,8 @@ class UsageChanges:
     records_after: int
     customers_before: int | None
     customers_after: int
-    services_added: list[str] = field(default_factory=list)
-    services_removed: list[str] = field(default_factory=list)
+    services_added: list[str] = field(default_factory=list[str])
+    services_removed: list[str] = field(default_factory=list[str])
     first_month: str = ""
     last_month: str = ""
 

@@ -24,6 +24,7 @@ from cards.intake_state import (
     IntakeStep,
 )
 from scoring.ids import Area, Market, Track
+from scoring.jsonvalue import is_list
 
 VERB = "intake"
 MAX_BULK_MESSAGES = 5  # line messages shown under the paste box; the rest are counted
@@ -37,7 +38,8 @@ class IntakeView:
     services: list[str]
     rules_in_force: str
     user_id: str | None = None
-    preview: list[tuple[str, int, int, bool]] = field(default_factory=list)  # area, score, threshold, ok
+    # area, score, threshold, ok
+    preview: list[tuple[str, int, int, bool]] = field(default_factory=list[tuple[str, int, int, bool]])
 
 
 def _t(view: IntakeView, key: str, **params: Any) -> str:
@@ -108,7 +110,7 @@ def _value(state: IntakeState, name: str, default: Any) -> Any:
 def _chosen(state: IntakeState, name: str, default: list[str]) -> list[str]:
     """A multi-select's values: what the user sent (strings only, whatever a forged submit holds)."""
     chosen = _value(state, name, default)
-    return [c for c in chosen if isinstance(c, str)] if isinstance(chosen, list) else []
+    return [c for c in chosen if isinstance(c, str)] if is_list(chosen) else []
 
 
 def _text_value(value: Any) -> str:
@@ -323,7 +325,7 @@ def _people(state: IntakeState, view: IntakeView) -> list[dict[str, Any]]:
             | ({"style": style} if style else {})
         )
     if pages > 1:
-        nav = []
+        nav: list[ac.Element] = []
         if page > 0:
             nav.append(button(view, state, "button.previous_page", "page", page - 1, with_inputs=False))
         if page < pages - 1:

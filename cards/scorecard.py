@@ -26,6 +26,8 @@ from cards.history_view import standing_element, trend_section
 from cards.i18n import normalize_locale, t
 from scoring.history import ScoreHistory
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
+from scoring.jsonvalue import is_dict, is_list
+from scoring.models import Profile
 from scoring.results import CloudPlatformResult, DesignationResult, MetricResult, PlanStep, Reason, Scorecard
 from scoring.window import AreaWindow, Standing, WindowResult, qualification_window
 
@@ -46,7 +48,7 @@ def _t(locale: str, key: str, **params: Any) -> str:
 def bar(points: int, maximum: int, *, good: bool) -> dict[str, Any]:
     """A progress bar: two weighted columns, coloured filled part and grey rest."""
     share = 0 if maximum <= 0 else max(0, min(100, round(100 * points / maximum)))
-    cols = []
+    cols: list[ac.Element] = []
     if share > 0:
         cols.append(ac.column([], width=share, style="good" if good else "warning", min_height="10px"))
     if share < 100:
@@ -106,8 +108,8 @@ def metric_bars(locale: str, result: DesignationResult) -> dict[str, Any]:
     """Each metric's points and the points still possible, as stacked bars; for clients without
     charts, the same as facts ("Net customer adds: 20/30"). A metric at 0 that blocks is marked ⚠."""
     loc = normalize_locale(locale)
-    rows = []
-    facts = []
+    rows: list[tuple[str, list[tuple[str, float, str]]]] = []
+    facts: list[tuple[str, str]] = []
     for metric in result.metrics:
         blocking = metric.metric in result.blocking_metrics
         full = metric.points >= metric.max
@@ -228,7 +230,7 @@ def area_section(
 
 def cloud_platform_section(
     locale: str, result: CloudPlatformResult, names: dict[str, str] | None = None
-) -> dict:
+) -> ac.Element:
     loc = normalize_locale(locale)
     level = _t(loc, f"cp_level.{result.level}")
     mark = ac.GOOD_MARK if result.level != "none" else ac.ATTENTION_MARK
@@ -254,13 +256,9 @@ def cloud_platform_section(
     return ac.container(items, separator=True, spacing="Medium")
 
 
-def header_section(locale: str, scorecard: Scorecard, profile: Any = None) -> list[dict[str, Any]]:
+def header_section(locale: str, scorecard: Scorecard, profile: Profile | None = None) -> list[ac.Element]:
     loc = normalize_locale(locale)
-    name = (
-        scorecard.partner_name
-        or getattr(getattr(profile, "partner", None), "name", None)
-        or scorecard.partner_id
-    )
+    name = scorecard.partner_name or (profile.partner.name if profile else None) or scorecard.partner_id
     return [
         ac.heading(_t(loc, "title")),
         ac.text(_t(loc, "partner", name=name, id=scorecard.partner_id), weight="Bolder", spacing="None"),
@@ -292,13 +290,13 @@ def _areas_of(scorecard: Scorecard, areas: list[str] | None) -> list[Designation
 # Cards built without a history, per scorecard and profile object: the profile store hands out the
 # same frozen objects until the stored profile changes, so "what is my score?" asked again builds
 # nothing (the card is most of that answer's cost). Entries hold their objects, so ids stay unique.
-_BUILT: OrderedDict[tuple[Any, ...], tuple[Scorecard, Any, dict[str, Any]]] = OrderedDict()
+_BUILT: OrderedDict[tuple[Any, ...], tuple[Scorecard, Profile | None, ac.Element]] = OrderedDict()
 _BUILT_MAX = 64
 
 
 def build_scorecard_card(
     scorecard: Scorecard,
-    profile: Any = None,
+    profile: Profile | None = None,
     locale: str | None = None,
     *,
     intro: str | None = None,
@@ -330,14 +328,14 @@ def build_scorecard_card(
 
 def _copied(node: Any) -> Any:
     """A copy of a card's JSON tree (every dict and list new; strings and numbers are immutable)."""
-    if isinstance(node, dict):
+    if is_dict(node):
         return {key: _copied(value) for key, value in node.items()}
-    if isinstance(node, list):
+    if is_list(node):
         return [_copied(value) for value in node]
     return node
 
 
-def _scorecard_card(scorecard: Scorecard, profile: Any, locale: str | None, intro: str | None,
+def _scorecard_card(scorecard: Scorecard, profile: Profile | None, locale: str | None, intro: str | None,
                     with_update: bool, areas: list[str] | None, history: ScoreHistory | None,
                     window: WindowResult | None) -> dict[str, Any]:
     loc = normalize_locale(locale)
@@ -368,7 +366,7 @@ def _scorecard_card(scorecard: Scorecard, profile: Any, locale: str | None, intr
 
 
 def build_explanation_card(
-    scorecard: Scorecard, area: Area | str, profile: Any = None, locale: str | None = None
+    scorecard: Scorecard, area: Area | str, profile: Profile | None = None, locale: str | None = None
 ) -> dict[str, Any]:
     """Every reason of one area, metric by metric: the card for "why?" answers."""
     loc = normalize_locale(locale)

@@ -36,7 +36,7 @@ def _data(op: str, **fields: object) -> dict[str, object]:
     return {TRUST_KEY: {"op": op, **fields}}
 
 
-def history_card(locale: str, rows: list[VersionRow], kept_months: int) -> dict:
+def history_card(locale: str, rows: list[VersionRow], kept_months: int) -> ac.Element:
     """`rows` newest first; the first is the current version."""
     body: list[ac.Element] = [
         ac.heading(t(locale, "trust.history_title"), size="Medium"),
@@ -56,7 +56,7 @@ def history_card(locale: str, rows: list[VersionRow], kept_months: int) -> dict:
 
 
 def owners_card(locale: str, owners: list[OwnerRow], members: list[MemberRow] | None,
-                more_members: int | None = None) -> dict:
+                more_members: int | None = None) -> ac.Element:
     """The owners (each with a Remove button) and, when Teams gave them, the conversation's other
     members (each with Make owner). `members` None: the roster was unavailable."""
     body: list[ac.Element] = [ac.heading(t(locale, "trust.owners_title"), size="Medium")]
