@@ -32,7 +32,7 @@ from scoring.engine.points import (
 from scoring.holdings import Holders
 from scoring.ids import Metric, PlanAction
 from scoring.models import HeldCertification, Person, Profile
-from scoring.records import month_text
+from scoring.records import AcrRow, month_text
 from scoring.results import PlanStep, Scorecard
 from scoring.settings import Settings
 
@@ -288,7 +288,7 @@ def apply_plan(
     _, track = rule_set.track_rules(profile.track)
     people = list(profile.people)
     by_id = {p.id: i for i, p in enumerate(people)}
-    new_rows: list[dict[str, Any]] = []
+    new_rows: list[AcrRow] = []
     last = month_text(month_of(profile.as_of) - settings.last_month_offset)
     usage = profile.usage
     if profile.acr_records is not None:
@@ -392,7 +392,7 @@ def _new_services(known: set[str], count: int) -> list[str]:
     return names
 
 
-def _row(customer: str, month: str, service: str, usd: float) -> dict[str, Any]:
+def _row(customer: str, month: str, service: str, usd: float) -> AcrRow:
     return {
         "customer": customer,
         "month": month,

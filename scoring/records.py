@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, NotRequired, Protocol, TypedDict, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,7 +48,19 @@ _ASSOCIATION_ALIASES = {
 PUBLIC_CLOUDS = ("", "public", "azure", "azurecloud", "global")
 MAX_ERRORS = 50
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-Row = dict[str, Any]  # a record as a JSON object
+_Object = dict[str, Any]  # a row as read from JSON, before it is checked
+
+
+class AcrRow(TypedDict):
+    """One record as a profile's `acr_records` holds it (ARCHITECTURE.md)."""
+
+    customer: str
+    month: str  # YYYY-MM
+    service: str
+    offer: str
+    association: str
+    usd: float
+    cloud: NotRequired[str]  # only where not public (E-23)
 
 
 def month_index(text: str) -> int | None:
@@ -180,7 +192,7 @@ class AcrRecords:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def to_rows(self) -> list[Row]:
+    def to_rows(self) -> list[AcrRow]:
         """Records as JSON rows (the profile's `acr_records`); `cloud` only where not public."""
         if not len(self):
             return []
@@ -190,7 +202,7 @@ class AcrRecords:
                              (self.associations, self.association), (self.clouds, self.cloud))
         )  # fmt: skip
         months = {int(m): month_text(int(m)) for m in np.unique(self.month)}
-        rows: list[Row] = []
+        rows: list[AcrRow] = []
         for c, m, s, o, a, cl, u in zip(
             self.customer.values(),
             self.month.tolist(),
@@ -201,7 +213,7 @@ class AcrRecords:
             self.usd.tolist(),
             strict=True,
         ):
-            row: Row = {
+            row: AcrRow = {
                 "customer": c, "month": months[m], "service": s, "offer": o, "association": a, "usd": u
             }  # fmt: skip
             if cl:
@@ -209,7 +221,7 @@ class AcrRecords:
             rows.append(row)
         return rows
 
-    def extended(self, rows: Iterable[Row]) -> AcrRecords:
+    def extended(self, rows: Iterable[AcrRow]) -> AcrRecords:
         """A copy with more (already valid) rows appended: used by the planner's apply_plan."""
         return AcrRecords.from_rows([*self.to_rows(), *rows])
 
@@ -222,7 +234,7 @@ class AcrRecords:
         errors: list[FieldError] = []
         # Shape: every row a dict with exactly the known columns (dict's __len__ rejects non-dicts in C).
         try:
-            lengths: set[int] | None = set(map(Row.__len__, rows))
+            lengths: set[int] | None = set(map(_Object.__len__, rows))
         except TypeError:
             lengths = None
         has_cloud = False
@@ -237,7 +249,7 @@ class AcrRecords:
         # Low-cardinality text columns are coded straight from the rows (no per-column list).
         columns: dict[str, Any] = {c: _getter(rows, c) for c in ("month", "service", "offer", "association")}
         if has_cloud:
-            columns["cloud"] = lambda: map(Row.get, rows, itertools.repeat("cloud"), itertools.repeat(""))
+            columns["cloud"] = lambda: map(_Object.get, rows, itertools.repeat("cloud"), itertools.repeat(""))
         try:
             columns["customer"] = list(map(itemgetter("customer"), rows))
             columns["usd"] = list(map(itemgetter("usd"), rows))
