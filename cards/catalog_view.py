@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from cards.explain import certification_exams, certification_name, exams_beyond_name
 from scoring.catalog import certifications, versions
@@ -78,10 +77,9 @@ def certification_choices(version: str | None = None) -> tuple[tuple[str, str], 
     Titles carry the exam codes ("Azure Solutions Architect Expert (AZ-305)") so a user can search
     the list by either. Retired certifications stay listed: they may still count on the date.
     """
-    items: list[Any] = list(certifications(version))
     out: list[tuple[str, str]] = []
-    for cert in items:
-        exams = exams_beyond_name(cert.name, getattr(cert, "exams", None) or [])
+    for cert in certifications(version):
+        exams = exams_beyond_name(cert.name, cert.exams)
         title = f"{cert.name} ({', '.join(exams)})" if exams else cert.name
         out.append((title, cert.slug))
     return tuple(sorted(out, key=lambda pair: pair[0].casefold()))

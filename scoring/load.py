@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,7 @@ def _with_columnar_records(data: bytes) -> dict[str, Any] | None:
     return out
 
 
-def _records(make: Any, errors: list[FieldError]) -> AcrRecords | None:
+def _records(make: Callable[[], AcrRecords], errors: list[FieldError]) -> AcrRecords | None:
     try:
         return make()
     except ProfileError as exc:

@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from scoring.catalog import Catalog, default_catalog
-from scoring.catalog.models import Certification, MetricRules
+from scoring.catalog.models import Certification, MetricRules, RuleSet
 from scoring.derive import Measures, fold, from_records, from_usage, month_of
 from scoring.engine.context import Context
 from scoring.engine.metrics import Scored, SkillingState, StepState
@@ -366,7 +366,7 @@ def apply_plan(
     return profile.model_copy(update=update)
 
 
-def _step_mates(metric: Metric, slug: str, rule_set: Any) -> set[str]:
+def _step_mates(metric: Metric, slug: str, rule_set: RuleSet) -> set[str]:
     """Every certification sharing a step with `slug` in this metric, in any area."""
     mates = {slug}
     for area in rule_set.areas.values():
