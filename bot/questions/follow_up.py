@@ -70,6 +70,33 @@ def resolve(
             return replace(query, what_if=replace(query.what_if, kind=_COUNTED[metric]), metric=metric)
         if memory.certification:
             return replace(query, certification=memory.certification)
+    if (
+        last_intent == Intent.WHAT_IF
+        and query.intent != Intent.WHAT_IF
+        and query.percent is not None
+        and metric in (Metric.USAGE_GROWTH, None)
+        and not (query.areas or query.certification)
+        and query.words <= 6
+    ):
+        # "et à 10 % ?", "and at 25%?" after a growth what-if: the same what-if at that growth.
+        return replace(query, intent=Intent.WHAT_IF, what_if=WhatIf("growth", percent=query.percent))
+    if (
+        last_intent == Intent.WHAT_IF
+        and query.intent != Intent.WHAT_IF
+        and query.count is not None
+        and query.percent is None
+        and not (query.areas or query.certification or query.metric)
+        and query.words <= 4
+        and (metric in _COUNTED or memory.certification)
+    ):
+        # "那兩個呢", "and 3?" after "one more service?" (or a certification): that many of them.
+        kind = "certify" if metric is None else _COUNTED.get(metric, "certify")
+        return replace(
+            query,
+            intent=Intent.WHAT_IF,
+            what_if=WhatIf(kind, count=query.count),
+            certification=None if metric in _COUNTED else memory.certification,
+        )
     if query.ours and query.intent in (Intent.SCORE, Intent.UNKNOWN, Intent.RULE) and (metric or areas):
         # "and ours?" after a rule: our own figure for that metric.
         new_areas = query.areas or areas

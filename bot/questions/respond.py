@@ -91,6 +91,7 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
         and query.intent in (Intent.WHAT_IF, Intent.EXPIRY)
         and person is None
         and ctx.memory is not None
+        and not (query.what_if is not None and query.what_if.count > 1)  # "and 2 people?": not just hers
     ):
         person = ctx.memory.person  # "would infra change too?" after a what-if: the same what-if
     if (

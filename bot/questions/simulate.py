@@ -16,7 +16,7 @@ from cards.i18n import t
 from scoring import Profile, score_profile
 from scoring.catalog import default_catalog
 from scoring.ids import Metric, PlanAction
-from scoring.planner import apply_plan
+from scoring.planner import apply_plan, in_usage_form, measures_of
 from scoring.programme import programme
 from scoring.results import PlanStep, Scorecard
 
@@ -86,6 +86,14 @@ def what_if(
         reply.say("conversation.what_if_unclear")
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
     profile = ctx.profile
+    if change.kind == "leaves":
+        return _leaves(reply, query, ctx, before, people or ([person] if person else []))
+    if change.kind in _FIGURES and (change.absolute or change.count < 0):
+        changed, text = _set_figure(change, profile)
+        reply.say("conversation.what_if_header", change=text)
+        reply.bullets(compare(before, score_profile(changed))[0])
+        memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), metric=_FIGURES[change.kind])
+        return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
     if person is None and query.renews and query.certification:
         # "what does the renewal bring?": the one person whose holding of it has lapsed.
         lapsed_holders = [
@@ -172,9 +180,65 @@ def what_if(
     reply.say("conversation.what_if_header", change=text)
     reply.bullets(compare(before, after)[0])
     memory = Memory(
-        intent=Intent.WHAT_IF, areas=list(query.areas), certification=query.certification, person=person
+        intent=Intent.WHAT_IF,
+        areas=list(query.areas),
+        metric=_FIGURES.get(change.kind, Metric.USAGE_GROWTH if change.kind == "growth" else None),
+        certification=query.certification,
+        person=person,
     )
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
+
+
+# What-ifs on a counted figure, and the metric that counts it.
+_FIGURES = {"customers": Metric.NET_CUSTOMER_ADDS, "services": Metric.DEPLOYMENTS}
+
+
+def _leaves(reply: Reply, query: Query, ctx: AnswerContext, before: Scorecard, people: list[str]) -> Answer:
+    """ "What if Inès leaves?": the scores without those people (their certifications go with them)."""
+    assert ctx.profile is not None
+    if not people:
+        reply.say("conversation.what_if_who_leaves")
+        return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
+    gone = set(people)
+    staying = [p for p in ctx.profile.people if p.id not in gone]
+    after = score_profile(ctx.profile.model_copy(update={"people": staying}))
+    reply.say(
+        "conversation.what_if_header",
+        change=phrase("conversation.what_if_leaves", people=People(tuple(people)), count=len(people)),
+    )
+    reply.bullets(compare(before, after)[0])
+    memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), person=people[-1])
+    return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
+
+
+def _set_figure(change: WhatIf, profile: Profile) -> tuple[Profile, Text]:
+    """The profile with fewer customers or services than today, or with the figure said ("if net adds
+    were only 2"), and what the change is called. Only that figure changes (see `in_usage_form`)."""
+    measures = measures_of(profile)
+    if change.kind == "customers":
+        now = measures.customers_current - measures.customers_baseline
+        target = change.count if change.absolute else now + change.count
+        last = max(0, measures.customers_baseline + target)  # fewer than none: the year before had more
+        changed = in_usage_form(
+            profile,
+            eligible_customers_last_month=last,
+            eligible_customers_same_month_last_year=last - target,
+        )
+        if change.absolute:
+            return changed, phrase("conversation.what_if_customers_to", count=target, now=now)
+        return changed, phrase("conversation.what_if_customers_fewer", count=-change.count)
+    now = len(measures.services)
+    target = max(0, change.count if change.absolute else now + change.count)
+    if target > now:
+        step = PlanStep(
+            action=PlanAction.DEPLOY_SERVICES, metric=Metric.DEPLOYMENTS, count=target - now, points_gained=0
+        )
+        changed = apply_plan(profile, [step])
+    else:
+        changed = in_usage_form(profile, deployed_services=[*measures.services[:target], *measures.excluded])
+    if change.absolute:
+        return changed, phrase("conversation.what_if_services_to", count=target, now=now)
+    return changed, phrase("conversation.what_if_services_fewer", count=now - target)
 
 
 def _step(
@@ -210,11 +274,15 @@ def _step(
                 )
             return step, phrase("conversation.what_if_certify_person", person=who, certification=label)
         step = PlanStep(
-            action=PlanAction.CERTIFY, metric=metric, count=change.count, points_gained=0, certification=slug
+            action=PlanAction.CERTIFY,
+            metric=metric,
+            count=max(1, change.count),
+            points_gained=0,
+            certification=slug,
         )
         if new_name and change.count == 1:
             return step, phrase("conversation.what_if_certify_person", person=new_name, certification=label)
-        return step, phrase("conversation.what_if_certify_new", count=change.count, certification=label)
+        return step, phrase("conversation.what_if_certify_new", count=step.count, certification=label)
     if change.kind == "customers":
         step = PlanStep(
             action=PlanAction.ADD_CUSTOMERS,

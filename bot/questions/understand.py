@@ -36,11 +36,12 @@ _MAX_TEXT = 500  # longer messages are cut: nobody asks a 2-page question, and m
 class WhatIf:
     """A hypothetical change named in a question ("what if Bo passes AZ-305?", "if usage grows 20%")."""
 
-    kind: str  # "certify" | "customers" | "growth" | "services" | "track"
-    count: int = 1
+    kind: str  # "certify" | "customers" | "growth" | "services" | "track" | "leaves"
+    count: int = 1  # customers, services: negative for fewer ("if we lose 2 customers")
     percent: float | None = None
     track: Track | None = None  # kind "track": the partner scored on this track instead
     relative: bool = False  # growth: `percent` points more ("20% more") rather than a target ("hits 20%")
+    absolute: bool = False  # customers, services: `count` is the figure itself ("net adds were only 2")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Query:
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
+    percent: float | None = None  # a percentage said ("et à 10 % ?" after a growth what-if)
+    count: int | None = None  # a number said ("那兩個呢" after "one more service?": two of them)
     words: int = 0
 
 
@@ -342,7 +345,7 @@ def understand(message: str) -> Query:
 
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|pour\s*cent|prozent|퍼센트|프로|個百分點)")
-_NUMBER = re.compile(r"(?<![\w-])(\d{1,3})(?![\d%])")
+_NUMBER = re.compile(r"(?<![a-z0-9_-])(\d{1,3})(?![\d%])")
 # Bare words that name the Data & AI area only when nothing says they mean "the data" we hold.
 _GENERIC_DATA = {"data", "donnees", "daten", "데이터", "資料", "数据", "數據"}
 _DETERMINERS = re.compile(
@@ -372,11 +375,22 @@ def _what_if(norm: str, text: _Text, slug: str | None, metric: Metric | None) ->
         return WhatIf("growth", percent=value, relative=text.any(lexicon.RELATIVE_GROWTH))
     if slug is not None:
         return WhatIf("certify", count=max(1, min(_count(norm.replace(slug, " "), text) or 1, 50)))
-    if metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS):
-        return WhatIf("customers", count=max(1, min(_count(norm, text) or 1, 1000)))
-    if metric == Metric.DEPLOYMENTS:
-        return WhatIf("services", count=max(1, min(_count(norm, text) or 1, 50)))
+    customers = metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS)
+    if customers or metric == Metric.DEPLOYMENTS:
+        return _counted("customers" if customers else "services", norm, text, 1000 if customers else 50)
+    if text.any(lexicon.LEAVE):
+        return WhatIf("leaves")  # "what if Inès leaves?": who leaves is found in the original message
     return None
+
+
+def _counted(kind: str, norm: str, text: _Text, most: int) -> WhatIf:
+    """A change in a counted figure: more of it, fewer ("if a customer leaves"), or the figure itself."""
+    said = _count(norm, text)
+    if said is not None and text.any(lexicon.ONLY_VALUE):
+        return WhatIf(kind, count=min(said, most), absolute=True)
+    count = max(1, min(said or 1, most))
+    fewer = text.any(lexicon.FEWER) or text.any(lexicon.LEAVE)
+    return WhatIf(kind, count=-count if fewer else count)
 
 
 def _data_means_area(norm: str, text: _Text, areas: list[Area]) -> list[Area]:
@@ -453,6 +467,8 @@ def _understand(norm: str) -> Query:
         "zero": zero,
         "excluded_service": excluded,
         "words": words,
+        "percent": float(said.group(1).replace(",", ".")) if (said := _PERCENT.search(norm)) else None,
+        "count": _count(rest, text),
         "who": full.any(lexicon.WHO_CUES),
         "ours": full.any(lexicon.OURS),
         "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
@@ -507,7 +523,10 @@ def _understand(norm: str) -> Query:
     if full.any(lexicon.RENEW) and full.any(lexicon.GAIN_CUES) and not full.any(lexicon.WHAT_IF):
         # "was bringt die Verlängerung?": renewing the certification the conversation is about.
         return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
-    if full.any(lexicon.NOT_RENEW):
+    counted_topic = metric in (Metric.NET_CUSTOMER_ADDS, Metric.DEPLOYMENTS) or text.any(
+        lexicon.MORE_CUSTOMERS
+    )
+    if full.any(lexicon.NOT_RENEW) and not counted_topic:  # "si on perd un client": a customers what-if
         return query(Intent.EXPIRY, cued=True)  # "what if Élodie does not renew her AZ-700?"
     renews = full.any(lexicon.RENEW)
     # "갱신하면 점수 반영까지 얼마나 걸려": how long a renewal takes to show is the skilling lag, no what-if.
@@ -533,9 +552,9 @@ def _understand(norm: str) -> Query:
             and (passes or (counted := _count(norm, text) is not None and not cues[Intent.PLAN]))
             and (full.any(lexicon.PRONOUNS) or words <= 4 or renews or counted or _NUMBER.search(norm))
         ):
-            # "what if Grace gets it?": the certification comes from the conversation.
-            count = max(1, min(_count(norm, text) or 1, 1000))
-            return query(Intent.WHAT_IF, what_if=WhatIf("certify", count=count), cued=True)
+            # "what if Grace gets it?": the certification comes from the conversation ("what if 2 fewer?"
+            # after a customers what-if: the customers, see follow_up).
+            return query(Intent.WHAT_IF, what_if=_counted("certify", norm, text, 1000), cued=True)
     about_points = bool(metric) or cues[Intent.SCORE] or partner_score
     prices = full.any(lexicon.PRICES) and bool(slug or unknown_exam) and not about_points
     if full.any(lexicon.REQUESTS) or prices:
