@@ -97,6 +97,15 @@ def resolve(
             what_if=WhatIf(kind, count=query.count),
             certification=None if metric in _COUNTED else memory.certification,
         )
+    if (
+        query.intent == Intent.PLAN
+        and query.how_many
+        and query.pronoun
+        and memory.certification
+        and not (query.areas or query.metric or query.certification)
+    ):
+        # "how many of those do we need?" after "who holds AZ-104?": that certification's head count.
+        return replace(query, intent=Intent.CERTIFICATIONS, certification=memory.certification)
     if query.ours and query.intent in (Intent.SCORE, Intent.UNKNOWN, Intent.RULE) and (metric or areas):
         # "and ours?" after a rule: our own figure for that metric.
         new_areas = query.areas or areas
@@ -144,7 +153,17 @@ def resolve(
         if not query.areas and areas and (query.metric or metric):
             return replace(query, areas=areas, area=areas[0], metric=query.metric or metric)
         return query
-    if query.intent == Intent.EXPIRY and not query.certification and memory.certification and query.pronoun:
+    if (
+        query.intent == Intent.EXPIRY
+        and not query.certification
+        and memory.certification
+        and (
+            query.pronoun
+            or query.person_pronoun
+            or (last_intent == Intent.EXPIRY and memory.person and query.words <= 4 and not person)
+        )
+    ):
+        # "她的什麼時候到期", "到期會扣幾分" after an answer about one holding: that holding.
         return replace(query, certification=memory.certification)
     # "and deployments?", "what about advanced?", "und für Infra?": the last question, one slot changed.
     follows = query.intent in (Intent.SCORE, Intent.UNKNOWN) or (
@@ -152,6 +171,14 @@ def resolve(
     )
     if follows and last_intent == Intent.CHANGES and query.metric is not None:
         return query  # "and the exact growth?" after what changed: that figure, today
+    if (
+        follows
+        and person is not None
+        and last_intent in (Intent.WHAT_IF, Intent.EXPIRY)
+        and query.what_if is None
+        and query.words > 3
+    ):
+        return query  # "and what does Malgorzata hold?" after a what-if: her certifications, no what-if
     if follows and _elliptical(query) and last_intent in _CARRIED:
         if (
             not names_new

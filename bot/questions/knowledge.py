@@ -295,6 +295,18 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
         _cloud_platform(reply, query.cloud_level)
         return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     metric = query.metric
+    if query.amount is not None and metric in (Metric.NET_CUSTOMER_ADDS, None):
+        # "Does a customer with $750 a month count?": yes or no against the track's threshold.
+        minimum = rules.track_rules(track)[1].customer_min_acr
+        counts = query.amount >= minimum
+        reply.say("conversation.yes" if counts else "conversation.no")
+        reply.say(
+            "conversation.customer_amount_counts" if counts else "conversation.customer_amount_short",
+            amount=Money(query.amount),
+            min=Money(minimum),
+            track=phrase(f"rules.track_{track}"),
+        )
+        return Answer(reply.text(), None, Intent.RULE, area)
     if metric == Metric.DEPLOYMENTS and (query.excluded_service or query.yes_no):
         # "Do virtual machines count as deployments?": yes or no first, then why.
         _deployment_yes_no(reply, rules, area, query.excluded_service, query.asks_excluded)

@@ -86,6 +86,8 @@ class Query:
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
     percent: float | None = None  # a percentage said ("et à 10 % ?" after a growth what-if)
+    amount: float | None = None  # a dollar amount said ("does a customer with $750 a month count?")
+    how_many: bool = False  # "how many (of those) do we need?": a head count
     count: int | None = None  # a number said ("那兩個呢" after "one more service?": two of them)
     words: int = 0
 
@@ -168,8 +170,9 @@ def normalize(text: str) -> str:
     text = _GLUED.sub(" ", text)
     for pattern, token in lexicon.ABBREVIATIONS:
         text = re.sub(pattern, token, text)
-    # Punctuation (CJK punctuation too) becomes a space, but a decimal mark between digits stays ("12.9%").
-    text = re.sub(r"(?<!\d)[.,]|[.,](?!\d)|[^\w&%\s.,-]", " ", text)
+    # Punctuation (CJK punctuation too) becomes a space, but a decimal mark between digits stays ("12.9%"),
+    # and so does a dollar sign.
+    text = re.sub(r"(?<!\d)[.,]|[.,](?!\d)|[^\w&%$\s.,-]", " ", text)  # "$750" stays an amount
     return " ".join(text.split())
 
 
@@ -353,6 +356,23 @@ _DETERMINERS = re.compile(
 )
 
 
+# "$750", "750 dollars", "1,000 USD", "750달러", "750美元": an amount of money in US dollars.
+_AMOUNT = re.compile(
+    r"(?:\$|usd|us\$)\s?(\d[\d,.\s]*\d|\d)|(\d[\d,.\s]*\d|\d)\s?(?:\$|usd|dollars?|dollar|달러|美元|美金)"
+)
+
+
+def _amount(norm: str) -> float | None:
+    found = _AMOUNT.search(norm)
+    if found is None:
+        return None
+    digits = re.sub(r"[\s,]|\.(?=\d{3}\b)", "", found.group(1) or found.group(2))  # "1,000", "1.000"
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
 def _count(norm: str, text: _Text) -> int | None:
     found = _NUMBER.search(norm)
     if found:
@@ -469,6 +489,8 @@ def _understand(norm: str) -> Query:
         "words": words,
         "percent": float(said.group(1).replace(",", ".")) if (said := _PERCENT.search(norm)) else None,
         "count": _count(rest, text),
+        "how_many": full.any(lexicon.HOW_MANY),
+        "amount": _amount(norm),
         "who": full.any(lexicon.WHO_CUES),
         "ours": full.any(lexicon.OURS),
         "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
@@ -603,12 +625,17 @@ def _understand(norm: str) -> Query:
         return query(Intent.RULE, cued=True)  # "les abonnements Azure Chine comptent ?"
     if excluded_offer is not None:
         return query(Intent.RULE, cued=True)  # "les offres Trial comptent dans l'ACR ?"
+    if shared["amount"] is not None and counted_topic and not full.any(lexicon.WHAT_IF):
+        # "zählt ein Kunde mit 750 Dollar im Monat?": the eligible-customer threshold, yes or no.
+        return query(Intent.RULE, cued=True)
     if excluded is not None and (
         shared["yes_no"] or full.any(lexicon.LIST_CUES) or full.any(lexicon.EXCLUDED_CUES)
     ):
         return query(Intent.RULE, cued=True)  # "do VMs count as deployments?"
     if full.any(lexicon.GATE) and not slug:
         return query(Intent.RULE, gate=True, cued=True)  # "how many ppl need the prereq cert?"
+    if slug and shared["how_many"] and (cues[Intent.PLAN] or full.any(lexicon.GATE)):
+        return query(Intent.CERTIFICATIONS, cued=True)  # "how many SAEs do we need for the gate?": its steps
     if shared["person_pronoun"] and full.any(lexicon.ELSE) and not (slug or metric or areas):
         return query(Intent.CERTIFICATIONS, cued=True)  # "what else does he have?"
     if full.any(lexicon.SCORE_STRONG) and not metric:
