@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from cards import explain
 from cards.i18n import t
-from scoring import Profile, score_profile
+from scoring import HeldCertification, Profile, score_profile
 from scoring.catalog import default_catalog
 from scoring.ids import Metric, PlanAction
 from scoring.planner import apply_plan, in_usage_form, measures_of
@@ -161,7 +161,12 @@ def what_if(
     ):
         # A renewal: the expired holding is replaced by the one the plan adds.
         profile = _without(profile, {(person, step.certification)})
-    changed = apply_plan(profile, [step]) if step.count != 0 else profile
+    if step.action == PlanAction.CERTIFY and step.people and step.certification:
+        # The people named pass it themselves, even when they already count in that step (the planner
+        # would give it to someone new then, and "if Arjun passes DP-300" would add a person).
+        changed = _grant(profile, set(step.people), step.certification)
+    else:
+        changed = apply_plan(profile, [step]) if step.count != 0 else profile
     if step.action == PlanAction.CERTIFY and new_name and not person:
         # The new person is called by the name the user gave, not the planner's placeholder id.
         named = [
@@ -330,6 +335,15 @@ def _say_impact(reply: Reply, before: Scorecard, after: Scorecard, header: str |
     if header is not None:
         reply.say(header)
     reply.bullets(lines)
+
+
+def _grant(profile: Profile, people: set[str], slug: str) -> Profile:
+    held = HeldCertification(id=slug)
+    changed = [
+        p.model_copy(update={"certifications": [*p.certifications, held]}) if p.id in people else p
+        for p in profile.people
+    ]
+    return profile.model_copy(update={"people": changed})
 
 
 def _without(profile: Profile, drop: set[tuple[str, str]]) -> Profile:

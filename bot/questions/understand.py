@@ -536,7 +536,7 @@ def _understand(norm: str) -> Query:
             if full.any(lexicon.START_WORDS):
                 return query(Intent.START_NOTIFICATIONS, cued=True)
             return query(Intent.HELP, cued=True)
-    if shared["our_track"] and not full.any(lexicon.COMPARE):
+    if shared["our_track"] and not (full.any(lexicon.COMPARE) and not full.any(lexicon.OURS)):
         return query(Intent.RULE, cued=True)  # "welcher Track gilt für uns?"
     if len(tracks) > 1 or (tracks and full.any(lexicon.COMPARE)):
         return query(Intent.RULE, compare_tracks=True, cued=True)  # "SMB vs enterprise?"
@@ -577,6 +577,11 @@ def _understand(norm: str) -> Query:
             # "what if Grace gets it?": the certification comes from the conversation ("what if 2 fewer?"
             # after a customers what-if: the customers, see follow_up).
             return query(Intent.WHAT_IF, what_if=_counted("certify", norm, text, 1000), cued=True)
+    if counted_topic and shared["how_many"] and full.any(lexicon.WE_HAVE) and not (full.has("acr") or slug):
+        # "how many of our customers count?", "combien de clients éligibles on a": our own figure and
+        # what it is made of (the why answer gives the counts behind net adds; the score line, services).
+        customers = metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS)
+        return query(Intent.WHY if customers else Intent.SCORE, cued=True)
     about_points = bool(metric) or cues[Intent.SCORE] or partner_score
     prices = full.any(lexicon.PRICES) and bool(slug or unknown_exam) and not about_points
     if full.any(lexicon.REQUESTS) or prices:
@@ -628,8 +633,19 @@ def _understand(norm: str) -> Query:
     if shared["amount"] is not None and counted_topic and not full.any(lexicon.WHAT_IF):
         # "zählt ein Kunde mit 750 Dollar im Monat?": the eligible-customer threshold, yes or no.
         return query(Intent.RULE, cued=True)
+    customers_rule = metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS)
+    if (
+        customers_rule
+        and full.any(lexicon.COUNT_VERBS)
+        and (shared["how_many"] or shared["threshold"])
+        and (not full.any(lexicon.WE_HAVE) or full.has("acr"))  # "how many of our customers count?": ours
+    ):
+        return query(Intent.RULE, cued=True)  # "il faut combien d'ACR pour qu'un client compte ?"
     if excluded is not None and (
-        shared["yes_no"] or full.any(lexicon.LIST_CUES) or full.any(lexicon.EXCLUDED_CUES)
+        shared["yes_no"]
+        or full.any(lexicon.LIST_CUES)
+        or full.any(lexicon.EXCLUDED_CUES)
+        or full.any(lexicon.COUNT_VERBS)
     ):
         return query(Intent.RULE, cued=True)  # "do VMs count as deployments?"
     if full.any(lexicon.GATE) and not slug:

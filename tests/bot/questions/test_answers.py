@@ -361,3 +361,25 @@ def test_smb_2026_certification_list_in_english() -> None:
     assert "Infrastructure, Advanced certifications: step 1, prerequisite (1 person needed, 4 points" in where
     rule = answer("how are advanced certifications scored for infrastructure", smb).text
     assert "once met it gives 4 points" in rule
+
+
+# Both gates of D&AI intermediate met (two architects, two administrators); Grace counts in its scoring step.
+_GATES_MET = [
+    {"id": "p1", "name": "Ada", "certifications": ["AZ-305", "AZ-104"]},
+    {"id": "p2", "name": "Bo", "certifications": ["AZ-305", "AZ-104"]},
+    {"id": "p3", "name": "Grace", "certifications": ["DP-300"]},
+]
+
+
+def test_what_if_someone_counted_in_a_step_passes_another_of_its_certifications_changes_nothing() -> None:
+    ctx = context(make_profile(_GATES_MET))
+    before = ctx.scorecard.designation(Area.DATA_AI).score  # type: ignore[union-attr]
+    text = answer("what if Grace passes DP-100?", ctx).text
+    assert f"• Data & AI: {before}/100, unchanged" in text
+
+
+def test_what_if_a_person_new_to_the_step_passes_it_adds_that_persons_points() -> None:
+    ctx = context(make_profile(_GATES_MET))
+    before = ctx.scorecard.designation(Area.DATA_AI).score  # type: ignore[union-attr]
+    text = answer("what if Bo passes DP-100?", ctx).text
+    assert f"• Data & AI: {before} → {before + 4}/100" in text  # 4 points a person (2023-H2)
