@@ -72,6 +72,20 @@ def resolve(
             return replace(query, certification=memory.certification)
     if (
         last_intent == Intent.WHAT_IF
+        and query.correction
+        and person is not None
+        and memory.what_if in ("certify", "leaves")
+        and not (query.certification or query.areas or query.metric)
+    ):
+        # "no sorry, I meant Farah" after "what if Thandiwe passes AZ-140?": the same what-if, for her.
+        return replace(
+            query,
+            intent=Intent.WHAT_IF,
+            what_if=WhatIf(memory.what_if),
+            certification=memory.certification if memory.what_if == "certify" else None,
+        )
+    if (
+        last_intent == Intent.WHAT_IF
         and query.intent != Intent.WHAT_IF
         and query.percent is not None
         and metric in (Metric.USAGE_GROWTH, None)

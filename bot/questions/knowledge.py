@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from anyascii import anyascii
+
 from cards import explain
 from scoring.catalog import (
     CLOUD_PLATFORM_VERSION,
@@ -22,7 +24,7 @@ from scoring.catalog import (
 )
 from scoring.catalog.models import SKILLING_METRICS, CloudPlatformRules, MetricRules, RuleSet, TrackRules
 from scoring.ids import Area, Market, Metric, ReasonCode, Track
-from scoring.models import HeldCertification
+from scoring.models import HeldCertification, Profile
 from scoring.programme import programme
 from scoring.results import LapsedCertification, Reason, Scorecard
 
@@ -527,12 +529,24 @@ def _unaccented(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+_OTHER_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f]")
+
+
 def _labels(person_id: str, name: str) -> list[str]:
     """What a message may call a person: the id, the whole name, and each part of the name ("Jürgen"
-    of "Jürgen Weiß") that is long enough and not a word of the bot's vocabulary."""
-    whole = _unaccented(name).strip()
-    parts = [p for p in whole.split() if len(p) >= 3 and not is_vocabulary_word(p)] if " " in whole else []
-    return [label for label in {_unaccented(person_id), whole, *parts} if label]
+    of "Jürgen Weiß") that is long enough and not a word of the bot's vocabulary; a name in another
+    alphabet also in Latin letters ("Anna" for Анна). Korean and Chinese names are left as written:
+    their romanisations vary too much ("Kim Minjun", "Minjun Kim", "GimMinJun") to guess one."""
+    spellings = {_unaccented(name).strip()}
+    if _OTHER_ALPHABET.search(name) and not _CJK_CHAR.search(name):
+        latin = _unaccented(anyascii(name)).strip()
+        spellings |= {latin, latin.replace("oy", "ou")}  # Greek ου is "ou" when people type it
+    labels = {_unaccented(person_id)}
+    for whole in spellings:
+        labels.add(whole)
+        if " " in whole:
+            labels.update(p for p in whole.split() if len(p) >= 3 and not is_vocabulary_word(p))
+    return [label for label in labels if label]
 
 
 def mentioned_people(ctx: AnswerContext, text: str) -> list[str]:
@@ -644,8 +658,32 @@ def certification_answer(
         text, card = ask_area_card(locale, "certifications")
         return Answer(text, card, intent, None)
     rules, track = _track_rules(ctx, query.track)
-    _area_list(reply, rules, track, area, query.metric, _as_of(ctx))
+    if query.who and ctx.profile is not None:
+        _area_holders(reply, rules, area, query.metric, ctx.profile)  # "who has those?"
+    else:
+        _area_list(reply, rules, track, area, query.metric, _as_of(ctx))
     return Answer(reply.text(), None, intent, area)
+
+
+def _area_holders(reply: Reply, rules: RuleSet, area: Area, metric: Metric | None, profile: Profile) -> None:
+    """Who holds each step's certifications (valid on the scoring date), step by step."""
+    reply.say("answers.holders_area_header", area=area, rules=rules.version)
+    for candidate in SKILLING_METRICS:
+        params = rules.areas[area].metrics.get(candidate)
+        if params is None or (metric in SKILLING_METRICS and candidate != metric):
+            continue
+        reply.say("answers.certs_metric_line", metric=candidate, max=params.max)
+        for step in params.steps:
+            slugs = _counting(step.certifications, profile.as_of)
+            people = tuple(
+                p.id
+                for p in profile.people
+                if any(h.id in slugs and not lapsed(h, profile.as_of) for h in p.certifications)
+            )
+            key = "answers.holders_step" if people else "answers.holders_step_none"
+            reply.bullet(
+                phrase(key, step=step.step, certifications=Certs(tuple(slugs)), people=People(people))
+            )
 
 
 # A name may carry a Korean or Chinese particle right after it ("Gus가", "Gus的").

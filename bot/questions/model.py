@@ -29,6 +29,7 @@ class Memory(BaseModel):
     certification: str | None = None
     person: str | None = None
     cloud_platform: bool = False  # the last answer was about the Cloud Platform competency
+    what_if: str | None = None  # the kind of change the last what-if simulated ("certify", "leaves"...)
     at: float = 0.0  # seconds since the epoch
 
     def fresh(self, now: float) -> bool:

@@ -68,6 +68,9 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
             ctx = replace(ctx, last_area=None)
     moment = time.time() if now is None else now
     named = knowledge.mentioned_people(ctx, original)
+    earlier = ctx.memory.person if ctx.memory is not None and ctx.memory.fresh(moment) else None
+    if query.correction and len(named) == 2 and earlier in named:
+        named = [p for p in named if p != earlier]  # "I meant Anna, not 이도윤": Anna instead
     person = named[0] if len(named) == 1 else None
     # "those certs" right after a person's certifications are still that person's.
     about_person = (

@@ -92,7 +92,9 @@ def what_if(
         changed, text = _set_figure(change, profile)
         reply.say("conversation.what_if_header", change=text)
         reply.bullets(compare(before, score_profile(changed))[0])
-        memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), metric=_FIGURES[change.kind])
+        memory = Memory(
+            intent=Intent.WHAT_IF, areas=list(query.areas), metric=_FIGURES[change.kind], what_if=change.kind
+        )
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
     if person is None and query.renews and query.certification:
         # "what does the renewal bring?": the one person whose holding of it has lapsed.
@@ -190,6 +192,7 @@ def what_if(
         metric=_FIGURES.get(change.kind, Metric.USAGE_GROWTH if change.kind == "growth" else None),
         certification=query.certification,
         person=person,
+        what_if=change.kind,
     )
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
 
@@ -212,7 +215,7 @@ def _leaves(reply: Reply, query: Query, ctx: AnswerContext, before: Scorecard, p
         change=phrase("conversation.what_if_leaves", people=People(tuple(people)), count=len(people)),
     )
     reply.bullets(compare(before, after)[0])
-    memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), person=people[-1])
+    memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), person=people[-1], what_if="leaves")
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
 
 

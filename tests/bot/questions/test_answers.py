@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -200,9 +201,6 @@ def test_area_left_out_comes_from_the_last_area() -> None:
         assert "Infrastructure" in reply.text
 
 
-
-
-
 def test_shared_metric_without_area_needs_no_area(ctx: AnswerContext) -> None:
     reply = answer("why only 20 customer points", ctx)
     assert reply.intent == Intent.WHY and "Net customer adds: 20/30 points" in reply.text
@@ -231,9 +229,6 @@ def test_rules_and_certifications_need_no_profile() -> None:
     text = answer("who has AZ-305", empty).text
     assert "Where it counts (2026 rules):" in text or "Where it counts (2023-H2 rules):" in text
     assert "holder" not in text
-
-
-
 
 
 def test_the_echoed_question_cannot_carry_markup(ctx: AnswerContext) -> None:
@@ -271,9 +266,6 @@ def test_locale_tags_from_teams_are_normalised(ctx: AnswerContext) -> None:
     ):
         localized = AnswerContext(locale=tag, profile=ctx.profile, scorecard=ctx.scorecard)
         assert word in answer("score", localized).text
-
-
-
 
 
 @pytest.mark.parametrize(("locale", "text"), [("en", "thanks"), ("de", "danke"), ("zh-TW", "謝謝")])
@@ -383,3 +375,32 @@ def test_what_if_a_person_new_to_the_step_passes_it_adds_that_persons_points() -
     before = ctx.scorecard.designation(Area.DATA_AI).score  # type: ignore[union-attr]
     text = answer("what if Bo passes DP-100?", ctx).text
     assert f"• Data & AI: {before} → {before + 4}/100" in text  # 4 points a person (2023-H2)
+
+
+_OTHER_ALPHABETS = [
+    {"id": "p1", "name": "Анна Кузнецова", "certifications": ["AZ-700"]},
+    {"id": "p2", "name": "Νίκος Παπαδόπουλος", "certifications": ["AZ-104", "AZ-305"]},
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("what does Anna hold?", "Анна Кузнецова"),
+        ("what does Kuznetsova hold?", "Анна Кузнецова"),
+        ("what does Nikos hold?", "Νίκος Παπαδόπουλος"),
+        ("what does Papadopoulos hold?", "Νίκος Παπαδόπουλος"),
+    ],
+)
+def test_a_name_in_another_alphabet_is_found_typed_in_latin_letters(question: str, name: str) -> None:
+    reply = answer(question, context(make_profile(_OTHER_ALPHABETS)))
+    assert reply.intent == Intent.CERTIFICATIONS
+    assert reply.text.startswith(f"{name}’s certifications:")
+
+
+def test_a_correction_naming_both_people_simulates_the_one_meant() -> None:
+    ctx = context(make_profile(_OTHER_ALPHABETS))
+    first = answer("what if Nikos leaves?", ctx)
+    second = answer("sorry, I meant Anna, not Nikos", replace(ctx, memory=first.memory))
+    assert second.intent == Intent.WHAT_IF
+    assert second.text.startswith("If Анна Кузнецова leaves the organisation")
