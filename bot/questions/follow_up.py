@@ -13,8 +13,8 @@ from dataclasses import replace
 
 from scoring.ids import Area, Metric
 
-from .model import Intent, Memory
-from .understand import Query, WhatIf
+from .model import Intent, Memory, WhatIf
+from .understand import Query
 
 # Intents a follow-up can carry over ("and for infra?" after a why is a why).
 _CARRIED = {
@@ -72,17 +72,36 @@ def resolve(
             return replace(query, certification=memory.certification)
     if (
         last_intent == Intent.WHAT_IF
+        and memory.change is not None
+        and query.intent != Intent.WHAT_IF
+        and query.asks_qualified
+        and (query.yes_no or query.follow_up or query.pronoun)
+        and query.words <= 8
+        and person is None
+        and not (query.certification or query.metric)
+    ):
+        # "so we'd qualify for all 3?", "donc on serait qualifiés ?": the same what-if, its verdict first.
+        return replace(
+            query,
+            intent=Intent.WHAT_IF,
+            what_if=memory.change,
+            certification=memory.certification,
+            confirm=True,
+        )
+    if (
+        last_intent == Intent.WHAT_IF
         and query.correction
         and person is not None
-        and memory.what_if in ("certify", "leaves")
+        and memory.change is not None
+        and memory.change.kind in ("certify", "leaves")
         and not (query.certification or query.areas or query.metric)
     ):
         # "no sorry, I meant Farah" after "what if Thandiwe passes AZ-140?": the same what-if, for her.
         return replace(
             query,
             intent=Intent.WHAT_IF,
-            what_if=WhatIf(memory.what_if),
-            certification=memory.certification if memory.what_if == "certify" else None,
+            what_if=WhatIf(memory.change.kind),
+            certification=memory.certification if memory.change.kind == "certify" else None,
         )
     if (
         last_intent == Intent.WHAT_IF
@@ -99,6 +118,7 @@ def resolve(
         and query.intent != Intent.WHAT_IF
         and query.count is not None
         and query.percent is None
+        and not query.asks_qualified  # "所以三個都會達標？": the three areas, not three of something
         and not (query.areas or query.certification or query.metric)
         and query.words <= 4
         and (metric in _COUNTED or memory.certification)

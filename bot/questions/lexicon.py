@@ -146,3 +146,4 @@ FEWER = _merged("fewer")  # "what if we lose 2 customers?": fewer of them, not m
 ONLY_VALUE = _merged("only_value")  # "if net adds were only 2": the figure itself, not a change by it
 HOW_MANY = _merged("how_many")  # "how many SAEs do we need?": a head count, from the certification's steps
 WE_HAVE = _merged("we_have")  # "how many customers do we have that count?": our own figure, not the rule
+QUALIFY_WORDS = _merged("qualify_words")  # "so we'd qualify for all 3?" after a what-if: its verdict

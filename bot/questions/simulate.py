@@ -22,10 +22,10 @@ from scoring.results import PlanStep, Scorecard
 
 from .chat import Reply
 from .knowledge import lapsed
-from .model import Answer, AnswerContext, Intent, Memory
+from .model import Answer, AnswerContext, Intent, Memory, WhatIf
 from .render import Cert, People, Percent, Text, phrase
 from .scored import scorecard_for
-from .understand import Query, WhatIf
+from .understand import Query
 
 
 def _verdict(qualified: bool) -> Text:
@@ -90,10 +90,11 @@ def what_if(
         return _leaves(reply, query, ctx, before, people or ([person] if person else []))
     if change.kind in _FIGURES and (change.absolute or change.count < 0):
         changed, text = _set_figure(change, profile)
-        reply.say("conversation.what_if_header", change=text)
-        reply.bullets(compare(before, score_profile(changed))[0])
+        after = score_profile(changed)
+        _header(reply, query, after, text)
+        reply.bullets(compare(before, after)[0])
         memory = Memory(
-            intent=Intent.WHAT_IF, areas=list(query.areas), metric=_FIGURES[change.kind], what_if=change.kind
+            intent=Intent.WHAT_IF, areas=list(query.areas), metric=_FIGURES[change.kind], change=change
         )
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
     if person is None and query.renews and query.certification:
@@ -149,7 +150,7 @@ def what_if(
             reply.say("rules.tracks_one", rules=rules.version)
             return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
         after = score_profile(profile.model_copy(update={"track": change.track}))
-        reply.say("conversation.what_if_header", change=text)
+        _header(reply, query, after, text)
         reply.bullets(compare(before, after)[0])
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
     if step is None:
@@ -184,7 +185,7 @@ def what_if(
             before=Percent(_growth(before)),
             after=Percent(reached),
         )
-    reply.say("conversation.what_if_header", change=text)
+    _header(reply, query, after, text)
     reply.bullets(compare(before, after)[0])
     memory = Memory(
         intent=Intent.WHAT_IF,
@@ -192,9 +193,18 @@ def what_if(
         metric=_FIGURES.get(change.kind, Metric.USAGE_GROWTH if change.kind == "growth" else None),
         certification=query.certification,
         person=person,
-        what_if=change.kind,
+        change=change,
     )
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
+
+
+def _header(reply: Reply, query: Query, after: Scorecard, change: Text | None) -> None:
+    """What is simulated; after "so we'd qualify for all 3?" the verdict first, yes or no."""
+    if query.confirm:
+        asked = query.areas or tuple(d.area for d in after.designations)
+        qualified = all(after.designation(area).qualified for area in asked)
+        reply.say("conversation.yes" if qualified else "conversation.no")
+    reply.say("conversation.what_if_header", change=change)
 
 
 # What-ifs on a counted figure, and the metric that counts it.
@@ -210,12 +220,14 @@ def _leaves(reply: Reply, query: Query, ctx: AnswerContext, before: Scorecard, p
     gone = set(people)
     staying = [p for p in ctx.profile.people if p.id not in gone]
     after = score_profile(ctx.profile.model_copy(update={"people": staying}))
-    reply.say(
-        "conversation.what_if_header",
-        change=phrase("conversation.what_if_leaves", people=People(tuple(people)), count=len(people)),
+    _header(
+        reply,
+        query,
+        after,
+        phrase("conversation.what_if_leaves", people=People(tuple(people)), count=len(people)),
     )
     reply.bullets(compare(before, after)[0])
-    memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), person=people[-1], what_if="leaves")
+    memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), person=people[-1], change=query.what_if)
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
 
 

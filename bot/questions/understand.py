@@ -18,7 +18,7 @@ from scoring.catalog import Certification, default_catalog, exam_part_of, resolv
 from scoring.ids import Area, Metric, Track
 
 from . import lexicon
-from .model import Intent, Section
+from .model import Intent, Section, WhatIf
 
 _CJK = re.compile(r"[\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Exam codes, also glued to Korean/Chinese particles ("AZ-305는", "AZ-104가"), hence no \b at the end.
@@ -30,18 +30,6 @@ _GLUED = re.compile(
     r"(?<=[a-z0-9])(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])(?=[a-z])"
 )
 _MAX_TEXT = 500  # longer messages are cut: nobody asks a 2-page question, and matching stays fast
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """A hypothetical change named in a question ("what if Bo passes AZ-305?", "if usage grows 20%")."""
-
-    kind: str  # "certify" | "customers" | "growth" | "services" | "track" | "leaves"
-    count: int = 1  # customers, services: negative for fewer ("if we lose 2 customers")
-    percent: float | None = None
-    track: Track | None = None  # kind "track": the partner scored on this track instead
-    relative: bool = False  # growth: `percent` points more ("20% more") rather than a target ("hits 20%")
-    absolute: bool = False  # customers, services: `count` is the figure itself ("net adds were only 2")
 
 
 @dataclass(frozen=True)
@@ -87,6 +75,8 @@ class Query:
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
     percent: float | None = None  # a percentage said ("et à 10 % ?" after a growth what-if)
     amount: float | None = None  # a dollar amount said ("does a customer with $750 a month count?")
+    asks_qualified: bool = False  # names qualifying ("so we'd qualify?")
+    confirm: bool = False  # a yes/no on the last what-if's verdict: "Yes."/"No." comes first
     how_many: bool = False  # "how many (of those) do we need?": a head count
     count: int | None = None  # a number said ("那兩個呢" after "one more service?": two of them)
     words: int = 0
@@ -490,6 +480,7 @@ def _understand(norm: str) -> Query:
         "percent": float(said.group(1).replace(",", ".")) if (said := _PERCENT.search(norm)) else None,
         "count": _count(rest, text),
         "how_many": full.any(lexicon.HOW_MANY),
+        "asks_qualified": full.any(lexicon.QUALIFY_WORDS),
         "amount": _amount(norm),
         "who": full.any(lexicon.WHO_CUES),
         "ours": full.any(lexicon.OURS),
