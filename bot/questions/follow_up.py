@@ -157,7 +157,7 @@ def resolve(
         last_intent == Intent.WHAT_IF
         and query.intent == Intent.CERTIFICATIONS
         and query.certification
-        and (query.follow_up or query.correction)
+        and (query.follow_up or query.correction or query.also)
         and not query.who
     ):
         # "那改考 PL-400 呢", "no, I meant AZ-120": the same what-if with that certification.

@@ -42,6 +42,8 @@ class Memory(BaseModel):
     person: str | None = None
     cloud_platform: bool = False  # the last answer was about the Cloud Platform competency
     change: WhatIf | None = None  # the change the last what-if simulated, for "so we'd qualify?"
+    # (person id, certification) the last what-if gave, so "再加上 Mateus 考 AZ-140" adds to it.
+    grants: list[tuple[str, str]] = []
     at: float = 0.0  # seconds since the epoch
 
     def fresh(self, now: float) -> bool:

@@ -88,6 +88,16 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
     ):
         person = ctx.memory.person  # "what else does he hold?"
     asked = query.intent
+    if (
+        asked == Intent.WHY
+        and not (query.areas or query.metric or query.certification or named)
+        and query.words <= 6
+        and ctx.memory is not None
+        and ctx.memory.fresh(moment)
+        and ctx.memory.intent in (Intent.EXPIRY, Intent.WHAT_IF)
+        and (changed := simulate.changed_profile(ctx)) is not None
+    ):
+        return simulate.why_change(ctx, changed)  # "pourquoi autant ?" after an expiry or a what-if
     query = follow_up.resolve(query, ctx.memory, moment, _has_metric(ctx), person)
     if (
         asked != query.intent
@@ -177,7 +187,8 @@ def _dispatch(
     if intent == Intent.WHAT_IF:
         people = named
         earlier = ctx.memory.person if ctx.memory is not None else None
-        if query.also and earlier and earlier not in people:
+        same = ctx.memory is not None and ctx.memory.certification in (None, query.certification)
+        if query.also and earlier and earlier not in people and same:
             people = [earlier, *people]  # "and if Jürgen passes it too?": both of them
         if len(people) > 1:
             return simulate.what_if(query, ctx, None, None, people)

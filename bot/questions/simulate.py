@@ -23,7 +23,7 @@ from scoring.results import PlanStep, Scorecard
 from .chat import Reply
 from .knowledge import lapsed
 from .model import Answer, AnswerContext, Intent, Memory, WhatIf
-from .render import Cert, People, Percent, Text, phrase
+from .render import Cert, Join, People, Percent, Text, phrase
 from .scored import scorecard_for
 from .understand import Query
 
@@ -97,14 +97,14 @@ def what_if(
             intent=Intent.WHAT_IF, areas=list(query.areas), metric=_FIGURES[change.kind], change=change
         )
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
-    if person is None and query.renews and query.certification:
-        # "what does the renewal bring?": the one person whose holding of it has lapsed.
-        lapsed_holders = [
-            p.id
-            for p in profile.people
-            if any(h.id == query.certification and lapsed(h, profile.as_of) for h in p.certifications)
-        ]
-        person = lapsed_holders[0] if len(lapsed_holders) == 1 else None
+    if person is None and query.renews:
+        # "what does the renewal bring?": the one lapsed holding (of the certification talked about,
+        # else the only one in the profile).
+        gone = {(p.id, h.id) for p in profile.people for h in p.certifications if lapsed(h, profile.as_of)}
+        named = {g for g in gone if g[1] == query.certification} or gone
+        if len(named) == 1:
+            person, slug = named.pop()
+            query = replace(query, certification=slug)
     holder = profile.person(person) if person is not None else None
     if change.kind == "certify" and query.certification is None and holder is not None:
         # "what if Sofia gets it back?": the one certification of hers that no longer counts.
@@ -164,10 +164,28 @@ def what_if(
     ):
         # A renewal: the expired holding is replaced by the one the plan adds.
         profile = _without(profile, {(person, step.certification)})
+    grants: list[tuple[str, str]] = []
     if step.action == PlanAction.CERTIFY and step.people and step.certification:
         # The people named pass it themselves, even when they already count in that step (the planner
         # would give it to someone new then, and "if Arjun passes DP-300" would add a person).
         changed = _grant(profile, set(step.people), step.certification)
+        grants = [(pid, step.certification) for pid in step.people]
+        earlier = ctx.memory.grants if query.also and ctx.memory is not None else []
+        added = [g for g in earlier if g not in grants]
+        if added and any(slug != step.certification for _, slug in added):
+            # "再加上 Mateus 考 AZ-140" after "Björn AZ-700": both changes together.
+            for pid, slug in added:
+                changed = _grant(_without(changed, {(pid, slug)}), {pid}, slug)
+            text = Join(
+                tuple(
+                    phrase(
+                        "conversation.what_if_certify_person", person=People((pid,)), certification=Cert(slug)
+                    )
+                    for pid, slug in added
+                )
+                + ((text,) if text is not None else ())
+            )
+            grants = added + grants
     else:
         changed = apply_plan(profile, [step]) if step.count != 0 else profile
     if step.action == PlanAction.CERTIFY and new_name and not person:
@@ -194,11 +212,12 @@ def what_if(
         certification=query.certification,
         person=person,
         change=change,
+        grants=grants,
     )
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
 
 
-def _header(reply: Reply, query: Query, after: Scorecard, change: Text | None) -> None:
+def _header(reply: Reply, query: Query, after: Scorecard, change: Text | Join | None) -> None:
     """What is simulated; after "so we'd qualify for all 3?" the verdict first, yes or no."""
     if query.confirm:
         asked = query.areas or tuple(d.area for d in after.designations)
@@ -386,6 +405,9 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
             if any(h.id == query.certification and h.expires for h in p.certifications)
         ]
         person = dated[0] if len(dated) == 1 else None
+    holder = profile.person(person) if person is not None else None
+    if holder is not None and query.certification not in {h.id for h in holder.certifications}:
+        query = replace(query, certification=None)  # "et celle de Małgorzata ?": her own, not Inès's
     if person is not None and query.certification:
         if query.avoid:
             return _keep(reply, profile, before, person, query.certification)
@@ -489,3 +511,49 @@ def _keep(reply: Reply, profile: Profile, before: Scorecard, person: str, slug: 
         reply, before, score_profile(_without(profile, {(person, slug)})), "conversation.expiry_impact_header"
     )
     return Answer(reply.text(), None, Intent.PLAN, None, memory=memory)
+
+
+# --- why a simulated change costs (or brings) what it does --------------------------------------
+
+
+def changed_profile(ctx: AnswerContext) -> Profile | None:
+    """The profile as the conversation's last expiry or what-if about one person changed it, if any."""
+    memory, profile = ctx.memory, ctx.profile
+    if memory is None or profile is None or memory.person is None:
+        return None
+    person, slug = memory.person, memory.certification
+    if memory.intent == Intent.EXPIRY and slug is not None:
+        return _without(profile, {(person, slug)})
+    change = memory.change
+    if memory.intent == Intent.WHAT_IF and change is not None:
+        if change.kind == "leaves":
+            return profile.model_copy(update={"people": [p for p in profile.people if p.id != person]})
+        if change.kind == "certify" and slug is not None:
+            return _grant(_without(profile, {(person, slug)}), {person}, slug)
+    return None
+
+
+def why_change(ctx: AnswerContext, changed: Profile) -> Answer:
+    """ "Pourquoi autant ?" after an expiry or a what-if: each metric that moves, and why it lands there."""
+    reply = Reply(ctx.locale, explain.names_of(ctx.profile))
+    before = scorecard_for(ctx)
+    assert before is not None
+    after = score_profile(changed)
+    reply.say("conversation.why_change_header")
+    for old in before.designations:
+        new = after.designation(old.area)
+        for was in old.metrics:
+            now = next(m for m in new.metrics if m.metric == was.metric)
+            if now.points == was.points:
+                continue
+            reply.bullet(
+                phrase(
+                    "conversation.why_change_metric",
+                    area=old.area,
+                    metric=was.metric,
+                    before=was.points,
+                    after=now.points,
+                )
+            )
+            reply.reasons(now.reasons)
+    return Answer(reply.text(), None, Intent.WHY, ctx.last_area, memory=ctx.memory)

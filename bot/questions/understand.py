@@ -527,7 +527,11 @@ def _understand(norm: str) -> Query:
             if full.any(lexicon.START_WORDS):
                 return query(Intent.START_NOTIFICATIONS, cued=True)
             return query(Intent.HELP, cued=True)
-    if shared["our_track"] and not (full.any(lexicon.COMPARE) and not full.any(lexicon.OURS)):
+    if (
+        shared["our_track"]
+        and not (full.any(lexicon.COMPARE) and not full.any(lexicon.OURS))
+        and not full.any(lexicon.WHAT_IF)  # "如果我們是SMB軌道呢": scored on that track
+    ):
         return query(Intent.RULE, cued=True)  # "welcher Track gilt für uns?"
     if len(tracks) > 1 or (tracks and full.any(lexicon.COMPARE)):
         return query(Intent.RULE, compare_tracks=True, cued=True)  # "SMB vs enterprise?"
@@ -594,7 +598,12 @@ def _understand(norm: str) -> Query:
     questions = (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.PLAN)
     # "When is the data updated?" asks a fact, it does not start the intake.
     asks_when = full.any(lexicon.WHEN) and (_fact(full, True) is not None or full.any(lexicon.DATA_WORDS))
-    if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions) and not asks_when:
+    if (
+        full.any(lexicon.START_INTAKE_WORDS)
+        and not any(cues[i] for i in questions)
+        and not asks_when
+        and not full.any(lexicon.EXPIRY)  # "qu'est-ce que ça change si celle d'Inès expire ?"
+    ):
         section = _section(full)
         about_data = section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2
         if (about_data or not (areas or metric or slug)) and not (slug and full.any(lexicon.WHO_CUES)):
