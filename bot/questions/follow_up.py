@@ -71,6 +71,18 @@ def resolve(
         if memory.certification:
             return replace(query, certification=memory.certification)
     if (
+        last_intent == Intent.EXPIRY
+        and query.loses
+        and query.intent in (Intent.FACT, Intent.CHANGES, Intent.UNKNOWN, Intent.SCORE, Intent.WHY)
+        and query.words <= 6
+        and person is None
+        and not (query.areas or query.metric or query.certification)
+    ):
+        # "verlieren wir dadurch Punkte?" after an expiry answer: what those expiries cost.
+        return replace(
+            query, intent=Intent.EXPIRY, certification=memory.certification if memory.person else None
+        )
+    if (
         last_intent == Intent.WHAT_IF
         and memory.change is not None
         and query.intent != Intent.WHAT_IF

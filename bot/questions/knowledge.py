@@ -542,6 +542,10 @@ def _labels(person_id: str, name: str) -> list[str]:
         latin = _unaccented(anyascii(name)).strip()
         spellings |= {latin, latin.replace("oy", "ou")}  # Greek ου is "ou" when people type it
     labels = {_unaccented(person_id)}
+    if _CJK_CHAR.search(name) and " " not in name.strip() and 3 <= len(name.strip()) <= 4:
+        # "佐藤" or "美咲" for 佐藤美咲, "서연" for 정서연: the family or the given name alone.
+        written = name.strip()
+        labels |= {written[:2], written[-2:]}
     for whole in spellings:
         labels.add(whole)
         if " " in whole:

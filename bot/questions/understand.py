@@ -77,6 +77,7 @@ class Query:
     amount: float | None = None  # a dollar amount said ("does a customer with $750 a month count?")
     asks_qualified: bool = False  # names qualifying ("so we'd qualify?")
     confirm: bool = False  # a yes/no on the last what-if's verdict: "Yes."/"No." comes first
+    loses: bool = False  # "lose", "verlieren", "잃": points or customers lost
     how_many: bool = False  # "how many (of those) do we need?": a head count
     count: int | None = None  # a number said ("那兩個呢" after "one more service?": two of them)
     words: int = 0
@@ -481,6 +482,7 @@ def _understand(norm: str) -> Query:
         "count": _count(rest, text),
         "how_many": full.any(lexicon.HOW_MANY),
         "asks_qualified": full.any(lexicon.QUALIFY_WORDS),
+        "loses": full.any(lexicon.FEWER) or full.any(lexicon.LOST_POINTS),
         "amount": _amount(norm),
         "who": full.any(lexicon.WHO_CUES),
         "ours": full.any(lexicon.OURS),
@@ -558,7 +560,7 @@ def _understand(norm: str) -> Query:
     if (
         full.any(lexicon.WHAT_IF)
         and not lag
-        and (counted or not cues[Intent.RULE])
+        and (counted or not cues[Intent.RULE] or full.any(lexicon.PASS))  # "was bringt es, wenn Anna … macht"
         and (renews or not full.any(lexicon.EXPIRY))
     ):
         passes = renews or full.any(lexicon.PASS)
