@@ -235,7 +235,11 @@ def resolve(
             return query
         new_metric = query.metric or metric
         new_areas = query.areas or (
-            areas if query.metric is None or all(has_metric(a, query.metric) for a in areas) else ()
+            areas
+            if query.metric is None
+            or all(has_metric(a, query.metric) for a in areas)
+            or last_intent == Intent.RULE  # its answer says the area has no such metric, then where it is
+            else ()
         )
         certification = query.certification or (memory.certification if not names_new else None)
         return replace(
@@ -279,7 +283,12 @@ def resolve(
                 else None
             )
             return replace(query, areas=areas, area=areas[0] if areas else None, metric=keep_metric)
-        if query.metric is not None and areas and all(has_metric(a, query.metric) for a in areas):
+        if (
+            query.metric is not None
+            and areas
+            and (all(has_metric(a, query.metric) for a in areas) or query.intent == Intent.RULE)
+        ):
+            # "and advanced?" after Data & AI: the answer says D&AI has no such metric.
             return replace(query, areas=areas, area=areas[0])
     return query
 

@@ -31,7 +31,7 @@ from scoring.results import LapsedCertification, Reason, Scorecard
 from .buttons import ask_area_card
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent
-from .render import Cert, Certs, Join, Money, People, Text, phrase
+from .render import Cert, Certs, Join, Money, People, Text, association_name, phrase
 from .scored import scorecard_for
 from .understand import Query, is_known_word, is_vocabulary_word
 
@@ -67,10 +67,6 @@ def rule_version(ctx: AnswerContext) -> tuple[RuleSet, Track]:
 
 def _cloud_rules() -> CloudPlatformRules:
     return default_catalog().cloud_platform_rules(CLOUD_PLATFORM_VERSION)
-
-
-def _association(code: str) -> str:
-    return code.replace("_T", " Tier ")  # CSP_T1 -> CSP Tier 1 (product names, not translated)
 
 
 def _step_text(prefix: str, role: str, track_rules: TrackRules, **fields: object) -> Text:
@@ -160,7 +156,7 @@ def _performance(reply: Reply, rules: RuleSet, track: Track, area: Area | None, 
         reply.say("rules.deployments", excluded=Join(tuple(filters.excluded_deployment_services)), **fields)
     reply.say(
         "rules.filters",
-        associations=Join(tuple(_association(a) for a in filters.eligible_associations)),
+        associations=Join(tuple(association_name(a) for a in filters.eligible_associations)),
         offers=Join(tuple(filters.excluded_offers), "or"),
     )
 
@@ -264,7 +260,7 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
         reply.say(
             "conversation.association_counts" if counts else "conversation.association_not_counted",
             association=query.association,
-            associations=Join(tuple(_association(a) for a in eligible)),
+            associations=Join(tuple(association_name(a) for a in eligible)),
         )
         return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     if query.sovereign and query.excluded_offer is None:
@@ -281,7 +277,7 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
             "conversation.offer_excluded",
             offer=query.excluded_offer,
             offers=Join(tuple(filters.excluded_offers)),
-            associations=Join(tuple(_association(a) for a in filters.eligible_associations)),
+            associations=Join(tuple(association_name(a) for a in filters.eligible_associations)),
         )
         return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     if query.compare_tracks:
@@ -318,8 +314,13 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
         _gates(reply, rules, track, [area] if area else list(Area), metric)
         return Answer(reply.text(), None, Intent.RULE, area)
     if metric is not None and metric in SKILLING_METRICS:
+        having = [a for a in Area if metric in rules.areas[a].metrics]
+        if area is not None and area not in having:
+            # "and advanced?" after Data & AI's intermediate rule: D&AI has none; where it exists.
+            reply.say("answers.why_metric_na", area=area, metric=metric)
+            area = None
         # No area named: the rule of every area that has the metric (each has its own certifications).
-        for candidate in [area] if area else [a for a in Area if metric in rules.areas[a].metrics]:
+        for candidate in [area] if area else having:
             _skilling(reply, rules, track, candidate, metric)
         return Answer(reply.text(), None, Intent.RULE, area)
     if metric is not None:
@@ -549,7 +550,11 @@ def _labels(person_id: str, name: str) -> list[str]:
     for whole in spellings:
         labels.add(whole)
         if " " in whole:
-            labels.update(p for p in whole.split() if len(p) >= 3 and not is_vocabulary_word(p))
+            labels.update(
+                p
+                for p in whole.split()
+                if len(p) >= (2 if _CJK_CHAR.search(p) else 3) and not is_vocabulary_word(p)
+            )
     return [label for label in labels if label]
 
 

@@ -147,3 +147,5 @@ ONLY_VALUE = _merged("only_value")  # "if net adds were only 2": the figure itse
 HOW_MANY = _merged("how_many")  # "how many SAEs do we need?": a head count, from the certification's steps
 WE_HAVE = _merged("we_have")  # "how many customers do we have that count?": our own figure, not the rule
 QUALIFY_WORDS = _merged("qualify_words")  # "so we'd qualify for all 3?" after a what-if: its verdict
+WE_ARE = _merged("we_are")  # "sind wir jetzt SMB oder Enterprise?": our own track, not the difference
+DEFINITION = _merged("definition")  # "what is the partner capability score?": the rule, not our figures

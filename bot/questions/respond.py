@@ -26,6 +26,7 @@ from scoring.results import (
     Scorecard,
 )
 
+from . import customers as customer_checks
 from . import facts, follow_up, history, knowledge, simulate
 from .buttons import follow_up_card, help_card, start_intake_card
 from .chat import Reply, chat_text
@@ -88,6 +89,17 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
     ):
         person = ctx.memory.person  # "what else does he hold?"
     asked = query.intent
+    about_customers = query.about_customers or (
+        ctx.memory is not None and ctx.memory.fresh(moment) and ctx.memory.metric == Metric.NET_CUSTOMER_ADDS
+    )
+    if (
+        asked in (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.UNKNOWN, Intent.CERTIFICATIONS)
+        and about_customers
+        and (asked == Intent.WHY or query.count_verb or query.yes_no)
+        and (customers := customer_checks.named_customers(ctx.profile, original))
+    ):
+        answer = customer_checks.customer_answer(ctx, customers)  # "why not the Cosmos DB one?"
+        return replace(answer, memory=follow_up.remember(ctx.memory, answer.memory, moment))
     if (
         asked == Intent.WHY
         and not (query.areas or query.metric or query.certification or named)
@@ -97,7 +109,8 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
         and ctx.memory.intent in (Intent.EXPIRY, Intent.WHAT_IF)
         and (changed := simulate.changed_profile(ctx)) is not None
     ):
-        return simulate.why_change(ctx, changed)  # "pourquoi autant ?" after an expiry or a what-if
+        answer = simulate.why_change(ctx, changed)  # "pourquoi autant ?" after an expiry or a what-if
+        return replace(answer, memory=follow_up.remember(ctx.memory, answer.memory, moment))
     query = follow_up.resolve(query, ctx.memory, moment, _has_metric(ctx), person)
     if (
         asked != query.intent

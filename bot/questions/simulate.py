@@ -18,7 +18,7 @@ from scoring.catalog import default_catalog
 from scoring.ids import Metric, PlanAction
 from scoring.planner import apply_plan, in_usage_form, measures_of
 from scoring.programme import programme
-from scoring.results import PlanStep, Scorecard
+from scoring.results import DesignationResult, PlanStep, Scorecard
 
 from .chat import Reply
 from .knowledge import lapsed
@@ -28,8 +28,13 @@ from .scored import scorecard_for
 from .understand import Query
 
 
-def _verdict(qualified: bool) -> Text:
-    return phrase("conversation.verdict_qualified" if qualified else "conversation.verdict_not_qualified")
+def _verdict(result: DesignationResult) -> Text:
+    if result.qualified:
+        return phrase("conversation.verdict_qualified")
+    if result.score >= result.threshold and result.blocking_metrics:
+        # 76/100 and still not qualified: say which metric at 0 stops it.
+        return phrase("conversation.verdict_blocked", metrics=Join(tuple(result.blocking_metrics)))
+    return phrase("conversation.verdict_not_qualified")
 
 
 def compare(before: Scorecard, after: Scorecard) -> tuple[list[Text], bool]:
@@ -46,7 +51,7 @@ def compare(before: Scorecard, after: Scorecard) -> tuple[list[Text], bool]:
                 area=old.area,
                 before=old.score,
                 after=new.score,
-                verdict=_verdict(new.qualified),
+                verdict=_verdict(new),
             )
         )
     return lines, changed
@@ -125,7 +130,10 @@ def what_if(
             step, text = (
                 None,
                 phrase(
-                    "conversation.what_if_already_holds", person=People(tuple(people)), certification=label
+                    "conversation.what_if_already_holds",
+                    person=People(tuple(people)),
+                    certification=label,
+                    count=len(people),
                 ),
             )
         else:
@@ -139,8 +147,19 @@ def what_if(
                 people=takers,
             )
             text = phrase(
-                "conversation.what_if_certify_people", people=People(tuple(takers)), certification=label
+                "conversation.what_if_certify_people",
+                people=People(tuple(takers)),
+                certification=label,
+                count=len(takers),
             )
+            holding = tuple(pid for pid in people if pid not in takers)
+            if holding:  # "Łukasz and 山本 both pass PL-400": Łukasz has it, 山本's is what changes
+                reply.say(
+                    "conversation.what_if_some_hold",
+                    person=People(holding),
+                    certification=label,
+                    count=len(holding),
+                )
         person = people[-1]
     else:
         step, text = _step(change, query, profile, person, new_name)
@@ -297,7 +316,9 @@ def _step(
             held = [h for h in holder.certifications if h.id == slug] if holder is not None else []
             who = People((person,))
             if any(not lapsed(h, profile.as_of) for h in held):
-                return None, phrase("conversation.what_if_already_holds", person=who, certification=label)
+                return None, phrase(
+                    "conversation.what_if_already_holds", person=who, certification=label, count=1
+                )
             step = PlanStep(
                 action=PlanAction.CERTIFY,
                 metric=metric,

@@ -77,6 +77,8 @@ class Query:
     amount: float | None = None  # a dollar amount said ("does a customer with $750 a month count?")
     asks_qualified: bool = False  # names qualifying ("so we'd qualify?")
     confirm: bool = False  # a yes/no on the last what-if's verdict: "Yes."/"No." comes first
+    about_customers: bool = False  # names customers ("client", "Kunde", "고객") or net customer adds
+    count_verb: bool = False  # "count", "zählt", "算": does something count?
     loses: bool = False  # "lose", "verlieren", "잃": points or customers lost
     how_many: bool = False  # "how many (of those) do we need?": a head count
     count: int | None = None  # a number said ("那兩個呢" after "one more service?": two of them)
@@ -435,6 +437,19 @@ def _fact(text: _Text, intent_cued: bool) -> str | None:
     return best[2] if best else None
 
 
+def _asks_our_track(full: _Text, text: _Text, tracks: list[Track], metric: Metric | None) -> bool:
+    """ "Which track are we on?", "sind wir jetzt SMB oder Enterprise?": the partner's own track; not
+    "SMB vs enterprise?" (how they differ), "what if we were on SMB?" (a what-if), nor "the minimum ACR
+    for a customer on our track" (the customer rule)."""
+    named = full.any(lexicon.OUR_TRACK) or (bool(tracks) and full.any(lexicon.WE_ARE))
+    return (
+        named
+        and not (full.any(lexicon.COMPARE) and not full.any(lexicon.OURS))
+        and not (metric or text.any(lexicon.MORE_CUSTOMERS))
+        and not full.any(lexicon.WHAT_IF)
+    )
+
+
 @lru_cache(maxsize=4096)
 def _understand(norm: str) -> Query:
     """Pure in the normalized text, so cached: people ask the same few questions over and over."""
@@ -458,7 +473,9 @@ def _understand(norm: str) -> Query:
         metric = metric or Metric.DEPLOYMENTS
     association = next((a for a in _ASSOCIATIONS if full.has(a.casefold())), None)
     offer = next((o for o in _EXCLUDED_OFFERS if full.has(o.casefold())), None)
-    excluded_offer = offer if offer is not None and full.any(lexicon.OFFER_WORDS) else None
+    # "Trial offers in ACR?", "Trial 的訂閱算淨新增客戶嗎": an offer type the rules exclude, asked about.
+    asks_offer = full.any(lexicon.OFFER_WORDS) or metric == Metric.NET_CUSTOMER_ADDS
+    excluded_offer = offer if offer is not None and asks_offer else None
     tracks = [track for track, words in lexicon.TRACK_WORDS.items() if full.any(words)]
     # Korean and Chinese run words together: about three characters make a word for "a short message".
     words = sum(max(1, len(w) // 3) if _CJK.search(w) else 1 for w in full.words)
@@ -483,6 +500,8 @@ def _understand(norm: str) -> Query:
         "how_many": full.any(lexicon.HOW_MANY),
         "asks_qualified": full.any(lexicon.QUALIFY_WORDS),
         "loses": full.any(lexicon.FEWER) or full.any(lexicon.LOST_POINTS),
+        "about_customers": metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS),
+        "count_verb": full.any(lexicon.COUNT_VERBS),
         "amount": _amount(norm),
         "who": full.any(lexicon.WHO_CUES),
         "ours": full.any(lexicon.OURS),
@@ -490,7 +509,7 @@ def _understand(norm: str) -> Query:
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES) and not full.any(lexicon.EITHER_OR),
         "threshold": full.any(lexicon.THRESHOLD),
         "sovereign": full.any(lexicon.SOVEREIGN),
-        "our_track": full.any(lexicon.OUR_TRACK),
+        "our_track": _asks_our_track(full, text, tracks, metric),
         "association": association,
         "also": full.any(lexicon.ALSO),
         "avoid": full.any(lexicon.AVOID),
@@ -529,11 +548,7 @@ def _understand(norm: str) -> Query:
             if full.any(lexicon.START_WORDS):
                 return query(Intent.START_NOTIFICATIONS, cued=True)
             return query(Intent.HELP, cued=True)
-    if (
-        shared["our_track"]
-        and not (full.any(lexicon.COMPARE) and not full.any(lexicon.OURS))
-        and not full.any(lexicon.WHAT_IF)  # "如果我們是SMB軌道呢": scored on that track
-    ):
+    if shared["our_track"]:
         return query(Intent.RULE, cued=True)  # "welcher Track gilt für uns?"
     if len(tracks) > 1 or (tracks and full.any(lexicon.COMPARE)):
         return query(Intent.RULE, compare_tracks=True, cued=True)  # "SMB vs enterprise?"
@@ -579,6 +594,8 @@ def _understand(norm: str) -> Query:
         # what it is made of (the why answer gives the counts behind net adds; the score line, services).
         customers = metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS)
         return query(Intent.WHY if customers else Intent.SCORE, cued=True)
+    if partner_score and full.any(lexicon.DEFINITION) and not (metric or areas or full.any(lexicon.WE_HAVE)):
+        return query(Intent.RULE, cued=True)  # "파트너 역량 점수가 정확히 뭐예요?": how the score works
     about_points = bool(metric) or cues[Intent.SCORE] or partner_score
     prices = full.any(lexicon.PRICES) and bool(slug or unknown_exam) and not about_points
     if full.any(lexicon.REQUESTS) or prices:
@@ -605,6 +622,7 @@ def _understand(norm: str) -> Query:
         and not any(cues[i] for i in questions)
         and not asks_when
         and not full.any(lexicon.EXPIRY)  # "qu'est-ce que ça change si celle d'Inès expire ?"
+        and not (excluded_offer or full.any(lexicon.COUNT_VERBS))  # "Trial 的訂閱算淨新增客戶嗎"
     ):
         section = _section(full)
         about_data = section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2

@@ -404,3 +404,52 @@ def test_a_correction_naming_both_people_simulates_the_one_meant() -> None:
     second = answer("sorry, I meant Anna, not Nikos", replace(ctx, memory=first.memory))
     assert second.intent == Intent.WHAT_IF
     assert second.text.startswith("If Анна Кузнецова leaves the organisation")
+
+
+def _record(customer: str, service: str, usd: float, **extra: str) -> dict[str, object]:
+    row: dict[str, object] = {
+        "customer": customer,
+        "month": "2026-09",
+        "service": service,
+        "offer": extra.get("offer", "Azure plan"),
+        "association": extra.get("association", "CSP_T1"),
+        "usd": usd,
+    }
+    return row
+
+
+_RECORDS = [
+    _record("contoso", "Azure SQL Database", 2500.0),
+    _record("northwind", "Azure Cosmos DB", 1500.0, association="TPOR"),
+    _record("tailspin", "Azure Functions", 3000.0, offer="Trial"),
+    _record("litware", "Azure Monitor", 300.0),
+]
+
+
+def _records_context(locale: str = "en") -> AnswerContext:
+    profile = make_profile(ADA_ONLY_ARCHITECT, usage=None, acr_records=_RECORDS)
+    return context(profile, locale)
+
+
+def test_why_a_customer_named_by_its_service_does_not_count_gives_the_rules_reason() -> None:
+    text = answer("why doesn't the cosmos db customer count?", _records_context()).text
+    assert text == (
+        "northwind does not count as an eligible customer:\n\n"
+        "• its consumption through TPOR does not count (only CSP Tier 1, CSP Tier 2, DPOR, and PAL do)"
+    )
+
+
+def test_a_customer_below_the_threshold_is_told_its_best_month() -> None:
+    text = answer("does litware count as a customer?", _records_context()).text
+    assert (
+        "• its eligible consumption reaches $300 at most in the last two months, below the $1,000 needed"
+        in text
+    )
+
+
+def test_a_counted_customer_says_so_in_french() -> None:
+    text = answer("pourquoi contoso compte comme client ?", _records_context("fr")).text
+    assert text == (
+        "contoso compte comme client éligible : 2\u202f500\xa0$US de consommation Azure éligible "
+        "sur l’un des deux derniers mois (au moins 1\u202f000\xa0$US requis)."
+    )
