@@ -31,7 +31,7 @@ from . import facts, follow_up, history, knowledge, simulate
 from .buttons import follow_up_card, help_card, start_intake_card
 from .chat import Reply, chat_text
 from .model import Answer, AnswerContext, Intent, Memory, Section
-from .render import Join, Money, Percent, Seq, Text, phrase, render_all
+from .render import Join, Money, People, Percent, Seq, Text, phrase, render_all
 from .scored import scorecard_for
 from .understand import Query
 
@@ -96,6 +96,7 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
         asked in (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.UNKNOWN, Intent.CERTIFICATIONS)
         and about_customers
         and (asked == Intent.WHY or query.count_verb or query.yes_no)
+        and not (query.association or query.excluded_offer or query.sovereign)  # "does TPOR count?": the rule
         and (customers := customer_checks.named_customers(ctx.profile, original))
     ):
         answer = customer_checks.customer_answer(ctx, customers)  # "why not the Cosmos DB one?"
@@ -220,6 +221,18 @@ def _dispatch(
         and not query.out_of_scope  # "add Élodie to a Teams group": not a question about her
     ) and person is not None:
         return knowledge.person_answer(person, ctx, locale, names)
+    if (
+        intent == Intent.CERTIFICATIONS
+        and ctx.profile is not None
+        and not (query.certification or query.unknown_exam or query.areas or query.metric or query.who)
+        and not (query.cloud_platform or query.pronoun or query.which_count)
+        and (unknown := knowledge.new_name(ctx, original)) is not None
+    ):
+        # "what certs does Noa Levi have?" and no Noa in the data: say so, and who is, not "which area?".
+        reply = Reply(locale, names)
+        everyone = tuple(p.id for p in ctx.profile.people)
+        reply.say("conversation.person_unknown", name=unknown, people=People(everyone))
+        return Answer(reply.text(), None, Intent.CERTIFICATIONS, None)
     return _HANDLERS[intent](query, ctx, locale, names, original)
 
 

@@ -509,7 +509,7 @@ def _understand(norm: str) -> Query:
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES) and not full.any(lexicon.EITHER_OR),
         "threshold": full.any(lexicon.THRESHOLD),
         "sovereign": full.any(lexicon.SOVEREIGN),
-        "our_track": _asks_our_track(full, text, tracks, metric),
+        "our_track": _asks_our_track(full, text, tracks, metric) and not cues[Intent.SCORE],
         "association": association,
         "also": full.any(lexicon.ALSO),
         "avoid": full.any(lexicon.AVOID),

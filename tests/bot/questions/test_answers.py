@@ -453,3 +453,11 @@ def test_a_counted_customer_says_so_in_french() -> None:
         "contoso compte comme client éligible : 2\u202f500\xa0$US de consommation Azure éligible "
         "sur l’un des deux derniers mois (au moins 1\u202f000\xa0$US requis)."
     )
+
+
+def test_a_person_not_in_the_data_is_said_so_with_the_people_known() -> None:
+    reply = answer("what certs does Noa have?", context(make_profile(ADA_ONLY_ARCHITECT)))
+    assert reply.text == (
+        "I don’t find Noa among the people in your organisation’s data. "
+        "The people I know: Ada, Grace, and Linus."
+    )
