@@ -98,27 +98,26 @@ def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog 
 
 # Below this many records the plain path is as quick, and its parse is the one that names errors.
 COLUMNAR_MIN_RECORDS = 1000
+COLUMNAR_MIN_BYTES = 40 * COLUMNAR_MIN_RECORDS  # a record takes more than 40 bytes of JSON
 
 
 def _with_columnar_records(data: bytes) -> dict[str, Any] | None:
-    """A profile whose `acr_records` rows are read by Arrow, without a Python object per row: msgspec
-    splits the JSON into its top-level values (validating all of it), Arrow reads the rows. None when
+    """A profile whose `acr_records` array is read by Arrow, without a Python object per row: msgspec
+    splits the JSON into its top-level values (validating all of it), Arrow reads the array. None when
     the text is not such a profile or a row is not a well-formed record: the plain path then parses
     everything and names every problem."""
     try:
         top = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
-        if "acr_records" not in top:
-            return None
-        rows = msgspec.json.decode(top["acr_records"], type=list[msgspec.Raw])
     except (msgspec.DecodeError, msgspec.ValidationError):
-        return None  # not JSON, not an object, or records that are not a list (a CSV file name)
-    if len(rows) < COLUMNAR_MIN_RECORDS:
+        return None  # not JSON, or not an object
+    array = top.get("acr_records")
+    if array is None or len(array) < COLUMNAR_MIN_BYTES:
         return None
     try:
-        records = AcrRecords.from_json_rows(rows)
+        records = AcrRecords.from_json_array(memoryview(array))
     except ProfileError:
         return None
-    if records is None:
+    if records is None or len(records) < COLUMNAR_MIN_RECORDS:
         return None
     out: dict[str, Any] = {key: json.loads(bytes(raw)) for key, raw in top.items() if key != "acr_records"}
     out["acr_records"] = records
