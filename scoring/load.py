@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mmap
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,16 @@ def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog 
     base_dir: Path | None = None
     if isinstance(data, Path):
         base_dir = data.parent
-        try:
-            data = data.read_bytes()
-        except OSError as exc:
-            raise ProfileError([FieldError("(file)", str(data), f"cannot read the profile: {exc}")]) from exc
+        mapped = _mapped_columnar_profile(data)
+        if mapped is not None:
+            data = mapped
+        else:
+            try:
+                data = data.read_bytes()
+            except OSError as exc:
+                raise ProfileError(
+                    [FieldError("(file)", str(data), f"cannot read the profile: {exc}")]
+                ) from exc
     if isinstance(data, bytes):
         data = data.removeprefix(b"\xef\xbb\xbf")
         data = _with_columnar_records(data) or data
@@ -101,7 +108,20 @@ COLUMNAR_MIN_RECORDS = 1000
 COLUMNAR_MIN_BYTES = 40 * COLUMNAR_MIN_RECORDS  # a record takes more than 40 bytes of JSON
 
 
-def _with_columnar_records(data: bytes) -> dict[str, Any] | None:
+def _mapped_columnar_profile(path: Path) -> dict[str, Any] | None:
+    """`_with_columnar_records` of a file read where it lies (mapped into memory, not copied: 140 MB
+    for a million records). None when it says None, or the file cannot be mapped (the plain read
+    then reports why). The mapping is closed when its last view (msgspec's) is gone."""
+    try:
+        with path.open("rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # unreadable, or empty
+        return None
+    text = memoryview(mapped)
+    return _with_columnar_records(text[3:] if text[:3] == b"\xef\xbb\xbf" else text)
+
+
+def _with_columnar_records(data: bytes | memoryview) -> dict[str, Any] | None:
     """A profile whose `acr_records` array is read by Arrow, without a Python object per row: msgspec
     splits the JSON into its top-level values (validating all of it), Arrow reads the array. None when
     the text is not such a profile or a row is not a well-formed record: the plain path then parses
