@@ -1,5 +1,5 @@
-"""ACR records read by Apache Arrow (pyarrow): CSV files, and the JSON rows of a profile file, become
-columns without a Python object per cell. Each text column is dictionary-encoded (its distinct
+"""ACR records read by Apache Arrow (pyarrow): CSV files, and the records array of a profile file,
+become columns without a Python object per cell. Each text column is dictionary-encoded (its distinct
 values and one integer code per row), the amounts a float64 array.
 
 Arrow only reads well-formed input here: any file it refuses (a ragged row, an amount that is not a

@@ -118,11 +118,14 @@ def test_null_inside_a_text_value_is_only_text(tmp_path):
     assert from_file.acr_records.to_rows()[3]["service"] == "null"
 
 
+NOT_A_RECORD = "must be an object with customer, month, service, offer, association, usd"
+
+
 @pytest.mark.parametrize(
     ("bad_row", "field", "message"),
     [
-        (None, "acr_records[3]", "must be an object with customer, month, service, offer, association, usd"),
-        ([1, 2], "acr_records[3]", "must be an object with customer, month, service, offer, association, usd"),
+        (None, "acr_records[3]", NOT_A_RECORD),
+        ([1, 2], "acr_records[3]", NOT_A_RECORD),
         ({**rows(4)[3], "usd": True}, "acr_records[3].usd", "must be a number of US dollars"),
         ({**rows(4)[3], "customer": 7}, "acr_records[3].customer", "must be text"),
     ],

@@ -301,4 +301,5 @@ def test_a_json_row_value_that_is_a_list_is_not_text(column):
     rows = [row("a", "2026-09", 1), {**row("b", "2026-09", 2), column: ["x"]}]
     with pytest.raises(ProfileError) as caught:
         AcrRecords.from_rows(rows)
-    assert [(e.field, e.message) for e in caught.value.errors] == [(f"acr_records[1].{column}", "must be text")]
+    errors = [(e.field, e.message) for e in caught.value.errors]
+    assert errors == [(f"acr_records[1].{column}", "must be text")]
