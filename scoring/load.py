@@ -18,6 +18,7 @@ from scoring.models import Profile
 from scoring.records import AcrRecords
 
 _TOP_FIELDS = list(Profile.model_fields)
+_BOM = b"\xef\xbb\xbf"
 MAX_ERRORS = 50
 
 
@@ -30,18 +31,9 @@ def load_profile(data: dict[str, Any] | str | bytes | Path, *, catalog: Catalog 
     base_dir: Path | None = None
     if isinstance(data, Path):
         base_dir = data.parent
-        mapped = _mapped_columnar_profile(data)
-        if mapped is not None:
-            data = mapped
-        else:
-            try:
-                data = data.read_bytes()
-            except OSError as exc:
-                raise ProfileError(
-                    [FieldError("(file)", str(data), f"cannot read the profile: {exc}")]
-                ) from exc
-    if isinstance(data, bytes):
-        data = data.removeprefix(b"\xef\xbb\xbf")
+        data = _read_profile_file(data)
+    elif isinstance(data, bytes):
+        data = data.removeprefix(_BOM)
         data = _with_columnar_records(data) or data
     if isinstance(data, bytes):
         try:
@@ -108,17 +100,20 @@ COLUMNAR_MIN_RECORDS = 1000
 COLUMNAR_MIN_BYTES = 40 * COLUMNAR_MIN_RECORDS  # a record takes more than 40 bytes of JSON
 
 
-def _mapped_columnar_profile(path: Path) -> dict[str, Any] | None:
-    """`_with_columnar_records` of a file read where it lies (mapped into memory, not copied: 140 MB
-    for a million records). None when it says None, or the file cannot be mapped (the plain read
-    then reports why). The mapping is closed when its last view (msgspec's) is gone."""
+def _read_profile_file(path: Path) -> dict[str, Any] | bytes:
+    """A profile file as `_with_columnar_records` reads it, else its bytes for the plain path. The file
+    is mapped into memory, not copied (140 MB for a million records); the mapping is closed when its
+    last view (msgspec's) is gone."""
     try:
         with path.open("rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # unreadable, or empty
-        return None
-    text = memoryview(mapped)
-    return _with_columnar_records(text[3:] if text[:3] == b"\xef\xbb\xbf" else text)
+            try:
+                text = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+            except (OSError, ValueError):  # empty, or not a regular file (a pipe): read it
+                text = memoryview(handle.read())
+    except OSError as exc:
+        raise ProfileError([FieldError("(file)", str(path), f"cannot read the profile: {exc}")]) from exc
+    text = text[len(_BOM) :] if text[: len(_BOM)] == _BOM else text
+    return _with_columnar_records(text) or text.tobytes()
 
 
 def _with_columnar_records(data: bytes | memoryview) -> dict[str, Any] | None:

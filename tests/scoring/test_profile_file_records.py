@@ -136,3 +136,24 @@ def test_a_row_arrow_refuses_gets_the_row_by_row_message(tmp_path, bad_row, fiel
     errors = errors_of(write(tmp_path, records))
     assert [(e.field, e.message) for e in errors] == [(field, message)]
     assert errors == errors_of(json.loads((tmp_path / "profile.json").read_text()))
+
+
+def test_a_missing_profile_file_is_told_so(tmp_path):
+    (error,) = errors_of(tmp_path / "nope.json")
+    assert (error.field, error.value) == ("(file)", str(tmp_path / "nope.json"))
+    assert error.message.startswith("cannot read the profile: [Errno 2] No such file or directory")
+
+
+def test_an_empty_profile_file_is_not_json(tmp_path):
+    path = tmp_path / "profile.json"
+    path.write_bytes(b"")
+    (error,) = errors_of(path)
+    assert (error.field, error.message) == ("(profile)", "not valid JSON: Expecting value at line 1 column 1")
+
+
+def test_a_profile_file_with_a_byte_order_mark_is_read_by_arrow(tmp_path):
+    path = write(tmp_path, rows())
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    from_file = load_profile(path)
+    assert type(from_file.acr_records.customer).__name__ == "_ArrowTenants"
+    assert len(from_file.acr_records) == N
