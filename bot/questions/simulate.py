@@ -18,7 +18,7 @@ from scoring.catalog import default_catalog
 from scoring.ids import Metric, PlanAction
 from scoring.planner import apply_plan, in_usage_form, measures_of
 from scoring.programme import programme
-from scoring.results import DesignationResult, PlanStep, Scorecard
+from scoring.results import DesignationResult, PlanStep, PrerequisiteUnmet, Scorecard
 
 from .chat import Reply
 from .knowledge import lapsed
@@ -515,7 +515,30 @@ def _one_expiry(
         )
     after = score_profile(_without(profile, {(person, slug)}))
     _say_impact(reply, before, after)
+    gates = _gates_before(before, profile, slug)
+    if gates and not compare(before, after)[1]:
+        # "陳怡君's DP-300 expires": nothing changes because it earns nothing today; say why.
+        reply.say("conversation.expiry_no_points_gated")
+        reply.reasons(gates)
     return Answer(reply.text(), None, Intent.EXPIRY, None, memory=memory)
+
+
+def _gates_before(card: Scorecard, profile: Profile, slug: str) -> list[PrerequisiteUnmet]:
+    """The unmet prerequisite steps before the steps where `slug` counts, once each; empty unless every
+    place it counts waits on one (then it earns nothing today)."""
+    rules = default_catalog().rules_for(profile.rules, profile.as_of)
+    found: list[PrerequisiteUnmet] = []
+    for area, params in rules.areas.items():
+        for metric, metric_rules in params.ordered():
+            placed = [step.step for step in metric_rules.steps if slug in step.certifications]
+            if not placed:
+                continue
+            result = next(m for m in card.designation(area).metrics if m.metric == metric)
+            gates = [r for r in result.reasons if isinstance(r, PrerequisiteUnmet) and r.step < placed[0]]
+            if not gates:
+                return []  # it counts somewhere without waiting on a gate
+            found.extend(g for g in gates if g not in found)
+    return found
 
 
 def _keep(reply: Reply, profile: Profile, before: Scorecard, person: str, slug: str) -> Answer:

@@ -461,3 +461,18 @@ def test_a_person_not_in_the_data_is_said_so_with_the_people_known() -> None:
         "I don’t find Noa among the people in your organisation’s data. "
         "The people I know: Ada, Grace, and Linus."
     )
+
+
+def test_an_expiry_that_changes_nothing_because_a_gate_is_unmet_says_so() -> None:
+    people = [
+        {"id": "p1", "name": "Ada", "certifications": ["AZ-305", "AZ-104"]},
+        {"id": "p2", "name": "Linus", "certifications": [{"id": "DP-100", "expires": "2026-12-15"}]},
+    ]
+    text = answer("what happens when Linus's DP-100 expires?", context(make_profile(people))).text
+    assert text.endswith(
+        "Their expiry would not change any score.\n\n"
+        "It earns no points today: in each place it counts, an earlier prerequisite step is not met.\n\n"
+        "• Step 1 is a prerequisite and it is not met: 2 people must hold Azure Solutions Architect Expert "
+        "(AZ-305), and you have 1. Holder: Ada. To do: one more person with Azure Solutions Architect "
+        "Expert (AZ-305), not Ada."
+    )
