@@ -474,5 +474,8 @@ def test_an_expiry_that_changes_nothing_because_a_gate_is_unmet_says_so() -> Non
         "It earns no points today: in each place it counts, an earlier prerequisite step is not met.\n\n"
         "• Step 1 is a prerequisite and it is not met: 2 people must hold Azure Solutions Architect Expert "
         "(AZ-305), and you have 1. Holder: Ada. To do: one more person with Azure Solutions Architect "
-        "Expert (AZ-305), not Ada."
+        "Expert (AZ-305), not Ada.\n\n"
+        "• Step 2 is a prerequisite and it is not met: 2 people must hold Azure Administrator Associate "
+        "(AZ-104), and you have 1. Holder: Ada. To do: one more person with Azure Administrator Associate "
+        "(AZ-104), not Ada."
     )
