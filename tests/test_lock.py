@@ -97,3 +97,16 @@ def test_every_pin_carries_the_hashes_of_its_files(lock: str) -> None:
     pins = _pins(lock)
     assert len(pins) >= len({r.name for group in LOCKS[lock] for r in _requirements(group)})
     assert [pin.name for pin in pins if pin.hashes == 0] == []
+
+
+def test_the_image_builds_from_the_runtime_lock_alone() -> None:
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    for step in (
+        "pip install --require-hashes -r requirements/build.lock",
+        "pip wheel --require-hashes --no-build-isolation --wheel-dir /wheels -r requirements/runtime.lock",
+        "pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .",
+        "pip install --no-index --find-links=/wheels partner-score-assistant",
+    ):
+        assert step in dockerfile
+    context = (ROOT / "deploy" / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
+    assert {"!requirements/build.lock", "!requirements/runtime.lock"} <= set(context)
