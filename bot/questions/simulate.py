@@ -189,7 +189,13 @@ def what_if(
         # would give it to someone new then, and "if Arjun passes DP-300" would add a person).
         changed = _grant(profile, set(step.people), step.certification)
         grants = [(pid, step.certification) for pid in step.people]
-        earlier = ctx.memory.grants if query.also and ctx.memory is not None else []
+        memory = ctx.memory
+        earlier = list(memory.grants) if memory is not None and (query.also or query.correction) else []
+        if query.correction and memory is not None:
+            # "sorry, I meant Björn does AZ-700": his earlier grant is replaced, the others stay; "I
+            # meant Farah": the person last simulated is replaced by her.
+            replaced = set(step.people) | ({memory.person} if memory.person not in step.people else set())
+            earlier = [g for g in earlier if g[0] not in replaced]
         added = [g for g in earlier if g not in grants]
         if added and any(slug != step.certification for _, slug in added):
             # "再加上 Mateus 考 AZ-140" after "Björn AZ-700": both changes together.
