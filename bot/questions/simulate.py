@@ -451,7 +451,7 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
             if held.expires is None:
                 continue
             dated = True
-            if held.expires < as_of:
+            if lapsed(held, as_of):  # the scoring day itself is already lapsed (E-16 default)
                 expired.append((held.expires, p.id, held.id))
             elif held.expires <= horizon:
                 soon.append((held.expires, p.id, held.id))

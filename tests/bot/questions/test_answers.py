@@ -479,3 +479,11 @@ def test_an_expiry_that_changes_nothing_because_a_gate_is_unmet_says_so() -> Non
         "(AZ-104), and you have 1. Holder: Ada. To do: one more person with Azure Administrator Associate "
         "(AZ-104), not Ada."
     )
+
+
+def test_a_certification_expiring_on_the_scoring_day_is_listed_as_expired_not_soon() -> None:
+    people = [{"id": "p1", "name": "Ada", "certifications": [{"id": "AZ-104", "expires": "2026-10-31"}]}]
+    text = answer("whose certifications expire soon?", context(make_profile(people))).text
+    expired = "• Ada: Azure Administrator Associate (AZ-104), expired on October 31, 2026 (no longer counted)"
+    assert expired in text
+    assert "expires on October 31, 2026" not in text
