@@ -222,7 +222,7 @@ def _prerequisite(locale: str, reason: PrerequisiteUnmet, names: Names | None) -
         certifications=certs,
         required=required,
         have=have,
-        count=have,
+        count=required,  # "1 person must hold", "2 people must hold"
     )
     sep = t(locale, "reasons.fmt_sentence_sep")
     missing = max(1, required - have)

@@ -1,5 +1,5 @@
-"""ACR records read by Apache Arrow (pyarrow): CSV files, and the JSON rows of a profile file, become
-columns without a Python object per cell. Each text column is dictionary-encoded (its distinct
+"""ACR records read by Apache Arrow (pyarrow): CSV files, and the records array of a profile file,
+become columns without a Python object per cell. Each text column is dictionary-encoded (its distinct
 values and one integer code per row), the amounts a float64 array.
 
 Arrow only reads well-formed input here: any file it refuses (a ragged row, an amount that is not a
@@ -9,11 +9,13 @@ row-by-row path, whose messages name the row, the column and the CSV line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
+import msgspec
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -121,29 +123,60 @@ _ROW = pa.struct(
         for name in ("customer", "month", "service", "offer", "association", "usd", "cloud")
     ]
 )
+# The records array read as the one value of a one-field object: Arrow's JSON reader takes objects,
+# not a top-level array, and so reads the array as written (no split into rows, no copy per row).
+_ARRAY = pa.schema([pa.field("acr_records", pa.list_(_ROW))])
+_MAX_BLOCK = 2**31 - 1  # Arrow's block size is an int32; a larger array takes the plain path
+_NULL = re.compile(rb"null")  # JSON writes a null only so (no escapes outside strings)
 
 
-def read_json_rows(rows: Sequence[Any]) -> tuple[Columns, bool] | None:
-    """Records given as the raw JSON text of each row (bytes-like), as columns and whether any row has
-    a `cloud`; None when a row is not an object with exactly the record fields and types."""
-    if not rows:
+def read_json_array(array: bytes | memoryview) -> Columns | None:
+    """Records given as the JSON text of the whole `acr_records` array (bytes-like), as columns; None
+    when it is not a non-empty array of objects with exactly the record fields and types."""
+    doc = b"".join((b'{"acr_records":', array, b"}"))
+    if len(doc) >= _MAX_BLOCK:
         return None
     try:
         table = pa_json.read_json(
-            pa.py_buffer(b"\n".join(rows)),  # pyright: ignore[reportArgumentType]  (a Buffer: see read_csv)
+            pa.py_buffer(doc),  # pyright: ignore[reportArgumentType]  (a Buffer: see read_csv)
+            # One block: an object must fit in a block, and this one object is the whole array.
+            read_options=pa_json.ReadOptions(use_threads=False, block_size=len(doc) + 1),
             parse_options=pa_json.ParseOptions(
-                explicit_schema=pa.schema(list(_ROW)), unexpected_field_behavior="error"
+                explicit_schema=_ARRAY,
+                unexpected_field_behavior="error",
+                newlines_in_values=True,  # an indented file: the array spans lines
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
-    if table.num_rows != len(rows):
+    # The schema makes the column a list of structs (pyarrow-stubs leave a column's array and
+    # flatten()'s open).
+    lists = cast("pa.ListArray[pa.StructScalar]", table.column("acr_records").combine_chunks())
+    if table.num_rows != 1 or lists.null_count:
         return None
+    rows = cast(pa.StructArray, lists.flatten())  # pyright: ignore[reportUnknownMemberType]
+    if not len(rows) or rows.null_count:  # an empty array, or a row that is `null`
+        return None
+    table = pa.Table.from_struct_array(rows)
     cloud = table.column("cloud")
+    if cloud.null_count and _NULL.search(doc) and _a_cloud_is_null(doc):
+        return None  # Arrow reads `"cloud": null` as a missing cloud; the row-by-row path refuses it
     has_cloud = cloud.null_count < table.num_rows
     if has_cloud:
         at = table.schema.get_field_index("cloud")
         table = table.set_column(at, "cloud", cloud.fill_null(pa.scalar("")))
     names = ["customer", "month", "service", "offer", "association", "usd"] + (["cloud"] if has_cloud else [])
-    columns = _columns(table, names)
-    return None if columns is None else (columns, has_cloud)
+    return _columns(table, names)
+
+
+class _Cloud(msgspec.Struct, gc=False):
+    cloud: str = ""  # missing is public; `null` is not text
+
+
+def _a_cloud_is_null(doc: bytes) -> bool:
+    """Whether a record writes `"cloud": null` (the key may be written with escapes)."""
+    try:
+        msgspec.json.decode(doc, type=dict[str, list[_Cloud]])
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return True  # (or text msgspec refuses where Arrow did not: the plain path decides)
+    return False

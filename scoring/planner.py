@@ -31,7 +31,7 @@ from scoring.engine.points import (
 )
 from scoring.holdings import Holders
 from scoring.ids import Metric, PlanAction
-from scoring.models import HeldCertification, Person, Profile
+from scoring.models import HeldCertification, Person, Profile, Usage
 from scoring.records import AcrRow, month_text
 from scoring.results import PlanStep, Scorecard
 from scoring.settings import Settings
@@ -268,6 +268,32 @@ def _steps(curves: list[tuple[Scored, list[_Option]]], chosen: list[_Option], ct
 
 
 # --- applying a plan -----------------------------------------------------------------------------
+def measures_of(profile: Profile, settings: Settings | None = None, rules: str | None = None) -> Measures:
+    """What the profile's usage metrics measure (customers, ACR, services), from records or aggregates."""
+    settings = settings or Settings()
+    rule_set = default_catalog(settings.catalog_dir).rules_for(rules or profile.rules, profile.as_of)
+    if profile.acr_records is not None:
+        _, track = rule_set.track_rules(profile.track)
+        return from_records(profile.acr_records, profile.as_of, rule_set, track, settings)
+    assert profile.usage is not None  # the model guarantees one of the two
+    return from_usage(profile.usage, rule_set)
+
+
+def in_usage_form(profile: Profile, settings: Settings | None = None, **figures: Any) -> Profile:
+    """The profile with its usage as the aggregate figures it measures, `figures` (Usage fields)
+    replaced: a what-if that sets one measured figure ("if net adds were only 2") changes that figure
+    alone, which removing records could not (a customer's records also carry ACR and services)."""
+    measures = measures_of(profile, settings)
+    usage = Usage(
+        eligible_customers_last_month=measures.customers_current,
+        eligible_customers_same_month_last_year=measures.customers_baseline,
+        acr_last_month=float(measures.acr_current),
+        acr_same_month_last_year=float(measures.acr_baseline),
+        deployed_services=[*measures.services, *measures.excluded],
+    ).model_copy(update=figures)
+    return profile.model_copy(update={"usage": usage, "acr_records": None})
+
+
 def apply_plan(
     profile: Profile,
     plan: list[PlanStep] | Scorecard,
@@ -291,12 +317,11 @@ def apply_plan(
     new_rows: list[AcrRow] = []
     last = month_text(month_of(profile.as_of) - settings.last_month_offset)
     usage = profile.usage
+    measures = measures_of(profile, settings, rules)
     if profile.acr_records is not None:
-        measures = from_records(profile.acr_records, profile.as_of, rule_set, track, settings)
         known_services = {fold(s) for s in profile.acr_records.services}
     else:
         assert usage is not None
-        measures = from_usage(usage, rule_set)
         known_services = {fold(s) for s in usage.deployed_services}
     serial = 0
 

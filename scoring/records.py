@@ -246,11 +246,18 @@ class AcrRecords:
                 _shape_errors(rows, path, errors)
         if errors:
             raise ProfileError(errors[:MAX_ERRORS])
-        # Low-cardinality text columns are coded straight from the rows (no per-column list).
-        columns: dict[str, Any] = {c: _getter(rows, c) for c in ("month", "service", "offer", "association")}
-        if has_cloud:
-            columns["cloud"] = lambda: map(_Object.get, rows, itertools.repeat("cloud"), itertools.repeat(""))
         try:
+            # Low-cardinality text columns are coded straight from the rows (no per-column list), all
+            # four in one pass; a value that is not hashable (a list, an object) is then found and
+            # named column by column.
+            try:
+                columns: dict[str, Any] = _coded_together(rows, _LOW_CARDINALITY)
+            except TypeError:
+                columns = {c: _getter(rows, c) for c in _LOW_CARDINALITY}
+            if has_cloud:
+                columns["cloud"] = lambda: map(
+                    _Object.get, rows, itertools.repeat("cloud"), itertools.repeat("")
+                )
             columns["customer"] = list(map(itemgetter("customer"), rows))
             columns["usd"] = list(map(itemgetter("usd"), rows))
             return _Builder(path, None).from_lists(columns, len(rows))
@@ -310,17 +317,14 @@ class AcrRecords:
             raise ProfileError([FieldError(path, "(bytes)", "the CSV file is not UTF-8 text")]) from None
         return builder.from_lists(*_csv_module_columns(text, header, path))
 
-    # --- from the raw JSON text of each row (a profile file) --------------------------------------
+    # --- from the raw JSON text of the records array (a profile file) ------------------------------
     @classmethod
-    def from_json_rows(cls, rows: Sequence[Any], path: str = "acr_records") -> AcrRecords | None:
-        """Records from the JSON text of each row, read by Arrow; None when a row is not an object
-        with exactly the record fields and types (then parse the rows and use `from_rows`, whose
-        messages name the row and the field)."""
-        read = columnar.read_json_rows(rows)
-        if read is None:
-            return None
-        columns, _ = read
-        return _Builder(path, None).from_columns(columns)
+    def from_json_array(cls, array: bytes | memoryview, path: str = "acr_records") -> AcrRecords | None:
+        """Records from the JSON text of the whole `acr_records` array, read by Arrow; None when it is
+        not an array of objects with exactly the record fields and types (then parse the rows and use
+        `from_rows`, whose messages name the row and the field)."""
+        columns = columnar.read_json_array(array)
+        return None if columns is None else _Builder(path, None).from_columns(columns)
 
 
 class _Builder:
@@ -347,7 +351,8 @@ class _Builder:
             raise ProfileError(self.errors[:MAX_ERRORS])
 
     def from_lists(self, columns: dict[str, Any], n: int) -> AcrRecords:
-        """Columns as lists, or (text columns) as callables giving a fresh iterator of the values."""
+        """Columns as lists; text columns also as callables giving a fresh iterator of the values, or
+        already coded (distinct values, codes)."""
         customers = columns["customer"]
         try:
             ok = all(map(str.__len__, customers))  # one C pass: a non-str raises, "" is falsy
@@ -362,6 +367,9 @@ class _Builder:
             if col not in columns:
                 continue
             source = columns[col]
+            if isinstance(source, tuple):
+                coded[col] = cast(tuple[list[Any], np.ndarray], source)
+                continue
             try:
                 coded[col] = factorize(_column(source), n)
             except TypeError:  # unhashable values (lists, dicts)
@@ -454,6 +462,23 @@ class _Builder:
 def _column(source: Any) -> Iterable[Any]:
     """A column's values: a list, or a function giving them afresh (read lazily from row dicts)."""
     return cast(Iterable[Any], source() if callable(source) else source)
+
+
+_LOW_CARDINALITY = ("month", "service", "offer", "association")
+
+
+def _coded_together(rows: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
+    """Columns coded in one pass over the rows: each row's tuple of their values is coded (a few
+    thousand distinct tuples), then each column's codes are read off its tuples'. A value's first row
+    is the first row of its first tuple, so the values come in the order `factorize` gives them
+    column by column. Raises KeyError (a missing field) or TypeError (an unhashable value)."""
+    values_of = cast("itemgetter[tuple[str, ...]]", itemgetter(*names))  # (a tuple of names: typed open)
+    tuples, codes = factorize(map(values_of, rows), len(rows))
+    out: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        values, of_tuple = factorize([t[i] for t in tuples], len(tuples))
+        out[name] = (values, of_tuple[codes])
+    return out
 
 
 def _getter(rows: list[dict[str, Any]], column: str) -> Any:

@@ -6,6 +6,9 @@ sends back `Answer.text` (+ `Answer.card`), or acts on `Answer.intent` (intake, 
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from .knowledge import without_names
 from .model import Answer, AnswerContext, Intent, Memory, Section
 from .respond import query_for_action, respond
@@ -25,8 +28,38 @@ __all__ = [
 
 
 def answer(text: str, ctx: AnswerContext) -> Answer:
-    """Answer a typed message."""
-    return respond(understand(without_names(ctx, text or "")), ctx, text or "")
+    """Answer a typed message; "what's our score? and who has AZ-305?" gets both answers, in order."""
+    parts = _questions(text or "")
+    if len(parts) < 2:
+        return _one(text or "", ctx)
+    answers: list[Answer] = []
+    turn = ctx
+    for part in parts:
+        answers.append(_one(part, turn))
+        turn = replace(turn, memory=answers[-1].memory)
+    if any(a.intent in _NOT_AN_ANSWER for a in answers):
+        return _one(text or "", ctx)  # one of them is no question of its own: the message is one
+    last = answers[-1]
+    return replace(last, text="\n\n".join(a.text for a in answers), intent=answers[0].intent)
+
+
+def _one(text: str, ctx: AnswerContext) -> Answer:
+    return respond(understand(without_names(ctx, text)), ctx, text)
+
+
+# A message of several questions is split only when each part ends with its own question mark and
+# each is understood on its own; otherwise it is one question (the preamble of a long message is
+# context, not a question).
+_QUESTION = re.compile(r"[^?？]*\w[^?？]*[?？]+")
+_NOT_AN_ANSWER = {Intent.UNKNOWN, Intent.HELP, Intent.START_INTAKE, Intent.NO_PROFILE}
+
+
+def _questions(text: str) -> list[str]:
+    parts = [p.strip() for p in _QUESTION.findall(text)]
+    rest = _QUESTION.sub("", text).strip()
+    if len(parts) < 2 or rest or any(len(p.rstrip("?？ ")) < 4 for p in parts):
+        return [text]
+    return parts
 
 
 def answer_action(action: str, area: str | None, ctx: AnswerContext, section: str | None = None) -> Answer:

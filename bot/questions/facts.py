@@ -6,12 +6,8 @@ from scoring.programme import programme
 
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent
-from .render import Join
+from .render import Join, association_name
 from .understand import Query
-
-
-def _association(code: str) -> str:
-    return code.replace("_T", " Tier ")  # CSP_T1 -> CSP Tier 1 (product names, not translated)
 
 
 def fact_answer(query: Query, ctx: AnswerContext) -> Answer:
@@ -25,7 +21,7 @@ def fact_answer(query: Query, ctx: AnswerContext) -> Answer:
         rules, _ = rule_version(ctx)
         reply.say(
             "conversation.fact_associations",
-            associations=Join(tuple(_association(a) for a in rules.filters.eligible_associations)),
+            associations=Join(tuple(association_name(a) for a in rules.filters.eligible_associations)),
             offers=Join(tuple(rules.filters.excluded_offers), "or"),
         )
     elif topic == "expired":

@@ -13,8 +13,8 @@ from dataclasses import replace
 
 from scoring.ids import Area, Metric
 
-from .model import Intent, Memory
-from .understand import Query, WhatIf
+from .model import Intent, Memory, WhatIf
+from .understand import Query
 
 # Intents a follow-up can carry over ("and for infra?" after a why is a why).
 _CARRIED = {
@@ -70,6 +70,88 @@ def resolve(
             return replace(query, what_if=replace(query.what_if, kind=_COUNTED[metric]), metric=metric)
         if memory.certification:
             return replace(query, certification=memory.certification)
+    if (
+        last_intent == Intent.EXPIRY
+        and query.loses
+        and query.intent in (Intent.FACT, Intent.CHANGES, Intent.UNKNOWN, Intent.SCORE, Intent.WHY)
+        and query.words <= 6
+        and person is None
+        and not (query.areas or query.metric or query.certification)
+    ):
+        # "verlieren wir dadurch Punkte?" after an expiry answer: what those expiries cost.
+        return replace(
+            query, intent=Intent.EXPIRY, certification=memory.certification if memory.person else None
+        )
+    if (
+        last_intent == Intent.WHAT_IF
+        and memory.change is not None
+        and query.intent != Intent.WHAT_IF
+        and query.asks_qualified
+        and (query.yes_no or query.follow_up or query.pronoun)
+        and query.words <= 8
+        and person is None
+        and not (query.certification or query.metric)
+    ):
+        # "so we'd qualify for all 3?", "donc on serait qualifiés ?": the same what-if, its verdict first.
+        return replace(
+            query,
+            intent=Intent.WHAT_IF,
+            what_if=memory.change,
+            certification=memory.certification,
+            confirm=True,
+        )
+    if (
+        last_intent == Intent.WHAT_IF
+        and query.correction
+        and person is not None
+        and memory.change is not None
+        and memory.change.kind in ("certify", "leaves")
+        and not (query.certification or query.areas or query.metric)
+    ):
+        # "no sorry, I meant Farah" after "what if Thandiwe passes AZ-140?": the same what-if, for her.
+        return replace(
+            query,
+            intent=Intent.WHAT_IF,
+            what_if=WhatIf(memory.change.kind),
+            certification=memory.certification if memory.change.kind == "certify" else None,
+        )
+    if (
+        last_intent == Intent.WHAT_IF
+        and query.intent != Intent.WHAT_IF
+        and query.percent is not None
+        and metric in (Metric.USAGE_GROWTH, None)
+        and not (query.areas or query.certification)
+        and query.words <= 6
+    ):
+        # "et à 10 % ?", "and at 25%?" after a growth what-if: the same what-if at that growth.
+        return replace(query, intent=Intent.WHAT_IF, what_if=WhatIf("growth", percent=query.percent))
+    if (
+        last_intent == Intent.WHAT_IF
+        and query.intent != Intent.WHAT_IF
+        and query.count is not None
+        and query.percent is None
+        and not query.asks_qualified  # "所以三個都會達標？": the three areas, not three of something
+        and not (query.areas or query.certification or query.metric)
+        and query.words <= 4
+        and (metric in _COUNTED or memory.certification)
+    ):
+        # "那兩個呢", "and 3?" after "one more service?" (or a certification): that many of them.
+        kind = "certify" if metric is None else _COUNTED.get(metric, "certify")
+        return replace(
+            query,
+            intent=Intent.WHAT_IF,
+            what_if=WhatIf(kind, count=query.count),
+            certification=None if metric in _COUNTED else memory.certification,
+        )
+    if (
+        query.intent == Intent.PLAN
+        and query.how_many
+        and query.pronoun
+        and memory.certification
+        and not (query.areas or query.metric or query.certification)
+    ):
+        # "how many of those do we need?" after "who holds AZ-104?": that certification's head count.
+        return replace(query, intent=Intent.CERTIFICATIONS, certification=memory.certification)
     if query.ours and query.intent in (Intent.SCORE, Intent.UNKNOWN, Intent.RULE) and (metric or areas):
         # "and ours?" after a rule: our own figure for that metric.
         new_areas = query.areas or areas
@@ -87,7 +169,7 @@ def resolve(
         last_intent == Intent.WHAT_IF
         and query.intent == Intent.CERTIFICATIONS
         and query.certification
-        and (query.follow_up or query.correction)
+        and (query.follow_up or query.correction or query.also)
         and not query.who
     ):
         # "那改考 PL-400 呢", "no, I meant AZ-120": the same what-if with that certification.
@@ -117,7 +199,17 @@ def resolve(
         if not query.areas and areas and (query.metric or metric):
             return replace(query, areas=areas, area=areas[0], metric=query.metric or metric)
         return query
-    if query.intent == Intent.EXPIRY and not query.certification and memory.certification and query.pronoun:
+    if (
+        query.intent == Intent.EXPIRY
+        and not query.certification
+        and memory.certification
+        and (
+            query.pronoun
+            or query.person_pronoun
+            or (last_intent == Intent.EXPIRY and memory.person and query.words <= 4 and not person)
+        )
+    ):
+        # "她的什麼時候到期", "到期會扣幾分" after an answer about one holding: that holding.
         return replace(query, certification=memory.certification)
     # "and deployments?", "what about advanced?", "und für Infra?": the last question, one slot changed.
     follows = query.intent in (Intent.SCORE, Intent.UNKNOWN) or (
@@ -125,6 +217,14 @@ def resolve(
     )
     if follows and last_intent == Intent.CHANGES and query.metric is not None:
         return query  # "and the exact growth?" after what changed: that figure, today
+    if (
+        follows
+        and person is not None
+        and last_intent in (Intent.WHAT_IF, Intent.EXPIRY)
+        and query.what_if is None
+        and query.words > 3
+    ):
+        return query  # "and what does Malgorzata hold?" after a what-if: her certifications, no what-if
     if follows and _elliptical(query) and last_intent in _CARRIED:
         if (
             not names_new
@@ -135,7 +235,11 @@ def resolve(
             return query
         new_metric = query.metric or metric
         new_areas = query.areas or (
-            areas if query.metric is None or all(has_metric(a, query.metric) for a in areas) else ()
+            areas
+            if query.metric is None
+            or all(has_metric(a, query.metric) for a in areas)
+            or last_intent == Intent.RULE  # its answer says the area has no such metric, then where it is
+            else ()
         )
         certification = query.certification or (memory.certification if not names_new else None)
         return replace(
@@ -179,7 +283,12 @@ def resolve(
                 else None
             )
             return replace(query, areas=areas, area=areas[0] if areas else None, metric=keep_metric)
-        if query.metric is not None and areas and all(has_metric(a, query.metric) for a in areas):
+        if (
+            query.metric is not None
+            and areas
+            and (all(has_metric(a, query.metric) for a in areas) or query.intent == Intent.RULE)
+        ):
+            # "and advanced?" after Data & AI: the answer says D&AI has no such metric.
             return replace(query, areas=areas, area=areas[0])
     return query
 

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from anyascii import anyascii
+
 from cards import explain
 from scoring.catalog import (
     CLOUD_PLATFORM_VERSION,
@@ -22,14 +24,14 @@ from scoring.catalog import (
 )
 from scoring.catalog.models import SKILLING_METRICS, CloudPlatformRules, MetricRules, RuleSet, TrackRules
 from scoring.ids import Area, Market, Metric, ReasonCode, Track
-from scoring.models import HeldCertification
+from scoring.models import HeldCertification, Profile
 from scoring.programme import programme
 from scoring.results import LapsedCertification, Reason, Scorecard
 
 from .buttons import ask_area_card
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent
-from .render import Cert, Certs, Join, Money, People, Text, phrase
+from .render import Cert, Certs, Join, Money, People, Text, association_name, phrase
 from .scored import scorecard_for
 from .understand import Query, is_known_word, is_vocabulary_word
 
@@ -65,10 +67,6 @@ def rule_version(ctx: AnswerContext) -> tuple[RuleSet, Track]:
 
 def _cloud_rules() -> CloudPlatformRules:
     return default_catalog().cloud_platform_rules(CLOUD_PLATFORM_VERSION)
-
-
-def _association(code: str) -> str:
-    return code.replace("_T", " Tier ")  # CSP_T1 -> CSP Tier 1 (product names, not translated)
 
 
 def _step_text(prefix: str, role: str, track_rules: TrackRules, **fields: object) -> Text:
@@ -158,7 +156,7 @@ def _performance(reply: Reply, rules: RuleSet, track: Track, area: Area | None, 
         reply.say("rules.deployments", excluded=Join(tuple(filters.excluded_deployment_services)), **fields)
     reply.say(
         "rules.filters",
-        associations=Join(tuple(_association(a) for a in filters.eligible_associations)),
+        associations=Join(tuple(association_name(a) for a in filters.eligible_associations)),
         offers=Join(tuple(filters.excluded_offers), "or"),
     )
 
@@ -262,7 +260,7 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
         reply.say(
             "conversation.association_counts" if counts else "conversation.association_not_counted",
             association=query.association,
-            associations=Join(tuple(_association(a) for a in eligible)),
+            associations=Join(tuple(association_name(a) for a in eligible)),
         )
         return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     if query.sovereign and query.excluded_offer is None:
@@ -279,7 +277,7 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
             "conversation.offer_excluded",
             offer=query.excluded_offer,
             offers=Join(tuple(filters.excluded_offers)),
-            associations=Join(tuple(_association(a) for a in filters.eligible_associations)),
+            associations=Join(tuple(association_name(a) for a in filters.eligible_associations)),
         )
         return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     if query.compare_tracks:
@@ -295,6 +293,18 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
         _cloud_platform(reply, query.cloud_level)
         return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     metric = query.metric
+    if query.amount is not None and metric in (Metric.NET_CUSTOMER_ADDS, None):
+        # "Does a customer with $750 a month count?": yes or no against the track's threshold.
+        minimum = rules.track_rules(track)[1].customer_min_acr
+        counts = query.amount >= minimum
+        reply.say("conversation.yes" if counts else "conversation.no")
+        reply.say(
+            "conversation.customer_amount_counts" if counts else "conversation.customer_amount_short",
+            amount=Money(query.amount),
+            min=Money(minimum),
+            track=phrase(f"rules.track_{track}"),
+        )
+        return Answer(reply.text(), None, Intent.RULE, area)
     if metric == Metric.DEPLOYMENTS and (query.excluded_service or query.yes_no):
         # "Do virtual machines count as deployments?": yes or no first, then why.
         _deployment_yes_no(reply, rules, area, query.excluded_service, query.asks_excluded)
@@ -304,8 +314,13 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
         _gates(reply, rules, track, [area] if area else list(Area), metric)
         return Answer(reply.text(), None, Intent.RULE, area)
     if metric is not None and metric in SKILLING_METRICS:
+        having = [a for a in Area if metric in rules.areas[a].metrics]
+        if area is not None and area not in having:
+            # "and advanced?" after Data & AI's intermediate rule: D&AI has none; where it exists.
+            reply.say("answers.why_metric_na", area=area, metric=metric)
+            area = None
         # No area named: the rule of every area that has the metric (each has its own certifications).
-        for candidate in [area] if area else [a for a in Area if metric in rules.areas[a].metrics]:
+        for candidate in [area] if area else having:
             _skilling(reply, rules, track, candidate, metric)
         return Answer(reply.text(), None, Intent.RULE, area)
     if metric is not None:
@@ -515,12 +530,32 @@ def _unaccented(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+_OTHER_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f]")
+
+
 def _labels(person_id: str, name: str) -> list[str]:
     """What a message may call a person: the id, the whole name, and each part of the name ("Jürgen"
-    of "Jürgen Weiß") that is long enough and not a word of the bot's vocabulary."""
-    whole = _unaccented(name).strip()
-    parts = [p for p in whole.split() if len(p) >= 3 and not is_vocabulary_word(p)] if " " in whole else []
-    return [label for label in {_unaccented(person_id), whole, *parts} if label]
+    of "Jürgen Weiß") that is long enough and not a word of the bot's vocabulary; a name in another
+    alphabet also in Latin letters ("Anna" for Анна). Korean and Chinese names are left as written:
+    their romanisations vary too much ("Kim Minjun", "Minjun Kim", "GimMinJun") to guess one."""
+    spellings = {_unaccented(name).strip()}
+    if _OTHER_ALPHABET.search(name) and not _CJK_CHAR.search(name):
+        latin = _unaccented(anyascii(name)).strip()
+        spellings |= {latin, latin.replace("oy", "ou")}  # Greek ου is "ou" when people type it
+    labels = {_unaccented(person_id)}
+    if _CJK_CHAR.search(name) and " " not in name.strip() and 3 <= len(name.strip()) <= 4:
+        # "佐藤" or "美咲" for 佐藤美咲, "서연" for 정서연: the family or the given name alone.
+        written = name.strip()
+        labels |= {written[:2], written[-2:]}
+    for whole in spellings:
+        labels.add(whole)
+        if " " in whole:
+            labels.update(
+                p
+                for p in whole.split()
+                if len(p) >= (2 if _CJK_CHAR.search(p) else 3) and not is_vocabulary_word(p)
+            )
+    return [label for label in labels if label]
 
 
 def mentioned_people(ctx: AnswerContext, text: str) -> list[str]:
@@ -632,8 +667,32 @@ def certification_answer(
         text, card = ask_area_card(locale, "certifications")
         return Answer(text, card, intent, None)
     rules, track = _track_rules(ctx, query.track)
-    _area_list(reply, rules, track, area, query.metric, _as_of(ctx))
+    if query.who and ctx.profile is not None:
+        _area_holders(reply, rules, area, query.metric, ctx.profile)  # "who has those?"
+    else:
+        _area_list(reply, rules, track, area, query.metric, _as_of(ctx))
     return Answer(reply.text(), None, intent, area)
+
+
+def _area_holders(reply: Reply, rules: RuleSet, area: Area, metric: Metric | None, profile: Profile) -> None:
+    """Who holds each step's certifications (valid on the scoring date), step by step."""
+    reply.say("answers.holders_area_header", area=area, rules=rules.version)
+    for candidate in SKILLING_METRICS:
+        params = rules.areas[area].metrics.get(candidate)
+        if params is None or (metric in SKILLING_METRICS and candidate != metric):
+            continue
+        reply.say("answers.certs_metric_line", metric=candidate, max=params.max)
+        for step in params.steps:
+            slugs = _counting(step.certifications, profile.as_of)
+            people = tuple(
+                p.id
+                for p in profile.people
+                if any(h.id in slugs and not lapsed(h, profile.as_of) for h in p.certifications)
+            )
+            key = "answers.holders_step" if people else "answers.holders_step_none"
+            reply.bullet(
+                phrase(key, step=step.step, certifications=Certs(tuple(slugs)), people=People(people))
+            )
 
 
 # A name may carry a Korean or Chinese particle right after it ("Gus가", "Gus的").

@@ -8,12 +8,24 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from scoring.ids import Area, Metric
+from scoring.ids import Area, Metric, Track
 
 if TYPE_CHECKING:
     from scoring import Profile
     from scoring.history import Snapshot
     from scoring.results import Scorecard
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A hypothetical change named in a question ("what if Bo passes AZ-305?", "if usage grows 20%")."""
+
+    kind: str  # "certify" | "customers" | "growth" | "services" | "track" | "leaves"
+    count: int = 1  # customers, services: negative for fewer ("if we lose 2 customers")
+    percent: float | None = None
+    track: Track | None = None  # kind "track": the partner scored on this track instead
+    relative: bool = False  # growth: `percent` points more ("20% more") rather than a target ("hits 20%")
+    absolute: bool = False  # customers, services: `count` is the figure itself ("net adds were only 2")
 
 
 class Memory(BaseModel):
@@ -29,6 +41,9 @@ class Memory(BaseModel):
     certification: str | None = None
     person: str | None = None
     cloud_platform: bool = False  # the last answer was about the Cloud Platform competency
+    change: WhatIf | None = None  # the change the last what-if simulated, for "so we'd qualify?"
+    # (person id, certification) the last what-if gave, so "再加上 Mateus 考 AZ-140" adds to it.
+    grants: list[tuple[str, str]] = []
     at: float = 0.0  # seconds since the epoch
 
     def fresh(self, now: float) -> bool:

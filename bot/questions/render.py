@@ -127,3 +127,8 @@ def render_text(locale: str, value: object, names: Names) -> str:
 
 def render_all(locale: str, values: Iterable[object], names: Names) -> list[str]:
     return [render_text(locale, v, names) for v in values]
+
+
+def association_name(code: str) -> str:
+    """How an association type is written: CSP_T1 is "CSP Tier 1" (product names, not translated)."""
+    return code.replace("_T", " Tier ")

@@ -26,11 +26,12 @@ from scoring.results import (
     Scorecard,
 )
 
+from . import customers as customer_checks
 from . import facts, follow_up, history, knowledge, simulate
 from .buttons import follow_up_card, help_card, start_intake_card
 from .chat import Reply, chat_text
 from .model import Answer, AnswerContext, Intent, Memory, Section
-from .render import Join, Money, Percent, Seq, Text, phrase, render_all
+from .render import Join, Money, People, Percent, Seq, Text, phrase, render_all
 from .scored import scorecard_for
 from .understand import Query
 
@@ -68,6 +69,9 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
             ctx = replace(ctx, last_area=None)
     moment = time.time() if now is None else now
     named = knowledge.mentioned_people(ctx, original)
+    earlier = ctx.memory.person if ctx.memory is not None and ctx.memory.fresh(moment) else None
+    if query.correction and len(named) == 2 and earlier in named:
+        named = [p for p in named if p != earlier]  # "I meant Anna, not 이도윤": Anna instead
     person = named[0] if len(named) == 1 else None
     # "those certs" right after a person's certifications are still that person's.
     about_person = (
@@ -85,12 +89,36 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
     ):
         person = ctx.memory.person  # "what else does he hold?"
     asked = query.intent
+    about_customers = query.about_customers or (
+        ctx.memory is not None and ctx.memory.fresh(moment) and ctx.memory.metric == Metric.NET_CUSTOMER_ADDS
+    )
+    if (
+        asked in (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.UNKNOWN, Intent.CERTIFICATIONS)
+        and about_customers
+        and (asked == Intent.WHY or query.count_verb or query.yes_no)
+        and not (query.association or query.excluded_offer or query.sovereign)  # "does TPOR count?": the rule
+        and (customers := customer_checks.named_customers(ctx.profile, original))
+    ):
+        answer = customer_checks.customer_answer(ctx, customers)  # "why not the Cosmos DB one?"
+        return replace(answer, memory=follow_up.remember(ctx.memory, answer.memory, moment))
+    if (
+        asked == Intent.WHY
+        and not (query.areas or query.metric or query.certification or named)
+        and query.words <= 6
+        and ctx.memory is not None
+        and ctx.memory.fresh(moment)
+        and ctx.memory.intent in (Intent.EXPIRY, Intent.WHAT_IF)
+        and (changed := simulate.changed_profile(ctx)) is not None
+    ):
+        answer = simulate.why_change(ctx, changed)  # "pourquoi autant ?" after an expiry or a what-if
+        return replace(answer, memory=follow_up.remember(ctx.memory, answer.memory, moment))
     query = follow_up.resolve(query, ctx.memory, moment, _has_metric(ctx), person)
     if (
         asked != query.intent
         and query.intent in (Intent.WHAT_IF, Intent.EXPIRY)
         and person is None
         and ctx.memory is not None
+        and not (query.what_if is not None and query.what_if.count > 1)  # "and 2 people?": not just hers
     ):
         person = ctx.memory.person  # "would infra change too?" after a what-if: the same what-if
     if (
@@ -173,7 +201,8 @@ def _dispatch(
     if intent == Intent.WHAT_IF:
         people = named
         earlier = ctx.memory.person if ctx.memory is not None else None
-        if query.also and earlier and earlier not in people:
+        same = ctx.memory is not None and ctx.memory.certification in (None, query.certification)
+        if query.also and earlier and earlier not in people and same:
             people = [earlier, *people]  # "and if Jürgen passes it too?": both of them
         if len(people) > 1:
             return simulate.what_if(query, ctx, None, None, people)
@@ -192,6 +221,18 @@ def _dispatch(
         and not query.out_of_scope  # "add Élodie to a Teams group": not a question about her
     ) and person is not None:
         return knowledge.person_answer(person, ctx, locale, names)
+    if (
+        intent == Intent.CERTIFICATIONS
+        and ctx.profile is not None
+        and not (query.certification or query.unknown_exam or query.areas or query.metric or query.who)
+        and not (query.cloud_platform or query.pronoun or query.which_count)
+        and (unknown := knowledge.new_name(ctx, original)) is not None
+    ):
+        # "what certs does Noa Levi have?" and no Noa in the data: say so, and who is, not "which area?".
+        reply = Reply(locale, names)
+        everyone = tuple(p.id for p in ctx.profile.people)
+        reply.say("conversation.person_unknown", name=unknown, people=People(everyone))
+        return Answer(reply.text(), None, Intent.CERTIFICATIONS, None)
     return _HANDLERS[intent](query, ctx, locale, names, original)
 
 

@@ -13,23 +13,28 @@ from dataclasses import replace
 
 from cards import explain
 from cards.i18n import t
-from scoring import Profile, score_profile
+from scoring import HeldCertification, Profile, score_profile
 from scoring.catalog import default_catalog
 from scoring.ids import Metric, PlanAction
-from scoring.planner import apply_plan
+from scoring.planner import apply_plan, in_usage_form, measures_of
 from scoring.programme import programme
-from scoring.results import PlanStep, Scorecard
+from scoring.results import DesignationResult, PlanStep, PrerequisiteUnmet, Scorecard
 
 from .chat import Reply
 from .knowledge import lapsed
-from .model import Answer, AnswerContext, Intent, Memory
-from .render import Cert, People, Percent, Text, phrase
+from .model import Answer, AnswerContext, Intent, Memory, WhatIf
+from .render import Cert, Join, People, Percent, Text, phrase
 from .scored import scorecard_for
-from .understand import Query, WhatIf
+from .understand import Query
 
 
-def _verdict(qualified: bool) -> Text:
-    return phrase("conversation.verdict_qualified" if qualified else "conversation.verdict_not_qualified")
+def _verdict(result: DesignationResult) -> Text:
+    if result.qualified:
+        return phrase("conversation.verdict_qualified")
+    if result.score >= result.threshold and result.blocking_metrics:
+        # 76/100 and still not qualified: say which metric at 0 stops it.
+        return phrase("conversation.verdict_blocked", metrics=Join(tuple(result.blocking_metrics)))
+    return phrase("conversation.verdict_not_qualified")
 
 
 def compare(before: Scorecard, after: Scorecard) -> tuple[list[Text], bool]:
@@ -46,7 +51,7 @@ def compare(before: Scorecard, after: Scorecard) -> tuple[list[Text], bool]:
                 area=old.area,
                 before=old.score,
                 after=new.score,
-                verdict=_verdict(new.qualified),
+                verdict=_verdict(new),
             )
         )
     return lines, changed
@@ -86,14 +91,25 @@ def what_if(
         reply.say("conversation.what_if_unclear")
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
     profile = ctx.profile
-    if person is None and query.renews and query.certification:
-        # "what does the renewal bring?": the one person whose holding of it has lapsed.
-        lapsed_holders = [
-            p.id
-            for p in profile.people
-            if any(h.id == query.certification and lapsed(h, profile.as_of) for h in p.certifications)
-        ]
-        person = lapsed_holders[0] if len(lapsed_holders) == 1 else None
+    if change.kind == "leaves":
+        return _leaves(reply, query, ctx, before, people or ([person] if person else []))
+    if change.kind in _FIGURES and (change.absolute or change.count < 0):
+        changed, text = _set_figure(change, profile)
+        after = score_profile(changed)
+        _header(reply, query, after, text)
+        reply.bullets(compare(before, after)[0])
+        memory = Memory(
+            intent=Intent.WHAT_IF, areas=list(query.areas), metric=_FIGURES[change.kind], change=change
+        )
+        return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
+    if person is None and query.renews:
+        # "what does the renewal bring?": the one lapsed holding (of the certification talked about,
+        # else the only one in the profile).
+        gone = {(p.id, h.id) for p in profile.people for h in p.certifications if lapsed(h, profile.as_of)}
+        named = {g for g in gone if g[1] == query.certification} or gone
+        if len(named) == 1:
+            person, slug = named.pop()
+            query = replace(query, certification=slug)
     holder = profile.person(person) if person is not None else None
     if change.kind == "certify" and query.certification is None and holder is not None:
         # "what if Sofia gets it back?": the one certification of hers that no longer counts.
@@ -114,7 +130,10 @@ def what_if(
             step, text = (
                 None,
                 phrase(
-                    "conversation.what_if_already_holds", person=People(tuple(people)), certification=label
+                    "conversation.what_if_already_holds",
+                    person=People(tuple(people)),
+                    certification=label,
+                    count=len(people),
                 ),
             )
         else:
@@ -128,8 +147,19 @@ def what_if(
                 people=takers,
             )
             text = phrase(
-                "conversation.what_if_certify_people", people=People(tuple(takers)), certification=label
+                "conversation.what_if_certify_people",
+                people=People(tuple(takers)),
+                certification=label,
+                count=len(takers),
             )
+            holding = tuple(pid for pid in people if pid not in takers)
+            if holding:  # "Łukasz and 山本 both pass PL-400": Łukasz has it, 山本's is what changes
+                reply.say(
+                    "conversation.what_if_some_hold",
+                    person=People(holding),
+                    certification=label,
+                    count=len(holding),
+                )
         person = people[-1]
     else:
         step, text = _step(change, query, profile, person, new_name)
@@ -139,7 +169,7 @@ def what_if(
             reply.say("rules.tracks_one", rules=rules.version)
             return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
         after = score_profile(profile.model_copy(update={"track": change.track}))
-        reply.say("conversation.what_if_header", change=text)
+        _header(reply, query, after, text)
         reply.bullets(compare(before, after)[0])
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
     if step is None:
@@ -153,7 +183,36 @@ def what_if(
     ):
         # A renewal: the expired holding is replaced by the one the plan adds.
         profile = _without(profile, {(person, step.certification)})
-    changed = apply_plan(profile, [step]) if step.count != 0 else profile
+    grants: list[tuple[str, str]] = []
+    if step.action == PlanAction.CERTIFY and step.people and step.certification:
+        # The people named pass it themselves, even when they already count in that step (the planner
+        # would give it to someone new then, and "if Arjun passes DP-300" would add a person).
+        changed = _grant(profile, set(step.people), step.certification)
+        grants = [(pid, step.certification) for pid in step.people]
+        memory = ctx.memory
+        earlier = list(memory.grants) if memory is not None and (query.also or query.correction) else []
+        if query.correction and memory is not None:
+            # "sorry, I meant Björn does AZ-700": his earlier grant is replaced, the others stay; "I
+            # meant Farah": the person last simulated is replaced by her.
+            replaced = set(step.people) | ({memory.person} if memory.person not in step.people else set())
+            earlier = [g for g in earlier if g[0] not in replaced]
+        added = [g for g in earlier if g not in grants]
+        if added and any(slug != step.certification for _, slug in added):
+            # "再加上 Mateus 考 AZ-140" after "Björn AZ-700": both changes together.
+            for pid, slug in added:
+                changed = _grant(_without(changed, {(pid, slug)}), {pid}, slug)
+            text = Join(
+                tuple(
+                    phrase(
+                        "conversation.what_if_certify_person", person=People((pid,)), certification=Cert(slug)
+                    )
+                    for pid, slug in added
+                )
+                + ((text,) if text is not None else ())
+            )
+            grants = added + grants
+    else:
+        changed = apply_plan(profile, [step]) if step.count != 0 else profile
     if step.action == PlanAction.CERTIFY and new_name and not person:
         # The new person is called by the name the user gave, not the planner's placeholder id.
         named = [
@@ -169,12 +228,81 @@ def what_if(
             before=Percent(_growth(before)),
             after=Percent(reached),
         )
-    reply.say("conversation.what_if_header", change=text)
+    _header(reply, query, after, text)
     reply.bullets(compare(before, after)[0])
     memory = Memory(
-        intent=Intent.WHAT_IF, areas=list(query.areas), certification=query.certification, person=person
+        intent=Intent.WHAT_IF,
+        areas=list(query.areas),
+        metric=_FIGURES.get(change.kind, Metric.USAGE_GROWTH if change.kind == "growth" else None),
+        certification=query.certification,
+        person=person,
+        change=change,
+        grants=grants,
     )
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
+
+
+def _header(reply: Reply, query: Query, after: Scorecard, change: Text | Join | None) -> None:
+    """What is simulated; after "so we'd qualify for all 3?" the verdict first, yes or no."""
+    if query.confirm:
+        asked = query.areas or tuple(d.area for d in after.designations)
+        qualified = all(after.designation(area).qualified for area in asked)
+        reply.say("conversation.yes" if qualified else "conversation.no")
+    reply.say("conversation.what_if_header", change=change)
+
+
+# What-ifs on a counted figure, and the metric that counts it.
+_FIGURES = {"customers": Metric.NET_CUSTOMER_ADDS, "services": Metric.DEPLOYMENTS}
+
+
+def _leaves(reply: Reply, query: Query, ctx: AnswerContext, before: Scorecard, people: list[str]) -> Answer:
+    """ "What if Inès leaves?": the scores without those people (their certifications go with them)."""
+    assert ctx.profile is not None
+    if not people:
+        reply.say("conversation.what_if_who_leaves")
+        return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
+    gone = set(people)
+    staying = [p for p in ctx.profile.people if p.id not in gone]
+    after = score_profile(ctx.profile.model_copy(update={"people": staying}))
+    _header(
+        reply,
+        query,
+        after,
+        phrase("conversation.what_if_leaves", people=People(tuple(people)), count=len(people)),
+    )
+    reply.bullets(compare(before, after)[0])
+    memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), person=people[-1], change=query.what_if)
+    return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
+
+
+def _set_figure(change: WhatIf, profile: Profile) -> tuple[Profile, Text]:
+    """The profile with fewer customers or services than today, or with the figure said ("if net adds
+    were only 2"), and what the change is called. Only that figure changes (see `in_usage_form`)."""
+    measures = measures_of(profile)
+    if change.kind == "customers":
+        now = measures.customers_current - measures.customers_baseline
+        target = change.count if change.absolute else now + change.count
+        last = max(0, measures.customers_baseline + target)  # fewer than none: the year before had more
+        changed = in_usage_form(
+            profile,
+            eligible_customers_last_month=last,
+            eligible_customers_same_month_last_year=last - target,
+        )
+        if change.absolute:
+            return changed, phrase("conversation.what_if_customers_to", count=target, now=now)
+        return changed, phrase("conversation.what_if_customers_fewer", count=-change.count)
+    now = len(measures.services)
+    target = max(0, change.count if change.absolute else now + change.count)
+    if target > now:
+        step = PlanStep(
+            action=PlanAction.DEPLOY_SERVICES, metric=Metric.DEPLOYMENTS, count=target - now, points_gained=0
+        )
+        changed = apply_plan(profile, [step])
+    else:
+        changed = in_usage_form(profile, deployed_services=[*measures.services[:target], *measures.excluded])
+    if change.absolute:
+        return changed, phrase("conversation.what_if_services_to", count=target, now=now)
+    return changed, phrase("conversation.what_if_services_fewer", count=now - target)
 
 
 def _step(
@@ -194,7 +322,9 @@ def _step(
             held = [h for h in holder.certifications if h.id == slug] if holder is not None else []
             who = People((person,))
             if any(not lapsed(h, profile.as_of) for h in held):
-                return None, phrase("conversation.what_if_already_holds", person=who, certification=label)
+                return None, phrase(
+                    "conversation.what_if_already_holds", person=who, certification=label, count=1
+                )
             step = PlanStep(
                 action=PlanAction.CERTIFY,
                 metric=metric,
@@ -210,11 +340,15 @@ def _step(
                 )
             return step, phrase("conversation.what_if_certify_person", person=who, certification=label)
         step = PlanStep(
-            action=PlanAction.CERTIFY, metric=metric, count=change.count, points_gained=0, certification=slug
+            action=PlanAction.CERTIFY,
+            metric=metric,
+            count=max(1, change.count),
+            points_gained=0,
+            certification=slug,
         )
         if new_name and change.count == 1:
             return step, phrase("conversation.what_if_certify_person", person=new_name, certification=label)
-        return step, phrase("conversation.what_if_certify_new", count=change.count, certification=label)
+        return step, phrase("conversation.what_if_certify_new", count=step.count, certification=label)
     if change.kind == "customers":
         step = PlanStep(
             action=PlanAction.ADD_CUSTOMERS,
@@ -264,6 +398,15 @@ def _say_impact(reply: Reply, before: Scorecard, after: Scorecard, header: str |
     reply.bullets(lines)
 
 
+def _grant(profile: Profile, people: set[str], slug: str) -> Profile:
+    held = HeldCertification(id=slug)
+    changed = [
+        p.model_copy(update={"certifications": [*p.certifications, held]}) if p.id in people else p
+        for p in profile.people
+    ]
+    return profile.model_copy(update={"people": changed})
+
+
 def _without(profile: Profile, drop: set[tuple[str, str]]) -> Profile:
     people = [
         p.model_copy(update={"certifications": [h for h in p.certifications if (p.id, h.id) not in drop]})
@@ -289,6 +432,9 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
             if any(h.id == query.certification and h.expires for h in p.certifications)
         ]
         person = dated[0] if len(dated) == 1 else None
+    holder = profile.person(person) if person is not None else None
+    if holder is not None and query.certification not in {h.id for h in holder.certifications}:
+        query = replace(query, certification=None)  # "et celle de Małgorzata ?": her own, not Inès's
     if person is not None and query.certification:
         if query.avoid:
             return _keep(reply, profile, before, person, query.certification)
@@ -305,7 +451,7 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
             if held.expires is None:
                 continue
             dated = True
-            if held.expires < as_of:
+            if lapsed(held, as_of):  # the scoring day itself is already lapsed (E-16 default)
                 expired.append((held.expires, p.id, held.id))
             elif held.expires <= horizon:
                 soon.append((held.expires, p.id, held.id))
@@ -375,7 +521,30 @@ def _one_expiry(
         )
     after = score_profile(_without(profile, {(person, slug)}))
     _say_impact(reply, before, after)
+    gates = _gates_before(before, profile, slug)
+    if gates and not compare(before, after)[1]:
+        # "陳怡君's DP-300 expires": nothing changes because it earns nothing today; say why.
+        reply.say("conversation.expiry_no_points_gated")
+        reply.reasons(gates)
     return Answer(reply.text(), None, Intent.EXPIRY, None, memory=memory)
+
+
+def _gates_before(card: Scorecard, profile: Profile, slug: str) -> list[PrerequisiteUnmet]:
+    """The unmet prerequisite steps before the steps where `slug` counts, once each; empty unless every
+    place it counts waits on one (then it earns nothing today)."""
+    rules = default_catalog().rules_for(profile.rules, profile.as_of)
+    found: list[PrerequisiteUnmet] = []
+    for area, params in rules.areas.items():
+        for metric, metric_rules in params.ordered():
+            placed = [step.step for step in metric_rules.steps if slug in step.certifications]
+            if not placed:
+                continue
+            result = next(m for m in card.designation(area).metrics if m.metric == metric)
+            gates = [r for r in result.reasons if isinstance(r, PrerequisiteUnmet) and r.step < placed[0]]
+            if not gates:
+                return []  # it counts somewhere without waiting on a gate
+            found.extend(g for g in gates if g not in found)
+    return found
 
 
 def _keep(reply: Reply, profile: Profile, before: Scorecard, person: str, slug: str) -> Answer:
@@ -392,3 +561,49 @@ def _keep(reply: Reply, profile: Profile, before: Scorecard, person: str, slug: 
         reply, before, score_profile(_without(profile, {(person, slug)})), "conversation.expiry_impact_header"
     )
     return Answer(reply.text(), None, Intent.PLAN, None, memory=memory)
+
+
+# --- why a simulated change costs (or brings) what it does --------------------------------------
+
+
+def changed_profile(ctx: AnswerContext) -> Profile | None:
+    """The profile as the conversation's last expiry or what-if about one person changed it, if any."""
+    memory, profile = ctx.memory, ctx.profile
+    if memory is None or profile is None or memory.person is None:
+        return None
+    person, slug = memory.person, memory.certification
+    if memory.intent == Intent.EXPIRY and slug is not None:
+        return _without(profile, {(person, slug)})
+    change = memory.change
+    if memory.intent == Intent.WHAT_IF and change is not None:
+        if change.kind == "leaves":
+            return profile.model_copy(update={"people": [p for p in profile.people if p.id != person]})
+        if change.kind == "certify" and slug is not None:
+            return _grant(_without(profile, {(person, slug)}), {person}, slug)
+    return None
+
+
+def why_change(ctx: AnswerContext, changed: Profile) -> Answer:
+    """ "Pourquoi autant ?" after an expiry or a what-if: each metric that moves, and why it lands there."""
+    reply = Reply(ctx.locale, explain.names_of(ctx.profile))
+    before = scorecard_for(ctx)
+    assert before is not None
+    after = score_profile(changed)
+    reply.say("conversation.why_change_header")
+    for old in before.designations:
+        new = after.designation(old.area)
+        for was in old.metrics:
+            now = next(m for m in new.metrics if m.metric == was.metric)
+            if now.points == was.points:
+                continue
+            reply.bullet(
+                phrase(
+                    "conversation.why_change_metric",
+                    area=old.area,
+                    metric=was.metric,
+                    before=was.points,
+                    after=now.points,
+                )
+            )
+            reply.reasons(now.reasons)
+    return Answer(reply.text(), None, Intent.WHY, ctx.last_area, memory=ctx.memory)

@@ -18,7 +18,7 @@ from scoring.catalog import Certification, default_catalog, exam_part_of, resolv
 from scoring.ids import Area, Metric, Track
 
 from . import lexicon
-from .model import Intent, Section
+from .model import Intent, Section, WhatIf
 
 _CJK = re.compile(r"[\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Exam codes, also glued to Korean/Chinese particles ("AZ-305는", "AZ-104가"), hence no \b at the end.
@@ -30,17 +30,6 @@ _GLUED = re.compile(
     r"(?<=[a-z0-9])(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])(?=[a-z])"
 )
 _MAX_TEXT = 500  # longer messages are cut: nobody asks a 2-page question, and matching stays fast
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """A hypothetical change named in a question ("what if Bo passes AZ-305?", "if usage grows 20%")."""
-
-    kind: str  # "certify" | "customers" | "growth" | "services" | "track"
-    count: int = 1
-    percent: float | None = None
-    track: Track | None = None  # kind "track": the partner scored on this track instead
-    relative: bool = False  # growth: `percent` points more ("20% more") rather than a target ("hits 20%")
 
 
 @dataclass(frozen=True)
@@ -84,6 +73,15 @@ class Query:
     gate: bool = False  # about the prerequisite steps ("how many people for the gate?")
     ours: bool = False  # "and ours?": our own figure for the metric the conversation is about
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
+    percent: float | None = None  # a percentage said ("et à 10 % ?" after a growth what-if)
+    amount: float | None = None  # a dollar amount said ("does a customer with $750 a month count?")
+    asks_qualified: bool = False  # names qualifying ("so we'd qualify?")
+    confirm: bool = False  # a yes/no on the last what-if's verdict: "Yes."/"No." comes first
+    about_customers: bool = False  # names customers ("client", "Kunde", "고객") or net customer adds
+    count_verb: bool = False  # "count", "zählt", "算": does something count?
+    loses: bool = False  # "lose", "verlieren", "잃": points or customers lost
+    how_many: bool = False  # "how many (of those) do we need?": a head count
+    count: int | None = None  # a number said ("那兩個呢" after "one more service?": two of them)
     words: int = 0
 
 
@@ -165,8 +163,9 @@ def normalize(text: str) -> str:
     text = _GLUED.sub(" ", text)
     for pattern, token in lexicon.ABBREVIATIONS:
         text = re.sub(pattern, token, text)
-    # Punctuation (CJK punctuation too) becomes a space, but a decimal mark between digits stays ("12.9%").
-    text = re.sub(r"(?<!\d)[.,]|[.,](?!\d)|[^\w&%\s.,-]", " ", text)
+    # Punctuation (CJK punctuation too) becomes a space, but a decimal mark between digits stays ("12.9%"),
+    # and so does a dollar sign.
+    text = re.sub(r"(?<!\d)[.,]|[.,](?!\d)|[^\w&%$\s.,-]", " ", text)  # "$750" stays an amount
     return " ".join(text.split())
 
 
@@ -342,12 +341,29 @@ def understand(message: str) -> Query:
 
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|pour\s*cent|prozent|퍼센트|프로|個百分點)")
-_NUMBER = re.compile(r"(?<![\w-])(\d{1,3})(?![\d%])")
+_NUMBER = re.compile(r"(?<![a-z0-9_-])(\d{1,3})(?![\d%])")
 # Bare words that name the Data & AI area only when nothing says they mean "the data" we hold.
 _GENERIC_DATA = {"data", "donnees", "daten", "데이터", "資料", "数据", "數據"}
 _DETERMINERS = re.compile(
     r"\b(?:the|my|our|your|mes|nos|vos|les|des|meine|unsere|die|der)\s+(?:data|donnees|daten)\b"
 )
+
+
+# "$750", "750 dollars", "1,000 USD", "750달러", "750美元": an amount of money in US dollars.
+_AMOUNT = re.compile(
+    r"(?:\$|usd|us\$)\s?(\d[\d,.\s]*\d|\d)|(\d[\d,.\s]*\d|\d)\s?(?:\$|usd|dollars?|dollar|달러|美元|美金)"
+)
+
+
+def _amount(norm: str) -> float | None:
+    found = _AMOUNT.search(norm)
+    if found is None:
+        return None
+    digits = re.sub(r"[\s,]|\.(?=\d{3}\b)", "", found.group(1) or found.group(2))  # "1,000", "1.000"
+    try:
+        return float(digits)
+    except ValueError:
+        return None
 
 
 def _count(norm: str, text: _Text) -> int | None:
@@ -372,11 +388,22 @@ def _what_if(norm: str, text: _Text, slug: str | None, metric: Metric | None) ->
         return WhatIf("growth", percent=value, relative=text.any(lexicon.RELATIVE_GROWTH))
     if slug is not None:
         return WhatIf("certify", count=max(1, min(_count(norm.replace(slug, " "), text) or 1, 50)))
-    if metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS):
-        return WhatIf("customers", count=max(1, min(_count(norm, text) or 1, 1000)))
-    if metric == Metric.DEPLOYMENTS:
-        return WhatIf("services", count=max(1, min(_count(norm, text) or 1, 50)))
+    customers = metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS)
+    if customers or metric == Metric.DEPLOYMENTS:
+        return _counted("customers" if customers else "services", norm, text, 1000 if customers else 50)
+    if text.any(lexicon.LEAVE):
+        return WhatIf("leaves")  # "what if Inès leaves?": who leaves is found in the original message
     return None
+
+
+def _counted(kind: str, norm: str, text: _Text, most: int) -> WhatIf:
+    """A change in a counted figure: more of it, fewer ("if a customer leaves"), or the figure itself."""
+    said = _count(norm, text)
+    if said is not None and text.any(lexicon.ONLY_VALUE):
+        return WhatIf(kind, count=min(said, most), absolute=True)
+    count = max(1, min(said or 1, most))
+    fewer = text.any(lexicon.FEWER) or text.any(lexicon.LEAVE)
+    return WhatIf(kind, count=-count if fewer else count)
 
 
 def _data_means_area(norm: str, text: _Text, areas: list[Area]) -> list[Area]:
@@ -410,6 +437,19 @@ def _fact(text: _Text, intent_cued: bool) -> str | None:
     return best[2] if best else None
 
 
+def _asks_our_track(full: _Text, text: _Text, tracks: list[Track], metric: Metric | None) -> bool:
+    """ "Which track are we on?", "sind wir jetzt SMB oder Enterprise?": the partner's own track; not
+    "SMB vs enterprise?" (how they differ), "what if we were on SMB?" (a what-if), nor "the minimum ACR
+    for a customer on our track" (the customer rule)."""
+    named = full.any(lexicon.OUR_TRACK) or (bool(tracks) and full.any(lexicon.WE_ARE))
+    return (
+        named
+        and not (full.any(lexicon.COMPARE) and not full.any(lexicon.OURS))
+        and not (metric or text.any(lexicon.MORE_CUSTOMERS))
+        and not full.any(lexicon.WHAT_IF)
+    )
+
+
 @lru_cache(maxsize=4096)
 def _understand(norm: str) -> Query:
     """Pure in the normalized text, so cached: people ask the same few questions over and over."""
@@ -433,7 +473,9 @@ def _understand(norm: str) -> Query:
         metric = metric or Metric.DEPLOYMENTS
     association = next((a for a in _ASSOCIATIONS if full.has(a.casefold())), None)
     offer = next((o for o in _EXCLUDED_OFFERS if full.has(o.casefold())), None)
-    excluded_offer = offer if offer is not None and full.any(lexicon.OFFER_WORDS) else None
+    # "Trial offers in ACR?", "Trial 的訂閱算淨新增客戶嗎": an offer type the rules exclude, asked about.
+    asks_offer = full.any(lexicon.OFFER_WORDS) or metric == Metric.NET_CUSTOMER_ADDS
+    excluded_offer = offer if offer is not None and asks_offer else None
     tracks = [track for track, words in lexicon.TRACK_WORDS.items() if full.any(words)]
     # Korean and Chinese run words together: about three characters make a word for "a short message".
     words = sum(max(1, len(w) // 3) if _CJK.search(w) else 1 for w in full.words)
@@ -453,13 +495,21 @@ def _understand(norm: str) -> Query:
         "zero": zero,
         "excluded_service": excluded,
         "words": words,
+        "percent": float(said.group(1).replace(",", ".")) if (said := _PERCENT.search(norm)) else None,
+        "count": _count(rest, text),
+        "how_many": full.any(lexicon.HOW_MANY),
+        "asks_qualified": full.any(lexicon.QUALIFY_WORDS),
+        "loses": full.any(lexicon.FEWER) or full.any(lexicon.LOST_POINTS),
+        "about_customers": metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS),
+        "count_verb": full.any(lexicon.COUNT_VERBS),
+        "amount": _amount(norm),
         "who": full.any(lexicon.WHO_CUES),
         "ours": full.any(lexicon.OURS),
         "person_pronoun": full.any(lexicon.PERSON_PRONOUNS),
         "asks_excluded": full.any(lexicon.EXCLUDED_CUES) and not full.any(lexicon.EITHER_OR),
         "threshold": full.any(lexicon.THRESHOLD),
         "sovereign": full.any(lexicon.SOVEREIGN),
-        "our_track": full.any(lexicon.OUR_TRACK),
+        "our_track": _asks_our_track(full, text, tracks, metric) and not cues[Intent.SCORE],
         "association": association,
         "also": full.any(lexicon.ALSO),
         "avoid": full.any(lexicon.AVOID),
@@ -498,7 +548,7 @@ def _understand(norm: str) -> Query:
             if full.any(lexicon.START_WORDS):
                 return query(Intent.START_NOTIFICATIONS, cued=True)
             return query(Intent.HELP, cued=True)
-    if shared["our_track"] and not full.any(lexicon.COMPARE):
+    if shared["our_track"]:
         return query(Intent.RULE, cued=True)  # "welcher Track gilt für uns?"
     if len(tracks) > 1 or (tracks and full.any(lexicon.COMPARE)):
         return query(Intent.RULE, compare_tracks=True, cued=True)  # "SMB vs enterprise?"
@@ -507,7 +557,10 @@ def _understand(norm: str) -> Query:
     if full.any(lexicon.RENEW) and full.any(lexicon.GAIN_CUES) and not full.any(lexicon.WHAT_IF):
         # "was bringt die Verlängerung?": renewing the certification the conversation is about.
         return query(Intent.WHAT_IF, what_if=WhatIf("certify"), cued=True)
-    if full.any(lexicon.NOT_RENEW):
+    counted_topic = metric in (Metric.NET_CUSTOMER_ADDS, Metric.DEPLOYMENTS) or text.any(
+        lexicon.MORE_CUSTOMERS
+    )
+    if full.any(lexicon.NOT_RENEW) and not counted_topic:  # "si on perd un client": a customers what-if
         return query(Intent.EXPIRY, cued=True)  # "what if Élodie does not renew her AZ-700?"
     renews = full.any(lexicon.RENEW)
     # "갱신하면 점수 반영까지 얼마나 걸려": how long a renewal takes to show is the skilling lag, no what-if.
@@ -522,7 +575,7 @@ def _understand(norm: str) -> Query:
     if (
         full.any(lexicon.WHAT_IF)
         and not lag
-        and (counted or not cues[Intent.RULE])
+        and (counted or not cues[Intent.RULE] or full.any(lexicon.PASS))  # "was bringt es, wenn Anna … macht"
         and (renews or not full.any(lexicon.EXPIRY))
     ):
         passes = renews or full.any(lexicon.PASS)
@@ -533,9 +586,16 @@ def _understand(norm: str) -> Query:
             and (passes or (counted := _count(norm, text) is not None and not cues[Intent.PLAN]))
             and (full.any(lexicon.PRONOUNS) or words <= 4 or renews or counted or _NUMBER.search(norm))
         ):
-            # "what if Grace gets it?": the certification comes from the conversation.
-            count = max(1, min(_count(norm, text) or 1, 1000))
-            return query(Intent.WHAT_IF, what_if=WhatIf("certify", count=count), cued=True)
+            # "what if Grace gets it?": the certification comes from the conversation ("what if 2 fewer?"
+            # after a customers what-if: the customers, see follow_up).
+            return query(Intent.WHAT_IF, what_if=_counted("certify", norm, text, 1000), cued=True)
+    if counted_topic and shared["how_many"] and full.any(lexicon.WE_HAVE) and not (full.has("acr") or slug):
+        # "how many of our customers count?", "combien de clients éligibles on a": our own figure and
+        # what it is made of (the why answer gives the counts behind net adds; the score line, services).
+        customers = metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS)
+        return query(Intent.WHY if customers else Intent.SCORE, cued=True)
+    if partner_score and full.any(lexicon.DEFINITION) and not (metric or areas or full.any(lexicon.WE_HAVE)):
+        return query(Intent.RULE, cued=True)  # "파트너 역량 점수가 정확히 뭐예요?": how the score works
     about_points = bool(metric) or cues[Intent.SCORE] or partner_score
     prices = full.any(lexicon.PRICES) and bool(slug or unknown_exam) and not about_points
     if full.any(lexicon.REQUESTS) or prices:
@@ -557,7 +617,13 @@ def _understand(norm: str) -> Query:
     questions = (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.PLAN)
     # "When is the data updated?" asks a fact, it does not start the intake.
     asks_when = full.any(lexicon.WHEN) and (_fact(full, True) is not None or full.any(lexicon.DATA_WORDS))
-    if full.any(lexicon.START_INTAKE_WORDS) and not any(cues[i] for i in questions) and not asks_when:
+    if (
+        full.any(lexicon.START_INTAKE_WORDS)
+        and not any(cues[i] for i in questions)
+        and not asks_when
+        and not full.any(lexicon.EXPIRY)  # "qu'est-ce que ça change si celle d'Inès expire ?"
+        and not (excluded_offer or full.any(lexicon.COUNT_VERBS))  # "Trial 的訂閱算淨新增客戶嗎"
+    ):
         section = _section(full)
         about_data = section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2
         if (about_data or not (areas or metric or slug)) and not (slug and full.any(lexicon.WHO_CUES)):
@@ -584,12 +650,28 @@ def _understand(norm: str) -> Query:
         return query(Intent.RULE, cued=True)  # "les abonnements Azure Chine comptent ?"
     if excluded_offer is not None:
         return query(Intent.RULE, cued=True)  # "les offres Trial comptent dans l'ACR ?"
+    if shared["amount"] is not None and counted_topic and not full.any(lexicon.WHAT_IF):
+        # "zählt ein Kunde mit 750 Dollar im Monat?": the eligible-customer threshold, yes or no.
+        return query(Intent.RULE, cued=True)
+    customers_rule = metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS)
+    if (
+        customers_rule
+        and full.any(lexicon.COUNT_VERBS)
+        and (shared["how_many"] or shared["threshold"])
+        and (not full.any(lexicon.WE_HAVE) or full.has("acr"))  # "how many of our customers count?": ours
+    ):
+        return query(Intent.RULE, cued=True)  # "il faut combien d'ACR pour qu'un client compte ?"
     if excluded is not None and (
-        shared["yes_no"] or full.any(lexicon.LIST_CUES) or full.any(lexicon.EXCLUDED_CUES)
+        shared["yes_no"]
+        or full.any(lexicon.LIST_CUES)
+        or full.any(lexicon.EXCLUDED_CUES)
+        or full.any(lexicon.COUNT_VERBS)
     ):
         return query(Intent.RULE, cued=True)  # "do VMs count as deployments?"
     if full.any(lexicon.GATE) and not slug:
         return query(Intent.RULE, gate=True, cued=True)  # "how many ppl need the prereq cert?"
+    if slug and shared["how_many"] and (cues[Intent.PLAN] or full.any(lexicon.GATE)):
+        return query(Intent.CERTIFICATIONS, cued=True)  # "how many SAEs do we need for the gate?": its steps
     if shared["person_pronoun"] and full.any(lexicon.ELSE) and not (slug or metric or areas):
         return query(Intent.CERTIFICATIONS, cued=True)  # "what else does he have?"
     if full.any(lexicon.SCORE_STRONG) and not metric:

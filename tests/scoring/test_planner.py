@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from scoring_builders import area_profile, make_profile, usage
 
-from scoring import score_profile
+from scoring import Profile, score_profile
 from scoring.ids import ReasonCode
-from scoring.planner import apply_plan
+from scoring.planner import apply_plan, in_usage_form, measures_of
 
 DA, INFRA = "data_ai", "infrastructure"
 
@@ -103,3 +103,43 @@ def test_apply_plan_to_records_adds_synthetic_rows_that_qualify():
     applied = apply_plan(profile, card)
     assert len(applied.acr_records) > len(rows)
     assert all(d.qualified for d in score_profile(applied).designations)
+
+
+def _row(customer: str, month: str, service: str, usd: float, offer: str = "Azure plan") -> dict[str, object]:
+    return {
+        "customer": customer,
+        "month": month,
+        "service": service,
+        "offer": offer,
+        "association": "CSP_T1",
+        "usd": usd,
+    }
+
+
+RECORDS = [
+    _row("t1", "2025-09", "Storage", 2000.0),
+    _row("t1", "2026-09", "Storage", 2500.0),
+    _row("t2", "2026-09", "Azure SQL Database", 1200.0),
+    _row("t3", "2026-08", "Virtual Machines", 3000.0),
+    _row("t4", "2026-09", "Functions", 5000.0, offer="Free Trial"),
+    _row("t5", "2026-09", "Key Vault", 400.0),
+]
+
+
+def _points(profile: Profile) -> list[tuple[str, str, int]]:
+    return [(d.area, m.metric, m.points) for d in score_profile(profile).designations for m in d.metrics]
+
+
+def test_in_usage_form_scores_exactly_as_the_records_it_sums():
+    profile = make_profile({"a": ["ADM", "SAE"]}, acr_records=RECORDS)
+    assert _points(in_usage_form(profile)) == _points(profile)
+
+
+def test_in_usage_form_changes_only_the_figure_named():
+    profile = make_profile({"a": ["ADM", "SAE"]}, acr_records=RECORDS)
+    measures = measures_of(profile)
+    fewer = in_usage_form(profile, eligible_customers_last_month=measures.customers_current - 1)
+    changed = {
+        (a, m) for (a, m, p), (_, _, q) in zip(_points(profile), _points(fewer), strict=True) if p != q
+    }
+    assert changed == {(d.area, "net_customer_adds") for d in score_profile(profile).designations}

@@ -64,3 +64,96 @@ def test_a_profile_file_that_is_not_json_is_told_so(tmp_path):
     with pytest.raises(ProfileError) as caught:
         load_profile(path)
     assert caught.value.errors[0].message.startswith("not valid JSON")
+
+
+def errors_of(data) -> list:
+    with pytest.raises(ProfileError) as caught:
+        load_profile(data)
+    return caught.value.errors
+
+
+def test_an_indented_profile_file_is_read_by_arrow_like_the_parsed_rows(tmp_path):
+    path = write(tmp_path, rows())
+    path.write_text(json.dumps(json.loads(path.read_text()), indent=2))
+    from_file = load_profile(path)
+    assert type(from_file.acr_records.customer).__name__ == "_ArrowTenants"
+    assert from_file == load_profile(json.loads(path.read_text()))
+
+
+def test_clouds_given_on_some_rows_only_are_read_by_arrow(tmp_path):
+    records = rows()
+    records[0]["cloud"] = "China"
+    records[9]["cloud"] = "public"
+    from_file = load_profile(write(tmp_path, records))
+    assert type(from_file.acr_records.customer).__name__ == "_ArrowTenants"
+    assert from_file == load_profile(json.loads((tmp_path / "profile.json").read_text()))
+    assert [r.get("cloud") for r in from_file.acr_records.to_rows()[:2]] == ["china", None]
+
+
+def test_a_null_cloud_among_many_rows_is_refused_as_in_a_short_list(tmp_path):
+    records = rows()
+    records[3]["cloud"] = None
+    (error,) = errors_of(write(tmp_path, records))
+    assert (error.field, error.value, error.message) == ("acr_records[3].cloud", None, "must be text")
+    assert errors_of(json.loads((tmp_path / "profile.json").read_text())) == [error]
+    assert errors_of({**json.loads((tmp_path / "profile.json").read_text()), "acr_records": records[:5]}) == [
+        error
+    ]
+
+
+def test_a_null_cloud_written_with_an_escaped_key_is_refused(tmp_path):
+    records = rows()
+    records[3]["cloud"] = None
+    path = write(tmp_path, records)
+    path.write_text(path.read_text().replace('"cloud": null', '"\\u0063loud": null'))
+    (error,) = errors_of(path)
+    assert (error.field, error.message) == ("acr_records[3].cloud", "must be text")
+
+
+def test_null_inside_a_text_value_is_only_text(tmp_path):
+    records = rows()
+    records[3]["service"] = "null"
+    from_file = load_profile(write(tmp_path, records))
+    assert type(from_file.acr_records.customer).__name__ == "_ArrowTenants"
+    assert from_file.acr_records.to_rows()[3]["service"] == "null"
+
+
+NOT_A_RECORD = "must be an object with customer, month, service, offer, association, usd"
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "field", "message"),
+    [
+        (None, "acr_records[3]", NOT_A_RECORD),
+        ([1, 2], "acr_records[3]", NOT_A_RECORD),
+        ({**rows(4)[3], "usd": True}, "acr_records[3].usd", "must be a number of US dollars"),
+        ({**rows(4)[3], "customer": 7}, "acr_records[3].customer", "must be text"),
+    ],
+)
+def test_a_row_arrow_refuses_gets_the_row_by_row_message(tmp_path, bad_row, field, message):
+    records = rows()
+    records[3] = bad_row
+    errors = errors_of(write(tmp_path, records))
+    assert [(e.field, e.message) for e in errors] == [(field, message)]
+    assert errors == errors_of(json.loads((tmp_path / "profile.json").read_text()))
+
+
+def test_a_missing_profile_file_is_told_so(tmp_path):
+    (error,) = errors_of(tmp_path / "nope.json")
+    assert (error.field, error.value) == ("(file)", str(tmp_path / "nope.json"))
+    assert error.message.startswith("cannot read the profile: [Errno 2] No such file or directory")
+
+
+def test_an_empty_profile_file_is_not_json(tmp_path):
+    path = tmp_path / "profile.json"
+    path.write_bytes(b"")
+    (error,) = errors_of(path)
+    assert (error.field, error.message) == ("(profile)", "not valid JSON: Expecting value at line 1 column 1")
+
+
+def test_a_profile_file_with_a_byte_order_mark_is_read_by_arrow(tmp_path):
+    path = write(tmp_path, rows())
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    from_file = load_profile(path)
+    assert type(from_file.acr_records.customer).__name__ == "_ArrowTenants"
+    assert len(from_file.acr_records) == N

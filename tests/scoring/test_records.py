@@ -281,3 +281,25 @@ def test_arrow_reads_a_large_file_like_the_csv_module():
     read = AcrRecords.from_csv(text)
     assert read.to_rows() == AcrRecords.from_rows(rows).to_rows()
     assert read.customer.__class__.__name__ == "_ArrowTenants"  # Arrow read it (no per-row path)
+
+
+def test_json_rows_code_each_text_column_in_first_seen_order():
+    rows = [
+        row("a", "2026-09", 1, service="S2", offer="O1", association="PAL"),
+        row("b", "2026-08", 2, service="S1", offer="O1", association="CSP Tier 1"),
+        row("c", "2026-09", 3, service="S2", offer="O2", association="CSP_T1"),
+    ]
+    read = AcrRecords.from_rows(rows)
+    assert (read.services, read.service.tolist()) == (["S2", "S1"], [0, 1, 0])
+    assert (read.offers, read.offer.tolist()) == (["O1", "O2"], [0, 0, 1])
+    assert (read.associations, read.association.tolist()) == (["PAL", "CSP_T1"], [0, 1, 1])
+    assert read.month.tolist() == [2026 * 12 + 8, 2026 * 12 + 7, 2026 * 12 + 8]
+
+
+@pytest.mark.parametrize("column", ["month", "service", "offer", "association"])
+def test_a_json_row_value_that_is_a_list_is_not_text(column):
+    rows = [row("a", "2026-09", 1), {**row("b", "2026-09", 2), column: ["x"]}]
+    with pytest.raises(ProfileError) as caught:
+        AcrRecords.from_rows(rows)
+    errors = [(e.field, e.message) for e in caught.value.errors]
+    assert errors == [(f"acr_records[1].{column}", "must be text")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -200,9 +201,6 @@ def test_area_left_out_comes_from_the_last_area() -> None:
         assert "Infrastructure" in reply.text
 
 
-
-
-
 def test_shared_metric_without_area_needs_no_area(ctx: AnswerContext) -> None:
     reply = answer("why only 20 customer points", ctx)
     assert reply.intent == Intent.WHY and "Net customer adds: 20/30 points" in reply.text
@@ -231,9 +229,6 @@ def test_rules_and_certifications_need_no_profile() -> None:
     text = answer("who has AZ-305", empty).text
     assert "Where it counts (2026 rules):" in text or "Where it counts (2023-H2 rules):" in text
     assert "holder" not in text
-
-
-
 
 
 def test_the_echoed_question_cannot_carry_markup(ctx: AnswerContext) -> None:
@@ -271,9 +266,6 @@ def test_locale_tags_from_teams_are_normalised(ctx: AnswerContext) -> None:
     ):
         localized = AnswerContext(locale=tag, profile=ctx.profile, scorecard=ctx.scorecard)
         assert word in answer("score", localized).text
-
-
-
 
 
 @pytest.mark.parametrize(("locale", "text"), [("en", "thanks"), ("de", "danke"), ("zh-TW", "謝謝")])
@@ -361,3 +353,137 @@ def test_smb_2026_certification_list_in_english() -> None:
     assert "Infrastructure, Advanced certifications: step 1, prerequisite (1 person needed, 4 points" in where
     rule = answer("how are advanced certifications scored for infrastructure", smb).text
     assert "once met it gives 4 points" in rule
+
+
+# Both gates of D&AI intermediate met (two architects, two administrators); Grace counts in its scoring step.
+_GATES_MET = [
+    {"id": "p1", "name": "Ada", "certifications": ["AZ-305", "AZ-104"]},
+    {"id": "p2", "name": "Bo", "certifications": ["AZ-305", "AZ-104"]},
+    {"id": "p3", "name": "Grace", "certifications": ["DP-300"]},
+]
+
+
+def test_what_if_someone_counted_in_a_step_passes_another_of_its_certifications_changes_nothing() -> None:
+    ctx = context(make_profile(_GATES_MET))
+    before = ctx.scorecard.designation(Area.DATA_AI).score  # type: ignore[union-attr]
+    text = answer("what if Grace passes DP-100?", ctx).text
+    assert f"• Data & AI: {before}/100, unchanged" in text
+
+
+def test_what_if_a_person_new_to_the_step_passes_it_adds_that_persons_points() -> None:
+    ctx = context(make_profile(_GATES_MET))
+    before = ctx.scorecard.designation(Area.DATA_AI).score  # type: ignore[union-attr]
+    text = answer("what if Bo passes DP-100?", ctx).text
+    assert f"• Data & AI: {before} → {before + 4}/100" in text  # 4 points a person (2023-H2)
+
+
+_OTHER_ALPHABETS = [
+    {"id": "p1", "name": "Анна Кузнецова", "certifications": ["AZ-700"]},
+    {"id": "p2", "name": "Νίκος Παπαδόπουλος", "certifications": ["AZ-104", "AZ-305"]},
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("what does Anna hold?", "Анна Кузнецова"),
+        ("what does Kuznetsova hold?", "Анна Кузнецова"),
+        ("what does Nikos hold?", "Νίκος Παπαδόπουλος"),
+        ("what does Papadopoulos hold?", "Νίκος Παπαδόπουλος"),
+    ],
+)
+def test_a_name_in_another_alphabet_is_found_typed_in_latin_letters(question: str, name: str) -> None:
+    reply = answer(question, context(make_profile(_OTHER_ALPHABETS)))
+    assert reply.intent == Intent.CERTIFICATIONS
+    assert reply.text.startswith(f"{name}’s certifications:")
+
+
+def test_a_correction_naming_both_people_simulates_the_one_meant() -> None:
+    ctx = context(make_profile(_OTHER_ALPHABETS))
+    first = answer("what if Nikos leaves?", ctx)
+    second = answer("sorry, I meant Anna, not Nikos", replace(ctx, memory=first.memory))
+    assert second.intent == Intent.WHAT_IF
+    assert second.text.startswith("If Анна Кузнецова leaves the organisation")
+
+
+def _record(customer: str, service: str, usd: float, **extra: str) -> dict[str, object]:
+    row: dict[str, object] = {
+        "customer": customer,
+        "month": "2026-09",
+        "service": service,
+        "offer": extra.get("offer", "Azure plan"),
+        "association": extra.get("association", "CSP_T1"),
+        "usd": usd,
+    }
+    return row
+
+
+_RECORDS = [
+    _record("contoso", "Azure SQL Database", 2500.0),
+    _record("northwind", "Azure Cosmos DB", 1500.0, association="TPOR"),
+    _record("tailspin", "Azure Functions", 3000.0, offer="Trial"),
+    _record("litware", "Azure Monitor", 300.0),
+]
+
+
+def _records_context(locale: str = "en") -> AnswerContext:
+    profile = make_profile(ADA_ONLY_ARCHITECT, usage=None, acr_records=_RECORDS)
+    return context(profile, locale)
+
+
+def test_why_a_customer_named_by_its_service_does_not_count_gives_the_rules_reason() -> None:
+    text = answer("why doesn't the cosmos db customer count?", _records_context()).text
+    assert text == (
+        "northwind does not count as an eligible customer:\n\n"
+        "• its consumption through TPOR does not count (only CSP Tier 1, CSP Tier 2, DPOR, and PAL do)"
+    )
+
+
+def test_a_customer_below_the_threshold_is_told_its_best_month() -> None:
+    text = answer("does litware count as a customer?", _records_context()).text
+    assert (
+        "• its eligible consumption reaches $300 at most in the last two months, below the $1,000 needed"
+        in text
+    )
+
+
+def test_a_counted_customer_says_so_in_french() -> None:
+    text = answer("pourquoi contoso compte comme client ?", _records_context("fr")).text
+    assert text == (
+        "contoso compte comme client éligible : 2\u202f500\xa0$US de consommation Azure éligible "
+        "sur l’un des deux derniers mois (au moins 1\u202f000\xa0$US requis)."
+    )
+
+
+def test_a_person_not_in_the_data_is_said_so_with_the_people_known() -> None:
+    reply = answer("what certs does Noa have?", context(make_profile(ADA_ONLY_ARCHITECT)))
+    assert reply.text == (
+        "I don’t find Noa among the people in your organisation’s data. "
+        "The people I know: Ada, Grace, and Linus."
+    )
+
+
+def test_an_expiry_that_changes_nothing_because_a_gate_is_unmet_says_so() -> None:
+    people = [
+        {"id": "p1", "name": "Ada", "certifications": ["AZ-305", "AZ-104"]},
+        {"id": "p2", "name": "Linus", "certifications": [{"id": "DP-100", "expires": "2026-12-15"}]},
+    ]
+    text = answer("what happens when Linus's DP-100 expires?", context(make_profile(people))).text
+    assert text.endswith(
+        "Their expiry would not change any score.\n\n"
+        "It earns no points today: in each place it counts, an earlier prerequisite step is not met.\n\n"
+        "• Step 1 is a prerequisite and it is not met: 2 people must hold Azure Solutions Architect Expert "
+        "(AZ-305), and you have 1. Holder: Ada. To do: one more person with Azure Solutions Architect "
+        "Expert (AZ-305), not Ada.\n\n"
+        "• Step 2 is a prerequisite and it is not met: 2 people must hold Azure Administrator Associate "
+        "(AZ-104), and you have 1. Holder: Ada. To do: one more person with Azure Administrator Associate "
+        "(AZ-104), not Ada."
+    )
+
+
+def test_a_certification_expiring_on_the_scoring_day_is_listed_as_expired_not_soon() -> None:
+    people = [{"id": "p1", "name": "Ada", "certifications": [{"id": "AZ-104", "expires": "2026-10-31"}]}]
+    text = answer("whose certifications expire soon?", context(make_profile(people))).text
+    expired = "• Ada: Azure Administrator Associate (AZ-104), expired on October 31, 2026 (no longer counted)"
+    assert expired in text
+    assert "expires on October 31, 2026" not in text

@@ -73,9 +73,6 @@ def test_multi_line_answers_are_paragraphs_with_one_bullet_each(locale: str) -> 
         _assert_paragraphs(answer_action(action, "data_ai", ctx).text)
 
 
-
-
-
 def test_why_answer_keeps_its_order_header_reasons_then_plan() -> None:
     text = answer("why am I not qualified for infrastructure", context(make_profile(ADA_ONLY_ARCHITECT))).text
     paragraphs = _paragraphs(text)
