@@ -315,7 +315,8 @@ def apply_plan(
     people = list(profile.people)
     by_id = {p.id: i for i, p in enumerate(people)}
     new_rows: list[AcrRow] = []
-    last = month_text(month_of(profile.as_of) - settings.last_month_offset)
+    last_index = month_of(profile.as_of) - settings.last_month_offset
+    last = month_text(last_index)
     usage = profile.usage
     measures = measures_of(profile, settings, rules)
     if profile.acr_records is not None:
@@ -375,7 +376,11 @@ def apply_plan(
                     update={"acr_last_month": float(Decimal(str(usage.acr_last_month)) + increase)}
                 )
             else:
-                new_rows.append(_row(new_id("plan-growth"), last, _any_service(measures), float(increase)))
+                # The added ACR goes in a month the growth counts but no customer count looks at (two
+                # months before the last; the last itself when growth is one month, E-4): a row in the
+                # last two months would also make its tenant a new eligible customer (+10 points).
+                month = last if settings.usage_growth_window == "month" else month_text(last_index - 2)
+                new_rows.append(_row(new_id("plan-growth"), month, _any_service(measures), float(increase)))
         elif step.action == PlanAction.DEPLOY_SERVICES:
             names = _new_services(known_services, step.count)
             known_services.update(fold(n) for n in names)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from scoring_builders import area_profile, make_profile, usage
+from scoring_builders import area_profile, make_profile, metric_result, usage
 
 from scoring import Profile, score_profile
-from scoring.ids import ReasonCode
+from scoring.ids import Metric, PlanAction, ReasonCode
 from scoring.planner import apply_plan, in_usage_form, measures_of
+from scoring.results import PlanStep
 
 DA, INFRA = "data_ai", "infrastructure"
 
@@ -143,3 +144,18 @@ def test_in_usage_form_changes_only_the_figure_named():
         (a, m) for (a, m, p), (_, _, q) in zip(_points(profile), _points(fewer), strict=True) if p != q
     }
     assert changed == {(d.area, "net_customer_adds") for d in score_profile(profile).designations}
+
+
+def test_growing_usage_on_records_adds_growth_points_and_no_customer():
+    rows = [_row("t1", "2025-09", "Storage", 2000.0), _row("t1", "2026-09", "Storage", 2000.0)]
+    profile = make_profile({"a": ["ADM"]}, acr_records=rows)
+    grown = apply_plan(
+        profile,
+        [PlanStep(action=PlanAction.GROW_USAGE, metric=Metric.USAGE_GROWTH, count=20, points_gained=0)],
+    )
+    before, after = measures_of(profile), measures_of(grown)
+    assert (after.customers_current, after.customers_baseline) == (
+        before.customers_current,
+        before.customers_baseline,
+    )
+    assert metric_result(score_profile(grown), DA, "usage_growth").points == 20
