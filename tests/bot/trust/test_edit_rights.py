@@ -9,6 +9,7 @@ from typing import Any
 
 import card_schema
 import pytest
+from backends import both_backends
 from trust_helpers import (
     ADA,
     BOB,
@@ -27,6 +28,8 @@ from trust_helpers import (
 from bot.services import Services
 from bot.trust.guard import owners_of, versions_of
 from cards.i18n import t
+
+pytestmark = both_backends  # a refused write must leave the store as it was, on either backend
 
 NOT_OWNER = ("Only the owners of your organisation's data can change it: Ada Lovelace. Ask one of them "
              "to make the change, or to make you an owner (\"add @you as owner\"). Nothing was changed.")
