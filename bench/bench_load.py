@@ -39,6 +39,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from bot_processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 LAST_TEXTS: dict[str, str] = {}
@@ -420,9 +421,7 @@ async def bench(levels: list[int], seconds: float, repeat: int, pinned: bool) ->
                             flush=True,
                         )
         finally:
-            for _, proc, _ in bots:
-                proc.terminate()
-                proc.wait(timeout=10)
+            stop(proc for _, proc, _ in bots)
     await connector.close()
     return results
 

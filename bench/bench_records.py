@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -29,7 +28,7 @@ import time
 from io import BytesIO
 from pathlib import Path
 
-from record_mix import ASSOCIATIONS, OFFERS, SERVICES
+from record_mix import record_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "main"
@@ -39,23 +38,6 @@ LABELS = {
     "json_file": "profile file, records inline (JSON)",
     "json_dicts": "profile already parsed (dicts)",
 }
-
-
-def record_rows(n: int) -> list[dict]:
-    """Two years of history ending at the last complete month (the windows the rules look at)."""
-    rng = random.Random(42)
-    months = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][8:33]
-    return [
-        {
-            "customer": f"tenant-{rng.randrange(20_000):05d}",
-            "month": rng.choice(months),
-            "service": rng.choice(SERVICES),
-            "offer": rng.choice(OFFERS),
-            "association": rng.choice(ASSOCIATIONS),
-            "usd": round(rng.uniform(-50, 900), 2),
-        }
-        for _ in range(n)
-    ]
 
 
 def write_files(folder: Path, n: int) -> None:

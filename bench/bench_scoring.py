@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from record_mix import ASSOCIATIONS, OFFERS, SERVICES
+from record_mix import SERVICES, record_rows
 
 from scoring import load_profile, score_profile
 
@@ -80,22 +80,6 @@ def aggregate_profile(rng: random.Random, people: int) -> dict:
     }
 
 
-def record_rows(rng: random.Random, n: int) -> list[dict]:
-    # Two years of history ending at the last complete month (the windows the rules look at).
-    months = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][8:33]
-    return [
-        {
-            "customer": f"tenant-{rng.randrange(20_000):05d}",
-            "month": rng.choice(months),
-            "service": rng.choice(SERVICES),
-            "offer": rng.choice(OFFERS),
-            "association": rng.choice(ASSOCIATIONS),
-            "usd": round(rng.uniform(-50, 900), 2),
-        }
-        for _ in range(n)
-    ]
-
-
 def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     rng = random.Random(42)
@@ -110,7 +94,7 @@ def main() -> None:
     print(f"  (load_profile of it, incl. generating the dict: {seconds * 1000:.0f} ms)")
 
     # Through JSON, as a parsed upload would be: every value its own string object (no shared strings).
-    rows = json.loads(json.dumps(record_rows(rng, 1_000_000)))
+    rows = json.loads(json.dumps(record_rows(1_000_000, rng)))
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "records.csv"
         with csv_path.open("w") as handle:

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import bench_load as load  # noqa: E402 (the path above first)
+from bench.bot_processes import stop  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.storage.tinydb_storage import TinyDBStorage  # noqa: E402
 
@@ -158,9 +159,7 @@ async def whole_turns(seconds: float) -> dict[str, float]:
                 turns = max(result.turns * (seconds + 1.0) / seconds, 1)
                 found[name] = (load.cpu_seconds(proc.pid) - before) * 1000 / turns
         finally:
-            for _, proc, _ in bots:
-                proc.terminate()
-                proc.wait(timeout=10)
+            stop(proc for _, proc, _ in bots)
     await connector.close()
     return found
 

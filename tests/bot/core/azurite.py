@@ -78,6 +78,8 @@ class Azurite:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
+        if self.process.stderr is not None:
+            self.process.stderr.close()
         self.process = None
 
 

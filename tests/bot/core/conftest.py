@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from azurite import azurite, blob_container  # noqa: F401 (fixtures any_storage asks for)
+from azurite import azurite, blob_container  # noqa: F401 (fixtures the blob backend asks for)
+from backends import backend, backend_fields, storage_settings  # noqa: F401 (fixtures)
 from botbuilder.core import MemoryStorage, Storage
 from botcore_helpers import FakeParts, connector  # noqa: F401 (connector: a shared fixture)
 
@@ -22,8 +23,8 @@ from bot.storage.tinydb_storage import TinyDBStorage
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", port=3978)
+def settings(storage_settings: dict[str, Any]) -> Settings:  # noqa: F811
+    return Settings(**storage_settings, port=3978)
 
 
 @pytest.fixture
@@ -32,8 +33,10 @@ def clock() -> Any:
 
 
 @pytest.fixture
-def services(settings: Settings, clock: Any) -> Services:
-    return build_services(settings, clock=clock)
+async def services(settings: Settings, clock: Any) -> AsyncIterator[Services]:
+    built = build_services(settings, clock=clock)
+    yield built
+    await built.close()
 
 
 @pytest.fixture
@@ -58,14 +61,7 @@ async def any_storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
         yield MemoryStorage()
         return
     if request.param == "blob":
-        emulator = request.getfixturevalue("azurite")
-        blob = BlobStorage.from_settings(
-            Settings(
-                storage="blob",
-                azure_storage_connection_string=emulator.connection_string,
-                azure_storage_container=request.getfixturevalue("blob_container"),
-            )
-        )
+        blob = BlobStorage.from_settings(Settings(**backend_fields(request, "blob", tmp_path)))
         yield blob
         await blob.close()
         return

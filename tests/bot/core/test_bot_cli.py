@@ -32,7 +32,7 @@ def stored(data_dir: Path, tenant: str = TENANT):
         try:
             return await ProfileStore(storage).get(tenant)
         finally:
-            storage.close()
+            await storage.close()
 
     return asyncio.run(read())
 

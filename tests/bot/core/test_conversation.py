@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from backends import both_backends
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
 from botcore_helpers import OTHER_TENANT, PROFILE, TENANT
@@ -14,6 +15,8 @@ from bot.handler import ScoreBot, on_turn_error
 from bot.services import Services
 from cards.i18n import catalog, t
 from scoring import load_profile
+
+pytestmark = both_backends  # the handler keeps conversation state and references in the store
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import shutil
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from backends import both_backends
 from botcore_helpers import OTHER_TENANT, PROFILE, TENANT, FakeParts, MockConnector, activity
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -173,6 +174,7 @@ async def test_a_missing_tenant_is_refused_when_authentication_is_on(connector, 
     assert LOCAL_TENANT == "local"
 
 
+@both_backends
 async def test_conversation_state_keeps_the_last_area(client, connector, fake_parts, services) -> None:
     await post(client, activity(connector.url, "data and ai score"))
     await post(client, activity(connector.url, "why?"))
@@ -226,6 +228,7 @@ async def test_answers_carry_their_card_and_suggestions(client, connector, fake_
     assert [a["value"] for a in sent["suggestedActions"]["actions"]] == ["Why?", "Plan"]
 
 
+@both_backends
 async def test_install_welcomes_and_starts_the_intake_without_a_profile(client, connector, fake_parts):
     update = activity(
         connector.url, None, type="conversationUpdate", locale="zh-TW", membersAdded=[{"id": "28:bot"}]
@@ -240,6 +243,7 @@ async def test_install_welcomes_and_starts_the_intake_without_a_profile(client, 
     assert len(connector.texts()) == 2  # nobody is welcomed twice, no member lookups
 
 
+@both_backends
 async def test_uninstall_forgets_the_conversation_state(client, connector, services) -> None:
     await post(client, activity(connector.url, "data and ai score"))
     assert await services.storage.read(["msteams/conversations/conv-1"])
@@ -298,6 +302,7 @@ async def test_an_unknown_invoke_gets_501_not_500(client, connector) -> None:
     assert response.status == 501
 
 
+@both_backends
 async def test_a_score_question_over_http_with_the_real_parts(services, connector) -> None:
     from aiohttp.test_utils import TestServer
 
@@ -326,6 +331,7 @@ async def test_an_error_in_an_invoke_answers_200_with_the_polite_message(client,
                                      "value": t("fr", "service.error_generic")}
 
 
+@both_backends
 async def test_overlapping_turns_of_one_conversation_both_get_their_answer(client, connector, caplog) -> None:
     import asyncio
 

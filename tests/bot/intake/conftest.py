@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from azurite import azurite, blob_container  # noqa: F401 (fixtures the blob backend asks for)
+from backends import backend, storage_settings  # noqa: F401 (fixtures)
 from intake_harness import TENANT, FakeServices, Harness, contoso_profile_data
 
+from bot.config import Settings
+from bot.storage.factory import open_storage
+
+OpenServices = Callable[[], FakeServices]
+
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
+async def open_services(storage_settings: dict[str, Any]) -> AsyncIterator[OpenServices]:  # noqa: F811
+    """Opens services over ONE store, as the process after a restart does; all closed at the end."""
+    opened: list[FakeServices] = []
+
+    def opener() -> FakeServices:
+        opened.append(FakeServices.over(open_storage(Settings(**storage_settings))))
+        return opened[-1]
+
+    yield opener
+    for services in opened:
+        await services.storage.close()
 
 
 @pytest.fixture
-def services(data_dir: Path) -> FakeServices:
-    return FakeServices.over(data_dir)
+def services(open_services: OpenServices) -> FakeServices:
+    return open_services()
 
 
 @pytest.fixture

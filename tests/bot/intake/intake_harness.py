@@ -1,4 +1,5 @@
-"""Intake test harness: botbuilder's TestAdapter over the real TinyDB storage, as in production.
+"""Intake test harness: botbuilder's TestAdapter over the real storage (TinyDB or Azure Blob), as in
+production.
 
 A module of its own (not conftest) so test files import it by a name unique in the test tree."""
 
@@ -17,6 +18,7 @@ from card_fixtures import contoso_data
 
 import bot.intake as intake
 from bot.config import Settings
+from bot.storage.base import ItemStorage
 from bot.storage.tinydb_storage import TinyDBStorage
 from bot.stores import HistoryStore, ProfileStore
 from cards.adaptive import ATTENTION_MARK
@@ -42,8 +44,9 @@ class FakeServices:
     settings: Settings = field(default_factory=lambda: Settings(app_id=""))  # local mode, owners edit
 
     @classmethod
-    def over(cls, folder: Path) -> FakeServices:
-        storage = TinyDBStorage(folder)
+    def over(cls, store: Path | ItemStorage) -> FakeServices:
+        """Over a TinyDB data folder, or over a storage already opened (any backend)."""
+        storage = TinyDBStorage(store) if isinstance(store, Path) else store
         return cls(
             storage,
             ConversationState(storage),

@@ -1,10 +1,11 @@
-"""The intake conversation, turn by turn, over the real TinyDB storage: every step and branch."""
+"""The intake conversation, turn by turn, over the real storage (both backends): every step and branch."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from backends import both_backends
 from intake_harness import (
     ORG,
     TENANT,
@@ -16,6 +17,8 @@ from intake_harness import (
 )
 
 from cards.i18n import t
+
+pytestmark = both_backends  # drafts, resumes and saves are what the store keeps
 
 
 async def test_full_intake_to_scorecard_saves_only_on_confirm(
@@ -147,12 +150,12 @@ async def test_other_text_during_an_intake_goes_to_the_questions(harness: Harnes
     assert harness.consumed is True and harness.step() == "organisation"
 
 
-async def test_resume_after_a_service_restart(harness: Harness, data_dir: Any) -> None:
+async def test_resume_after_a_service_restart(harness: Harness, open_services: Any) -> None:
     await walk_to(harness, "people")
     await harness.press("bulk", bulk="Ada: AZ-305")
     old_card = harness.last_card
     # A new process: new storage instance over the same files.
-    restarted = Harness(FakeServices.over(data_dir))
+    restarted = Harness(open_services())
     restarted.last_card = old_card
     await restarted.press("next")
     assert restarted.step() == "usage"
@@ -270,7 +273,7 @@ async def test_a_card_from_a_finished_intake_is_refused_politely(
 
 
 async def test_a_failed_save_leaves_the_old_profile_and_the_intake_at_review(
-    harness: Harness, services: FakeServices, saved: Any, data_dir: Any
+    harness: Harness, services: FakeServices, saved: Any, open_services: Any
 ) -> None:
     await harness.start(section="organisation")
     await harness.press("next", **{**ORG, "partner_name": "Renamed Ltd"})
@@ -281,7 +284,7 @@ async def test_a_failed_save_leaves_the_old_profile_and_the_intake_at_review(
     services.profiles.put = broken_put  # type: ignore[method-assign]
     with pytest.raises(OSError):
         await harness.press("confirm")
-    fresh = FakeServices.over(data_dir)
+    fresh = open_services()
     assert (await fresh.profiles.get(TENANT)).model_dump(mode="json") == saved.model_dump(mode="json")
     again = Harness(fresh)
     await again.start()

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from backends import both_backends
 from intake_harness import ORG, TENANT, USAGE, FakeServices, Harness, walk_to
+
+pytestmark = both_backends  # cards refreshed in place read the stored step and session
 
 
 def _card_actions(card: dict[str, Any]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import both_backends
 from card_fixtures import INTAKE_INPUTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -43,6 +44,7 @@ async def test_a_broken_intake_payload_shows_the_current_step_again(harness: Har
     assert "here is where you are now" in harness.text()
 
 
+@both_backends  # the session and step checked are the stored ones
 async def test_a_forged_session_cannot_act_on_the_intake(harness: Harness, services: FakeServices) -> None:
     await walk_to(harness, "review")
     forged = {"intake": {**_meta_of(harness, "confirm"), "session": "0000000000000000"}}
@@ -51,6 +53,7 @@ async def test_a_forged_session_cannot_act_on_the_intake(harness: Harness, servi
     assert await services.profiles.get(TENANT) is None
 
 
+@both_backends
 async def test_a_forged_step_cannot_skip_ahead(harness: Harness, services: FakeServices) -> None:
     await harness.start()
     meta = _meta(harness)
@@ -132,6 +135,7 @@ async def test_a_submit_that_is_not_an_object(harness: Harness) -> None:
     assert card is not None and harness.step() == "areas"
 
 
+@both_backends  # the damaged state is read back from the store
 async def test_a_corrupted_stored_state_closes_the_intake_and_keeps_the_profile(
     harness: Harness, services: FakeServices, saved: Any
 ) -> None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from backends import both_backends
 from intake_harness import ORG, USAGE, card_schema
 
 from bot.app import create_app
@@ -21,6 +21,8 @@ from bot.services import Services, build_services
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 CARD = "application/vnd.microsoft.card.adaptive"
+
+pytestmark = both_backends  # the whole service: its state and the saved profile
 
 
 class Connector:
@@ -52,16 +54,19 @@ class Connector:
 
 
 @pytest.fixture
-async def setup(tmp_path: Path) -> AsyncIterator[tuple[TestClient, Connector, str, Services]]:
+async def setup(
+    storage_settings: dict[str, Any],
+) -> AsyncIterator[tuple[TestClient, Connector, str, Services]]:
     connector = Connector()
     url = await connector.start()
     services = build_services(
-        Settings(data_dir=tmp_path / "data", port=3978),
+        Settings(**storage_settings, port=3978),
         clock=lambda: dt.datetime(2026, 10, 31, 9, 0, tzinfo=dt.UTC),
     )
     app = create_app(services, scheduler=False)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield client, connector, url, services
+    await services.close()
     assert connector.server is not None
     await connector.server.close()
 

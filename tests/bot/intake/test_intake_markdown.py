@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from backends import both_backends
 from intake_harness import ORG, TENANT, USAGE, FakeServices, Harness
 
 LINK = "[Sign in to Microsoft](https://evil.example/login)"
@@ -34,6 +35,7 @@ def assert_no_link(card: Any) -> None:
     assert not links, links
 
 
+@both_backends  # saved as typed, on either backend
 async def test_markdown_links_typed_as_names_are_shown_as_text_and_saved_as_typed(
     harness: Harness, services: FakeServices
 ) -> None:

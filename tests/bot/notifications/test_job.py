@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -346,15 +347,21 @@ async def test_two_processes_at_once_send_each_conversation_once(
     assert sum(summary.sent for summary in summaries) == 40
 
 
-async def test_a_killed_process_leaves_nothing_lost_and_nothing_twice(
-    services, connector, fake_time, notify_config
-):
+@dataclass
+class KilledRun:
+    conversations: list[str]
+    launched: float  # time.monotonic() when the killed process started
+
+
+async def _a_run_killed_as_it_sends_the_sixth(services, connector, fake_time, config,
+                                              run_id: str = "") -> KilledRun:
+    """20 conversations of tenant-a, and a notify process killed (kill -9) as it sends the 6th, which
+    the connector refuses: 5 delivered, the 6th's claim left to the dead run."""
     conversations = [f"a:{i:02d}" for i in range(20)]
     await services.profiles.put("tenant-a", profile())
     await install(services, connector.url, conversations)
-    config = notify_config.model_copy(update={"concurrency": 1, "rate_per_second": 50})
-    data_dir = services.settings.data_dir
-    victim = _worker(data_dir, fake_time.now(), config)
+    launched = time.monotonic()
+    victim = _worker(services.settings.data_dir, fake_time.now(), config, run_id)
 
     def kill(conversation: str, request: int) -> None:
         if request == 6:
@@ -364,53 +371,47 @@ async def test_a_killed_process_leaves_nothing_lost_and_nothing_twice(
     connector.on_request = kill
     await asyncio.to_thread(victim.wait, 60)
     assert victim.returncode == -signal.SIGKILL
+    connector.on_request = None
+    return KilledRun(conversations, launched)
+
+
+async def test_a_killed_process_leaves_nothing_lost_and_nothing_twice(
+    services, connector, fake_time, notify_config
+):
+    config = notify_config.model_copy(update={"concurrency": 1, "rate_per_second": 50})
+    killed = await _a_run_killed_as_it_sends_the_sixth(services, connector, fake_time, config)
     assert sum(connector.delivered.values()) == 5
     record_states = [
         r.months["2026-11"].state
         for r in (
-            await NotifyStore(services.storage).read_many([("tenant-a", c) for c in conversations])
+            await NotifyStore(services.storage).read_many([("tenant-a", c) for c in killed.conversations])
         ).values()
         if "2026-11" in r.months
     ]
     assert record_states.count(Delivery.SENT) == 5 and record_states.count(Delivery.CLAIMED) == 1
 
-    connector.on_request = None
     # The next start comes after the dead claim's lease: it takes it over and sends the rest.
     later = fake_time.now() + dt.timedelta(seconds=config.lease_seconds + 1)
-    summary = await _finish(_worker(data_dir, later, config))
-    _exactly_once(connector, conversations)
+    summary = await _finish(_worker(services.settings.data_dir, later, config))
+    _exactly_once(connector, killed.conversations)
     assert summary.sent == 15
 
 
 async def test_a_rerun_right_after_a_kill_takes_over_within_about_a_lease(
     services, connector, fake_time, notify_config
 ):
-    conversations = [f"a:{i:02d}" for i in range(20)]
-    await services.profiles.put("tenant-a", profile())
-    await install(services, connector.url, conversations)
     # Real leases: 10 s (longer than the rerun's process start, so it finds the claim alive), renewed
     # every second while the victim lives.
     config = notify_config.model_copy(update={"concurrency": 1, "rate_per_second": 50, "lease_seconds": 10.0,
                                               "heartbeat_seconds": 1.0, "poll_seconds": 0.2})
-    data_dir = services.settings.data_dir
-    launched = time.monotonic()
-    victim = _worker(data_dir, fake_time.now(), config, run_id="victim-run")
-
-    def kill(conversation: str, request: int) -> None:
-        if request == 6:
-            victim.send_signal(signal.SIGKILL)
-            connector.script[conversation] = [Fault(503)]
-
-    connector.on_request = kill
-    await asyncio.to_thread(victim.wait, 60)
-    assert victim.returncode == -signal.SIGKILL
-    connector.on_request = None
+    killed = await _a_run_killed_as_it_sends_the_sixth(services, connector, fake_time, config, "victim-run")
     # Started at once, on the same clock as the victim's.
     rerun_start = time.monotonic()
-    summary, log = await _finish_logged(
-        _worker(data_dir, fake_time.now() + dt.timedelta(seconds=rerun_start - launched), config))
+    summary, log = await _finish_logged(_worker(
+        services.settings.data_dir, fake_time.now() + dt.timedelta(seconds=rerun_start - killed.launched),
+        config))
     took = time.monotonic() - rerun_start
-    _exactly_once(connector, conversations)  # the five delivered by the victim are not sent again
+    _exactly_once(connector, killed.conversations)  # the five delivered by the victim are not sent again
     assert summary.sent == 15 and summary.skip_reasons == {"already_sent": 5}
     assert "waiting for 1 conversation(s) claimed by run victim-run, lease until" in log
     # At most one lease + a poll + its process start; the old 10-minute lease would take 600 s.

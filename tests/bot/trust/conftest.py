@@ -1,15 +1,16 @@
-"""Fixtures: the real service (real parts, TinyDB) over HTTP, a roster-aware mock connector, a clock
-the tests move."""
+"""Fixtures: the real service (real parts; TinyDB, or Azure Blob Storage on Azurite) over HTTP, a
+roster-aware mock connector, a clock the tests move."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from azurite import azurite, blob_container  # noqa: F401 (fixtures the blob backend asks for)
+from backends import backend, storage_settings  # noqa: F401 (fixtures)
 from trust_helpers import ADA, BOB, GINA, RosterConnector
 
 from bot.app import create_app
@@ -39,9 +40,11 @@ def edit_rights() -> str:
 
 
 @pytest.fixture
-def services(tmp_path: Path, clock: Clock, edit_rights: str) -> Services:
-    settings = Settings(data_dir=tmp_path / "data", port=3978, edit_rights=edit_rights)
-    return build_services(settings, clock=clock)
+async def services(storage_settings: dict[str, Any], clock: Clock, edit_rights: str  # noqa: F811
+                   ) -> AsyncIterator[Services]:
+    built = build_services(Settings(**storage_settings, port=3978, edit_rights=edit_rights), clock=clock)
+    yield built
+    await built.close()
 
 
 @pytest.fixture
@@ -57,4 +60,3 @@ async def client(services: Services) -> AsyncIterator[Any]:
     app = create_app(services, scheduler=False)
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         yield test_client
-    await services.close()

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from backends import both_backends
 from botcore_helpers import PROFILE
 from trust_helpers import ADA, TENANT, say, section_update_to_review, seed
 
@@ -41,6 +42,7 @@ def without_time(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if k != "exported_at"}
 
 
+@both_backends  # export and erase list and delete by key prefix
 async def test_export_then_erase_then_export_is_empty_and_other_tenants_keep_their_data(
         client: Any, connector: Any, services: Services) -> None:
     await populate(client, connector, services)
@@ -110,6 +112,7 @@ async def test_the_command_line_exports_erases_only_with_yes_and_exports_nothing
     assert bad.returncode == 2 and "is not a tenant id" in bad.stderr
 
 
+@both_backends  # export and erase list and delete by key prefix
 async def test_new_conversations_of_a_tenant_at_once_each_keep_one_small_item_and_all_are_exported(
         client: Any, connector: Any, services: Services) -> None:
     from bot.storage.base import iter_keys

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from backends import both_backends
 from botcore_helpers import PROFILE
 from trust_helpers import ADA, BOB, TENANT, person, profile_with, say
 
@@ -116,6 +117,7 @@ def test_months_before_clamps_to_short_months() -> None:
     assert months_before(moment, 24) == dt.datetime(2024, 3, 31, 12, 0, tzinfo=dt.UTC)
 
 
+@both_backends
 async def test_versions_are_kept_for_the_retention_time_and_the_latest_always(
         services: Services, clock: Any) -> None:
     store = VersionStore(services.storage, services.profiles, clock, retention_months=24)
@@ -136,6 +138,7 @@ async def test_versions_are_kept_for_the_retention_time_and_the_latest_always(
     assert [e.number for e in await store.entries(TENANT)] == [5]  # the current version stays
 
 
+@both_backends
 async def test_undo_after_a_file_import_through_the_public_api(
         client: Any, connector: Any, services: Services) -> None:
     """The file import (another branch) calls guard_edit, then save_profile(via="file_import")."""

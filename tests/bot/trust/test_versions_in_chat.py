@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import card_schema
+from backends import both_backends
 from trust_helpers import ADA, BOB, TENANT, cards, confirm, person, say, section_update_to_review, seed
 
 from bot.services import Services
 from bot.trust.guard import owners_of, versions_of
 from scoring import load_profile
+
+pytestmark = both_backends  # versions, owners and concurrent saves are what the store keeps
 
 
 async def people(services: Services) -> list[str]:
