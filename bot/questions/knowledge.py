@@ -546,7 +546,7 @@ def _labels(person_id: str, name: str) -> list[str]:
     if _CJK_CHAR.search(name) and " " not in name.strip() and 3 <= len(name.strip()) <= 4:
         # "佐藤" or "美咲" for 佐藤美咲, "서연" for 정서연: the family or the given name alone.
         written = name.strip()
-        labels |= {written[:2], written[-2:]}
+        labels |= {_unaccented(written[:2]), _unaccented(written[-2:])}  # folded as the message is
     for whole in spellings:
         labels.add(whole)
         if " " in whole:

@@ -149,3 +149,7 @@ WE_HAVE = _merged("we_have")  # "how many customers do we have that count?": our
 QUALIFY_WORDS = _merged("qualify_words")  # "so we'd qualify for all 3?" after a what-if: its verdict
 WE_ARE = _merged("we_are")  # "sind wir jetzt SMB oder Enterprise?": our own track, not the difference
 DEFINITION = _merged("definition")  # "what is the partner capability score?": the rule, not our figures
+CLOSEST = _merged("closest")  # "which area is closest?": the unqualified area with the fewest points to go
+WORTH = _merged("worth")  # "how much is Min-jun worth to us?": the scores without that person
+MORE = _merged("more")  # "et avec 2 clients de plus ?": more of something, a what-if without its "if"
+HAPPENS = _merged("happens")  # "was passiert am 5.1.2027?": what lapses that day

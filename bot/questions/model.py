@@ -20,12 +20,13 @@ if TYPE_CHECKING:
 class WhatIf:
     """A hypothetical change named in a question ("what if Bo passes AZ-305?", "if usage grows 20%")."""
 
-    kind: str  # "certify" | "customers" | "growth" | "services" | "track" | "leaves"
+    kind: str  # "certify" | "customers" | "growth" | "services" | "track" | "leaves" | "acr"
     count: int = 1  # customers, services: negative for fewer ("if we lose 2 customers")
     percent: float | None = None
     track: Track | None = None  # kind "track": the partner scored on this track instead
     relative: bool = False  # growth: `percent` points more ("20% more") rather than a target ("hits 20%")
     absolute: bool = False  # customers, services: `count` is the figure itself ("net adds were only 2")
+    amount: float | None = None  # kind "acr": the qualifying ACR said ("if ACR reaches $120,000")
 
 
 class Memory(BaseModel):

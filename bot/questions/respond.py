@@ -198,6 +198,9 @@ def _dispatch(
     intent = query.intent
     if intent in NEEDS_PROFILE and ctx.profile is None and ctx.scorecard is None:
         intent = Intent.NO_PROFILE
+    leaves = query.what_if is not None and query.what_if.kind == "leaves"
+    if intent == Intent.WHAT_IF and leaves and query.worth and not named and person is None:
+        intent = Intent.RULE  # "what is it worth?" with nobody named: the rule, not a who-leaves prompt
     if intent == Intent.WHAT_IF:
         people = named
         earlier = ctx.memory.person if ctx.memory is not None else None
@@ -356,6 +359,8 @@ def _not_applicable(result: DesignationResult, metric: Metric) -> bool:
 
 def _score(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard) -> Answer:
     locale = reply.locale
+    if query.closest and query.area is None:
+        return _closest(reply, card_data)
     if query.area is not None:
         result = card_data.designation(query.area)
         if query.metric is None:
@@ -400,6 +405,40 @@ def _score(query: Query, ctx: AnswerContext, reply: Reply, card_data: Scorecard)
     # The question asked most gets the scorecard itself: bars, verdicts and buttons.
     card = build_scorecard_card(card_data, ctx.profile, locale) if query.metric is None else None
     return Answer(reply.text(), card, Intent.SCORE, ctx.last_area)
+
+
+def _closest(reply: Reply, card_data: Scorecard) -> Answer:
+    """ "Which area is closest?": the unqualified area with the fewest points to go (ties: the
+    blocked one last, since a metric at 0 needs more than points)."""
+    open_areas = [d for d in card_data.designations if not d.qualified]
+    if not open_areas:
+        reply.say("conversation.closest_all")
+        return Answer(reply.text(), None, Intent.SCORE, None)
+
+    def distance(d: DesignationResult) -> tuple[int, bool]:
+        return (max(0, d.threshold - d.score), bool(d.blocking_metrics))
+
+    best = min(open_areas, key=distance)
+    if best.score >= best.threshold and best.blocking_metrics:
+        reply.say(
+            "conversation.closest_blocked",
+            area=best.area,
+            score=best.score,
+            metrics=Join(tuple(best.blocking_metrics)),
+        )
+    else:
+        tied = tuple(d.area for d in open_areas if distance(d) == distance(best) and d.score == best.score)
+        reply.say(
+            "conversation.closest",
+            area=Join(tied),
+            score=best.score,
+            missing=best.threshold - best.score,
+            count=len(tied),
+        )
+    memory = Memory(intent=Intent.SCORE, areas=[best.area])
+    return Answer(
+        reply.text(), follow_up_card(reply.locale, best.area), Intent.SCORE, best.area, memory=memory
+    )
 
 
 def _cloud_platform(reply: Reply, card_data: Scorecard, only: str | None = None) -> None:

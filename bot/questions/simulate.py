@@ -23,7 +23,7 @@ from scoring.results import DesignationResult, PlanStep, PrerequisiteUnmet, Scor
 from .chat import Reply
 from .knowledge import lapsed
 from .model import Answer, AnswerContext, Intent, Memory, WhatIf
-from .render import Cert, Join, People, Percent, Text, phrase
+from .render import Cert, Join, Money, People, Percent, Text, phrase
 from .scored import scorecard_for
 from .understand import Query
 
@@ -93,6 +93,20 @@ def what_if(
     profile = ctx.profile
     if change.kind == "leaves":
         return _leaves(reply, query, ctx, before, people or ([person] if person else []))
+    if change.kind == "acr" and change.amount is not None:
+        # "wenn der ACR auf 117.000 $ steigt": that qualifying ACR itself, every other figure as today.
+        now = float(measures_of(profile).acr_current)
+        changed = in_usage_form(profile, acr_last_month=change.amount)
+        after = score_profile(changed)
+        text = phrase("conversation.what_if_acr_to", amount=Money(change.amount), now=Money(now))
+        _header(reply, query, after, text)
+        reply.bullets(compare(before, after)[0])
+        memory = Memory(
+            intent=Intent.WHAT_IF, areas=list(query.areas), metric=Metric.USAGE_GROWTH, change=change
+        )
+        return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
+    if query.confirm and ctx.memory is not None and len(ctx.memory.grants) > 1:
+        return _replay(reply, query, ctx, before, ctx.memory.grants)  # "donc on serait qualifiés ?"
     if change.kind in _FIGURES and (change.absolute or change.count < 0):
         changed, text = _set_figure(change, profile)
         after = score_profile(changed)
@@ -229,7 +243,10 @@ def what_if(
             after=Percent(reached),
         )
     _header(reply, query, after, text)
-    reply.bullets(compare(before, after)[0])
+    lines, changed_any = compare(before, after)
+    reply.bullets(lines)
+    if not changed_any and step.metric in (Metric.NET_CUSTOMER_ADDS, Metric.DEPLOYMENTS, Metric.USAGE_GROWTH):
+        _capped(reply, before, step.metric)
     memory = Memory(
         intent=Intent.WHAT_IF,
         areas=list(query.areas),
@@ -242,10 +259,40 @@ def what_if(
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
 
 
+def _replay(
+    reply: Reply, query: Query, ctx: AnswerContext, before: Scorecard, grants: list[tuple[str, str]]
+) -> Answer:
+    """The last what-if's certifications again, every person of it (several people, several exams)."""
+    assert ctx.profile is not None
+    changed = ctx.profile
+    for pid, slug in grants:
+        changed = _grant(_without(changed, {(pid, slug)}), {pid}, slug)
+    after = score_profile(changed)
+    text = Join(
+        tuple(
+            phrase("conversation.what_if_certify_person", person=People((pid,)), certification=Cert(slug))
+            for pid, slug in grants
+        )
+    )
+    _header(reply, query, after, text)
+    reply.bullets(compare(before, after)[0])
+    return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=ctx.memory)
+
+
+def _capped(reply: Reply, before: Scorecard, metric: Metric) -> None:
+    """ "Two more customers?" at the cap: say that the metric is already full, not just "unchanged"."""
+    for designation in before.designations:
+        for result in designation.metrics:
+            if result.metric == metric and result.points >= result.max:
+                reply.say("conversation.what_if_capped", metric=metric, max=result.max)
+                return
+
+
 def _header(reply: Reply, query: Query, after: Scorecard, change: Text | Join | None) -> None:
     """What is simulated; after "so we'd qualify for all 3?" the verdict first, yes or no."""
     if query.confirm:
-        asked = query.areas or tuple(d.area for d in after.designations)
+        said = tuple(d.area for d in after.designations if query.count is not None and d.score == query.count)
+        asked = query.areas or said or tuple(d.area for d in after.designations)  # "is 72 really enough?"
         qualified = all(after.designation(area).qualified for area in asked)
         reply.say("conversation.yes" if qualified else "conversation.no")
     reply.say("conversation.what_if_header", change=change)
@@ -264,12 +311,15 @@ def _leaves(reply: Reply, query: Query, ctx: AnswerContext, before: Scorecard, p
     gone = set(people)
     staying = [p for p in ctx.profile.people if p.id not in gone]
     after = score_profile(ctx.profile.model_copy(update={"people": staying}))
-    _header(
-        reply,
-        query,
-        after,
-        phrase("conversation.what_if_leaves", people=People(tuple(people)), count=len(people)),
-    )
+    if query.worth:  # "how much is Min-jun worth to us?": what the scores owe to that person
+        reply.say("conversation.what_if_worth_header", people=People(tuple(people)))
+    else:
+        _header(
+            reply,
+            query,
+            after,
+            phrase("conversation.what_if_leaves", people=People(tuple(people)), count=len(people)),
+        )
     reply.bullets(compare(before, after)[0])
     memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), person=people[-1], change=query.what_if)
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
@@ -432,6 +482,19 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
             if any(h.id == query.certification and h.expires for h in p.certifications)
         ]
         person = dated[0] if len(dated) == 1 else None
+    if query.date is not None and person is None:
+        day = _day(query.date, as_of)
+        on_day = sorted({(p.id, h.id) for p in profile.people for h in p.certifications if h.expires == day})
+        if len(on_day) == 1:
+            return _one_expiry(reply, profile, before, on_day[0][0], on_day[0][1], names)
+        if not on_day and day is not None:
+            reply.say("conversation.expiry_none_on", on=day)
+        elif on_day and day is not None:  # "was passiert am 5.1.2027?": all that lapses that day
+            for pid, slug in on_day:
+                reply.bullet(_held_line("conversation.expiry_line", day, pid, slug))
+            after = score_profile(_without(profile, set(on_day)))
+            _say_impact(reply, before, after, header="conversation.expiry_impact_header")
+            return Answer(reply.text(), None, Intent.EXPIRY, ctx.last_area)
     holder = profile.person(person) if person is not None else None
     if holder is not None and query.certification not in {h.id for h in holder.certifications}:
         query = replace(query, certification=None)  # "et celle de Małgorzata ?": her own, not Inès's
@@ -481,6 +544,18 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
         ctx.last_area,
         memory=Memory(intent=Intent.EXPIRY, certification=first, person=person),
     )
+
+
+def _day(said: tuple[int, int, int | None], as_of: dt.date) -> dt.date | None:
+    """The day a message names; without a year, the next such day from the scoring date on."""
+    day, month, year = said
+    try:
+        if year is not None:
+            return dt.date(year, month, day)
+        found = dt.date(as_of.year, month, day)
+        return found if found >= as_of else dt.date(as_of.year + 1, month, day)
+    except ValueError:
+        return None
 
 
 def _one_expiry(

@@ -75,6 +75,9 @@ class Query:
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
     percent: float | None = None  # a percentage said ("et à 10 % ?" after a growth what-if)
     amount: float | None = None  # a dollar amount said ("does a customer with $750 a month count?")
+    closest: bool = False  # "which area is closest?"
+    worth: bool = False  # "how much is Min-jun worth to us?"
+    date: tuple[int, int, int | None] | None = None  # a day said (day, month, year or None): "am 5.1.2027"
     asks_qualified: bool = False  # names qualifying ("so we'd qualify?")
     confirm: bool = False  # a yes/no on the last what-if's verdict: "Yes."/"No." comes first
     about_customers: bool = False  # names customers ("client", "Kunde", "고객") or net customer adds
@@ -355,6 +358,32 @@ _AMOUNT = re.compile(
 )
 
 
+# "5.1.2027", "20.01.", "2027-01-05", "1/5/2027": a day. Day first unless the text is ISO or the second
+# number cannot be a month; a missing year is the next such day (resolved against the scoring date).
+_DATE = re.compile(
+    r"(?<![\d.])(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"
+    r"|(?<![\d.])(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?![\d%])"
+)
+
+
+def _date(norm: str) -> tuple[int, int, int | None] | None:
+    found = _DATE.search(norm)
+    if found is None:
+        return None
+    if found.group(1):
+        year, month, day = int(found.group(1)), int(found.group(2)), int(found.group(3))
+    else:
+        day, month = int(found.group(4)), int(found.group(5))
+        year = int(found.group(6)) if found.group(6) else None
+        if month > 12 >= day:
+            day, month = month, day
+        if year is not None and year < 100:
+            year += 2000
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return day, month, year
+
+
 def _amount(norm: str) -> float | None:
     found = _AMOUNT.search(norm)
     if found is None:
@@ -388,6 +417,9 @@ def _what_if(norm: str, text: _Text, slug: str | None, metric: Metric | None) ->
         return WhatIf("growth", percent=value, relative=text.any(lexicon.RELATIVE_GROWTH))
     if slug is not None:
         return WhatIf("certify", count=max(1, min(_count(norm.replace(slug, " "), text) or 1, 50)))
+    amount = _amount(norm)
+    if amount is not None and (metric == Metric.USAGE_GROWTH or text.any(lexicon.GROW) or text.has("acr")):
+        return WhatIf("acr", amount=amount)  # "et si l'usage passe à 120 000 $ ?": that ACR itself
     customers = metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS)
     if customers or metric == Metric.DEPLOYMENTS:
         return _counted("customers" if customers else "services", norm, text, 1000 if customers else 50)
@@ -499,6 +531,9 @@ def _understand(norm: str) -> Query:
         "count": _count(rest, text),
         "how_many": full.any(lexicon.HOW_MANY),
         "asks_qualified": full.any(lexicon.QUALIFY_WORDS),
+        "closest": full.any(lexicon.CLOSEST),
+        "worth": full.any(lexicon.WORTH),
+        "date": _date(norm),
         "loses": full.any(lexicon.FEWER) or full.any(lexicon.LOST_POINTS),
         "about_customers": metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS),
         "count_verb": full.any(lexicon.COUNT_VERBS),
@@ -572,6 +607,10 @@ def _understand(norm: str) -> Query:
     # "how does the score change if we sign 2 more customers?": a figure makes it a what-if, even
     # with a rule word in it.
     counted = change is not None and change.kind != "certify" and bool(_NUMBER.search(norm) or change.percent)
+    if change is None and full.any(lexicon.MORE) and _count(norm, text) is not None and not slug:
+        more_of = _what_if(norm, text, None, metric)
+        if more_of is not None and more_of.kind in ("customers", "services"):
+            return query(Intent.WHAT_IF, what_if=more_of, cued=True)  # "und mit drei Kunden mehr?"
     if (
         full.any(lexicon.WHAT_IF)
         and not lag
@@ -596,6 +635,10 @@ def _understand(norm: str) -> Query:
         return query(Intent.WHY if customers else Intent.SCORE, cued=True)
     if partner_score and full.any(lexicon.DEFINITION) and not (metric or areas or full.any(lexicon.WE_HAVE)):
         return query(Intent.RULE, cued=True)  # "파트너 역량 점수가 정확히 뭐예요?": how the score works
+    names_other = slug or metric or text.any(lexicon.MORE_CUSTOMERS) or full.any(lexicon.WHAT_IF)
+    if shared["worth"] and not names_other:
+        # "combien vaut Élodie pour nous ?": the scores without that person (see respond for no person)
+        return query(Intent.WHAT_IF, what_if=WhatIf("leaves"), cued=True)
     about_points = bool(metric) or cues[Intent.SCORE] or partner_score
     prices = full.any(lexicon.PRICES) and bool(slug or unknown_exam) and not about_points
     if full.any(lexicon.REQUESTS) or prices:
@@ -630,6 +673,10 @@ def _understand(norm: str) -> Query:
             return query(Intent.START_INTAKE, section, cued=True)
     if full.any(lexicon.EXPIRY) and full.any(lexicon.COUNT_VERBS) and not slug and areas == [] and not metric:
         return query(Intent.FACT, fact="expired", cued=True)  # "do expired certifications still count?"
+    if shared["date"] is not None and (
+        full.any(lexicon.EXPIRY) or full.any(lexicon.HAPPENS) or (full.any(lexicon.FOLLOW_UP) and words <= 4)
+    ):
+        return query(Intent.EXPIRY, cued=True)  # "was passiert am 5.1.2027?", "und am 20.01.?"
     # 4. Expiry and change over time.
     if full.any(lexicon.EXPIRY) and not cues[Intent.RULE]:
         return query(Intent.EXPIRY, cued=True)
@@ -644,6 +691,10 @@ def _understand(norm: str) -> Query:
         return query(Intent.FACT, fact=fact, cued=True)
     # 6. Questions, most specific first. "Explain how growth is calculated" is a rule question, but
     # "why is growth calculated like that" is a why question: a real "why" beats rule cues.
+    if shared["closest"] and not (metric or slug or cues[Intent.WHY]):
+        return query(Intent.SCORE, cued=True)  # "which area is closest?": the answer leads with it
+    if full.any(lexicon.WHO_CUES) and full.any(lexicon.COUNT_VERBS) and not (slug or areas or metric):
+        return query(Intent.CERTIFICATIONS, cued=True)  # "wer zählt da überhaupt?": who holds what counts
     if text.any(lexicon.WHY_STRONG):
         return query(Intent.WHY)
     if shared["sovereign"] and (full.any(lexicon.OFFER_WORDS) or full.any(lexicon.COUNT_VERBS) or metric):
