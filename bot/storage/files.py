@@ -128,6 +128,17 @@ class FileCache:
         self.put(path, loaded[0], loaded[1])
         return loaded[0]
 
+    def fresh(self, path: Path) -> bool:
+        """Whether `get(path)` would answer from memory (the file is cached at its current stamp,
+        or does not exist): one `stat`, no read."""
+        try:
+            stamp = _stamp(os.stat(path))
+        except FileNotFoundError:
+            return True
+        with self._lock:
+            found = self._items.get(path)
+            return found is not None and found[0] == stamp
+
     def put(self, path: Path, data: Data, stamp: _Stamp) -> None:
         with self._lock:
             self._items[path] = (stamp, data)

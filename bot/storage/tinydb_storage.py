@@ -4,7 +4,9 @@ for the contract every backend keeps, and bot/storage/layout.py for which file h
 Every read and write goes through TinyDB: a `TinyDB` over `AtomicJSONStorage` (bot/storage/files.py)
 per file, the table of the key's space, documents found with `where("key") == key`.
 
-- Reads are lock-free, through a bounded cache of parsed files re-validated by one `stat`.
+- Reads are lock-free, through a bounded cache of parsed files re-validated by one `stat`. A read
+  whose files are all cached (or absent) is answered on the event loop: a `stat` per key costs less
+  than handing the read to a thread and back; a read that must open a file goes to a reader thread.
 - A `write` is one commit: it takes the (striped) locks of every file it touches in order, reads
   them from disk, checks every eTag, then writes all new files before renaming any. A conflict, a
   damaged file or a failure before the renames (disk full) writes nothing of the batch. (A crash
@@ -25,6 +27,7 @@ import asyncio
 import bisect
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import threading
@@ -85,6 +88,7 @@ class TinyDBStorage(ItemStorage):
         except OSError as error:
             raise unavailable(error, "create its folders") from error
         self._temp = self.items / ".tmp"
+        self.path_of = functools.lru_cache(maxsize=8192)(self._path_of)
         remove_stale_temp_files(self._temp)
         self._cache = FileCache(cache_limit)
         self._listings: OrderedDict[Path, tuple[int, list[str]]] = OrderedDict()  # folder -> sorted names
@@ -100,7 +104,8 @@ class TinyDBStorage(ItemStorage):
         return f"TinyDB files in {self.folder.resolve()}"
 
     # --- paths ----------------------------------------------------------------------------------
-    def path_of(self, key: str) -> Path:
+    def _path_of(self, key: str) -> Path:
+        """The file holding `key` (`path_of`, cached per store)."""
         return self.items / layout.relative_path(key)
 
     def _db(self, path: Path, commit: Commit | None = None) -> TinyDB:
@@ -121,7 +126,14 @@ class TinyDBStorage(ItemStorage):
         keys = list(keys)
         if not keys:
             return {}
-        found = await asyncio.get_running_loop().run_in_executor(self._reader, self._read_sync, keys)
+        try:
+            inline = all(self._cache.fresh(self.path_of(key)) for key in keys)
+        except OSError as error:
+            raise unavailable(error, "read an item") from error
+        if inline:
+            found = self._read_sync(keys)
+        else:
+            found = await asyncio.get_running_loop().run_in_executor(self._reader, self._read_sync, keys)
         return {key: codec.decode(value, etag) for key, (etag, value) in found.items()}
 
     def _read_sync(self, keys: list[str]) -> dict[str, tuple[str, Any]]:
