@@ -155,13 +155,29 @@ class Commit:
     """The files changed by one storage write, applied together by `apply` (see module doc).
     The caller holds the lock of every file it stages."""
 
-    def __init__(self, temp_dir: Path, cache: FileCache | None = None) -> None:
+    def __init__(self, temp_dir: Path, cache: FileCache | None = None, parent: Commit | None = None) -> None:
         self.temp_dir = temp_dir
         self.cache = cache
+        self.parent = parent
         self.staged: dict[Path, Data] = {}
 
     def stage(self, path: Path, data: Data) -> None:
         self.staged[path] = data
+
+    def staged_data(self, path: Path) -> Data | None:
+        """What this commit (or the commit it is part of) staged for `path`; None: nothing yet."""
+        found = self.staged.get(path)
+        if found is None and self.parent is not None:
+            return self.parent.staged_data(path)
+        return found
+
+    def part(self) -> Commit:
+        """A commit inside this one (one write of a group commit): it reads what this one staged,
+        and its own staging joins this one only by `merge`, so a refused write leaves no trace."""
+        return Commit(self.temp_dir, self.cache, parent=self)
+
+    def merge(self, part: Commit) -> None:
+        self.staged.update(part.staged)
 
     def apply(self) -> None:
         temps: list[tuple[Path, str | None, Data]] = []  # target, temp file (None: remove), data
@@ -235,7 +251,7 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> Data | None:
         if self._commit is not None:
-            staged = self._commit.staged.get(self.path)
+            staged = self._commit.staged_data(self.path)
             if staged is not None:
                 return _private(staged)
             loaded = read_file(self.path)
