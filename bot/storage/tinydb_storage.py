@@ -170,15 +170,27 @@ class TinyDBStorage(ItemStorage):
         keys = list(keys)
         if not keys:
             return {}
+        found = await self._read_documents(keys)
+        return {key: codec.decode(value, etag) for key, (etag, value) in found.items()}
+
+    async def read_etags(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored eTags, the items left undecoded (a large profile's check costs a lookup)."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        found = await self._read_documents(keys)
+        return {key: etag for key, (etag, _value) in found.items()}
+
+    async def _read_documents(self, keys: list[str]) -> dict[str, tuple[str, Any]]:
+        """(eTag, stored JSON value) of each key found: on the event loop when every file is
+        cached at its current stamp (or absent), else on a reader thread (it opens files)."""
         try:
             inline = all(self._cache.fresh(self.path_of(key)) for key in keys)
         except OSError as error:
             raise unavailable(error, "read an item") from error
         if inline:
-            found = self._read_sync(keys)
-        else:
-            found = await asyncio.get_running_loop().run_in_executor(self._reader, self._read_sync, keys)
-        return {key: codec.decode(value, etag) for key, (etag, value) in found.items()}
+            return self._read_sync(keys)
+        return await asyncio.get_running_loop().run_in_executor(self._reader, self._read_sync, keys)
 
     def _read_sync(self, keys: list[str]) -> dict[str, tuple[str, Any]]:
         result: dict[str, tuple[str, Any]] = {}
