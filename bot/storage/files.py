@@ -27,6 +27,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -155,10 +156,12 @@ class Commit:
     """The files changed by one storage write, applied together by `apply` (see module doc).
     The caller holds the lock of every file it stages."""
 
-    def __init__(self, temp_dir: Path, cache: FileCache | None = None, parent: Commit | None = None) -> None:
+    def __init__(self, temp_dir: Path, cache: FileCache | None = None, parent: Commit | None = None,
+                 syncer: Executor | None = None) -> None:
         self.temp_dir = temp_dir
         self.cache = cache
         self.parent = parent
+        self.syncer = syncer  # threads that flush several temp files at once (group commits)
         self.staged: dict[Path, Data] = {}
 
     def stage(self, path: Path, data: Data) -> None:
@@ -183,6 +186,7 @@ class Commit:
         temps: list[tuple[Path, str | None, Data]] = []  # target, temp file (None: remove), data
         created: set[Path] = set()
         try:
+            written: list[str] = []
             for path, data in self.staged.items():
                 if not any(data.values()):
                     temps.append((path, None, data))  # no document left: the file goes
@@ -192,9 +196,16 @@ class Commit:
                 temps.append((path, tmp, data))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
-                    handle.flush()
-                    _sync_data(handle.fileno())
+                written.append(tmp)
                 created |= _make_parents(path.parent)
+            # Every temp file flushed before any rename. Several (a group commit) are flushed at
+            # once: the file system joins concurrent flushes into one journal commit, where one
+            # after the other would wait for a commit each.
+            if self.syncer is not None and len(written) > 1:
+                list(self.syncer.map(_sync_file, written))
+            else:
+                for tmp in written:
+                    _sync_file(tmp)
             for path, tmp, _data in temps:
                 if tmp is None:
                     with contextlib.suppress(FileNotFoundError):
@@ -219,6 +230,14 @@ class Commit:
                 else:
                     with contextlib.suppress(FileNotFoundError):
                         self.cache.put(path, data, _stamp(os.stat(path)))
+
+
+def _sync_file(path: str) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        _sync_data(fd)
+    finally:
+        os.close(fd)
 
 
 def _make_parents(folder: Path) -> set[Path]:

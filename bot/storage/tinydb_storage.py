@@ -138,6 +138,7 @@ class TinyDBStorage(ItemStorage):
         self._queue_lock = threading.Lock()
         self._committers = 0
         self._max_committers = max(1, min(committers, writers))
+        self._syncer = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tinydb-sync")
         self._reader = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="tinydb-reader")
         if migrate:
             from bot.storage.legacy import migrate_legacy_files
@@ -279,7 +280,7 @@ class TinyDBStorage(ItemStorage):
         accepted: list[tuple[_PendingWrite, dict[str, str]]] = []
         try:
             with self._locked({key for pending in group for key in pending.encoded}):
-                commit = Commit(self._temp, self._cache)
+                commit = Commit(self._temp, self._cache, syncer=self._syncer)
                 for pending in group:
                     part = commit.part()
                     try:
@@ -507,12 +508,12 @@ class TinyDBStorage(ItemStorage):
         return str(target.relative_to(self.folder))
 
     async def close(self) -> None:
-        self._writer.shutdown(wait=True)
-        self._reader.shutdown(wait=True)
+        self.close_sync()
 
     def close_sync(self) -> None:
         """`close` for synchronous callers (tests, scripts)."""
         self._writer.shutdown(wait=True)
+        self._syncer.shutdown(wait=True)
         self._reader.shutdown(wait=True)
 
     def import_items(self, items: Mapping[str, tuple[str, Any]]) -> int:
