@@ -31,7 +31,7 @@ class _JsonHashedState(BotState):
     async def load(self, turn_context: TurnContext, force: bool = False) -> None:
         """`BotState.load`, caching a `JsonCachedBotState`."""
         cached = self.get_cached_state(turn_context)
-        if force or not cached or not cached.state:
+        if force or not isinstance(cached, CachedBotState) or not cached.state:
             key = self.get_storage_key(turn_context)
             items = await self._storage.read([key])
             turn_context.turn_state[self._context_service_key] = JsonCachedBotState(items.get(key))
