@@ -268,7 +268,10 @@ class TinyDBStorage(ItemStorage):
                 for pending in group:
                     if pending.outcome is None:
                         pending.outcome = error
-            _settle(group)
+            try:
+                _settle(group)
+            except Exception:  # this committer carries on: the queue is never left without one
+                log.exception("could not hand %d committed writes back to their event loop", len(group))
 
     def _commit_group(self, group: list[_PendingWrite]) -> None:
         """Commit the writes of `group` together: one lock round, each write's eTags checked in
