@@ -6,6 +6,7 @@ for replies, our server limits). Each bot runs in its own process over real HTTP
 a mock Bot Connector in the load generator that captures the replies.
 
     .venv/bin/python bench/bench_load.py [--seconds 6] [--levels 1,8,32] [--repeat 3] [--pin]
+                                         [--compare DIR]
 
 The score bot is asked, in turn: "what is my score?", "why zero intermediate points for Data & AI?",
 "what do I need to qualify?", "who has AZ-305?", "how is usage growth calculated?", "help". The echo
@@ -16,7 +17,9 @@ a shared machine hits all three alike; the tables give the median and the range 
 "bot CPU ms/turn" is the bot process's own CPU time per turn, the figure least disturbed by other
 work on the machine. The honest comparison is with the patched echo bot: the stock one pays for the
 SDK's own costs that the fixes remove from both. With --pin (an otherwise idle multi-core machine)
-the bots are pinned to CPU 1 and the load generator to CPU 0.
+the bots are pinned to CPU 1 and the load generator to CPU 0. With --compare DIR (another checkout
+of the repository, e.g. `git archive main | tar -x -C DIR`) its score bot runs as a fourth bot,
+"score-bot@DIR", in the same rotation, and the tables add this branch / that checkout.
 """
 
 from __future__ import annotations
@@ -353,7 +356,8 @@ async def wait_ready(url: str, path: str = "/api/messages") -> None:
     raise RuntimeError(f"{url} did not start")
 
 
-def start_ours(data_dir: Path, port: int) -> subprocess.Popen:
+def start_ours(data_dir: Path, port: int, root: Path = ROOT) -> subprocess.Popen:
+    """The score bot of the checkout at `root` (its own `bot` package first on the path)."""
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
@@ -363,16 +367,17 @@ def start_ours(data_dir: Path, port: int) -> subprocess.Popen:
         "MicrosoftAppId": "",
         "MicrosoftAppPassword": "",
     }
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
     profile = data_dir.parent / "profile.json"
     profile.write_text(json.dumps(PROFILE), encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "bot", "import-profile", str(profile), "--tenant", TENANT],
         env=env,
         check=True,
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.DEVNULL,
     )
-    return subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=ROOT)
+    return subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=root)
 
 
 def start_echo(port: int, patched: bool) -> subprocess.Popen:
@@ -381,27 +386,31 @@ def start_echo(port: int, patched: bool) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, script, flag, str(port)], cwd=ROOT)
 
 
-async def bench(levels: list[int], seconds: float, repeat: int, pinned: bool) -> list[Result]:
+async def bench(levels: list[int], seconds: float, repeat: int, pinned: bool,
+                compare: Path | None = None) -> list[Result]:
     if pinned:
         pin(0, 0)
     connector = Connector()
     await connector.start()
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
-        ports = [free_port() for _ in range(3)]
-        # All three start now; an idle one costs nothing.
+        ports = [free_port() for _ in range(4)]
+        # All start now; an idle one costs nothing.
         bots = [
             ("stock-echo", start_echo(ports[0], patched=False), ports[0]),
             ("patched-echo", start_echo(ports[1], patched=True), ports[1]),
             ("score-bot", start_ours(Path(tmp) / "data", ports[2]), ports[2]),
         ]
+        if compare is not None:
+            bots.append((f"score-bot@{compare.name}",
+                         start_ours(Path(tmp) / "compare" / "data", ports[3], compare), ports[3]))
         try:
             for _, proc, port in bots:
                 if pinned:
                     pin(proc.pid, 1)
                 await wait_ready(f"http://127.0.0.1:{port}")
             for rep in range(repeat):
-                order = bots[rep % 3:] + bots[:rep % 3]  # rotate: no bot always runs first
+                order = bots[rep % len(bots):] + bots[:rep % len(bots)]  # rotate: no bot always first
                 for level in levels:
                     for name, proc, port in order:
                         before, generator_before = cpu_seconds(proc.pid), time.process_time()
@@ -432,8 +441,8 @@ def spread(values: list[float], digits: int = 1) -> str:
     return f"{statistics.median(ordered):.{digits}f} [{ordered[0]:.{digits}f}-{ordered[-1]:.{digits}f}]"
 
 
-def report(results: list[Result], levels: list[int]) -> None:
-    names = ["stock-echo", "patched-echo", "score-bot"]
+def report(results: list[Result], levels: list[int], compare: str | None = None) -> None:
+    names = ["stock-echo", "patched-echo", "score-bot", *([compare] if compare else [])]
     runs: dict[tuple[str, int], list[Result]] = {}
     for result in results:
         runs.setdefault((result.bot, result.concurrency), []).append(result)
@@ -453,7 +462,7 @@ def report(results: list[Result], levels: list[int]) -> None:
     print("|---:|---|---:|---:|---:|")
     for level in levels:
         ours = runs.get(("score-bot", level), [])
-        for base in ("patched-echo", "stock-echo"):
+        for base in ("patched-echo", "stock-echo", *([compare] if compare else [])):
             theirs = runs.get((base, level), [])
             pairs = list(zip(ours, theirs, strict=False))
             if not pairs:
@@ -478,6 +487,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="alternating repetitions of the sweep")
     parser.add_argument("--pin", action="store_true",
                         help="pin the bots to CPU 1 and the load generator to CPU 0 (idle machine only)")
+    parser.add_argument("--compare", type=Path, metavar="DIR",
+                        help="another checkout whose score bot runs alongside (e.g. main)")
     parser.add_argument("--serve-echo", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve-patched-echo", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -491,10 +502,11 @@ def main() -> None:
     print(
         f"bench_load: {args.seconds:.0f} s per level, cpus={os.cpu_count()}, python {sys.version.split()[0]}"
     )
-    results = asyncio.run(bench(levels, args.seconds, args.repeat, args.pin))
+    compare = args.compare.resolve() if args.compare else None
+    results = asyncio.run(bench(levels, args.seconds, args.repeat, args.pin, compare))
     for bot, text in LAST_TEXTS.items():
         print(f"\nlast reply of {bot}: {text[:160]!r}")
-    report(results, levels)
+    report(results, levels, f"score-bot@{compare.name}" if compare else None)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from bot.sdk_fixes import ConnectorPool, FixedCloudAdapter, PooledBotFrameworkAu
 from bot.server import LIMITS
 from bot.storage.base import ItemStorage
 from bot.storage.factory import open_storage
+from bot.storage.turn import TurnConversationState, TurnUserState
 from bot.stores import HistoryStore, ProfileStore
 
 
@@ -63,8 +64,8 @@ def build_services(settings: Settings, storage: ItemStorage | None = None,
     return Services(
         settings=settings,
         storage=storage,
-        conversation_state=ConversationState(storage),
-        user_state=UserState(storage),
+        conversation_state=TurnConversationState(storage),
+        user_state=TurnUserState(storage),
         profiles=ProfileStore(storage, clock),
         history=HistoryStore(storage),
         adapter=build_adapter(settings, pool, credentials_factory),

@@ -78,6 +78,11 @@ class ProfileStore:
         from scoring import load_profile  # scoring is pure; imported late to keep start-up light
 
         key = self.key(tenant_id)
+        memo = self._memo.get(key)
+        read_etags = getattr(self._storage, "read_etags", None)  # ItemStorage; not botbuilder's
+        # Most turns: the memo is current, and a large profile is not decoded to find out.
+        if memo is not None and read_etags is not None and (await read_etags([key])).get(key) == memo.etag:
+            return memo
         item = (await self._storage.read([key])).get(key)
         if not item or "profile" not in item:
             return None

@@ -148,12 +148,10 @@ async def run_intake_turn(turn_context: TurnContext, services: Services) -> bool
     value = activity.value
     submit = value if isinstance(value, dict) and flow.meta_of(value) is not None else None
     text = (activity.text or "").strip().casefold() if isinstance(activity.text, str) else ""
-    dialogs = dialog_set(services)
-    dc = await dialogs.create_context(turn_context)
-    active = dc.active_dialog is not None and dc.active_dialog.id == DIALOG_ID
     locale = locale_of(turn_context)
     if submit is None and isinstance(value, dict) and "intake" in value:
         submit = {"intake": {}}  # a forged/broken intake payload: treated as an unknown action
+    nav = None
     if submit is None:
         if not text or len(text) > 40:
             return False
@@ -163,6 +161,11 @@ async def run_intake_turn(turn_context: TurnContext, services: Services) -> bool
             nav = "back"
         else:
             return False
+    # Only now the dialog stack: a question (most turns) never builds the dialog context.
+    dialogs = dialog_set(services)
+    dc = await dialogs.create_context(turn_context)
+    active = dc.active_dialog is not None and dc.active_dialog.id == DIALOG_ID
+    if submit is None:
         if not active:
             # "cancel" with no form open: say so, rather than "I did not understand".
             await turn_context.send_activity(t(locale, "intake.nothing_open"))

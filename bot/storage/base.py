@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -154,6 +154,13 @@ class ItemStorage(Storage, abc.ABC):
     @abc.abstractmethod
     async def close(self) -> None:
         """Release files, threads and connections."""
+
+    async def read_etags(self, keys: Iterable[str]) -> dict[str, str]:
+        """The current eTag of each stored key (missing keys absent), for a caller that holds a
+        parsed copy and only needs to know whether it is still current. This default reads the
+        items; a backend that can answer without decoding them does so."""
+        return {key: str(item["e_tag"] if isinstance(item, dict) else getattr(item, "e_tag", ""))
+                for key, item in (await self.read(list(keys))).items()}
 
     def describe(self) -> str:
         """A short description for the start-up log (backend and where; no secrets)."""

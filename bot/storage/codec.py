@@ -51,6 +51,14 @@ def _from_json(value: Any) -> Any:
     return value
 
 
+def plain_json(value: Any) -> Any:
+    """A value a JSON encoder does not know (a dialog stack, a StoreItem-like object) as plain JSON;
+    TypeError for anything else (msgspec's `enc_hook`)."""
+    if isinstance(value, DialogState) or (hasattr(value, "__dict__") and not isinstance(value, type)):
+        return _to_json(value, "item")
+    raise TypeError(f"{type(value).__name__} is not JSON; stored items are plain JSON")
+
+
 def encode(item: Any) -> Any:
     """The JSON value stored for `item` (its `e_tag` left out); a private copy. TypeError if an
     object in it is not JSON."""

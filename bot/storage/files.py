@@ -27,6 +27,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,17 @@ class FileCache:
         self.put(path, loaded[0], loaded[1])
         return loaded[0]
 
+    def fresh(self, path: Path) -> bool:
+        """Whether `get(path)` would answer from memory (the file is cached at its current stamp,
+        or does not exist): one `stat`, no read."""
+        try:
+            stamp = _stamp(os.stat(path))
+        except FileNotFoundError:
+            return True
+        with self._lock:
+            found = self._items.get(path)
+            return found is not None and found[0] == stamp
+
     def put(self, path: Path, data: Data, stamp: _Stamp) -> None:
         with self._lock:
             self._items[path] = (stamp, data)
@@ -144,18 +156,37 @@ class Commit:
     """The files changed by one storage write, applied together by `apply` (see module doc).
     The caller holds the lock of every file it stages."""
 
-    def __init__(self, temp_dir: Path, cache: FileCache | None = None) -> None:
+    def __init__(self, temp_dir: Path, cache: FileCache | None = None, parent: Commit | None = None,
+                 syncer: Executor | None = None) -> None:
         self.temp_dir = temp_dir
         self.cache = cache
+        self.parent = parent
+        self.syncer = syncer  # threads that flush several temp files at once (group commits)
         self.staged: dict[Path, Data] = {}
 
     def stage(self, path: Path, data: Data) -> None:
         self.staged[path] = data
 
+    def staged_data(self, path: Path) -> Data | None:
+        """What this commit (or the commit it is part of) staged for `path`; None: nothing yet."""
+        found = self.staged.get(path)
+        if found is None and self.parent is not None:
+            return self.parent.staged_data(path)
+        return found
+
+    def part(self) -> Commit:
+        """A commit inside this one (one write of a group commit): it reads what this one staged,
+        and its own staging joins this one only by `merge`, so a refused write leaves no trace."""
+        return Commit(self.temp_dir, self.cache, parent=self)
+
+    def merge(self, part: Commit) -> None:
+        self.staged.update(part.staged)
+
     def apply(self) -> None:
         temps: list[tuple[Path, str | None, Data]] = []  # target, temp file (None: remove), data
         created: set[Path] = set()
         try:
+            written: list[str] = []
             for path, data in self.staged.items():
                 if not any(data.values()):
                     temps.append((path, None, data))  # no document left: the file goes
@@ -165,9 +196,16 @@ class Commit:
                 temps.append((path, tmp, data))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
-                    handle.flush()
-                    _sync_data(handle.fileno())
+                written.append(tmp)
                 created |= _make_parents(path.parent)
+            # Every temp file flushed before any rename. Several (a group commit) are flushed at
+            # once: the file system joins concurrent flushes into one journal commit, where one
+            # after the other would wait for a commit each.
+            if self.syncer is not None and len(written) > 1:
+                list(self.syncer.map(_sync_file, written))
+            else:
+                for tmp in written:
+                    _sync_file(tmp)
             for path, tmp, _data in temps:
                 if tmp is None:
                     with contextlib.suppress(FileNotFoundError):
@@ -192,6 +230,14 @@ class Commit:
                 else:
                     with contextlib.suppress(FileNotFoundError):
                         self.cache.put(path, data, _stamp(os.stat(path)))
+
+
+def _sync_file(path: str) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        _sync_data(fd)
+    finally:
+        os.close(fd)
 
 
 def _make_parents(folder: Path) -> set[Path]:
@@ -224,7 +270,7 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> Data | None:
         if self._commit is not None:
-            staged = self._commit.staged.get(self.path)
+            staged = self._commit.staged_data(self.path)
             if staged is not None:
                 return _private(staged)
             loaded = read_file(self.path)

@@ -21,6 +21,7 @@ DATA_DIR; migrated by `bot.storage.legacy` on first start.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import urllib.parse
 from pathlib import PurePosixPath
@@ -70,6 +71,7 @@ def is_grouped(segments: list[str]) -> bool:
     return GROUPED.get(segments[0]) == len(segments) if segments else False
 
 
+@functools.lru_cache(maxsize=8192)  # a turn asks for the same few keys several times
 def relative_path(key: str) -> PurePosixPath:
     """The file (relative to `items/`) holding `key`."""
     names = [encode_segment(segment) for segment in partition_segments(key)]
@@ -82,6 +84,7 @@ def folder_of_prefix(prefix: str) -> list[str]:
     return [encode_segment(segment) for segment in prefix.split("/")[:-1]] if prefix else []
 
 
+@functools.lru_cache(maxsize=8192)
 def lock_stripe(relative: PurePosixPath) -> str:
     """The lock file a writer of `relative` holds: striped over a bounded set of lock files, so a
     write touching many files does not open as many descriptors."""

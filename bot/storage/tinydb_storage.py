@@ -4,14 +4,20 @@ for the contract every backend keeps, and bot/storage/layout.py for which file h
 Every read and write goes through TinyDB: a `TinyDB` over `AtomicJSONStorage` (bot/storage/files.py)
 per file, the table of the key's space, documents found with `where("key") == key`.
 
-- Reads are lock-free, through a bounded cache of parsed files re-validated by one `stat`.
+- Reads are lock-free, through a bounded cache of parsed files re-validated by one `stat`. A read
+  whose files are all cached (or absent) is answered on the event loop: a `stat` per key costs less
+  than handing the read to a thread and back; a read that must open a file goes to a reader thread.
 - A `write` is one commit: it takes the (striped) locks of every file it touches in order, reads
   them from disk, checks every eTag, then writes all new files before renaming any. A conflict, a
   damaged file or a failure before the renames (disk full) writes nothing of the batch. (A crash
   during the renames, which take microseconds, can leave part of a multi-file batch applied; each
   file is always whole.)
 - Writers run on a small thread pool (commits fsync and hold file locks, so they stay off the event
-  loop; several of them, so one slow fsync does not queue every other turn behind it).
+  loop). Writes are group-committed: `write` queues its batch, and a committer thread takes every
+  batch queued so far as one group: one lock round, each batch's eTags checked in order (a refused
+  batch fails alone), one `Commit.apply` whose temp files, renames and single fsync per directory
+  serve the whole group; each `write` returns once the group is durable. Two committers at most,
+  so one slow fsync does not hold every other turn (writes queue for the next group meanwhile).
 - Damage stays local: a file that does not parse raises `DamagedItemError` for its own keys only,
   is logged with its path, and is never written over; `scan_damaged`/`quarantine` serve
   `python -m bot check-storage`.
@@ -25,6 +31,7 @@ import asyncio
 import bisect
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import threading
@@ -32,6 +39,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -71,11 +79,44 @@ QUARANTINE = "quarantine"
 _HIDDEN = (".tmp", ".locks", ".health")
 
 
+_GROUP_LIMIT = 64  # writes in one group commit: bounds the locks one group holds
+
+
+@dataclass(eq=False)  # compared by identity
+class _PendingWrite:
+    """One `write` waiting for its group commit: its encoded items, and where to say how it ended."""
+
+    encoded: dict[str, tuple[Any, Any]]
+    loop: asyncio.AbstractEventLoop
+    done: asyncio.Future[dict[str, str]]
+    outcome: dict[str, str] | BaseException | None = None  # the new eTags, or why it failed
+
+
+def _settle(group: list[_PendingWrite]) -> None:
+    """Hand each write's outcome to its event loop (one wake-up per loop for the whole group)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_PendingWrite]] = {}
+    for pending in group:
+        by_loop.setdefault(pending.loop, []).append(pending)
+    for loop, writes in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits any more
+            loop.call_soon_threadsafe(_resolve, writes)
+
+
+def _resolve(writes: list[_PendingWrite]) -> None:
+    for pending in writes:
+        if pending.done.done():  # the writer was cancelled; its write is committed all the same
+            continue
+        if isinstance(pending.outcome, BaseException):
+            pending.done.set_exception(pending.outcome)
+        else:
+            pending.done.set_result(pending.outcome or {})
+
+
 class TinyDBStorage(ItemStorage):
     """TinyDB files under `folder` (see module doc)."""
 
     def __init__(self, folder: str | os.PathLike[str], *, cache_limit: int = 4096, writers: int = 4,
-                 migrate: bool = True) -> None:
+                 committers: int = 2, migrate: bool = True) -> None:
         super().__init__()
         self.folder = Path(folder)
         self.items = self.folder / layout.ITEMS
@@ -85,11 +126,19 @@ class TinyDBStorage(ItemStorage):
         except OSError as error:
             raise unavailable(error, "create its folders") from error
         self._temp = self.items / ".tmp"
+        self.path_of = functools.lru_cache(maxsize=8192)(self._path_of)
         remove_stale_temp_files(self._temp)
         self._cache = FileCache(cache_limit)
         self._listings: OrderedDict[Path, tuple[int, list[str]]] = OrderedDict()  # folder -> sorted names
         self._listings_lock = threading.Lock()
         self._writer = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="tinydb-writer")
+        # Group commit: writes queue here; up to `committers` writer threads each take what is
+        # queued as one group (see _commit_group).
+        self._queue: list[_PendingWrite] = []
+        self._queue_lock = threading.Lock()
+        self._committers = 0
+        self._max_committers = max(1, min(committers, writers))
+        self._syncer = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tinydb-sync")
         self._reader = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="tinydb-reader")
         if migrate:
             from bot.storage.legacy import migrate_legacy_files
@@ -100,7 +149,8 @@ class TinyDBStorage(ItemStorage):
         return f"TinyDB files in {self.folder.resolve()}"
 
     # --- paths ----------------------------------------------------------------------------------
-    def path_of(self, key: str) -> Path:
+    def _path_of(self, key: str) -> Path:
+        """The file holding `key` (`path_of`, cached per store)."""
         return self.items / layout.relative_path(key)
 
     def _db(self, path: Path, commit: Commit | None = None) -> TinyDB:
@@ -121,8 +171,27 @@ class TinyDBStorage(ItemStorage):
         keys = list(keys)
         if not keys:
             return {}
-        found = await asyncio.get_running_loop().run_in_executor(self._reader, self._read_sync, keys)
+        found = await self._read_documents(keys)
         return {key: codec.decode(value, etag) for key, (etag, value) in found.items()}
+
+    async def read_etags(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored eTags, the items left undecoded (a large profile's check costs a lookup)."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        found = await self._read_documents(keys)
+        return {key: etag for key, (etag, _value) in found.items()}
+
+    async def _read_documents(self, keys: list[str]) -> dict[str, tuple[str, Any]]:
+        """(eTag, stored JSON value) of each key found: on the event loop when every file is
+        cached at its current stamp (or absent), else on a reader thread (it opens files)."""
+        try:
+            inline = all(self._cache.fresh(self.path_of(key)) for key in keys)
+        except OSError as error:
+            raise unavailable(error, "read an item") from error
+        if inline:
+            return self._read_sync(keys)
+        return await asyncio.get_running_loop().run_in_executor(self._reader, self._read_sync, keys)
 
     def _read_sync(self, keys: list[str]) -> dict[str, tuple[str, Any]]:
         result: dict[str, tuple[str, Any]] = {}
@@ -145,9 +214,24 @@ class TinyDBStorage(ItemStorage):
             return
         changes = dict(changes)
         # Encoded on the loop, so the caller's objects are never touched from the thread.
-        encoded = encode_batch(changes)
         loop = asyncio.get_running_loop()
-        new_etags = await loop.run_in_executor(self._writer, self._commit_write, encoded)
+        pending = _PendingWrite(encode_batch(changes), loop, loop.create_future())
+        with self._queue_lock:
+            self._queue.append(pending)
+            start = self._committers < self._max_committers
+            if start:
+                self._committers += 1
+        if start:
+            try:
+                self._writer.submit(self._run_group_commits)
+            except RuntimeError:  # closed
+                with self._queue_lock:
+                    self._committers -= 1
+                    if pending in self._queue:
+                        self._queue.remove(pending)
+                raise StorageUnavailableError("storage is closed") from None
+        # Resolved only after the commit holding it is durable (see _commit_group).
+        new_etags = await pending.done
         for key, item in changes.items():
             set_etag(item, new_etags[key])
 
@@ -169,32 +253,80 @@ class TinyDBStorage(ItemStorage):
                 stack.enter_context(locked(self.items / ".locks" / stripe))
             yield
 
-    def _commit_write(self, encoded: dict[str, tuple[Any, Any]]) -> dict[str, str]:
-        etags: dict[str, str] = {}
-        try:
-            with self._locked(encoded):
-                commit = Commit(self._temp, self._cache)
-                tables = {key: self._db(self.path_of(key), commit).table(layout.space_of(key), cache_size=0)
-                          for key in encoded}
-                def stored_etag(key: str) -> str | None:
-                    try:
-                        stored = tables[key].get(where("key") == key)
-                    except DamagedFileError as error:
-                        raise self._damaged(key, error) from None
-                    return stored["e_tag"] if stored is not None else None
+    def _run_group_commits(self) -> None:
+        """A committer (writer thread): commits the queued writes, a group at a time, until the
+        queue is empty. Writes that arrive while a group commits wait for the next group."""
+        while True:
+            with self._queue_lock:
+                if not self._queue:
+                    self._committers -= 1
+                    return
+                group, self._queue = self._queue[:_GROUP_LIMIT], self._queue[_GROUP_LIMIT:]
+            try:
+                self._commit_group(group)
+            except BaseException as error:  # handed to the writers, never lost
+                for pending in group:
+                    if pending.outcome is None:
+                        pending.outcome = error
+            try:
+                _settle(group)
+            except Exception:  # this committer carries on: the queue is never left without one
+                log.exception("could not hand %d committed writes back to their event loop", len(group))
 
-                # Every eTag is checked (against the files on disk) before anything is staged.
-                check_etags({key: etag for key, (etag, _value) in encoded.items()}, stored_etag)
-                for key, (_etag, value) in encoded.items():
-                    etags[key] = uuid.uuid4().hex
+    def _commit_group(self, group: list[_PendingWrite]) -> None:
+        """Commit the writes of `group` together: one lock round, each write's eTags checked in
+        queue order against the files and what the writes before it staged, then ONE `apply` (the
+        temp files flushed, renamed, each directory fsynced once) for all the accepted writes. A
+        refused write (eTag conflict, damaged file) fails alone and stages nothing; a failure of
+        the apply (disk full) fails every accepted write of the group, none of which is then
+        applied. Each write's outcome is set only after the apply returned: durable."""
+        accepted: list[tuple[_PendingWrite, dict[str, str]]] = []
+        try:
+            with self._locked({key for pending in group for key in pending.encoded}):
+                commit = Commit(self._temp, self._cache, syncer=self._syncer)
+                for pending in group:
+                    part = commit.part()
                     try:
-                        tables[key].upsert({"key": key, "e_tag": etags[key], "value": value},
-                                           where("key") == key)
-                    except DamagedFileError as error:
-                        raise self._damaged(key, error) from None
+                        etags = self._stage_write(pending.encoded, part)
+                    except OSError as error:
+                        pending.outcome = unavailable(error, "save")
+                    except Exception as error:  # this write's own failure (a conflict, a damaged file)
+                        pending.outcome = error
+                    else:
+                        commit.merge(part)
+                        accepted.append((pending, etags))
                 commit.apply()
         except OSError as error:
-            raise unavailable(error, "save") from error
+            failure = unavailable(error, "save")
+            for pending in group:
+                if pending.outcome is None:
+                    pending.outcome = failure
+            return
+        for pending, etags in accepted:
+            pending.outcome = etags
+
+    def _stage_write(self, encoded: dict[str, tuple[Any, Any]], commit: Commit) -> dict[str, str]:
+        """Check every eTag of one write against the files (or what the group staged before it),
+        then stage its documents in `commit`; returns the new eTags."""
+        tables = {key: self._db(self.path_of(key), commit).table(layout.space_of(key), cache_size=0)
+                  for key in encoded}
+
+        def stored_etag(key: str) -> str | None:
+            try:
+                stored = tables[key].get(where("key") == key)
+            except DamagedFileError as error:
+                raise self._damaged(key, error) from None
+            return stored["e_tag"] if stored is not None else None
+
+        # Every eTag is checked before anything is staged.
+        check_etags({key: etag for key, (etag, _value) in encoded.items()}, stored_etag)
+        etags: dict[str, str] = {}
+        for key, (_etag, value) in encoded.items():
+            etags[key] = uuid.uuid4().hex
+            try:
+                tables[key].upsert({"key": key, "e_tag": etags[key], "value": value}, where("key") == key)
+            except DamagedFileError as error:
+                raise self._damaged(key, error) from None
         return etags
 
     def _commit_delete(self, keys: list[str]) -> None:
@@ -379,12 +511,12 @@ class TinyDBStorage(ItemStorage):
         return str(target.relative_to(self.folder))
 
     async def close(self) -> None:
-        self._writer.shutdown(wait=True)
-        self._reader.shutdown(wait=True)
+        self.close_sync()
 
     def close_sync(self) -> None:
         """`close` for synchronous callers (tests, scripts)."""
         self._writer.shutdown(wait=True)
+        self._syncer.shutdown(wait=True)
         self._reader.shutdown(wait=True)
 
     def import_items(self, items: Mapping[str, tuple[str, Any]]) -> int:

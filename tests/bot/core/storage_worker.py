@@ -5,6 +5,8 @@ read-modify-write increments of KEY (retrying on eTag conflicts).
 `churn DIR MARKER`: rewrites a large, self-checking item and a MARKER key with the same generation
 forever (the parent SIGKILLs it mid-write).
 `distinct DIR PREFIX N [SPACE]`: writes N distinct keys `SPACE/PREFIX-i` (SPACE: "shared").
+`together DIR N`: forever, N concurrent writes (keys `msteams/conversations/c<i>`) of one generation
+at a time, printing "<i> <generation>" as each write returns (so they share group commits).
 """
 
 from __future__ import annotations
@@ -52,6 +54,19 @@ async def churn(folder: str, marker: str) -> None:
         print(generation, flush=True)
 
 
+async def together(folder: str, count: int) -> None:
+    storage = TinyDBStorage(folder)
+
+    async def write(index: int, generation: int) -> None:
+        await storage.write({f"msteams/conversations/c{index}": {"generation": generation}})
+        print(index, generation, flush=True)
+
+    generation = 0
+    while True:
+        generation += 1
+        await asyncio.gather(*(write(index, generation) for index in range(count)))
+
+
 async def distinct(folder: str, prefix: str, times: int, space: str = "shared") -> None:
     storage = TinyDBStorage(folder)
     for index in range(times):
@@ -65,6 +80,8 @@ if __name__ == "__main__":
         asyncio.run(increment(args[0], args[1], int(args[2])))
     elif command == "churn":
         asyncio.run(churn(args[0], args[1]))
+    elif command == "together":
+        asyncio.run(together(args[0], int(args[1])))
     elif command == "distinct":
         asyncio.run(distinct(args[0], args[1], int(args[2]), *args[3:]))
     else:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from botcore_helpers import OTHER_TENANT, PROFILE, TENANT
 
+from bot.storage import codec
 from bot.storage.tinydb_storage import TinyDBStorage
 from bot.stores import HistoryStore, ProfileStore
 from scoring import load_profile, score_profile
@@ -97,4 +98,19 @@ async def test_profiles_and_history_saved_by_the_single_file_layout_are_still_se
     assert await history.get(TENANT, "2026-10") == scorecard
     await history.put(TENANT, "2026-11", scorecard)  # the month index keeps the old month
     assert await history.months(TENANT) == ["2026-10", "2026-11"]
+    storage.close_sync()
+
+
+async def test_a_question_against_an_unchanged_profile_checks_its_etag_without_decoding_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    storage = TinyDBStorage(tmp_path)
+    profiles = ProfileStore(storage)
+    await profiles.put(TENANT, load_profile(PROFILE))
+    profile, card = await profiles.get_scored(TENANT)
+    decoded: list[str] = []
+    decode = codec.decode
+    monkeypatch.setattr(codec, "decode", lambda value, etag: decoded.append(etag) or decode(value, etag))
+    again, again_card = await profiles.get_scored(TENANT)
+    assert again is profile and again_card is card
+    assert decoded == []
     storage.close_sync()
