@@ -29,7 +29,9 @@ __all__ = [
 
 def answer(text: str, ctx: AnswerContext) -> Answer:
     """Answer a typed message; "what's our score? and who has AZ-305?" gets both answers, in order."""
-    parts = _questions(text or "")
+    parts = _questions(text or "") if _QUESTION.search(text or "") else [text or ""]
+    if len(parts) < 2:
+        parts = _two_asks(text or "", ctx)
     if len(parts) < 2:
         return _one(text or "", ctx)
     answers: list[Answer] = []
@@ -52,6 +54,26 @@ def _one(text: str, ctx: AnswerContext) -> Answer:
 # context, not a question).
 _QUESTION = re.compile(r"[^?？]*\w[^?？]*[?？]+")
 _NOT_AN_ANSWER = {Intent.UNKNOWN, Intent.HELP, Intent.START_INTAKE, Intent.NO_PROFILE}
+
+
+# "what's our infra score and who holds AZ-305?", "인프라 점수랑 AZ-140 가진 사람": two asks in one sentence.
+_AND = re.compile(r"\s+(?:and|et|und|y)\s+|(?<=\S)(?:이랑|랑|하고|그리고|和|還有|以及)")
+_SCORES = {Intent.SCORE, Intent.WHY, Intent.PLAN}
+
+
+def _two_asks(text: str, ctx: AnswerContext) -> list[str]:
+    """Split at an "and" only where one side asks who holds a certification and the other about the
+    scores: other "and"s join areas or people ("why are infra and DAI not qualified?")."""
+    for found in _AND.finditer(text):
+        left, right = text[: found.start()].strip(), text[found.end() :].strip()
+        if not left or not right:
+            continue
+        first, second = (understand(without_names(ctx, side)) for side in (left, right))
+        holders = [q for q in (first, second) if q.intent == Intent.CERTIFICATIONS and q.certification]
+        scores = [q for q in (first, second) if q.intent in _SCORES and q.cued and not q.certification]
+        if len(holders) == 1 and len(scores) == 1:
+            return [left, right]
+    return [text]
 
 
 def _questions(text: str) -> list[str]:

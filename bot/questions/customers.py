@@ -24,20 +24,31 @@ _GENERIC = {"azure", "microsoft", "service", "services"}  # "Azure Cosmos DB" is
 def _said(name: str, text: str) -> bool:
     words = [w for w in re.split(r"[\s_-]+", fold(name)) if w and w not in _GENERIC]
     phrase = " ".join(words)
-    return len(phrase) >= 2 and re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text) is not None
+    # Latin word edges only: a Korean particle may follow ("proseware는").
+    return len(phrase) >= 2 and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.split(r"[\s_-]+", fold(text)))
+
+
+def customers_by_id(profile: Profile | None, text: str) -> list[str]:
+    """The customers a message names by their id ("why doesn't litware-labs count?")."""
+    if profile is None or profile.acr_records is None or not text:
+        return []
+    folded = _folded(text)
+    customers = dict.fromkeys(profile.acr_records.customer.values())
+    return [c for c in customers if len(c) >= 3 and _said(c, folded)]
 
 
 def named_customers(profile: Profile | None, text: str) -> list[str]:
     """The customers a message names: by id, else by a service their records use."""
-    if profile is None or profile.acr_records is None or not text:
-        return []
-    records = profile.acr_records
-    folded = " ".join(re.split(r"[\s_-]+", fold(text)))
-    ids = records.customer.values()
-    customers = list(dict.fromkeys(ids))
-    by_id = [c for c in customers if len(c) >= 2 and _said(c, folded)]
-    if by_id:
+    by_id = customers_by_id(profile, text)
+    if by_id or profile is None or profile.acr_records is None or not text:
         return by_id
+    records = profile.acr_records
+    folded = _folded(text)
+    ids = records.customer.values()
     services = {k for k, name in enumerate(records.services) if _said(name, folded)}
     if not services:
         return []

@@ -215,6 +215,8 @@ def resolve(
     follows = query.intent in (Intent.SCORE, Intent.UNKNOWN) or (
         query.intent == Intent.CERTIFICATIONS and carried_metric and not query.certification
     )
+    if follows and query.cloud_platform and last_intent in (Intent.WHAT_IF, Intent.EXPIRY):
+        return query  # "and Cloud Platform?" after a what-if: the competency today, not simulated
     if follows and last_intent == Intent.CHANGES and query.metric is not None:
         return query  # "and the exact growth?" after what changed: that figure, today
     if (

@@ -282,6 +282,13 @@ def rule_answer(query: Query, ctx: AnswerContext, locale: str) -> Answer:
         return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     if query.compare_tracks:
         reply = Reply(locale)
+        if ctx.profile is not None and len(rules.tracks) > 1:  # "SMB or enterprise?": ours first
+            reply.say(
+                "conversation.our_track",
+                partner=ctx.profile.partner.name,
+                track=phrase(f"rules.track_{track}"),
+                rules=rules.version,
+            )
         _tracks(reply, _with_tracks(rules, Track.SMB))
         return Answer(reply.text(), None, Intent.RULE, ctx.last_area)
     if query.track is not None:

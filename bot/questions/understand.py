@@ -366,7 +366,44 @@ _DATE = re.compile(
 )
 
 
+# "12월 20일", "12月20日", "20 décembre 2026", "20. Dezember", "December 20": a day in words.
+_CJK_DATE = re.compile(r"(?:(\d{4})\s*(?:년|年)\s*)?(\d{1,2})\s*(?:월|月)\s*(\d{1,2})\s*(?:일|日|號|号)")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "janvier", "januar", "jan"),
+            ("february", "fevrier", "februar", "feb"),
+            ("march", "mars", "marz", "mar"),
+            ("april", "avril", "apr"),
+            ("may", "mai"),
+            ("june", "juin", "juni", "jun"),
+            ("july", "juillet", "juli", "jul"),
+            ("august", "aout", "aug"),
+            ("september", "septembre", "sept", "sep"),
+            ("october", "octobre", "oktober", "oct", "okt"),
+            ("november", "novembre", "nov"),
+            ("december", "decembre", "dezember", "dec", "dez"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_WORD_DATE = re.compile(
+    r"(?:(\d{1,2})\.?\s+(" + "|".join(_MONTHS) + r")\b|\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})\b)"
+    r"(?:\s*,?\s*(\d{4}))?"
+)
+
+
 def _date(norm: str) -> tuple[int, int, int | None] | None:
+    if (cjk := _CJK_DATE.search(norm)) is not None:
+        year = int(cjk.group(1)) if cjk.group(1) else None
+        return (int(cjk.group(3)), int(cjk.group(2)), year) if 1 <= int(cjk.group(2)) <= 12 else None
+    if (words := _WORD_DATE.search(norm)) is not None:
+        day = int(words.group(1) or words.group(4))
+        month = _MONTHS[words.group(2) or words.group(3)]
+        year = int(words.group(5)) if words.group(5) else None
+        return (day, month, year) if 1 <= day <= 31 else None
     found = _DATE.search(norm)
     if found is None:
         return None
@@ -665,7 +702,7 @@ def _understand(norm: str) -> Query:
         and not any(cues[i] for i in questions)
         and not asks_when
         and not full.any(lexicon.EXPIRY)  # "qu'est-ce que ça change si celle d'Inès expire ?"
-        and not (excluded_offer or full.any(lexicon.COUNT_VERBS))  # "Trial 的訂閱算淨新增客戶嗎"
+        and not (excluded_offer or association or full.any(lexicon.COUNT_VERBS))  # "TPOR 算淨新增客戶嗎"
     ):
         section = _section(full)
         about_data = section or full.any(lexicon.DATA_WORDS) or len(full.words) <= 2
