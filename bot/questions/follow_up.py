@@ -162,9 +162,23 @@ def resolve(
             areas=new_areas,
             area=new_areas[0] if new_areas else None,
         )
+    one_holding = last_intent == Intent.EXPIRY and memory.certification is not None and bool(memory.person)
     if last_intent == Intent.EXPIRY and query.avoid and memory.certification and not query.certification:
         # "how do we avoid that?" after an expiry answer: how to keep those points.
         return replace(query, intent=Intent.EXPIRY, certification=memory.certification)
+    names_topic = query.areas or query.metric or query.certification
+    if one_holding and query.intent == Intent.PLAN and not names_topic:
+        # "그럼 뭐부터 해야 돼요?" after one holding's expiry: renew it in time.
+        return replace(query, intent=Intent.EXPIRY, certification=memory.certification, avoid=True)
+    if (
+        one_holding
+        and (query.asks_qualified or query.loses)
+        and query.words <= 8
+        and person is None
+        and not (query.certification or query.metric)
+    ):
+        # "인프라 자격 잃는 거 맞아요?" after an expiry: yes or no first, then that expiry again.
+        return replace(query, intent=Intent.EXPIRY, certification=memory.certification, confirm=True)
     if (
         last_intent == Intent.WHAT_IF
         and query.intent == Intent.CERTIFICATIONS

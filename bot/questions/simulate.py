@@ -15,7 +15,7 @@ from cards import explain
 from cards.i18n import t
 from scoring import HeldCertification, Profile, score_profile
 from scoring.catalog import default_catalog
-from scoring.ids import Metric, PlanAction
+from scoring.ids import Area, Metric, PlanAction
 from scoring.planner import apply_plan, in_usage_form, measures_of
 from scoring.programme import programme
 from scoring.results import DesignationResult, PlanStep, PrerequisiteUnmet, Scorecard
@@ -501,7 +501,8 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
     if person is not None and query.certification:
         if query.avoid:
             return _keep(reply, profile, before, person, query.certification)
-        return _one_expiry(reply, profile, before, person, query.certification, names)
+        confirm = query.areas if query.confirm else None
+        return _one_expiry(reply, profile, before, person, query.certification, names, confirm)
     days = programme().expiring_soon_days
     horizon = as_of + dt.timedelta(days=days)
     soon: list[tuple[dt.date, str, str]] = []
@@ -559,7 +560,13 @@ def _day(said: tuple[int, int, int | None], as_of: dt.date) -> dt.date | None:
 
 
 def _one_expiry(
-    reply: Reply, profile: Profile, before: Scorecard, person: str, slug: str, names: dict[str, str]
+    reply: Reply,
+    profile: Profile,
+    before: Scorecard,
+    person: str,
+    slug: str,
+    names: dict[str, str],
+    confirm: tuple[Area, ...] | None = None,
 ) -> Answer:
     who = names.get(person, person)
     label = Cert(slug)
@@ -595,6 +602,10 @@ def _one_expiry(
             on=held.expires,
         )
     after = score_profile(_without(profile, {(person, slug)}))
+    if confirm is not None:  # "do we lose infra?": yes if an area asked about stops qualifying
+        asked = confirm or tuple(d.area for d in before.designations)
+        lost = any(before.designation(a).qualified and not after.designation(a).qualified for a in asked)
+        reply.lines.insert(0, (False, phrase("conversation.yes" if lost else "conversation.no")))
     _say_impact(reply, before, after)
     gates = _gates_before(before, profile, slug)
     if gates and not compare(before, after)[1]:
