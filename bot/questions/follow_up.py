@@ -167,7 +167,7 @@ def resolve(
         # "how do we avoid that?" after an expiry answer: how to keep those points.
         return replace(query, intent=Intent.EXPIRY, certification=memory.certification)
     names_topic = query.areas or query.metric or query.certification
-    if one_holding and query.intent == Intent.PLAN and not names_topic:
+    if one_holding and query.intent == Intent.PLAN and query.first and not names_topic:
         # "그럼 뭐부터 해야 돼요?" after one holding's expiry: renew it in time.
         return replace(query, intent=Intent.EXPIRY, certification=memory.certification, avoid=True)
     if (

@@ -75,6 +75,7 @@ class Query:
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
     percent: float | None = None  # a percentage said ("et à 10 % ?" after a growth what-if)
     amount: float | None = None  # a dollar amount said ("does a customer with $750 a month count?")
+    first: bool = False  # "what first?", "뭐부터"
     closest: bool = False  # "which area is closest?"
     worth: bool = False  # "how much is Min-jun worth to us?"
     date: tuple[int, int, int | None] | None = None  # a day said (day, month, year or None): "am 5.1.2027"
@@ -569,6 +570,7 @@ def _understand(norm: str) -> Query:
         "how_many": full.any(lexicon.HOW_MANY),
         "asks_qualified": full.any(lexicon.QUALIFY_WORDS),
         "closest": full.any(lexicon.CLOSEST),
+        "first": full.any(lexicon.FIRST),
         "worth": full.any(lexicon.WORTH),
         "date": _date(norm),
         "loses": full.any(lexicon.FEWER) or full.any(lexicon.LOST_POINTS),
