@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from scoring.programme import programme
 
 from .chat import Reply
 from .model import Answer, AnswerContext, Intent
-from .render import Join, association_name
+from .render import Join, Text, association_name
 from .understand import Query
 
 
-def fact_answer(query: Query, ctx: AnswerContext) -> Answer:
+def fact_answer(query: Query, ctx: AnswerContext, after: Sequence[Text] = ()) -> Answer:
+    """The fact asked, then `after` (whether the person named holds the certification in the data)."""
     from .knowledge import rule_version  # the partner's rule version decides the association list
 
     locale = ctx.locale
@@ -32,4 +35,6 @@ def fact_answer(query: Query, ctx: AnswerContext) -> Answer:
         reply.say(f"conversation.fact_{topic}", days=facts.skilling_lag_days)
     else:
         reply.say("conversation.fact_refresh", day=facts.refresh_day, days=facts.skilling_lag_days)
+    for line in after:
+        reply.line(line)
     return Answer(reply.text(), None, Intent.FACT, ctx.last_area)

@@ -220,7 +220,13 @@ def _dispatch(
     if intent == Intent.CHANGES:
         return history.changes(ctx, query.areas)
     if intent == Intent.FACT:
-        return facts.fact_answer(query, ctx)
+        # "Siddharth passed AZ-305 last week, why isn't it in the score?": the lag, then whether the
+        # data has his certification (issue class 6).
+        slug = query.certification
+        lag = query.fact in ("skilling_delay", "learn_profile") and slug is not None
+        check = knowledge.holding_check(ctx, original, slug, names) if lag and slug else []
+        said_once = [c for c in check if c.key != "conversation.person_cert_refresh"]  # the lag is the fact
+        return facts.fact_answer(query, ctx, said_once)
     # "What does Ada hold?": a person of the profile named in a certification (or unclear) question.
     if (
         intent in (Intent.CERTIFICATIONS, Intent.UNKNOWN)

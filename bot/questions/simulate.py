@@ -99,7 +99,7 @@ def what_if(
         changed = in_usage_form(profile, acr_last_month=change.amount)
         after = score_profile(changed)
         text = phrase("conversation.what_if_acr_to", amount=Money(change.amount), now=Money(now))
-        _header(reply, query, after, text)
+        _header(reply, query, after, text, before)
         reply.bullets(compare(before, after)[0])
         memory = Memory(
             intent=Intent.WHAT_IF, areas=list(query.areas), metric=Metric.USAGE_GROWTH, change=change
@@ -110,7 +110,7 @@ def what_if(
     if change.kind in _FIGURES and (change.absolute or change.count < 0):
         changed, text = _set_figure(change, profile)
         after = score_profile(changed)
-        _header(reply, query, after, text)
+        _header(reply, query, after, text, before)
         reply.bullets(compare(before, after)[0])
         memory = Memory(
             intent=Intent.WHAT_IF, areas=list(query.areas), metric=_FIGURES[change.kind], change=change
@@ -125,6 +125,11 @@ def what_if(
             person, slug = named.pop()
             query = replace(query, certification=slug)
     holder = profile.person(person) if person is not None else None
+    if query.renews and holder is not None and query.certification and person is not None:
+        dated = [h for h in holder.certifications if h.id == query.certification and h.expires is not None]
+        if dated and not any(lapsed(h, profile.as_of) for h in dated):
+            # "und wenn er verlängert?" before it lapses: renewing in time keeps those points.
+            return _keep(reply, profile, before, person, query.certification)
     if change.kind == "certify" and query.certification is None and holder is not None:
         # "what if Sofia gets it back?": the one certification of hers that no longer counts.
         gone = {h.id for h in holder.certifications if lapsed(h, profile.as_of)}
@@ -183,7 +188,7 @@ def what_if(
             reply.say("rules.tracks_one", rules=rules.version)
             return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
         after = score_profile(profile.model_copy(update={"track": change.track}))
-        _header(reply, query, after, text)
+        _header(reply, query, after, text, before)
         reply.bullets(compare(before, after)[0])
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area)
     if step is None:
@@ -242,7 +247,7 @@ def what_if(
             before=Percent(_growth(before)),
             after=Percent(reached),
         )
-    _header(reply, query, after, text)
+    _header(reply, query, after, text, before)
     lines, changed_any = compare(before, after)
     reply.bullets(lines)
     if not changed_any and step.metric in (Metric.NET_CUSTOMER_ADDS, Metric.DEPLOYMENTS, Metric.USAGE_GROWTH):
@@ -274,7 +279,7 @@ def _replay(
             for pid, slug in grants
         )
     )
-    _header(reply, query, after, text)
+    _header(reply, query, after, text, before)
     reply.bullets(compare(before, after)[0])
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=ctx.memory)
 
@@ -288,11 +293,23 @@ def _capped(reply: Reply, before: Scorecard, metric: Metric) -> None:
                 return
 
 
-def _header(reply: Reply, query: Query, after: Scorecard, change: Text | Join | None) -> None:
+def _header(
+    reply: Reply,
+    query: Query,
+    after: Scorecard,
+    change: Text | Join | None,
+    before: Scorecard | None = None,
+) -> None:
     """What is simulated; after "so we'd qualify for all 3?" the verdict first, yes or no."""
     if query.confirm:
         said = tuple(d.area for d in after.designations if query.count is not None and d.score == query.count)
-        asked = query.areas or said or tuple(d.area for d in after.designations)  # "is 72 really enough?"
+        moved = tuple(
+            d.area
+            for d in after.designations
+            if before is not None and d.score != before.designation(d.area).score
+        )
+        # "is 72 really enough?": the area at 72; "so would we qualify?": the areas the change moved
+        asked = query.areas or said or moved or tuple(d.area for d in after.designations)
         qualified = all(after.designation(area).qualified for area in asked)
         reply.say("conversation.yes" if qualified else "conversation.no")
     reply.say("conversation.what_if_header", change=change)
@@ -319,6 +336,7 @@ def _leaves(reply: Reply, query: Query, ctx: AnswerContext, before: Scorecard, p
             query,
             after,
             phrase("conversation.what_if_leaves", people=People(tuple(people)), count=len(people)),
+            before,
         )
     reply.bullets(compare(before, after)[0])
     memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), person=people[-1], change=query.what_if)
@@ -496,6 +514,11 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
             _say_impact(reply, before, after, header="conversation.expiry_impact_header")
             return Answer(reply.text(), None, Intent.EXPIRY, ctx.last_area)
     holder = profile.person(person) if person is not None else None
+    undated = holder is not None and any(
+        h.id == query.certification and h.expires is None for h in holder.certifications
+    )
+    if holder is not None and undated and any(h.expires is not None for h in holder.certifications):
+        query = replace(query, certification=None)  # "und bei Rafael?": his dated one, not Aroha's kind
     if holder is not None and query.certification not in {h.id for h in holder.certifications}:
         query = replace(query, certification=None)  # "et celle de Małgorzata ?": her own, not Inès's
     if person is not None and query.certification:

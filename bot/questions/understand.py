@@ -422,7 +422,14 @@ def _date(norm: str) -> tuple[int, int, int | None] | None:
     return day, month, year
 
 
+# "115k", "1.2m", "120 000" beside "ACR": an amount without its currency sign.
+_SHORT_AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(k|m)\b")
+
+
 def _amount(norm: str) -> float | None:
+    short = _SHORT_AMOUNT.search(norm)
+    if short is not None:
+        return float(short.group(1).replace(",", ".")) * (1_000 if short.group(2) == "k" else 1_000_000)
     found = _AMOUNT.search(norm)
     if found is None:
         return None
@@ -646,10 +653,11 @@ def _understand(norm: str) -> Query:
     # "how does the score change if we sign 2 more customers?": a figure makes it a what-if, even
     # with a rule word in it.
     counted = change is not None and change.kind != "certify" and bool(_NUMBER.search(norm) or change.percent)
-    if change is None and full.any(lexicon.MORE) and _count(norm, text) is not None and not slug:
+    more_or_fewer = full.any(lexicon.MORE) or full.any(lexicon.FEWER)
+    if change is None and more_or_fewer and _count(norm, text) is not None and not slug:
         more_of = _what_if(norm, text, None, metric)
         if more_of is not None and more_of.kind in ("customers", "services"):
-            return query(Intent.WHAT_IF, what_if=more_of, cued=True)  # "und mit drei Kunden mehr?"
+            return query(Intent.WHAT_IF, what_if=more_of, cued=True)  # "und mit zwei Kunden weniger?"
     if (
         full.any(lexicon.WHAT_IF)
         and not lag
@@ -667,7 +675,10 @@ def _understand(norm: str) -> Query:
             # "what if Grace gets it?": the certification comes from the conversation ("what if 2 fewer?"
             # after a customers what-if: the customers, see follow_up).
             return query(Intent.WHAT_IF, what_if=_counted("certify", norm, text, 1000), cued=True)
-    if counted_topic and shared["how_many"] and full.any(lexicon.WE_HAVE) and not (full.has("acr") or slug):
+    asks_amount = full.has("acr") or shared["amount"] is not None or shared["threshold"]
+    customer_counts = full.any(lexicon.COUNT_VERBS) and text.any(lexicon.MORE_CUSTOMERS)
+    counts_ours = full.any(lexicon.WE_HAVE) or customer_counts
+    if counted_topic and shared["how_many"] and counts_ours and not (asks_amount or slug or text.has("min")):
         # "how many of our customers count?", "combien de clients éligibles on a": our own figure and
         # what it is made of (the why answer gives the counts behind net adds; the score line, services).
         customers = metric == Metric.NET_CUSTOMER_ADDS or text.any(lexicon.MORE_CUSTOMERS)
