@@ -19,8 +19,10 @@ from scoring.results import (
     CertificationExpired,
     CertificationRetired,
     DesignationResult,
+    GateMet,
     MetricResult,
     NoScoringPeople,
+    PeopleCounted,
     PrerequisiteUnmet,
     Reason,
     Scorecard,
@@ -472,7 +474,14 @@ def _cloud_platform(reply: Reply, card_data: Scorecard, only: str | None = None)
 
 
 def _shortfalls(result: MetricResult) -> list[Reason]:
-    return [r for r in result.reasons if r.code in SHORTFALL_CODES]
+    """What holds the metric back; a lapsed certification of a prerequisite met without it costs
+    nothing, so it is no reason ("Chloé's AZ-104 expired" while three others hold it)."""
+    met = {slug for r in result.reasons if isinstance(r, GateMet) for slug in r.certifications}
+    return [
+        r
+        for r in result.reasons
+        if r.code in SHORTFALL_CODES and not (isinstance(r, CertificationExpired) and r.certification in met)
+    ]
 
 
 def _why(query: Query, ctx: AnswerContext, locale: str, names: dict[str, str], original: str) -> Answer:
@@ -663,7 +672,15 @@ def _why_area(reply: Reply, result: DesignationResult) -> None:
     for metric_result in result.metrics:
         shortfalls = _shortfalls(metric_result)
         blocking = metric_result.points == 0 or metric_result.metric in result.blocking_metrics
-        if not shortfalls and not blocking:
+        # Below its maximum in an area that does not qualify: who counts says where the points are.
+        counted = [
+            r
+            for r in metric_result.reasons
+            if isinstance(r, PeopleCounted)
+            and not result.qualified
+            and metric_result.points < metric_result.max
+        ]
+        if not shortfalls and not blocking and not counted:
             continue
         reply.say(
             "answers.why_metric_blocks",
@@ -671,7 +688,7 @@ def _why_area(reply: Reply, result: DesignationResult) -> None:
             points=metric_result.points,
             max=metric_result.max,
         )
-        reply.reasons(shortfalls or metric_result.reasons)
+        reply.reasons((shortfalls + counted) if (shortfalls or counted) else metric_result.reasons)
     if not result.qualified and result.plan:
         reply.say("answers.why_plan_header")
         reply.plan(result.plan)
