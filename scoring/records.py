@@ -21,15 +21,25 @@ from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
-from scoring import columnar
 from scoring.errors import FieldError, ProfileError
 from scoring.errors import short_value as _short
 from scoring.fuzzy import close_matches
 from scoring.money import Amounts
+
+if TYPE_CHECKING:
+    from scoring import columnar
+
+
+def _arrow() -> Any:
+    """`scoring.columnar`, imported on first use: Arrow (pyarrow) reads files and profile rows only,
+    so a process that scores stored profiles never loads it."""
+    from scoring import columnar
+
+    return columnar
 
 COLUMNS = ("customer", "month", "service", "offer", "association", "usd")
 OPTIONAL_COLUMNS = ("cloud",)  # E-23: "public" (or empty) unless the subscription is sovereign
@@ -125,7 +135,7 @@ class _ArrowTenants:
         return len(self.ids)
 
     def codes_for(self, rows: np.ndarray) -> tuple[int, np.ndarray]:
-        return _one_code_per_tenant(*columnar.codes_of(self.ids, rows))
+        return _one_code_per_tenant(*_arrow().codes_of(self.ids, rows))
 
     def values(self) -> list[str]:
         return self.ids.to_pylist()
@@ -282,7 +292,7 @@ class AcrRecords:
             raise ProfileError([FieldError(path, "", "the CSV file is empty: it needs a header row")])
         _check_header(header, path)
         builder = _Builder(path, line_of=2)
-        columns = columnar.read_csv(source if isinstance(source, Path) else data, header)
+        columns = _arrow().read_csv(source if isinstance(source, Path) else data, header)
         if columns is not None:  # Arrow checks the cells are UTF-8
             return builder.from_columns(columns)
         if isinstance(source, Path):
@@ -299,7 +309,7 @@ class AcrRecords:
         """Records from the JSON text of each row, read by Arrow; None when a row is not an object
         with exactly the record fields and types (then parse the rows and use `from_rows`, whose
         messages name the row and the field)."""
-        read = columnar.read_json_rows(rows)
+        read = _arrow().read_json_rows(rows)
         if read is None:
             return None
         columns, _ = read
@@ -363,7 +373,7 @@ class _Builder:
         """Columns as Arrow gives them: text columns coded, amounts a float64 array."""
         coded = {col: columns[col] for col in TEXT_COLUMNS if col in columns}
         ids = columns["customer"]
-        if (first := columnar.first_empty(ids)) is not None:  # type: ignore[arg-type]
+        if (first := _arrow().first_empty(ids)) is not None:  # type: ignore[arg-type]
             self.error(first, "customer", "", "must not be empty")
         usd = columns["usd"]
         assert isinstance(usd, np.ndarray)
