@@ -8,7 +8,7 @@ certification by slug and loads back unchanged.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -204,11 +204,16 @@ def _validate_records(value: Any) -> AcrRecords:
     return AcrRecords.from_rows(value)  # ProfileError is a ValueError: pydantic reports it
 
 
-Records = Annotated[
-    AcrRecords,
-    PlainValidator(_validate_records),
-    PlainSerializer(lambda records: records.to_rows(), return_type=list),
-]
+if TYPE_CHECKING:
+    Records = AcrRecords
+else:
+    # Any, not AcrRecords, to pydantic: the validator and serializer do all the work, and a schema of
+    # the dataclass itself would evaluate its numpy annotations (importing numpy for every profile).
+    Records = Annotated[
+        Any,
+        PlainValidator(_validate_records),
+        PlainSerializer(lambda records: records.to_rows(), return_type=list),
+    ]
 
 
 class Profile(_Model):

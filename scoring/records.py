@@ -23,15 +23,18 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-import numpy as np
-
 from scoring.errors import FieldError, ProfileError
 from scoring.errors import short_value as _short
 from scoring.fuzzy import close_matches
+from scoring.lazy import lazy_module
 from scoring.money import Amounts
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from scoring import columnar
+else:
+    np = lazy_module("numpy")  # ACR records only: see scoring/lazy.py
 
 
 def _arrow() -> Any:
