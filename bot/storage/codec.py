@@ -48,6 +48,10 @@ def _to_json(value: Any, where: str) -> Any:
     raise TypeError(f"{where}: {type(value).__name__} is not JSON; stored items are plain JSON")
 
 
+def _is_empty_stack(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and value.get(_DIALOG_STACK) == []
+
+
 def _from_json(value: Any) -> Any:
     if isinstance(value, dict):
         if _DIALOG_STACK in value and len(value) == 1:
@@ -55,7 +59,10 @@ def _from_json(value: Any) -> Any:
 
             return DialogState([DialogInstance(entry.get("id"), _from_json(entry.get("state") or {}))
                                 for entry in value[_DIALOG_STACK]])
-        return {key: _from_json(item) for key, item in value.items()}
+        # An empty dialog stack (every conversation's state held one before the intake stopped
+        # opening its dialog on every message) is read as no dialog state: the same to botbuilder,
+        # which starts an empty one when a dialog runs, without importing botbuilder.dialogs.
+        return {key: _from_json(item) for key, item in value.items() if not _is_empty_stack(item)}
     if isinstance(value, list):
         return [_from_json(item) for item in value]
     return value

@@ -58,3 +58,14 @@ def test_a_stored_dialog_stack_read_by_a_fresh_process_is_a_dialog_state_again(t
     assert found["stack"] == [["intake", {"step": "people"}]]
     assert found["written"] == {"IntakeDialogState": {"$dialog_stack": [{"id": "intake",
                                                                           "state": {"step": "people"}}]}}
+
+
+def test_an_empty_stored_dialog_stack_is_read_as_no_dialog_state_without_loading_the_dialogs(
+        tmp_path: Path) -> None:
+    found = fresh_python(
+        "import json, sys\n"
+        "from bot.storage import codec\n"
+        "item = codec.decode({'tenant_id': 't1', 'IntakeDialogState': {'$dialog_stack': []}}, 'etag-1')\n"
+        "print(json.dumps({'item': item, 'loaded': 'botbuilder.dialogs' in sys.modules}))\n",
+        tmp_path)
+    assert found == {"item": {"tenant_id": "t1", "e_tag": "etag-1"}, "loaded": False}
