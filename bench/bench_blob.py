@@ -83,12 +83,14 @@ async def start_connector() -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{port}/"
 
 
-def start_azurite(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_azurite(folder: Path | None) -> tuple[subprocess.Popen[bytes], str]:
+    """Azurite on a free loopback port, its data in `folder` (None: in memory only)."""
     if not AZURITE.exists():
         sys.exit(f"Azurite is missing ({AZURITE}): run `bash scripts/e2e-setup` (npm ci)")
     port = free_port()
-    command = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(port), "--location", str(folder),
-               "--skipApiVersionCheck", "--silent"]
+    where = ["--location", str(folder)] if folder is not None else ["--inMemoryPersistence"]
+    command = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(port), *where,
+               "--skipApiVersionCheck", "--silent", "--disableTelemetry"]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     for _ in range(300):

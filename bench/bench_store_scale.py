@@ -14,10 +14,19 @@ Targets at 100k on TinyDB: start-up < 1 s, RSS < 200 MiB, new-conversation p99 <
 The data set is made once per backend and size from a template tenant the real service wrote
 (import-profile, one turn, one notify run), copied N times straight into the storage layout (files,
 or blobs in bulk), and cached under `--cache` (default $TMPDIR/partner-score-bench) between runs.
-Blob runs use Azurite (npm ci, scripts/e2e-setup) with its data in the cache.
+Blob runs use Azurite (npm ci, scripts/e2e-setup) in memory, seeded on each run by concurrent
+uploads (`--upload-concurrency`). Azurite limits the sizes: every request costs it time in proportion
+to the blobs it holds (its in-memory metadata store scans them: 816 uploads/s into an empty account,
+61/s past 24k blobs on the 2-core box), so 1k tenants (11k blobs) seed in under a minute, while 10k
+(110k blobs) would take about an hour and then measure Azurite's scans, not the bot.
+
+Side by side: each size is measured on `--baseline` (default: the commit of main this branch starts
+from, exported with `git archive` into the cache) and on this working tree, `--rounds` starts each
+(alternating which goes first), with the ratio of the two; `import_s` is a fresh interpreter
+importing the service's modules.
 
     .venv/bin/python bench/bench_store_scale.py --sizes 1000 10000 100000
-    .venv/bin/python bench/bench_store_scale.py --storage blob --sizes 1000 10000
+    .venv/bin/python bench/bench_store_scale.py --storage blob --sizes 1000
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +51,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_blob import PROFILE, free_port, start_azurite, start_connector, stop  # noqa: E402
+from bench_blob import KEY, PROFILE, free_port, start_azurite, start_connector, stop  # noqa: E402
 
 from bot.storage import layout  # noqa: E402
 
@@ -164,36 +174,68 @@ def seed_tinydb(data: Path, template: list[tuple[str, Any]], size: int) -> None:
                      for key, value in per_tenant]))
 
 
-async def seed_blob(connection: str, container: str, template: list[tuple[str, Any]], size: int) -> None:
+async def seed_blob(connection: str, container: str, template: list[tuple[str, Any]], size: int,
+                    concurrency: int) -> None:
+    """Every tenant's blobs, `concurrency` uploads in flight. Plain PUTs under one container SAS:
+    the SDK's per-request pipeline (signing each request) cost more CPU than Azurite itself here,
+    and seeding a million blobs is set-up, not what is measured."""
+    import datetime as dt
+
+    from azure.storage.blob import ContainerSasPermissions, generate_container_sas
     from azure.storage.blob.aio import BlobServiceClient
 
     from bot.storage.blob import blob_name
 
     once, per_tenant = copies(template, size)
     service = BlobServiceClient.from_connection_string(connection)
-    client = service.get_container_client(container)
-    with contextlib.suppress(Exception):
-        await client.create_container()
-    gate = asyncio.Semaphore(64)
-
-    async def put(key: str, value: str) -> None:
-        body = f'{{"key":{json.dumps(key)},"value":{value}}}'.encode()
-        async with gate:
-            await client.get_blob_client(blob_name(key)).upload_blob(body, overwrite=True)
-
     try:
-        await asyncio.gather(*(put(key, value) for key, value in once))
-        batch: list[Any] = []
-        for n in range(size):
-            number = f"{n:06d}"
-            batch += [put(key.replace(TOKEN, number), value.replace(TOKEN, number))
-                      for key, value in per_tenant]
-            if len(batch) >= 2000:
-                await asyncio.gather(*batch)
-                batch = []
-        await asyncio.gather(*batch)
+        client = service.get_container_client(container)
+        with contextlib.suppress(Exception):
+            await client.create_container()
+        sas = generate_container_sas(service.account_name or "", container, account_key=KEY,
+                                     permission=ContainerSasPermissions(write=True, create=True),
+                                     expiry=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+        base = client.url
     finally:
         await service.close()
+    headers = {"x-ms-blob-type": "BlockBlob", "Content-Type": "application/json; charset=utf-8"}
+
+    def bodies() -> Any:
+        for key, value in once:
+            yield key, value
+        for n in range(size):
+            number = f"{n:06d}"
+            for key, value in per_tenant:
+                yield key.replace(TOKEN, number), value.replace(TOKEN, number)
+
+    total = len(once) + size * len(per_tenant)
+    items = iter(bodies())
+    done = 0
+    started = time.perf_counter()
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        async def uploader() -> None:
+            nonlocal done
+            for key, value in items:  # one shared iterator: each item is taken by one uploader
+                body = f'{{"key":{json.dumps(key)},"value":{value}}}'.encode()
+                for attempt in range(5):
+                    try:
+                        async with session.put(f"{base}/{blob_name(key)}?{sas}", data=body,
+                                               headers=headers) as response:
+                            if response.status == 201:
+                                break
+                            problem = f"HTTP {response.status}: {(await response.text())[:200]}"
+                    except (aiohttp.ClientError, TimeoutError) as error:
+                        problem = repr(error)
+                    await asyncio.sleep(0.5 * (attempt + 1))
+                else:
+                    raise RuntimeError(f"seeding {key} failed: {problem}")
+                done += 1
+                if done % 20000 == 0:
+                    rate = done / (time.perf_counter() - started)
+                    print(f"  {done}/{total} blobs ({rate:.0f}/s)", file=sys.stderr, flush=True)
+
+        await asyncio.gather(*(uploader() for _ in range(concurrency)))
 
 
 # --- measuring one service ---------------------------------------------------------------------------
@@ -209,11 +251,57 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
 
-async def measure(env: dict[str, str], size: int, turns: int, service_url: str) -> dict[str, float]:
+@dataclass
+class Tree:
+    """A checkout of the service to measure: this working tree, or a ref exported by `git archive`."""
+
+    name: str
+    root: Path
+
+
+def baseline_tree(ref: str, cache: Path) -> Tree:
+    if ref == "merge-base":  # the main this branch started from: only this branch's changes differ
+        sha = subprocess.run(["git", "-C", str(ROOT), "merge-base", "main", "HEAD"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+        ref = "main"
+    else:
+        sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", f"{ref}^{{commit}}"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    folder = cache / f"tree-{sha[:12]}"
+    if not (folder / ".exported").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", sha], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+        (folder / ".exported").touch()
+    return Tree(f"{ref}@{sha[:7]}", folder)
+
+
+def tree_env(env: dict[str, str], tree: Tree) -> dict[str, str]:
+    return {**env, "PYTHONPATH": str(tree.root)}
+
+
+def import_seconds(tree: Tree) -> float:
+    """Wall time of a fresh interpreter importing what the service starts with (the package's own
+    import of them, without the service's start-up settings)."""
+    code = ("import bot.app, bot.server, bot.services, bot.notifications, bot.storage.factory; "
+            "print(bot.__file__)")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], env=tree_env(base_env(), tree), cwd=tree.root,
+                          check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if not Path(done.stdout.strip()).is_relative_to(tree.root):  # the venv's editable install won
+        raise RuntimeError(f"{tree.name} imported bot from {done.stdout.strip()}, not {tree.root}")
+    return seconds
+
+
+async def measure(env: dict[str, str], size: int, turns: int, service_url: str,
+                  tree: Tree) -> dict[str, Any]:
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "bot"], env={**env, "PORT": str(port)}, cwd=ROOT,
-                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-m", "bot"], env={**tree_env(env, tree), "PORT": str(port)},
+                               cwd=tree.root, start_new_session=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     try:
         async with aiohttp.ClientSession() as session:
             await wait_healthy(session, port, process)
@@ -238,14 +326,27 @@ async def measure(env: dict[str, str], size: int, turns: int, service_url: str) 
             rss_end = rss_mib(process.pid)
     finally:
         stop(process)
-    return {"startup_s": startup, "rss_start_mib": rss_start, "rss_end_mib": rss_end,
-            "healthz_p50_ms": statistics.median(health) * 1000,
-            "new_p50_ms": pct(new, 0.5), "new_p99_ms": pct(new, 0.99),
-            "existing_p50_ms": pct(existing, 0.5), "existing_p99_ms": pct(existing, 0.99)}
+    return {"startup_s": startup, "rss_start_mib": rss_start, "rss_end_mib": rss_end, "health": health,
+            "first_turn_ms": new[0] * 1000, "new": new, "existing": existing}
 
 
-async def bench(storages: list[str], sizes: list[int], turns: int,
-                cache: Path) -> list[tuple[str, int, dict[str, float]]]:
+def summary(runs: list[dict[str, Any]], imports: list[float]) -> dict[str, float]:
+    """Medians over the rounds of the per-start figures; percentiles over all rounds' turns."""
+    pooled = {name: [x for run in runs for x in run[name]] for name in ("health", "new", "existing")}
+    return {
+        "import_s": statistics.median(imports),
+        "startup_s": statistics.median(run["startup_s"] for run in runs),
+        "rss_start_mib": statistics.median(run["rss_start_mib"] for run in runs),
+        "rss_end_mib": statistics.median(run["rss_end_mib"] for run in runs),
+        "healthz_p50_ms": statistics.median(pooled["health"]) * 1000,
+        "first_turn_ms": statistics.median(run["first_turn_ms"] for run in runs),
+        "new_p50_ms": pct(pooled["new"], 0.5), "new_p99_ms": pct(pooled["new"], 0.99),
+        "existing_p50_ms": pct(pooled["existing"], 0.5), "existing_p99_ms": pct(pooled["existing"], 0.99),
+    }
+
+
+async def bench(storages: list[str], sizes: list[int], turns: int, rounds: int, cache: Path,
+                trees: list[Tree], concurrency: int) -> list[tuple[str, int, dict[str, dict[str, float]]]]:
     cache.mkdir(parents=True, exist_ok=True)
     runner, service_url = await start_connector()
     rows = []
@@ -260,7 +361,9 @@ async def bench(storages: list[str], sizes: list[int], turns: int,
         for storage in storages:
             connection = ""
             if storage == "blob":
-                azurite, connection = start_azurite(cache / "azurite")
+                # In memory: Azurite's on-disk metadata is one JSON document rewritten as it grows
+                # (45 MB at 1k tenants), which slowed seeding to a crawl beyond that.
+                azurite, connection = start_azurite(None)
             for size in sizes:
                 if storage == "tinydb":
                     data = cache / f"tinydb-{size}-{SEED_VERSION}"
@@ -274,17 +377,25 @@ async def bench(storages: list[str], sizes: list[int], turns: int,
                               file=sys.stderr)
                 else:
                     container = f"scale-{size}-{SEED_VERSION}"
-                    marker = cache / f"blob-{size}-{SEED_VERSION}.seeded"
                     env = {**base_env(), "STORAGE": "blob", "AZURE_STORAGE_CONNECTION_STRING": connection,
                            "AZURE_STORAGE_CONTAINER": container}
-                    if not marker.exists():
-                        t0 = time.perf_counter()
-                        await seed_blob(connection, container, template, size)
-                        marker.touch()
-                        print(f"seeded {size} tenants on blob in {time.perf_counter() - t0:.0f} s",
-                              file=sys.stderr)
-                rows.append((storage, size, await measure(env, size, turns, service_url)))
-                print(storage, size, rows[-1][2], file=sys.stderr)
+                    t0 = time.perf_counter()
+                    await seed_blob(connection, container, template, size, concurrency)
+                    print(f"seeded {size} tenants on blob in {time.perf_counter() - t0:.0f} s",
+                          file=sys.stderr)
+                runs: dict[str, list[dict[str, Any]]] = {tree.name: [] for tree in trees}
+                imports: dict[str, list[float]] = {tree.name: [] for tree in trees}
+                for round_number in range(rounds):
+                    # Alternate which tree goes first, so neither always meets the other's after-effects.
+                    order = trees if round_number % 2 == 0 else list(reversed(trees))
+                    for tree in order:
+                        imports[tree.name].append(import_seconds(tree))
+                        runs[tree.name].append(await measure(env, size, turns, service_url, tree))
+                        print(f"{storage} {size} {tree.name} round {round_number + 1}: startup "
+                              f"{runs[tree.name][-1]['startup_s']:.2f} s", file=sys.stderr, flush=True)
+                rows.append((storage, size, {tree.name: summary(runs[tree.name], imports[tree.name])
+                                             for tree in trees}))
+                print_rows([tree.name for tree in trees], rows[-1:], file=sys.stderr)
             if azurite is not None:
                 stop(azurite)
                 azurite = None
@@ -295,18 +406,40 @@ async def bench(storages: list[str], sizes: list[int], turns: int,
     return rows
 
 
+def print_rows(names: list[str], rows: list[tuple[str, int, dict[str, dict[str, float]]]],
+               file: Any = None) -> None:
+    header = f"{'storage':<8}{'tenants':>8}  {'figure':<16}" + "".join(f"{name:>18}" for name in names)
+    print(header + (f"{'ratio':>8}" if len(names) == 2 else ""), file=file)
+    for storage, size, by_tree in rows:
+        for figure in by_tree[names[0]]:
+            values = [by_tree[name][figure] for name in names]
+            line = f"{storage:<8}{size:>8}  {figure:<16}" + "".join(f"{value:>18.2f}" for value in values)
+            if len(values) == 2:
+                line += f"{values[1] / values[0]:>8.2f}" if values[0] else f"{'-':>8}"
+            print(line, file=file, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--storage", nargs="+", choices=["tinydb", "blob"], default=["tinydb"])
-    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--turns", type=int, default=200, help="new and existing turns per start")
+    parser.add_argument("--rounds", type=int, default=3, help="starts of each tree per size (alternated)")
+    parser.add_argument("--baseline", default="merge-base",
+                        help="git ref measured side by side with this working tree (default: the commit of "
+                             "main this branch starts from; 'none': only this tree)")
+    parser.add_argument("--upload-concurrency", type=int, default=32,
+                        help="blob uploads in flight when seeding")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "partner-score-bench")
     args = parser.parse_args()
-    rows = asyncio.run(bench(args.storage, args.sizes, args.turns, args.cache))
-    names = list(rows[0][2])
-    print(f"{'storage':<8}{'tenants':>8} " + " ".join(f"{name:>15}" for name in names))
-    for storage, size, figures in rows:
-        print(f"{storage:<8}{size:>8} " + " ".join(f"{figures[name]:>15.2f}" for name in names))
+    here = Tree("this tree", ROOT)
+    trees = [here] if args.baseline == "none" else [baseline_tree(args.baseline, args.cache), here]
+    rows = asyncio.run(bench(args.storage, args.sizes, args.turns, args.rounds, args.cache, trees,
+                             args.upload_concurrency))
+    print_rows([tree.name for tree in trees], rows)
+    print("ratio: this tree / baseline (below 1: faster or smaller). Medians over the rounds of the "
+          "per-start figures (import_s: a fresh interpreter importing the service's modules); "
+          "turn percentiles over every round's turns.")
     print("targets at 100k on TinyDB: startup_s < 1, rss_start_mib < 200, new_p99_ms < 50")
 
 

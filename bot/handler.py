@@ -31,7 +31,7 @@ from botbuilder.schema import (
 )
 
 from bot.activity import bot_among, conversation_id_of, locale_of, tenant_of
-from bot.imports import handle_import_turn
+from bot.imports.chat import handle_import_turn
 from bot.outgoing import SentAttachment
 from bot.questions.model import Intent
 from bot.services import Services

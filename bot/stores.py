@@ -63,7 +63,7 @@ class ProfileStore:
     so the memo never serves a stale profile.
     """
 
-    _MEMO = 256  # tenants kept parsed
+    _MEMO = 64  # tenants kept parsed (each ~350 objects the cycle collector walks on a full pass)
 
     def __init__(self, storage: Storage, clock: Callable[[], dt.datetime] = _now) -> None:
         self._storage = storage

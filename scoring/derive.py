@@ -12,14 +12,19 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from scoring.catalog.models import CloudPlatformRules, RuleSet, TrackRules
+from scoring.lazy import lazy_module
 from scoring.models import Usage
 from scoring.money import exact
 from scoring.records import PUBLIC_CLOUDS, AcrRecords
 from scoring.settings import Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")  # ACR records only: see scoring/lazy.py
 
 
 @dataclass(frozen=True)

@@ -208,11 +208,16 @@ def _validate_records(value: Any) -> AcrRecords:
     return AcrRecords.from_rows(value)  # ProfileError is a ValueError: pydantic reports it
 
 
-Records = Annotated[
-    AcrRecords,
-    PlainValidator(_validate_records),
-    PlainSerializer(lambda records: records.to_rows(), return_type=list[Any]),
-]
+if TYPE_CHECKING:
+    Records = AcrRecords
+else:
+    # Any, not AcrRecords, to pydantic: the validator and serializer do all the work, and a schema of
+    # the dataclass itself would evaluate its numpy annotations (importing numpy for every profile).
+    Records = Annotated[
+        Any,
+        PlainValidator(_validate_records),
+        PlainSerializer(lambda records: records.to_rows(), return_type=list[Any]),
+    ]
 
 
 class Profile(_Model):

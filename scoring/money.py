@@ -14,8 +14,14 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import numpy as np
+from scoring.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")  # ACR records only: see scoring/lazy.py
 
 MAX_FAST_SCALE = 9  # up to a billionth of a dollar, amounts are checked vectorized
 _EXACT_FLOAT_SUM = 2.0**53 / 2  # a margin for the float sum of magnitudes that estimates the bound

@@ -21,17 +21,30 @@ from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NotRequired, Protocol, TypedDict, cast
+from typing import TYPE_CHECKING, Any, NotRequired, Protocol, TypedDict, cast
 
-import numpy as np
-from numpy.typing import NDArray
-
-from scoring import columnar
 from scoring.errors import FieldError, ProfileError
 from scoring.errors import short_value as _short
 from scoring.fuzzy import close_matches
 from scoring.jsonvalue import is_dict, is_list
+from scoring.lazy import lazy_module
 from scoring.money import Amounts
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from scoring import columnar
+else:
+    np = lazy_module("numpy")  # ACR records only: see scoring/lazy.py
+
+
+def _arrow():
+    """`scoring.columnar`, imported on first use: Arrow (pyarrow) reads files and profile rows only,
+    so a process that scores stored profiles never loads it."""
+    from scoring import columnar
+
+    return columnar
 
 COLUMNS = ("customer", "month", "service", "offer", "association", "usd")
 OPTIONAL_COLUMNS = ("cloud",)  # E-23: "public" (or empty) unless the subscription is sovereign
@@ -140,10 +153,10 @@ class _ArrowTenants:
         return len(self.ids)
 
     def codes_for(self, rows: NDArray[np.intp]) -> tuple[int, np.ndarray]:
-        return _one_code_per_tenant(*columnar.codes_of(self.ids, rows))
+        return _one_code_per_tenant(*_arrow().codes_of(self.ids, rows))
 
     def values(self) -> list[str]:
-        return columnar.texts(self.ids)
+        return _arrow().texts(self.ids)
 
 
 # --- the records ----------------------------------------------------------------------------------
@@ -306,7 +319,7 @@ class AcrRecords:
             raise ProfileError([FieldError(path, "", "the CSV file is empty: it needs a header row")])
         _check_header(header, path)
         builder = _Builder(path, line_of=2)
-        columns = columnar.read_csv(source if isinstance(source, Path) else data, header)
+        columns = _arrow().read_csv(source if isinstance(source, Path) else data, header)
         if columns is not None:  # Arrow checks the cells are UTF-8
             return builder.from_columns(columns)
         if isinstance(source, Path):
@@ -323,7 +336,7 @@ class AcrRecords:
         """Records from the JSON text of the whole `acr_records` array, read by Arrow; None when it is
         not an array of objects with exactly the record fields and types (then parse the rows and use
         `from_rows`, whose messages name the row and the field)."""
-        columns = columnar.read_json_array(array)
+        columns = _arrow().read_json_array(array)
         return None if columns is None else _Builder(path, None).from_columns(columns)
 
 
@@ -389,7 +402,7 @@ class _Builder:
         coded: dict[str, tuple[list[Any], np.ndarray]] = {
             col: columns.coded[col] for col in TEXT_COLUMNS if col in columns.coded
         }
-        if (first := columnar.first_empty(columns.customer)) is not None:
+        if (first := _arrow().first_empty(columns.customer)) is not None:
             self.error(first, "customer", "", "must not be empty")
         return self.build(_ArrowTenants(columns.customer), coded, columns.usd, len(columns.usd))
 

@@ -9,15 +9,15 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ActivityTypes, Attachment
 
 from bot.activity import conversation_id_of, locale_of, tenant_of
-from bot.imports.columns import column_map
-from bot.imports.download import download
-from bot.imports.preview import PendingPreviews, ReceivedFile, apply_import, build_preview
 from bot.imports.problems import ImportProblem
 from cards.adaptive import ADAPTIVE_CARD_CONTENT_TYPE, literal
 from cards.i18n import t
 from cards.import_cards import APPLY, CANCEL, build_preview_card
 
+# Reading files (bot.imports.preview: numpy, the column map, the scoring of a preview) is imported
+# by the turns that carry one: every message is checked here, few are imports.
 if TYPE_CHECKING:
+    from bot.imports.preview import PendingPreviews
     from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,8 @@ _PENDING = "import_previews"  # Services.extras key
 
 
 def pending(services: Services) -> PendingPreviews:
+    from bot.imports.preview import PendingPreviews
+
     return services.extras.setdefault(_PENDING, PendingPreviews())
 
 
@@ -88,6 +90,9 @@ async def _receive(
     url = content.get("downloadUrl")
     if not isinstance(url, str) or not url:
         raise ImportProblem("download_failed")
+    from bot.imports.download import download
+    from bot.imports.preview import ReceivedFile, build_preview
+
     name = attachment.name if isinstance(attachment.name, str) and attachment.name else "file"
     data = await download(url, services.settings)
     try:
@@ -133,6 +138,8 @@ async def _button(turn_context: TurnContext, services: Services, value: dict, te
     async def save(profile: Any) -> None:
         await guard.save_profile(services, tenant_id, profile, editor=editor, via="file_import", base=base)
 
+    from bot.imports.preview import apply_import
+
     try:
         profile = await apply_import(services.profiles, tenant_id, preview, save)
     except guard.VersionConflictError as conflict:
@@ -149,6 +156,8 @@ async def _button(turn_context: TurnContext, services: Services, value: dict, te
 
 
 def help_text(locale: str) -> str:
+    from bot.imports.columns import column_map
+
     kinds = column_map().kinds
     lines = [t(locale, "imports.help_intro")]
     for kind in ("people", "acr"):
@@ -161,6 +170,8 @@ def help_text(locale: str) -> str:
 def problem_text(locale: str, problem: ImportProblem) -> str:
     text = t(locale, f"imports.{problem.key}", **problem.params)
     if problem.key == "columns_not_recognised":
+        from bot.imports.columns import column_map
+
         kinds = column_map().kinds
         wanted = [problem.params["expected"]] if problem.params.get("expected") else ["people", "acr"]
         text += "\n\n" + "\n\n".join(

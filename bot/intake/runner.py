@@ -12,18 +12,6 @@ from botbuilder.schema import ActivityTypes
 from bot.activity import locale_of, tenant_of
 from bot.intake import flow
 from bot.intake.convert import draft_from_profile
-from bot.intake.dialog import (
-    BASE_KEY,
-    CARD_KEY,
-    DIALOG_ID,
-    INVOKE_KEY,
-    PENDING_KEY,
-    STATE_KEY,
-    SUBMIT_KEY,
-    dialog_set,
-    make_view,
-    reply,
-)
 from bot.intake.prefs import get_areas
 from bot.trust import current_version
 from cards.i18n import t
@@ -34,6 +22,10 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
+
+# bot.intake.dialog (botbuilder.dialogs and its recognizers: a seventh of the service's imports) is
+# imported by the turns that open or continue an intake, not at start-up: most messages are
+# questions, and run_intake_turn tells them apart before it needs the dialog.
 
 # Section names other parts may pass (H3's START_INTAKE section), mapped to our steps.
 SECTION_ALIASES: dict[str, IntakeStep] = {
@@ -71,6 +63,8 @@ async def _save(turn_context: TurnContext, services: Services) -> None:
     A card is only shown once its state is stored: when two turns of one conversation race, the
     loser's save is refused (eTag) and its user gets the "busy" message from on_turn_error alone,
     not a card claiming a change ("Added Ada.") that was never kept."""
+    from bot.intake.dialog import PENDING_KEY
+
     pending = turn_context.turn_state.pop(PENDING_KEY, None)
     await services.conversation_state.save_changes(turn_context)
     for activity in pending if isinstance(pending, list) else []:
@@ -78,6 +72,8 @@ async def _save(turn_context: TurnContext, services: Services) -> None:
 
 
 def _hold_replies(turn_context: TurnContext) -> None:
+    from bot.intake.dialog import PENDING_KEY
+
     turn_context.turn_state[PENDING_KEY] = []
 
 
@@ -94,6 +90,8 @@ async def _saved_profile(services: Services, tenant_id: str | None) -> Any:
 
 async def start_intake(turn_context: TurnContext, services: Services, section: str | None = None) -> None:
     """Start (or resume) the intake; with `section`, edit that section of the saved profile."""
+    from bot.intake.dialog import BASE_KEY, DIALOG_ID, STATE_KEY, dialog_set, make_view, reply
+
     _hold_replies(turn_context)
     dialogs = dialog_set(services)
     dc = await dialogs.create_context(turn_context)
@@ -161,11 +159,12 @@ async def run_intake_turn(turn_context: TurnContext, services: Services) -> bool
             nav = "back"
         else:
             return False
-    # Only now the dialog stack: a question (most turns) never builds the dialog context.
+    from bot.intake.dialog import DIALOG_ID, STATE_KEY, SUBMIT_KEY, dialog_set, reply
+
     dialogs = dialog_set(services)
     dc = await dialogs.create_context(turn_context)
     active = dc.active_dialog is not None and dc.active_dialog.id == DIALOG_ID
-    if submit is None:
+    if nav is not None:
         if not active:
             # "cancel" with no form open: say so, rather than "I did not understand".
             await turn_context.send_activity(t(locale, "intake.nothing_open"))
@@ -188,6 +187,8 @@ async def on_card_action(turn_context: TurnContext, services: Services, verb: st
     if not is_ours:
         return None
     submit = data if isinstance(data, dict) and flow.meta_of(data) is not None else {"intake": {}}
+    from bot.intake.dialog import CARD_KEY, DIALOG_ID, INVOKE_KEY, SUBMIT_KEY, dialog_set
+
     dialogs = dialog_set(services)
     dc = await dialogs.create_context(turn_context)
     locale = locale_of(turn_context)

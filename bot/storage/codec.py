@@ -11,18 +11,26 @@ that a refactoring breaks.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from typing import Any
 
-from botbuilder.dialogs import DialogInstance, DialogState
-
 _DIALOG_STACK = "$dialog_stack"
+# botbuilder.dialogs (the intake's) is imported by the first turn that needs it, not at start-up
+# (bot/intake/runner.py): until then no DialogState can exist to be written, and the first one read
+# imports it here.
+_DIALOGS = "botbuilder.dialogs"
+
+
+def _is_dialog_state(value: Any) -> bool:
+    dialogs = sys.modules.get(_DIALOGS)
+    return dialogs is not None and isinstance(value, dialogs.DialogState)
 
 
 def _to_json(value: Any, where: str) -> Any:
     if value is None or isinstance(value, str | bool | int | float):
         return value
-    if isinstance(value, DialogState):
+    if _is_dialog_state(value):
         return {_DIALOG_STACK: [{"id": instance.id, "state": _to_json(instance.state, f"{where}.state")}
                                 for instance in value.dialog_stack]}
     if isinstance(value, Mapping):
@@ -40,12 +48,21 @@ def _to_json(value: Any, where: str) -> Any:
     raise TypeError(f"{where}: {type(value).__name__} is not JSON; stored items are plain JSON")
 
 
+def _is_empty_stack(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and value.get(_DIALOG_STACK) == []
+
+
 def _from_json(value: Any) -> Any:
     if isinstance(value, dict):
         if _DIALOG_STACK in value and len(value) == 1:
+            from botbuilder.dialogs import DialogInstance, DialogState
+
             return DialogState([DialogInstance(entry.get("id"), _from_json(entry.get("state") or {}))
                                 for entry in value[_DIALOG_STACK]])
-        return {key: _from_json(item) for key, item in value.items()}
+        # An empty dialog stack (every conversation's state held one before the intake stopped
+        # opening its dialog on every message) is read as no dialog state: the same to botbuilder,
+        # which starts an empty one when a dialog runs, without importing botbuilder.dialogs.
+        return {key: _from_json(item) for key, item in value.items() if not _is_empty_stack(item)}
     if isinstance(value, list):
         return [_from_json(item) for item in value]
     return value
@@ -54,7 +71,7 @@ def _from_json(value: Any) -> Any:
 def plain_json(value: Any) -> Any:
     """A value a JSON encoder does not know (a dialog stack, a StoreItem-like object) as plain JSON;
     TypeError for anything else (msgspec's `enc_hook`)."""
-    if isinstance(value, DialogState) or (hasattr(value, "__dict__") and not isinstance(value, type)):
+    if _is_dialog_state(value) or (hasattr(value, "__dict__") and not isinstance(value, type)):
         return _to_json(value, "item")
     raise TypeError(f"{type(value).__name__} is not JSON; stored items are plain JSON")
 

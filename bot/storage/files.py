@@ -8,7 +8,7 @@ fsynced and shared between processes, and whose damage is reported rather than p
   an acknowledged write is durable.
 - Cross-process: writers hold an exclusive `fcntl.flock` (see `locked`) for the whole
   read-check-write, and read the file from disk under it. Readers need no lock: `os.replace` swaps
-  whole files; they use `FileCache`, validated by one `os.stat` per read and bounded in size.
+  whole files; they use `FileCache` (files' bytes), validated by one `os.stat` per read and bounded in size.
 - Damage: a zero-byte file, invalid JSON or JSON that is not TinyDB's `{table: {id: document}}`
   raises `DamagedFileError` (TinyDB's own JSONStorage would read an empty file as an empty
   database, and the next write would replace whatever it held). Nothing is ever written over a
@@ -76,27 +76,37 @@ def parse(path: Path, raw: bytes) -> Data:
     return data
 
 
-def read_file(path: Path) -> tuple[Data, _Stamp] | None:
-    """The parsed content and stamp of a file, None if it does not exist."""
+def _read_raw(path: Path) -> tuple[bytes, _Stamp] | None:
     try:
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
             raw = handle.read()
     except FileNotFoundError:
         return None
-    return parse(path, raw), _stamp(st)
+    return raw, _stamp(st)
+
+
+def read_file(path: Path) -> tuple[Data, _Stamp] | None:
+    """The parsed content and stamp of a file, None if it does not exist."""
+    loaded = _read_raw(path)
+    return (parse(path, loaded[0]), loaded[1]) if loaded is not None else None
 
 
 def _private(data: Data) -> Data:
     # TinyDB's table operations edit the table dicts and documents they get in place (update);
-    # copies down to the documents keep the cached snapshot intact. Files are small (one key or
+    # copies down to the documents keep what a commit staged intact. Files are small (one key or
     # one tenant's history), so this is cheap.
     return {name: {doc_id: dict(doc) for doc_id, doc in table.items()} for name, table in data.items()}
 
 
 class FileCache:
-    """Parsed files, validated by stat stamp (inode, mtime, size), least recently used dropped
-    beyond `limit`: memory is bounded by the limit, not by the data stored.
+    """Files' bytes, validated by stat stamp (inode, mtime, size), least recently used dropped beyond
+    `limit`: memory is bounded by the limit, not by the data stored.
+
+    It keeps bytes, not parsed JSON: bytes are invisible to Python's cycle collector, while thousands
+    of cached documents (lists and dicts) made each of its full passes walk them all, in the middle
+    of a turn. Each read parses its file again (tens of microseconds for a file of a few KB), which
+    also gives every reader a private copy.
 
     A stamp can in theory repeat (reused inode, same size, same mtime tick); a reader fooled by that
     sees the previous version, and a write based on it is refused by the eTag check, which writers
@@ -104,14 +114,14 @@ class FileCache:
 
     def __init__(self, limit: int = 4096) -> None:
         self.limit = limit
-        self._items: OrderedDict[Path, tuple[_Stamp, Data]] = OrderedDict()
+        self._items: OrderedDict[Path, tuple[_Stamp, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._items)
 
     def get(self, path: Path) -> Data | None:
-        """The current content of `path` (None: no file). Raises DamagedFileError."""
+        """The current content of `path`, parsed anew (None: no file). Raises DamagedFileError."""
         try:
             stamp = _stamp(os.stat(path))
         except FileNotFoundError:
@@ -121,13 +131,19 @@ class FileCache:
             found = self._items.get(path)
             if found is not None and found[0] == stamp:
                 self._items.move_to_end(path)
-                return found[1]
-        loaded = read_file(path)
+                raw = found[1]
+            else:
+                raw = None
+        if raw is not None:
+            return parse(path, raw)
+        loaded = _read_raw(path)
         if loaded is None:
             self.drop(path)
             return None
-        self.put(path, loaded[0], loaded[1])
-        return loaded[0]
+        raw, stamp = loaded
+        data = parse(path, raw)  # a damaged file is not cached
+        self.put(path, raw, stamp)
+        return data
 
     def fresh(self, path: Path) -> bool:
         """Whether `get(path)` would answer from memory (the file is cached at its current stamp,
@@ -140,9 +156,9 @@ class FileCache:
             found = self._items.get(path)
             return found is not None and found[0] == stamp
 
-    def put(self, path: Path, data: Data, stamp: _Stamp) -> None:
+    def put(self, path: Path, raw: bytes, stamp: _Stamp) -> None:
         with self._lock:
-            self._items[path] = (stamp, data)
+            self._items[path] = (stamp, raw)
             self._items.move_to_end(path)
             while len(self._items) > self.limit:
                 self._items.popitem(last=False)
@@ -183,17 +199,17 @@ class Commit:
         self.staged.update(part.staged)
 
     def apply(self) -> None:
-        temps: list[tuple[Path, str | None, Data]] = []  # target, temp file (None: remove), data
+        temps: list[tuple[Path, str | None, bytes]] = []  # target, temp file (None: remove), bytes
         created: set[Path] = set()
         try:
             written: list[str] = []
             for path, data in self.staged.items():
                 if not any(data.values()):
-                    temps.append((path, None, data))  # no document left: the file goes
+                    temps.append((path, None, b""))  # no document left: the file goes
                     continue
                 payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                 fd, tmp = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=self.temp_dir)
-                temps.append((path, tmp, data))
+                temps.append((path, tmp, payload))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
                 written.append(tmp)
@@ -224,12 +240,12 @@ class Commit:
         for folder in sorted({path.parent for path, *_ in temps} | {p.parent for p in created}):
             fsync_dir(folder)
         if self.cache is not None:
-            for path, tmp, data in temps:
+            for path, tmp, payload in temps:
                 if tmp is None:
                     self.cache.drop(path)
                 else:
                     with contextlib.suppress(FileNotFoundError):
-                        self.cache.put(path, data, _stamp(os.stat(path)))
+                        self.cache.put(path, payload, _stamp(os.stat(path)))
 
 
 def _sync_file(path: str) -> None:
@@ -274,10 +290,11 @@ class AtomicJSONStorage(Storage):
             if staged is not None:
                 return _private(staged)
             loaded = read_file(self.path)
-            return _private(loaded[0]) if loaded is not None else None
-        data = self._cache.get(self.path) if self._cache is not None else (
-            loaded[0] if (loaded := read_file(self.path)) is not None else None)
-        return _private(data) if data is not None else None
+            return loaded[0] if loaded is not None else None  # parsed anew: private already
+        if self._cache is not None:
+            return self._cache.get(self.path)  # parsed anew: private already
+        loaded = read_file(self.path)
+        return loaded[0] if loaded is not None else None
 
     def write(self, data: Data) -> None:
         if self._commit is not None:
