@@ -423,13 +423,14 @@ def _date(norm: str) -> tuple[int, int, int | None] | None:
 
 
 # "115k", "1.2m", "120 000" beside "ACR": an amount without its currency sign.
-_SHORT_AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(k|m)\b")
+_SHORT_AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(k|m\b|萬|万|만)")
+_MULTIPLIER = {"k": 1_000, "m": 1_000_000, "萬": 10_000, "万": 10_000, "만": 10_000}
 
 
 def _amount(norm: str) -> float | None:
     short = _SHORT_AMOUNT.search(norm)
     if short is not None:
-        return float(short.group(1).replace(",", ".")) * (1_000 if short.group(2) == "k" else 1_000_000)
+        return float(short.group(1).replace(",", ".")) * _MULTIPLIER[short.group(2)]
     found = _AMOUNT.search(norm)
     if found is None:
         return None
@@ -476,7 +477,7 @@ def _what_if(norm: str, text: _Text, slug: str | None, metric: Metric | None) ->
 def _counted(kind: str, norm: str, text: _Text, most: int) -> WhatIf:
     """A change in a counted figure: more of it, fewer ("if a customer leaves"), or the figure itself."""
     said = _count(norm, text)
-    if said is not None and text.any(lexicon.ONLY_VALUE):
+    if said is not None and text.any(lexicon.ONLY_VALUE) and not text.any(lexicon.MORE):
         return WhatIf(kind, count=min(said, most), absolute=True)
     count = max(1, min(said or 1, most))
     fewer = text.any(lexicon.FEWER) or text.any(lexicon.LEAVE)
