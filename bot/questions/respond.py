@@ -14,6 +14,7 @@ from dataclasses import replace
 from cards import explain
 from cards.i18n import normalize_locale, t
 from cards.scorecard import build_scorecard_card
+from scoring import score_profile
 from scoring.ids import SHORTFALL_CODES, Area, Metric, ReasonCode
 from scoring.results import (
     CertificationExpired,
@@ -119,6 +120,24 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
     ):
         answer = simulate.why_change(ctx, changed)  # "pourquoi autant ?" after an expiry or a what-if
         return replace(answer, memory=follow_up.remember(ctx.memory, answer.memory, moment))
+    if (
+        asked == Intent.WHY
+        and not (query.metric or query.certification or named)
+        and query.words <= 4
+        and ctx.memory is not None
+        and ctx.memory.fresh(moment)
+        and ctx.memory.intent == Intent.WHAT_IF
+        and (simulated := simulate.simulated_profile(ctx)) is not None
+    ):
+        # "why not?" after "so would infra qualify? No": the why of the simulated scores.
+        areas = query.areas or tuple(ctx.memory.areas)
+        sim_ctx = replace(ctx, profile=simulated, scorecard=score_profile(simulated), memory=None)
+        answer = _why(
+            replace(query, areas=areas, area=areas[0] if areas else None), sim_ctx, locale, names, ""
+        )
+        lead = render_all(locale, [phrase("conversation.in_simulation")], names)
+        text = chat_text([*lead, answer.text])
+        return replace(answer, text=text, memory=follow_up.remember(ctx.memory, ctx.memory, moment))
     query = follow_up.resolve(query, ctx.memory, moment, _has_metric(ctx), person)
     if (
         asked != query.intent
@@ -680,8 +699,9 @@ def _why_area(reply: Reply, result: DesignationResult) -> None:
             and not result.qualified
             and metric_result.points < metric_result.max
         ]
-        if not shortfalls and not blocking and not counted:
-            continue
+        full = metric_result.points >= metric_result.max and not result.qualified
+        if (not shortfalls and not blocking and not counted) or full:
+            continue  # in an area that does not qualify, a metric at its maximum holds nothing back
         reply.say(
             "answers.why_metric_blocks",
             metric=metric_result.metric,

@@ -692,6 +692,29 @@ def changed_profile(ctx: AnswerContext) -> Profile | None:
     return None
 
 
+def simulated_profile(ctx: AnswerContext) -> Profile | None:
+    """The profile as the conversation's last what-if changed it (any kind), for "why?" about it."""
+    memory, profile = ctx.memory, ctx.profile
+    if memory is None or profile is None or memory.intent != Intent.WHAT_IF or memory.change is None:
+        return None
+    change = memory.change
+    if memory.grants:
+        changed = profile
+        for pid, slug in memory.grants:
+            changed = _grant(_without(changed, {(pid, slug)}), {pid}, slug)
+        return changed
+    if change.kind == "leaves" and memory.person:
+        return profile.model_copy(update={"people": [p for p in profile.people if p.id != memory.person]})
+    if change.kind in _FIGURES and (change.absolute or change.count < 0):
+        return _set_figure(change, profile)[0]
+    if change.kind == "acr" and change.amount is not None:
+        return in_usage_form(profile, acr_last_month=change.amount)
+    if change.kind == "track" and change.track is not None:
+        return profile.model_copy(update={"track": change.track})
+    step, _ = _step(change, Query(Intent.WHAT_IF, certification=memory.certification), profile, None, None)
+    return apply_plan(profile, [step]) if step is not None and step.count > 0 else None
+
+
 def why_change(ctx: AnswerContext, changed: Profile) -> Answer:
     """ "Pourquoi autant ?" after an expiry or a what-if: each metric that moves, and why it lands there."""
     reply = Reply(ctx.locale, explain.names_of(ctx.profile))
