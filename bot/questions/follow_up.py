@@ -102,6 +102,17 @@ def resolve(
         )
     if (
         last_intent == Intent.WHAT_IF
+        and query.also
+        and person is not None
+        and memory.certification
+        and not (query.certification or query.areas or query.metric)
+    ):
+        # "and if Ayşe does too?" after "what if Priya passes PL-400?": both of them.
+        return replace(
+            query, intent=Intent.WHAT_IF, what_if=WhatIf("certify"), certification=memory.certification
+        )
+    if (
+        last_intent == Intent.WHAT_IF
         and query.correction
         and person is not None
         and memory.change is not None

@@ -15,7 +15,7 @@ from cards import explain
 from cards.i18n import t
 from scoring import HeldCertification, Profile, score_profile
 from scoring.catalog import default_catalog
-from scoring.ids import Area, Metric, PlanAction
+from scoring.ids import Area, Metric, PlanAction, Track
 from scoring.planner import apply_plan, in_usage_form, measures_of
 from scoring.programme import programme
 from scoring.results import DesignationResult, PlanStep, PrerequisiteUnmet, Scorecard
@@ -181,6 +181,11 @@ def what_if(
                 )
         person = people[-1]
     else:
+        step, text = _step(change, query, profile, person, new_name)
+    if change.kind == "track" and change.track is None:
+        # Both tracks named ("enterprise instead of SMB"): the one the partner is not on.
+        other = Track.SMB if profile.track == Track.ENTERPRISE else Track.ENTERPRISE
+        change = replace(change, track=other)
         step, text = _step(change, query, profile, person, new_name)
     if change.kind == "track" and change.track is not None and text is not None:
         rules = default_catalog().rules_for(profile.rules, profile.as_of)

@@ -632,6 +632,9 @@ def _understand(norm: str) -> Query:
             return query(Intent.HELP, cued=True)
     if shared["our_track"]:
         return query(Intent.RULE, cued=True)  # "welcher Track gilt für uns?"
+    if len(tracks) > 1 and full.any(lexicon.WHAT_IF) and not slug:
+        # "what if we were on the enterprise track instead of SMB?": the other track than ours
+        return query(Intent.WHAT_IF, what_if=WhatIf("track"), cued=True)
     if len(tracks) > 1 or (tracks and full.any(lexicon.COMPARE)):
         return query(Intent.RULE, compare_tracks=True, cued=True)  # "SMB vs enterprise?"
     # 2. "What if Bo passes AZ-305?", "et si on gagne deux clients ?": the engine on a changed copy
