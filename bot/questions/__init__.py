@@ -63,7 +63,8 @@ _SCORES = {Intent.SCORE, Intent.WHY, Intent.PLAN}
 
 def _two_asks(text: str, ctx: AnswerContext) -> list[str]:
     """Split at an "and" only where one side asks who holds a certification and the other about the
-    scores: other "and"s join areas or people ("why are infra and DAI not qualified?")."""
+    scores, or a score is followed by a plan: other "and"s join areas or people ("why are infra and
+    DAI not qualified?")."""
     for found in _AND.finditer(text):
         left, right = text[: found.start()].strip(), text[found.end() :].strip()
         if not left or not right:
@@ -73,6 +74,9 @@ def _two_asks(text: str, ctx: AnswerContext) -> list[str]:
         scores = [q for q in (first, second) if q.intent in _SCORES and q.cued and not q.certification]
         if len(holders) == 1 and len(scores) == 1:
             return [left, right]
+        short = first.words + second.words <= 20  # a long message's preamble is context, not an ask
+        if short and first.intent == Intent.SCORE and first.cued and second.intent == Intent.PLAN and second.cued:
+            return [left, right]  # "which area is closest and what's the quickest win there?"
     return [text]
 
 
