@@ -75,7 +75,8 @@ def _two_asks(text: str, ctx: AnswerContext) -> list[str]:
         if len(holders) == 1 and len(scores) == 1:
             return [left, right]
         short = first.words + second.words <= 20  # a long message's preamble is context, not an ask
-        if short and first.intent == Intent.SCORE and first.cued and second.intent == Intent.PLAN and second.cued:
+        score_then_plan = first.intent == Intent.SCORE and second.intent == Intent.PLAN
+        if short and score_then_plan and first.cued and second.cued:
             return [left, right]  # "which area is closest and what's the quickest win there?"
     return [text]
 
