@@ -163,6 +163,15 @@ def resolve(
     ):
         # "how many of those do we need?" after "who holds AZ-104?": that certification's head count.
         return replace(query, intent=Intent.CERTIFICATIONS, certification=memory.certification)
+    if (
+        query.ours_count
+        and metric in _COUNTED
+        and not (query.metric or query.certification or query.what_if)
+        and query.words <= 6
+    ):
+        # "how many do we have?" after the net-adds rule: our own count (its why says what makes it).
+        new_intent = Intent.WHY if metric == Metric.NET_CUSTOMER_ADDS else Intent.SCORE
+        return replace(query, intent=new_intent, metric=metric, areas=(), area=None)
     if query.ours and query.intent in (Intent.SCORE, Intent.UNKNOWN, Intent.RULE) and (metric or areas):
         # "and ours?" after a rule: our own figure for that metric.
         new_areas = query.areas or areas

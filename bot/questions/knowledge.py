@@ -547,7 +547,7 @@ def _labels(person_id: str, name: str) -> list[str]:
     their romanisations vary too much ("Kim Minjun", "Minjun Kim", "GimMinJun") to guess one."""
     spellings = {_unaccented(name).strip()}
     if _OTHER_ALPHABET.search(name) and not _CJK_CHAR.search(name):
-        latin = _unaccented(anyascii(name)).strip()
+        latin = re.sub(r"['`]", "", _unaccented(anyascii(name))).strip()  # "Ol'ga" is typed "Olga"
         spellings |= {latin, latin.replace("oy", "ou")}  # Greek ου is "ou" when people type it
     labels = {_unaccented(person_id)}
     if _CJK_CHAR.search(name) and " " not in name.strip() and 3 <= len(name.strip()) <= 4:

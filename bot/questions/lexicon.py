@@ -154,3 +154,4 @@ WORTH = _merged("worth")  # "how much is Min-jun worth to us?": the scores witho
 MORE = _merged("more")  # "et avec 2 clients de plus ?": more of something, a what-if without its "if"
 HAPPENS = _merged("happens")  # "was passiert am 5.1.2027?": what lapses that day
 FIRST = _merged("first")  # "what do we do first?": after one holding's expiry, renew it in time
+CONDITIONAL = _merged("conditional")  # "wie viele Punkte hätten wir im SMB-Track?": a track what-if

@@ -84,6 +84,7 @@ class Query:
     about_customers: bool = False  # names customers ("client", "Kunde", "고객") or net customer adds
     count_verb: bool = False  # "count", "zählt", "算": does something count?
     loses: bool = False  # "lose", "verlieren", "잃": points or customers lost
+    ours_count: bool = False  # "how many do we have?": our own figure of the metric talked about
     how_many: bool = False  # "how many (of those) do we need?": a head count
     count: int | None = None  # a number said ("那兩個呢" after "one more service?": two of them)
     words: int = 0
@@ -576,6 +577,7 @@ def _understand(norm: str) -> Query:
         "percent": float(said.group(1).replace(",", ".")) if (said := _PERCENT.search(norm)) else None,
         "count": _count(rest, text),
         "how_many": full.any(lexicon.HOW_MANY),
+        "ours_count": full.any(lexicon.HOW_MANY) and full.any(lexicon.WE_HAVE),
         "asks_qualified": full.any(lexicon.QUALIFY_WORDS),
         "closest": full.any(lexicon.CLOSEST),
         "first": full.any(lexicon.FIRST),
@@ -652,8 +654,11 @@ def _understand(norm: str) -> Query:
     lag = text.any(lexicon.FACT_WORDS["skilling_delay"]) and not _PERCENT.search(norm)
     counted = False  # "what if it is only one?": a number of something the conversation is about
     change = _what_if(norm, text, slug, metric) if full.any(lexicon.WHAT_IF) else None
-    if change is None and len(tracks) == 1 and full.any(lexicon.WHAT_IF) and not slug:
+    conditional = full.any(lexicon.WHAT_IF) or full.any(lexicon.CONDITIONAL)
+    if change is None and len(tracks) == 1 and conditional and not slug and not shared["our_track"]:
         change = WhatIf("track", track=tracks[0])  # "SMB 트랙이면 점수 어떻게 돼?"
+        if not full.any(lexicon.WHAT_IF):
+            return query(Intent.WHAT_IF, what_if=change, cued=True)  # "hätten wir im SMB-Track?"
     # "how does the score change if we sign 2 more customers?": a figure makes it a what-if, even
     # with a rule word in it.
     counted = change is not None and change.kind != "certify" and bool(_NUMBER.search(norm) or change.percent)

@@ -487,3 +487,9 @@ def test_a_certification_expiring_on_the_scoring_day_is_listed_as_expired_not_so
     expired = "• Ada: Azure Administrator Associate (AZ-104), expired on October 31, 2026 (no longer counted)"
     assert expired in text
     assert "expires on October 31, 2026" not in text
+
+
+def test_a_cyrillic_name_with_a_soft_sign_is_found_typed_plainly() -> None:
+    people = [{"id": "p1", "name": "Ольга Петренко", "certifications": ["AZ-700"]}]
+    reply = answer("what does Olga hold?", context(make_profile(people)))
+    assert reply.text.startswith("Ольга Петренко’s certifications:")
