@@ -155,3 +155,4 @@ MORE = _merged("more")  # "et avec 2 clients de plus ?": more of something, a wh
 HAPPENS = _merged("happens")  # "was passiert am 5.1.2027?": what lapses that day
 FIRST = _merged("first")  # "what do we do first?": after one holding's expiry, renew it in time
 CONDITIONAL = _merged("conditional")  # "wie viele Punkte hätten wir im SMB-Track?": a track what-if
+ALREADY = _merged("already")  # "which certs have already expired?": the lapsed ones, not the list to come

@@ -547,6 +547,21 @@ def expiry(query: Query, ctx: AnswerContext, person: str | None) -> Answer:
                 expired.append((held.expires, p.id, held.id))
             elif held.expires <= horizon:
                 soon.append((held.expires, p.id, held.id))
+    if query.already and person is None:
+        # "which certs have already expired?": the lapsed ones only (the list to come is another ask).
+        if not expired:
+            reply.say("conversation.expired_none")
+            return Answer(reply.text(), None, Intent.EXPIRY, ctx.last_area)
+        reply.say("conversation.expired_header")
+        for on, pid, slug in sorted(expired):
+            reply.bullet(_held_line("conversation.expired_line", on, pid, slug))
+        who = {pid for _, pid, _ in expired}
+        memory = Memory(
+            intent=Intent.EXPIRY,
+            certification=sorted(expired)[0][2],
+            person=who.pop() if len(who) == 1 else None,
+        )
+        return Answer(reply.text(), None, Intent.EXPIRY, ctx.last_area, memory=memory)
     if not dated and person is not None:
         reply.say("conversation.expiry_person_no_dates", person=People((person,)))
         return Answer(reply.text(), None, Intent.EXPIRY, ctx.last_area)

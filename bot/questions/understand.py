@@ -75,6 +75,7 @@ class Query:
     excluded_service: str | None = None  # a service the deployment rules exclude, named in the message
     percent: float | None = None  # a percentage said ("et à 10 % ?" after a growth what-if)
     amount: float | None = None  # a dollar amount said ("does a customer with $750 a month count?")
+    already: bool = False  # "which certs have already expired?"
     first: bool = False  # "what first?", "뭐부터"
     closest: bool = False  # "which area is closest?"
     worth: bool = False  # "how much is Min-jun worth to us?"
@@ -581,6 +582,7 @@ def _understand(norm: str) -> Query:
         "asks_qualified": full.any(lexicon.QUALIFY_WORDS),
         "closest": full.any(lexicon.CLOSEST),
         "first": full.any(lexicon.FIRST),
+        "already": full.any(lexicon.ALREADY),
         "worth": full.any(lexicon.WORTH),
         "date": _date(norm),
         "loses": full.any(lexicon.FEWER) or full.any(lexicon.LOST_POINTS),
