@@ -93,29 +93,18 @@ def what_if(
     profile = ctx.profile
     if change.kind == "leaves":
         return _leaves(reply, query, ctx, before, people or ([person] if person else []))
-    if change.kind == "acr" and change.amount is not None:
-        # "wenn der ACR auf 117.000 $ steigt": that qualifying ACR itself, every other figure as today.
-        now = float(measures_of(profile).acr_current)
-        changed = in_usage_form(profile, acr_last_month=change.amount)
+    measured = _measured(change, profile)
+    if measured is not None:
+        # "wenn der ACR auf 117.000 $ steigt", "if net adds were only 2": that figure itself.
+        changed, text = measured
         after = score_profile(changed)
-        text = phrase("conversation.what_if_acr_to", amount=Money(change.amount), now=Money(now))
         _header(reply, query, after, text, before)
         reply.bullets(compare(before, after)[0])
-        memory = Memory(
-            intent=Intent.WHAT_IF, areas=list(query.areas), metric=Metric.USAGE_GROWTH, change=change
-        )
+        metric = Metric.USAGE_GROWTH if change.kind == "acr" else _FIGURES[change.kind]
+        memory = Memory(intent=Intent.WHAT_IF, areas=list(query.areas), metric=metric, change=change)
         return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
     if query.confirm and ctx.memory is not None and len(ctx.memory.grants) > 1:
         return _replay(reply, query, ctx, before, ctx.memory.grants)  # "donc on serait qualifiés ?"
-    if change.kind in _FIGURES and (change.absolute or change.count < 0):
-        changed, text = _set_figure(change, profile)
-        after = score_profile(changed)
-        _header(reply, query, after, text, before)
-        reply.bullets(compare(before, after)[0])
-        memory = Memory(
-            intent=Intent.WHAT_IF, areas=list(query.areas), metric=_FIGURES[change.kind], change=change
-        )
-        return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=memory)
     if person is None and query.renews:
         # "what does the renewal bring?": the one lapsed holding (of the certification talked about,
         # else the only one in the profile).
@@ -223,17 +212,8 @@ def what_if(
         added = [g for g in earlier if g not in grants]
         if added and any(slug != step.certification for _, slug in added):
             # "再加上 Mateus 考 AZ-140" after "Björn AZ-700": both changes together.
-            for pid, slug in added:
-                changed = _grant(_without(changed, {(pid, slug)}), {pid}, slug)
-            text = Join(
-                tuple(
-                    phrase(
-                        "conversation.what_if_certify_person", person=People((pid,)), certification=Cert(slug)
-                    )
-                    for pid, slug in added
-                )
-                + ((text,) if text is not None else ())
-            )
+            changed = _granted(changed, added)
+            text = Join(_grant_phrases(added) + ((text,) if text is not None else ()))
             grants = added + grants
     else:
         changed = apply_plan(profile, [step]) if step.count != 0 else profile
@@ -274,19 +254,36 @@ def _replay(
 ) -> Answer:
     """The last what-if's certifications again, every person of it (several people, several exams)."""
     assert ctx.profile is not None
-    changed = ctx.profile
-    for pid, slug in grants:
-        changed = _grant(_without(changed, {(pid, slug)}), {pid}, slug)
-    after = score_profile(changed)
-    text = Join(
-        tuple(
-            phrase("conversation.what_if_certify_person", person=People((pid,)), certification=Cert(slug))
-            for pid, slug in grants
-        )
-    )
-    _header(reply, query, after, text, before)
+    after = score_profile(_granted(ctx.profile, grants))
+    _header(reply, query, after, Join(_grant_phrases(grants)), before)
     reply.bullets(compare(before, after)[0])
     return Answer(reply.text(), None, Intent.WHAT_IF, ctx.last_area, memory=ctx.memory)
+
+
+def _granted(profile: Profile, grants: list[tuple[str, str]]) -> Profile:
+    """The profile with each (person, certification) passed, an expired holding of it replaced."""
+    for pid, slug in grants:
+        profile = _grant(_without(profile, {(pid, slug)}), {pid}, slug)
+    return profile
+
+
+def _grant_phrases(grants: list[tuple[str, str]]) -> tuple[Text, ...]:
+    return tuple(
+        phrase("conversation.what_if_certify_person", person=People((pid,)), certification=Cert(slug))
+        for pid, slug in grants
+    )
+
+
+def _measured(change: WhatIf, profile: Profile) -> tuple[Profile, Text] | None:
+    """A what-if that sets a measured figure (an ACR amount, fewer customers or services, a figure
+    said) as the changed profile and its name; None for the other kinds."""
+    if change.kind == "acr" and change.amount is not None:
+        now = float(measures_of(profile).acr_current)
+        changed = in_usage_form(profile, acr_last_month=change.amount)
+        return changed, phrase("conversation.what_if_acr_to", amount=Money(change.amount), now=Money(now))
+    if change.kind in _FIGURES and (change.absolute or change.count < 0):
+        return _set_figure(change, profile)
+    return None
 
 
 def _capped(reply: Reply, before: Scorecard, metric: Metric) -> None:
@@ -708,7 +705,7 @@ def changed_profile(ctx: AnswerContext) -> Profile | None:
         if change.kind == "leaves":
             return profile.model_copy(update={"people": [p for p in profile.people if p.id != person]})
         if change.kind == "certify" and slug is not None:
-            return _grant(_without(profile, {(person, slug)}), {person}, slug)
+            return _granted(profile, [(person, slug)])
     return None
 
 
@@ -719,16 +716,11 @@ def simulated_profile(ctx: AnswerContext) -> Profile | None:
         return None
     change = memory.change
     if memory.grants:
-        changed = profile
-        for pid, slug in memory.grants:
-            changed = _grant(_without(changed, {(pid, slug)}), {pid}, slug)
-        return changed
+        return _granted(profile, memory.grants)
     if change.kind == "leaves" and memory.person:
         return profile.model_copy(update={"people": [p for p in profile.people if p.id != memory.person]})
-    if change.kind in _FIGURES and (change.absolute or change.count < 0):
-        return _set_figure(change, profile)[0]
-    if change.kind == "acr" and change.amount is not None:
-        return in_usage_form(profile, acr_last_month=change.amount)
+    if (measured := _measured(change, profile)) is not None:
+        return measured[0]
     if change.kind == "track" and change.track is not None:
         return profile.model_copy(update={"track": change.track})
     step, _ = _step(change, Query(Intent.WHAT_IF, certification=memory.certification), profile, None, None)
