@@ -96,15 +96,18 @@ def respond(query: Query, ctx: AnswerContext, original: str = "", now: float | N
         ctx.memory is not None and ctx.memory.fresh(moment) and ctx.memory.metric == Metric.NET_CUSTOMER_ADDS
     )
     asks_why = asked == Intent.WHY or query.count_verb or query.yes_no
-    by_id = customer_checks.customers_by_id(ctx.profile, original) if ctx.profile is not None else []
-    if (
+    # "pourquoi litware-labs ne compte pas ?", "et woodgrove ?" after the customer count. The customer
+    # ids are looked up only for such a question (a profile may hold a million records).
+    about_a_customer = (
         asked in (Intent.WHY, Intent.RULE, Intent.SCORE, Intent.UNKNOWN, Intent.CERTIFICATIONS)
         and not (query.association or query.excluded_offer or query.sovereign)  # "does TPOR count?": the rule
         and not query.cloud_platform
-        and (
-            # "pourquoi litware-labs ne compte pas ?", "et woodgrove ?" after the customer count
-            (by_id and (asks_why or (about_customers and query.words <= 4))) or (about_customers and asks_why)
-        )
+        and (asks_why or (about_customers and query.words <= 4))
+    )
+    by_id = customer_checks.customers_by_id(ctx.profile, original) if about_a_customer else []
+    if (
+        about_a_customer
+        and (by_id or (about_customers and asks_why))
         and (customers := by_id or customer_checks.named_customers(ctx.profile, original))
     ):
         answer = customer_checks.customer_answer(ctx, customers)  # "why not the Cosmos DB one?"
