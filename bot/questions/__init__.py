@@ -29,7 +29,7 @@ __all__ = [
 
 def answer(text: str, ctx: AnswerContext) -> Answer:
     """Answer a typed message; "what's our score? and who has AZ-305?" gets both answers, in order."""
-    parts = _questions(text or "") if _QUESTION.search(text or "") else [text or ""]
+    parts = _questions(text or "")
     if len(parts) < 2:
         parts = _two_asks(text or "", ctx)
     if len(parts) < 2:
